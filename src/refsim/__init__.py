@@ -1,0 +1,31 @@
+"""refsim: referral and word-of-mouth diffusion on social graphs.
+
+Build a :class:`Graph`, pick a model (:class:`IndependentCascade`,
+:class:`LinearThreshold`) and call :func:`simulate`.
+
+Examples
+--------
+>>> import refsim
+>>> g = refsim.Graph.from_edges([0, 1, 2], [1, 2, 3])
+>>> refsim.simulate(g, refsim.IndependentCascade(1.0), [0], runs=3, rng=0).final_sizes.tolist()
+[4, 4, 4]
+"""
+
+from .edgelist import read_edgelist
+from .graph import Graph, InArcs
+from .models import ArcScheme, IndependentCascade, LinearThreshold
+from .result import SimResult
+from .simulate import simulate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ArcScheme",
+    "Graph",
+    "InArcs",
+    "IndependentCascade",
+    "LinearThreshold",
+    "SimResult",
+    "read_edgelist",
+    "simulate",
+]

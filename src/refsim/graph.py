@@ -1,0 +1,402 @@
+"""The immutable CSR graph every refsim model runs on."""
+
+from __future__ import annotations
+
+import numbers
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = ["Graph", "InArcs"]
+
+_INT32_LIMIT = 2**31 - 1
+
+
+class InArcs(NamedTuple):
+    """The transpose of a graph's CSR: arcs grouped by their target.
+
+    In-arc ``j`` of node ``v`` (``indptr[v] <= j < indptr[v+1]``) comes from
+    ``sources[j]`` and is arc ``arc_ids[j]`` of the forward CSR, so per-arc arrays
+    (probabilities, weights) are read as ``values[arc_ids[j]]``.
+    """
+
+    indptr: np.ndarray
+    sources: np.ndarray
+    arc_ids: np.ndarray
+
+
+def _index_dtype(n: int):
+    return np.int32 if n <= _INT32_LIMIT else np.int64
+
+
+def _readonly(arr: np.ndarray) -> np.ndarray:
+    arr.setflags(write=False)
+    return arr
+
+
+class Graph:
+    """An immutable directed graph in compressed sparse row (CSR) form.
+
+    Nodes are numbered ``0 .. n-1``. The out-arcs of node ``u`` are
+    ``indices[indptr[u]:indptr[u+1]]``, and arc ``e`` runs from the ``u`` with
+    ``indptr[u] <= e < indptr[u+1]`` to ``indices[e]``; every per-arc array (weights,
+    probabilities) follows that order. An undirected edge is stored as two arcs, and
+    ``directed`` records which kind of graph the arcs came from.
+
+    Build one with :meth:`from_edges`, :meth:`from_networkx` or
+    :func:`refsim.read_edgelist`; the constructor takes raw CSR arrays and checks them.
+
+    Parameters
+    ----------
+    indptr : array_like of int, length n + 1
+        Arc offsets: non-decreasing, ``indptr[0] == 0``, ``indptr[-1] == num_arcs``.
+    indices : array_like of int, length num_arcs
+        Arc targets, each in ``0 .. n-1``.
+    weights : array_like of float, optional
+        One finite weight per arc.
+    labels : sequence, optional
+        The original name of each node (length n), e.g. ids from an edge-list file.
+    directed : bool, default True
+        Whether the arcs describe a directed graph. With ``False`` the caller promises
+        that every arc ``(u, v)`` has its twin ``(v, u)``.
+
+    Examples
+    --------
+    >>> g = Graph.from_edges([0, 1], [1, 2])
+    >>> g.n, g.num_arcs, g.directed
+    (3, 4, False)
+    >>> g.indptr.tolist(), g.indices.tolist()
+    ([0, 1, 3, 4], [1, 0, 2, 1])
+    """
+
+    __slots__ = ("_indptr", "_indices", "_weights", "_labels", "_directed",
+                 "_in_arcs", "_label_index", "_in_degree")
+
+    def __init__(self, indptr, indices, *, weights=None, labels=None, directed=True):
+        indptr = np.asarray(indptr)
+        indices = np.asarray(indices)
+        if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr.dtype.kind not in "iu":
+            raise ValueError(f"indptr must be a 1-D integer array of length n + 1; got "
+                             f"dtype {indptr.dtype}, shape {indptr.shape}")
+        if indices.ndim != 1 or (indices.size and indices.dtype.kind not in "iu"):
+            raise ValueError(f"indices must be a 1-D integer array; got dtype "
+                             f"{indices.dtype}, shape {indices.shape}")
+        n = indptr.shape[0] - 1
+        m = indices.shape[0]
+        if indptr[0] != 0 or indptr[-1] != m or (np.diff(indptr) < 0).any():
+            raise ValueError(f"indptr must start at 0, never decrease and end at "
+                             f"len(indices) = {m}; got start {indptr[0]}, end {indptr[-1]}")
+        if m and (indices.min() < 0 or indices.max() >= n):
+            bad = int(indices[(indices < 0) | (indices >= n)][0])
+            raise ValueError(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
+        self._init(
+            np.ascontiguousarray(indptr, dtype=np.int64),
+            np.ascontiguousarray(indices, dtype=_index_dtype(n)),
+            weights, labels, bool(directed),
+        )
+
+    def _init(self, indptr, indices, weights, labels, directed):
+        n = indptr.shape[0] - 1
+        if weights is not None:
+            weights = np.array(weights, dtype=np.float64)
+            if weights.shape != indices.shape:
+                raise ValueError(f"weights must have one value per arc ({indices.shape[0]}); "
+                                 f"got shape {weights.shape}")
+            if not np.isfinite(weights).all():
+                i = int(np.flatnonzero(~np.isfinite(weights))[0])
+                raise ValueError(f"weights[{i}] must be finite; got {float(weights[i])!r}")
+            weights = _readonly(weights)
+        if labels is not None:
+            labels = _as_labels(labels)
+            if len(labels) != n:
+                raise ValueError(f"labels must name each of the {n} nodes; "
+                                 f"got {len(labels)} labels")
+        set_ = object.__setattr__
+        set_(self, "_indptr", _readonly(indptr))
+        set_(self, "_indices", _readonly(indices))
+        set_(self, "_weights", weights)
+        set_(self, "_labels", labels)
+        set_(self, "_directed", directed)
+        set_(self, "_in_arcs", None)
+        set_(self, "_label_index", None)
+        set_(self, "_in_degree", None)
+
+    @classmethod
+    def _trusted(cls, indptr, indices, *, weights=None, labels=None, directed=True):
+        """Wrap arrays already known to be valid CSR, without the O(m) checks."""
+        g = cls.__new__(cls)
+        g._init(indptr, indices, weights, labels, directed)
+        return g
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Graph is immutable; build a new one")
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_edges(cls, src, dst, n=None, *, directed=False, weights=None, labels=None):
+        """Return the graph with the given edges; duplicates merged, self-loops dropped.
+
+        Parameters
+        ----------
+        src, dst : array_like of int
+            Edge endpoints, node ids in ``0 .. n-1``.
+        n : int, optional
+            Number of nodes; default ``max(src, dst) + 1`` (0 without edges).
+        directed : bool, default False
+            If false, each edge ``{u, v}`` becomes the two arcs ``u -> v`` and ``v -> u``.
+        weights : array_like of float, optional
+            One weight per edge; for a duplicated edge the last one given wins, as when
+            networkx adds an edge twice.
+        labels : sequence, optional
+            Original node names, one per node.
+
+        Returns
+        -------
+        Graph
+
+        Notes
+        -----
+        Runs in O(m log m) time for m edges (one sort of the arc keys).
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0, 0, 1, 2], [1, 1, 1, 0], directed=True)
+        >>> g.num_arcs, g.indices.tolist()
+        (2, [1, 0])
+        """
+        src = _as_endpoint_array("src", src)
+        dst = _as_endpoint_array("dst", dst)
+        if src.shape != dst.shape:
+            raise ValueError(f"src and dst must have the same length; got {src.shape[0]} "
+                             f"and {dst.shape[0]}")
+        top = int(max(src.max(), dst.max())) + 1 if src.size else 0
+        if n is None:
+            n = top
+        else:
+            if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
+                raise ValueError(f"n must be a non-negative int; got {n!r}")
+            n = int(n)
+            if top > n:
+                raise ValueError(f"an edge names node {top - 1}, but n = {n}: "
+                                 f"nodes are numbered 0..{n - 1}")
+        if src.size and min(src.min(), dst.min()) < 0:
+            raise ValueError("src and dst must hold node ids >= 0; got a negative id")
+        if weights is not None:
+            weights = np.asarray(weights, dtype=np.float64)
+            if weights.shape != src.shape:
+                raise ValueError(f"weights must have one value per edge ({src.shape[0]}); "
+                                 f"got shape {weights.shape}")
+        keep = src != dst
+        src, dst = src[keep], dst[keep]
+        if weights is not None:
+            weights = weights[keep]
+        if not directed:
+            src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+            if weights is not None:
+                weights = np.concatenate([weights, weights])
+        key = src * np.int64(max(n, 1)) + dst
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        # last of each run of equal keys: the last edge given wins
+        last = np.ones(key.shape[0], dtype=bool)
+        last[:-1] = key[1:] != key[:-1]
+        sel = order[last]
+        src, dst = src[sel], dst[sel]
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+        return cls._trusted(indptr, dst.astype(_index_dtype(n)),
+                            weights=None if weights is None else weights[sel],
+                            labels=labels, directed=directed)
+
+    @classmethod
+    def from_networkx(cls, G, *, weight=None):
+        """Return the graph of a networkx graph, nodes numbered in ``G.nodes()`` order.
+
+        Parameters
+        ----------
+        G : networkx.Graph or networkx.DiGraph
+            Directed or not; multigraph edges are merged and self-loops dropped.
+        weight : str, optional
+            Edge attribute to keep as per-arc weights (e.g. ``"p"`` or ``"weight"``);
+            every edge must carry it.
+
+        Returns
+        -------
+        Graph
+            With ``labels`` holding the original node names.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> g = Graph.from_networkx(nx.path_graph(["a", "b", "c"]))
+        >>> g.n, g.num_arcs, g.labels
+        (3, 4, ('a', 'b', 'c'))
+        """
+        import networkx as nx
+
+        if not isinstance(G, nx.Graph):
+            raise TypeError(f"G must be a networkx Graph or DiGraph; got {type(G).__name__}")
+        nodes = list(G.nodes())
+        index = {v: i for i, v in enumerate(nodes)}
+        m = G.number_of_edges()
+        src = np.fromiter((index[u] for u, _ in G.edges()), dtype=np.int64, count=m)
+        dst = np.fromiter((index[v] for _, v in G.edges()), dtype=np.int64, count=m)
+        weights = None
+        if weight is not None:
+            vals = []
+            for u, v, d in G.edges(data=True):
+                if weight not in d:
+                    raise ValueError(f"edge ({u!r}, {v!r}) has no attribute {weight!r}; "
+                                     f"weight={weight!r} needs it on every edge")
+                vals.append(d[weight])
+            weights = np.asarray(vals, dtype=np.float64)
+        return cls.from_edges(src, dst, len(nodes), directed=G.is_directed(),
+                              weights=weights, labels=nodes)
+
+    def to_networkx(self, *, weight: str = "weight"):
+        """Return a networkx ``Graph`` (or ``DiGraph`` if directed) with the original labels.
+
+        Per-arc weights, if any, become the edge attribute ``weight``.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> G = nx.karate_club_graph()
+        >>> H = Graph.from_networkx(G).to_networkx()
+        >>> nx.utils.graphs_equal(nx.Graph(G.edges()), nx.Graph(H.edges()))
+        True
+        """
+        import networkx as nx
+
+        G = nx.DiGraph() if self._directed else nx.Graph()
+        G.add_nodes_from(self.labels if self._labels is not None else range(self.n))
+        src = np.repeat(np.arange(self.n), np.diff(self._indptr))
+        dst = self._indices
+        keep = slice(None) if self._directed else src < dst
+        lab = (lambda a: a.tolist()) if self._labels is None else (
+            lambda a: [self._labels[i] for i in a.tolist()])
+        us, vs = lab(src[keep]), lab(dst[keep])
+        if self._weights is None:
+            G.add_edges_from(zip(us, vs))
+        else:
+            G.add_edges_from((u, v, {weight: w}) for u, v, w in
+                             zip(us, vs, self._weights[keep].tolist()))
+        return G
+
+    # ------------------------------------------------------------------- properties
+    @property
+    def n(self) -> int:
+        """Number of nodes."""
+        return self._indptr.shape[0] - 1
+
+    @property
+    def num_arcs(self) -> int:
+        """Number of arcs (twice the number of edges for an undirected graph)."""
+        return self._indices.shape[0]
+
+    @property
+    def indptr(self) -> np.ndarray:
+        """Arc offsets, int64, length n + 1 (read-only)."""
+        return self._indptr
+
+    @property
+    def indices(self) -> np.ndarray:
+        """Arc targets, int32 while n < 2**31 (read-only)."""
+        return self._indices
+
+    @property
+    def weights(self):
+        """Per-arc weights (read-only float64), or ``None``."""
+        return self._weights
+
+    @property
+    def directed(self) -> bool:
+        """Whether the graph is directed."""
+        return self._directed
+
+    @property
+    def labels(self):
+        """Original node names as a tuple, or ``None`` when ids are the names."""
+        return self._labels
+
+    @property
+    def out_degree(self) -> np.ndarray:
+        """Out-degree of each node (int64)."""
+        return np.diff(self._indptr)
+
+    @property
+    def in_degree(self) -> np.ndarray:
+        """In-degree of each node (int64, cached)."""
+        if self._in_degree is None:
+            deg = np.bincount(self._indices, minlength=self.n).astype(np.int64)
+            object.__setattr__(self, "_in_degree", _readonly(deg))
+        return self._in_degree
+
+    @property
+    def in_arcs(self) -> InArcs:
+        """The transpose (arcs grouped by target), built on first use and cached.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0, 2], [1, 1], directed=True)
+        >>> t = g.in_arcs
+        >>> t.indptr.tolist(), t.sources.tolist(), t.arc_ids.tolist()
+        ([0, 0, 2, 2], [0, 2], [0, 1])
+        """
+        if self._in_arcs is None:
+            n = self.n
+            src = np.repeat(np.arange(n, dtype=self._indices.dtype), np.diff(self._indptr))
+            order = np.argsort(self._indices, kind="stable")
+            indptr = np.zeros(n + 1, dtype=np.int64)
+            np.cumsum(self.in_degree, out=indptr[1:])
+            arcs = InArcs(_readonly(indptr), _readonly(src[order]),
+                          _readonly(order.astype(np.int64)))
+            object.__setattr__(self, "_in_arcs", arcs)
+        return self._in_arcs
+
+    # ------------------------------------------------------------------------ labels
+    def label(self, node: int):
+        """Return the original name of node id ``node``."""
+        return node if self._labels is None else self._labels[node]
+
+    def node_ids(self, labels) -> np.ndarray:
+        """Return the int64 ids of the nodes with the given original names.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0], [1], labels=["ann", "bob"])
+        >>> g.node_ids(["bob"]).tolist()
+        [1]
+        """
+        if self._labels is None:
+            from ._validation import as_node_array
+            return as_node_array("labels", labels, self.n)
+        if self._label_index is None:
+            object.__setattr__(self, "_label_index",
+                               {lab: i for i, lab in enumerate(self._labels)})
+        index = self._label_index
+        out = np.empty(len(labels), dtype=np.int64)
+        for j, lab in enumerate(labels):
+            try:
+                out[j] = index[lab]
+            except (KeyError, TypeError):
+                raise ValueError(f"node {lab!r} is not in the graph") from None
+        return out
+
+    def __repr__(self) -> str:
+        kind = "directed" if self._directed else "undirected"
+        return f"<Graph {kind}: {self.n} nodes, {self.num_arcs} arcs>"
+
+
+def _as_labels(labels) -> tuple:
+    return tuple(labels.tolist() if isinstance(labels, np.ndarray) else labels)
+
+
+def _as_endpoint_array(name: str, values) -> np.ndarray:
+    arr = np.asarray(values)
+    if arr.size == 0:
+        return arr.reshape(0).astype(np.int64)
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be a 1-D array of integer node ids; got dtype "
+                        f"{arr.dtype}, shape {arr.shape}")
+    return arr.astype(np.int64)

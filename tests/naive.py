@@ -1,0 +1,205 @@
+"""Slow, obviously-correct twins of refsim's kernels, and exact answers to compare with.
+
+- ``Xoshiro``: xoshiro256** in plain Python integers.
+- ``ic_coupled`` / ``lt_coupled``: the kernels' algorithms written as plain Python loops,
+  consuming the same random stream in the same order, so their outcome must equal the
+  kernel's exactly.
+- ``ic_coin``: IC the textbook way, one coin per arc out of a newly active node; it shares
+  no code or draw order with the kernel, so it is compared in distribution.
+- ``exact_ic_spread`` / ``exact_lt_spread``: expected final size by enumerating every
+  live-arc subset (IC) or every live-edge choice (LT) of a small graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import deque
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+
+
+class Xoshiro:
+    """xoshiro256** on Python ints (Blackman & Vigna's reference C, transcribed)."""
+
+    def __init__(self, state):
+        self.s = [int(x) for x in state]
+
+    @staticmethod
+    def _rotl(x, k):
+        return ((x << k) | (x >> (64 - k))) & MASK
+
+    def next_u64(self):
+        s = self.s
+        result = (self._rotl((s[1] * 5) & MASK, 7) * 9) & MASK
+        t = (s[1] << 17) & MASK
+        s[2] ^= s[0]
+        s[3] ^= s[1]
+        s[1] ^= s[2]
+        s[0] ^= s[3]
+        s[2] ^= t
+        s[3] = self._rotl(s[3], 45)
+        return result
+
+    def double(self):
+        return (self.next_u64() >> 11) * (1.0 / 9007199254740992.0)
+
+    def open_closed(self):
+        return 1.0 - self.double()
+
+
+def _arcs(graph):
+    indptr = graph.indptr.tolist()
+    indices = graph.indices.tolist()
+    return indptr, indices
+
+
+def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
+    """IC exactly as the kernel draws it: return (final size, per-step cumulative counts)."""
+    indptr, indices = _arcs(graph)
+    rng = Xoshiro(state)
+    n = graph.n
+    arc_p = [float(x) for x in arc_p]
+    pmax = [max(arc_p[indptr[u]:indptr[u + 1]], default=0.0) for u in range(n)]
+    uniform = len(set(arc_p)) <= 1
+    active = set(seeds)
+    frontier = list(seeds)
+    counts = [len(active)]
+    step = 0
+    while frontier and (max_steps is None or step < max_steps):
+        step += 1
+        new = []
+        for u in frontier:
+            pm = pmax[u]
+            if pm == 0.0:
+                continue
+            e, end = indptr[u], indptr[u + 1]
+            while True:
+                if pm < 1.0:
+                    gap = math.log(rng.open_closed()) / math.log1p(-pm)
+                    if gap >= end - e:
+                        break
+                    e += int(gap)
+                elif e >= end:
+                    break
+                if not uniform and arc_p[e] < pm and rng.double() * pm >= arc_p[e]:
+                    e += 1
+                    continue
+                v = indices[e]
+                if v not in active:
+                    active.add(v)
+                    new.append(v)
+                e += 1
+        frontier = new
+        counts.append(len(active))
+    return len(active), counts
+
+
+def lt_coupled(graph, arc_w, seeds, state, max_steps=None):
+    """LT exactly as the kernel draws it: return (final size, per-step cumulative counts)."""
+    indptr, indices = _arcs(graph)
+    rng = Xoshiro(state)
+    arc_w = [float(x) for x in arc_w]
+    active = set(seeds)
+    acc, theta = {}, {}
+    frontier = list(seeds)
+    counts = [len(active)]
+    step = 0
+    while frontier and (max_steps is None or step < max_steps):
+        step += 1
+        new = []
+        for u in frontier:
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                if v in active:
+                    continue
+                if v not in theta:
+                    theta[v] = rng.open_closed()
+                    acc[v] = 0.0
+                acc[v] += arc_w[e]
+                if acc[v] >= theta[v]:
+                    active.add(v)
+                    new.append(v)
+        frontier = new
+        counts.append(len(active))
+    return len(active), counts
+
+
+def ic_coin(graph, arc_p, seeds, rng: np.random.Generator) -> int:
+    """IC with one independent coin per arc out of each newly active node."""
+    indptr, indices = _arcs(graph)
+    active = set(int(s) for s in seeds)
+    queue = deque(active)
+    while queue:
+        u = queue.popleft()
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if v not in active and rng.random() < arc_p[e]:
+                active.add(v)
+                queue.append(v)
+    return len(active)
+
+
+def _reach(n, live_arcs, seeds):
+    adj = [[] for _ in range(n)]
+    for u, v in live_arcs:
+        adj[u].append(v)
+    seen = set(seeds)
+    stack = list(seeds)
+    while stack:
+        u = stack.pop()
+        for v in adj[u]:
+            if v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return len(seen)
+
+
+def exact_ic_spread(graph, arc_p, seeds):
+    """Expected IC final size and its variance, over all 2**m live-arc subsets."""
+    indptr, indices = _arcs(graph)
+    arcs = [(u, indices[e]) for u in range(graph.n) for e in range(indptr[u], indptr[u + 1])]
+    ps = [float(x) for x in arc_p]
+    assert len(arcs) <= 20, "enumeration is 2**m"
+    mean = second = 0.0
+    for live in itertools.product((False, True), repeat=len(arcs)):
+        prob = 1.0
+        for on, p in zip(live, ps):
+            prob *= p if on else 1.0 - p
+        if prob == 0.0:
+            continue
+        size = _reach(graph.n, [a for a, on in zip(arcs, live) if on], seeds)
+        mean += prob * size
+        second += prob * size * size
+    return mean, second - mean * mean
+
+
+def exact_lt_spread(graph, arc_w, seeds):
+    """Expected LT final size and its variance, by live-edge enumeration.
+
+    Each node keeps at most one in-arc: arc (u, v) with probability w(u, v), none with
+    1 - sum of v's in-weights (Kempe, Kleinberg & Tardos 2003, Theorem 2.5).
+    """
+    indptr, indices = _arcs(graph)
+    into = [[] for _ in range(graph.n)]
+    for u in range(graph.n):
+        for e in range(indptr[u], indptr[u + 1]):
+            into[indices[e]].append((u, float(arc_w[e])))
+    choices = []
+    for v in range(graph.n):
+        opts = [((u, v), w) for u, w in into[v]]
+        opts.append((None, 1.0 - sum(w for _, w in into[v])))
+        choices.append(opts)
+    mean = second = 0.0
+    for pick in itertools.product(*choices):
+        prob = 1.0
+        for _, w in pick:
+            prob *= w
+        if prob <= 0.0:
+            continue
+        size = _reach(graph.n, [a for a, _ in pick if a is not None], seeds)
+        mean += prob * size
+        second += prob * size * size
+    return mean, second - mean * mean

@@ -1,0 +1,201 @@
+"""simulate(): the result contract, reproducibility across workers, and bad input."""
+
+import math
+
+import networkx as nx
+import numba
+import numpy as np
+import pytest
+
+import refsim
+from refsim._kernels.xoshiro import fill_doubles
+from refsim._rng import run_states
+from naive import Xoshiro
+
+
+@pytest.fixture(scope="module")
+def ba():
+    return refsim.Graph.from_networkx(nx.barabasi_albert_graph(3_000, 3, seed=2))
+
+
+IC = refsim.IndependentCascade(0.08)
+
+
+def test_result_contract(ba):
+    res = refsim.simulate(ba, IC, [5, 6, 7], runs=500, rng=1, steps=6)
+    assert res.final_sizes.dtype == np.int64 and res.final_sizes.shape == (500,)
+    assert res.curves.dtype == np.int64 and res.curves.shape == (500, 7)
+    assert (res.curves[:, 0] == 3).all()
+    assert (np.diff(res.curves, axis=1) >= 0).all()
+    assert (res.curves[:, -1] == res.final_sizes).all()
+    assert res.mean == pytest.approx(res.final_sizes.mean())
+    assert res.sem == pytest.approx(res.final_sizes.std(ddof=1) / math.sqrt(500))
+    lo, hi = res.ci(0.95)
+    from scipy.stats import t
+
+    half = t.ppf(0.975, 499) * res.sem
+    assert (lo, hi) == pytest.approx((res.mean - half, res.mean + half))
+    lo99, hi99 = res.ci(0.99)
+    assert lo99 < lo and hi < hi99
+    assert res.reach == pytest.approx(res.mean / ba.n)
+    assert np.allclose(res.mean_curve, res.curves.mean(axis=0))
+
+
+def test_curves_are_padded_with_the_final_value(ba):
+    res = refsim.simulate(ba, IC, [0], runs=300, rng=2)
+    last_growth = np.array([np.flatnonzero(np.diff(np.r_[0, c]))[-1] for c in res.curves])
+    for row, t in zip(res.curves, last_growth):
+        assert (row[t:] == row[-1]).all()
+    assert last_growth.max() == res.curves.shape[1] - 1  # trimmed to the deepest run
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="needs two threads")
+@pytest.mark.parametrize("model", [IC, refsim.IndependentCascade("weighted_cascade"),
+                                   refsim.LinearThreshold()], ids=["ic", "wc", "lt"])
+def test_same_rng_same_numbers_for_any_number_of_workers(ba, model):
+    one = refsim.simulate(ba, model, [0, 1], runs=301, rng=99, workers=1)
+    for w in range(2, numba.config.NUMBA_NUM_THREADS + 1):
+        many = refsim.simulate(ba, model, [0, 1], runs=301, rng=99, workers=w)
+        assert np.array_equal(one.final_sizes, many.final_sizes)
+        assert np.array_equal(one.curves, many.curves)
+    again = refsim.simulate(ba, model, [0, 1], runs=301, rng=99)
+    assert np.array_equal(one.curves, again.curves)
+
+
+def test_run_r_uses_child_stream_r(ba):
+    long = refsim.simulate(ba, IC, [0], runs=40, rng=7)
+    short = refsim.simulate(ba, IC, [0], runs=15, rng=7)
+    assert np.array_equal(long.final_sizes[:15], short.final_sizes)
+
+
+def test_rng_forms(ba):
+    base = refsim.simulate(ba, IC, [0], runs=200, rng=5).final_sizes
+    ss = np.random.SeedSequence(5)
+    assert np.array_equal(refsim.simulate(ba, IC, [0], runs=200, rng=ss).final_sizes, base)
+    # a SeedSequence is not consumed: passing it again repeats the numbers
+    assert np.array_equal(refsim.simulate(ba, IC, [0], runs=200, rng=ss).final_sizes, base)
+    assert not np.array_equal(refsim.simulate(ba, IC, [0], runs=200, rng=6).final_sizes, base)
+    g1 = refsim.simulate(ba, IC, [0], runs=200, rng=np.random.default_rng(3)).final_sizes
+    g2 = refsim.simulate(ba, IC, [0], runs=200, rng=np.random.default_rng(3)).final_sizes
+    assert np.array_equal(g1, g2)
+    gen = np.random.default_rng(3)
+    refsim.simulate(ba, IC, [0], runs=1, rng=gen)  # a Generator is advanced
+    assert not np.array_equal(refsim.simulate(ba, IC, [0], runs=200, rng=gen).final_sizes, g1)
+    # rng=None records its entropy, so the run can be repeated
+    free = refsim.simulate(ba, IC, [0], runs=200)
+    seq = np.random.SeedSequence(free.seed["entropy"], spawn_key=free.seed["spawn_key"])
+    assert np.array_equal(refsim.simulate(ba, IC, [0], runs=200, rng=seq).final_sizes,
+                          free.final_sizes)
+    pair = refsim.simulate(ba, IC, [0], runs=200, rng=[1, 2])
+    assert pair.seed == {"entropy": [1, 2], "spawn_key": []}
+
+
+def test_xoshiro_matches_reference():
+    # first output of xoshiro256** from state (1, 2, 3, 4) is rotl(2 * 5, 7) * 9 = 11520
+    state = np.array([1, 2, 3, 4], dtype=np.uint64)
+    assert Xoshiro(state).next_u64() == 11520
+    ref = Xoshiro(state)
+    expected = [ref.double() for _ in range(1000)]
+    assert fill_doubles(state, np.empty(1000)).tolist() == expected
+    # and the per-run states drive doubles that look uniform
+    draws = np.concatenate([fill_doubles(s, np.empty(200)) for s in run_states(
+        np.random.SeedSequence(0), 50)])
+    from scipy.stats import kstest
+
+    assert kstest(draws, "uniform").pvalue > 1e-4
+
+
+def test_empty_seed_set_activates_nothing(ba):
+    res = refsim.simulate(ba, IC, [], runs=3, rng=0)
+    assert (res.final_sizes == 0).all() and res.curves.shape == (3, 1)
+
+
+def test_labels_map_to_ids():
+    g = refsim.Graph.from_networkx(nx.path_graph(["a", "b", "c"]))
+    res = refsim.simulate(g, refsim.IndependentCascade(1.0), g.node_ids(["c"]), runs=2, rng=0)
+    assert res.final_sizes.tolist() == [3, 3]
+    with pytest.raises(ValueError, match="'z' is not in the graph"):
+        g.node_ids(["z"])
+
+
+# --------------------------------------------------------------------- bad input
+BAD_CALLS = [
+    ("seeds", dict(seeds=[3_000]), ValueError, r"seeds holds node 3000.*0\.\.2999"),
+    ("seeds", dict(seeds=[-1]), ValueError, r"seeds holds node -1"),
+    ("seeds", dict(seeds=[4, 9, 4]), ValueError, r"seeds lists node 4 more than once"),
+    ("seeds", dict(seeds=[1.5]), TypeError, r"seeds must be integer node ids"),
+    ("seeds", dict(seeds=[[1, 2]]), ValueError, r"seeds must be a one-dimensional"),
+    ("runs", dict(runs=0), ValueError, r"runs must be >= 1; got 0"),
+    ("runs", dict(runs=2.0), TypeError, r"runs must be an int; got 2\.0"),
+    ("runs", dict(runs=True), TypeError, r"runs must be an int; got True"),
+    ("steps", dict(steps=-1), ValueError, r"steps must be >= 0; got -1"),
+    ("workers", dict(workers=0), ValueError, r"workers must be >= 1; got 0"),
+    ("workers", dict(workers=10_000), ValueError, r"workers must be <= \d+; got 10000"),
+    ("rng", dict(rng=-3), ValueError, r"rng must be a non-negative int; got -3"),
+    ("rng", dict(rng=1.5), TypeError, r"rng must be None, .*got 1\.5"),
+    ("rng", dict(rng="seed"), TypeError, r"rng must be None, .*got 'seed'"),
+    ("model", dict(model="IC"), TypeError, r"model must be one of .*got str"),
+]
+
+
+@pytest.mark.parametrize("field,kwargs,exc,pattern", BAD_CALLS,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
+def test_bad_arguments_are_named(ba, field, kwargs, exc, pattern):
+    call = dict(graph=ba, model=IC, seeds=[0], runs=2, rng=0) | kwargs
+    with pytest.raises(exc, match=pattern):
+        refsim.simulate(call.pop("graph"), call.pop("model"), call.pop("seeds"), **call)
+
+
+@pytest.mark.parametrize("p,exc,pattern", [
+    (-0.1, ValueError, r"p must be in \[0, 1\]; got -0\.1"),
+    (1.01, ValueError, r"p must be in \[0, 1\]; got 1\.01"),
+    (float("nan"), ValueError, r"p must be in \[0, 1\]; got nan"),
+    ("cascade", ValueError, r"one of 'weighted_cascade'; got 'cascade'"),
+    (None, TypeError, r"p must be a number in \[0, 1\]; got None"),
+    (True, TypeError, r"got True of type bool"),
+    ([0.1, float("nan")], ValueError, r"p\[1\] must be in \[0, 1\]; got nan"),
+    ([0.1, 2.0, 3.0], ValueError, r"p\[1\] must be in \[0, 1\]; got 2\.0 \(2 bad"),
+    ([[0.1]], ValueError, r"one-dimensional"),
+])
+def test_bad_probabilities(p, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        refsim.IndependentCascade(p)
+
+
+def test_per_arc_array_of_wrong_length(ba):
+    with pytest.raises(ValueError, match=rf"p has 5 per-arc values but the graph has "
+                                         rf"{ba.num_arcs} arcs"):
+        refsim.simulate(ba, refsim.IndependentCascade(np.full(5, 0.1)), [0])
+    with pytest.raises(ValueError, match=r"weights has 5 per-arc values"):
+        refsim.simulate(ba, refsim.LinearThreshold(np.full(5, 0.1)), [0])
+
+
+def test_lt_in_weights_above_one():
+    g = refsim.Graph.from_edges([0, 1], [2, 2], directed=True, labels=["x", "y", "z"])
+    with pytest.raises(ValueError, match=r"weights into node 'z' sum to 1\.2; .*at most 1"):
+        refsim.simulate(g, refsim.LinearThreshold([0.6, 0.6]), [0])
+    with pytest.raises(ValueError, match=r"weights\[0\] must be in \[0, 1\]; got -0\.5"):
+        refsim.LinearThreshold([-0.5, 0.6])
+
+
+def test_empty_graph_and_wrong_graph_type():
+    with pytest.raises(ValueError, match=r"graph is empty \(0 nodes\)"):
+        refsim.simulate(refsim.Graph.from_edges([], [], 0), IC, [])
+    with pytest.raises(TypeError, match=r"graph must be a refsim.Graph; got Graph"):
+        refsim.simulate(nx.path_graph(3), IC, [0])
+
+
+def test_models_are_immutable():
+    with pytest.raises(AttributeError, match="immutable"):
+        IC.p = 0.5
+    arr = refsim.IndependentCascade(np.array([0.1, 0.2])).p
+    with pytest.raises(ValueError):
+        arr[0] = 0.9
+
+
+def test_public_names():
+    expected = {"ArcScheme", "Graph", "InArcs", "IndependentCascade", "LinearThreshold",
+                "SimResult", "read_edgelist", "simulate"}
+    assert expected <= set(refsim.__all__)
+    for name in refsim.__all__:
+        assert getattr(refsim, name) is not None
