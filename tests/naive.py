@@ -64,6 +64,12 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
     arc_p = [float(x) for x in arc_p]
     pmax = [max(arc_p[indptr[u]:indptr[u + 1]], default=0.0) for u in range(n)]
     uniform = len(set(arc_p)) <= 1
+    if uniform:
+        pmax = [arc_p[0] if arc_p else 0.0] * n
+        most = max((indptr[u + 1] - indptr[u] for u in range(n)), default=0)
+        from refsim.simulate import _q_powers  # the kernel's table, the same floats
+
+        q_pow = _q_powers(pmax[0], most).tolist()
     active = set(seeds)
     frontier = list(seeds)
     counts = [len(active)]
@@ -78,7 +84,11 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
             e, end = indptr[u], indptr[u + 1]
             while True:
                 if pm < 1.0:
-                    gap = math.log(rng.open_closed()) / math.log1p(-pm)
+                    x = rng.open_closed()
+                    # "U <= (1-p)^r": the jump would pass the r arcs left
+                    if uniform and (e >= end or x <= q_pow[end - e]):
+                        break
+                    gap = math.log(x) / math.log1p(-pm)
                     if gap >= end - e:
                         break
                     e += int(gap)

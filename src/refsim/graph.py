@@ -89,9 +89,9 @@ class Graph:
         if m and (indices.min() < 0 or indices.max() >= n):
             bad = int(indices[(indices < 0) | (indices >= n)][0])
             raise ValueError(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
-        self._init(
-            np.ascontiguousarray(indptr, dtype=np.int64),
-            np.ascontiguousarray(indices, dtype=_index_dtype(n)),
+        self._init(  # copies: the caller keeps its arrays writable, the graph stays fixed
+            np.array(indptr, dtype=np.int64, order="C", copy=True),
+            np.array(indices, dtype=_index_dtype(n), order="C", copy=True),
             weights, labels, bool(directed),
         )
 
@@ -191,9 +191,11 @@ class Graph:
         if weights is not None:
             weights = weights[keep]
         if not directed:
-            src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
+            # interleave (u, v), (v, u) per edge so that, after the stable sort, both arcs
+            # of a repeated edge keep the order the edges were given in
+            src, dst = np.stack([src, dst], axis=1).ravel(), np.stack([dst, src], axis=1).ravel()
             if weights is not None:
-                weights = np.concatenate([weights, weights])
+                weights = np.repeat(weights, 2)
         key = src * np.int64(max(n, 1)) + dst
         order = np.argsort(key, kind="stable")
         key = key[order]
@@ -369,8 +371,16 @@ class Graph:
         [1]
         """
         if self._labels is None:
-            from ._validation import as_node_array
-            return as_node_array("labels", labels, self.n)
+            ids = np.asarray(labels)
+            if ids.size == 0:
+                return ids.astype(np.int64).reshape(0)
+            bad = [x for x in ids.ravel().tolist()
+                   if not isinstance(x, int) or isinstance(x, bool) or not 0 <= x < self.n]
+            if ids.ndim != 1 or bad:
+                shown = bad[0] if bad else labels
+                raise ValueError(f"node {shown!r} is not in the graph; "
+                                 f"nodes are numbered 0..{self.n - 1}")
+            return ids.astype(np.int64)
         if self._label_index is None:
             object.__setattr__(self, "_label_index",
                                {lab: i for i, lab in enumerate(self._labels)})

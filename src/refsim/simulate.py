@@ -138,10 +138,20 @@ def _ic_args(graph, model):
     if graph.num_arcs:
         pmax[has_arcs] = np.maximum.reduceat(p, graph.indptr[:-1][has_arcs])
     uniform = bool(graph.num_arcs == 0 or p.min() == p.max())
+    if uniform:  # isolated nodes would otherwise read pmax = 0
+        pmax[:] = p[0] if graph.num_arcs else 0.0
     with np.errstate(divide="ignore"):
         logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where pmax == 1
+    q_pow = _q_powers(pmax[0], int(graph.out_degree.max(initial=0))) if uniform else np.ones(1)
     return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq,
-                                         np.ascontiguousarray(p), uniform)
+                                         np.ascontiguousarray(p), uniform, q_pow)
+
+
+def _q_powers(p, most):
+    """Return ``(1 - p) ** r`` for ``r = 0 .. most`` (the chance that r arcs all fail)."""
+    if p >= 1.0:
+        return (np.arange(most + 1) == 0).astype(np.float64)
+    return np.exp(np.arange(most + 1) * np.log1p(-p))
 
 
 def _lt_args(graph, model):

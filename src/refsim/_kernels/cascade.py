@@ -19,9 +19,39 @@ from numba import njit, prange
 from .xoshiro import next_double, next_open_closed
 
 
+@njit(inline="always", cache=True)
+def _begin_run(states, row, run_ids, s, seeds, mark, queue, curves):
+    """Load row's RNG state and plant the seeds; return the queue length."""
+    for k in range(4):
+        s[k] = states[run_ids[row], k]
+    stamp = row + 1
+    for j in range(seeds.shape[0]):
+        mark[seeds[j]] = stamp
+        queue[j] = seeds[j]
+    curves[row, 0] = seeds.shape[0]
+    return seeds.shape[0]
+
+
+@njit(inline="always", cache=True)
+def _end_step(curves, row, level, cap, tail, level_end, last):
+    """Record the count after ``level``; return the last step that activated anyone."""
+    if level <= cap:
+        curves[row, level] = tail
+    return level if tail > level_end else last
+
+
+@njit(inline="always", cache=True)
+def _end_run(curves, final, depth, row, level, cap, tail, last):
+    for t in range(level + 1, cap + 1):
+        curves[row, t] = tail
+    final[row] = tail
+    depth[row] = last
+
+
+
 @njit(parallel=True, cache=True)
 def independent_cascade(
-    indptr, indices, node_pmax, node_logq, arc_p, uniform, seeds, states, run_ids,
+    indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, seeds, states, run_ids,
     max_steps, cap, n_workers,
 ):
     """Run IC; arcs out of ``u`` fire independently with ``arc_p[e]`` (or ``node_pmax[u]``).
@@ -30,27 +60,25 @@ def independent_cascade(
     ``u`` (``node_logq[u] = log(1 - node_pmax[u])``); when probabilities differ
     (``uniform`` false) a candidate is kept with ``arc_p[e] / node_pmax[u]``. So a node
     costs one draw per candidate arc plus one, not one per arc.
+
+    With ``uniform`` probability ``p < 1``, ``q_pow[r] = (1 - p) ** r`` for every ``r``
+    up to the largest out-degree: a draw ``U <= q_pow[r]`` with ``r`` arcs left means the
+    next jump passes the end, which is decided without a logarithm.
     """
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     final = np.empty(rows, np.int64)
     depth = np.empty(rows, np.int64)
     curves = np.empty((rows, cap + 1), np.int64)
+    lq_all = node_logq[0] if n > 0 else 0.0
+    p_all = node_pmax[0] if n > 0 else 0.0
     for w in prange(n_workers):
         mark = np.zeros(n, np.int32)
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            for k in range(4):
-                s[k] = states[run_ids[i], k]
             stamp = i + 1
-            tail = 0
-            for j in range(seeds.shape[0]):
-                v = seeds[j]
-                mark[v] = stamp
-                queue[tail] = v
-                tail += 1
-            curves[i, 0] = tail
+            tail = _begin_run(states, i, run_ids, s, seeds, mark, queue, curves)
             head = 0
             level = 0
             last = 0
@@ -60,15 +88,18 @@ def independent_cascade(
                 while head < level_end:
                     u = queue[head]
                     head += 1
-                    lq = node_logq[u]
+                    lq = lq_all if uniform else node_logq[u]
                     if lq == 0.0:
                         continue
                     e = indptr[u]
                     end = indptr[u + 1]
-                    pmax = node_pmax[u]
+                    pmax = p_all if uniform else node_pmax[u]
                     while True:
                         if lq != -np.inf:
-                            gap = math.log(next_open_closed(s)) / lq
+                            x = next_open_closed(s)
+                            if uniform and (e >= end or x <= q_pow[end - e]):
+                                break
+                            gap = math.log(x) / lq
                             if gap >= end - e:
                                 break
                             e += np.int64(gap)
@@ -85,14 +116,8 @@ def independent_cascade(
                             queue[tail] = v
                             tail += 1
                         e += 1
-                if tail > level_end:
-                    last = level
-                if level <= cap:
-                    curves[i, level] = tail
-            for t in range(level + 1, cap + 1):
-                curves[i, t] = tail
-            final[i] = tail
-            depth[i] = last
+                last = _end_step(curves, i, level, cap, tail, level_end, last)
+            _end_run(curves, final, depth, i, level, cap, tail, last)
     return final, depth, curves
 
 
@@ -117,17 +142,10 @@ def linear_threshold(
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            for k in range(4):
-                s[k] = states[run_ids[i], k]
             stamp = i + 1
-            tail = 0
-            for j in range(seeds.shape[0]):
-                v = seeds[j]
-                mark[v] = stamp
-                acc[v] = np.inf
-                queue[tail] = v
-                tail += 1
-            curves[i, 0] = tail
+            tail = _begin_run(states, i, run_ids, s, seeds, mark, queue, curves)
+            for j in range(tail):
+                acc[queue[j]] = np.inf
             head = 0
             level = 0
             last = 0
@@ -150,12 +168,6 @@ def linear_threshold(
                             acc[v] = np.inf
                             queue[tail] = v
                             tail += 1
-                if tail > level_end:
-                    last = level
-                if level <= cap:
-                    curves[i, level] = tail
-            for t in range(level + 1, cap + 1):
-                curves[i, t] = tail
-            final[i] = tail
-            depth[i] = last
+                last = _end_step(curves, i, level, cap, tail, level_end, last)
+            _end_run(curves, final, depth, i, level, cap, tail, last)
     return final, depth, curves
