@@ -50,6 +50,23 @@ class Xoshiro:
         return 1.0 - self.double()
 
 
+def csr_arcs(g):
+    """(u, v, e) for every arc e, read straight off indptr/indices (no package code)."""
+    out = []
+    for u in range(g.n):
+        for e in range(int(g.indptr[u]), int(g.indptr[u + 1])):
+            out.append((u, int(g.indices[e]), e))
+    return out
+
+
+def arc_set(g):
+    return {(u, v) for u, v, _ in csr_arcs(g)}
+
+
+def labelled_arc_set(g):
+    return {(g.labels[u], g.labels[v]) for u, v, _ in csr_arcs(g)}
+
+
 def _arcs(graph):
     indptr = graph.indptr.tolist()
     indices = graph.indices.tolist()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from refsim import Graph, read_edgelist
+from naive import arc_set, csr_arcs, labelled_arc_set
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -23,22 +24,6 @@ def write_gz(tmp_path, text, name):
     return path
 
 
-def csr_arcs(g):
-    out = []
-    for u in range(g.n):
-        for e in range(int(g.indptr[u]), int(g.indptr[u + 1])):
-            out.append((u, int(g.indices[e]), e))
-    return out
-
-
-def id_arcs(g):
-    return {(u, v) for u, v, _ in csr_arcs(g)}
-
-
-def named_arcs(g):
-    return {(g.labels[u], g.labels[v]) for u, v, _ in csr_arcs(g)}
-
-
 def both_ways(pairs):
     pairs = {(u, v) for u, v in pairs if u != v}
     return pairs | {(v, u) for u, v in pairs}
@@ -52,38 +37,38 @@ def test_whitespace_separated(tmp_path):
     g = read_edgelist(write(tmp_path, "0 1\n1\t2\n   2     3   \n"))
     assert g.labels == (0, 1, 2, 3)
     assert g.directed is False
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_comma_separated(tmp_path):
     g = read_edgelist(write(tmp_path, "0,1\n1, 2\n2 ,3\n"))
     assert g.labels == (0, 1, 2, 3)
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_comments_and_blank_lines(tmp_path):
     text = "# a header line\n#another 9 9\n0 1   # trailing 7 8\n\n   \n\t\n1 2#x\n  # indented\n2 3\n"
     g = read_edgelist(write(tmp_path, text))
     assert g.labels == (0, 1, 2, 3)  # 7, 8, 9 only appear in comments
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_custom_comment_marker(tmp_path):
     g = read_edgelist(write(tmp_path, "% header\n0 1 % 5 6\n1 2\n2 3\n"), comments="%")
     assert g.labels == (0, 1, 2, 3)
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_crlf_line_endings(tmp_path):
     path = tmp_path / "crlf.txt"
     path.write_bytes(b"0 1\r\n1 2\r\n2 3\r\n")
-    assert id_arcs(read_edgelist(path)) == PATH_0123
+    assert arc_set(read_edgelist(path)) == PATH_0123
 
 
 def test_extra_columns_ignored_when_unweighted(tmp_path):
     g = read_edgelist(write(tmp_path, "0 1 0.5 x\n1 2 zz\n2 3\n"))
     assert g.weights is None
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_only_comments_gives_empty_graph(tmp_path):
@@ -100,16 +85,16 @@ def test_gzip_detected_by_content(tmp_path, name):
     assert g.labels == plain.labels
     assert g.indptr.tolist() == plain.indptr.tolist()
     assert g.indices.tolist() == plain.indices.tolist()
-    assert named_arcs(g) == both_ways({(100, 5), (5, 42), (42, 100), (7, 5)})
+    assert labelled_arc_set(g) == both_ways({(100, 5), (5, 42), (42, 100), (7, 5)})
 
 
 def test_plain_file_named_gz_is_read_as_text(tmp_path):
     g = read_edgelist(write(tmp_path, "0 1\n1 2\n2 3\n", name="fake.gz"))
-    assert id_arcs(g) == PATH_0123
+    assert arc_set(g) == PATH_0123
 
 
 def test_accepts_str_path(tmp_path):
-    assert id_arcs(read_edgelist(str(write(tmp_path, "0 1\n1 2\n2 3\n")))) == PATH_0123
+    assert arc_set(read_edgelist(str(write(tmp_path, "0 1\n1 2\n2 3\n")))) == PATH_0123
 
 
 # ------------------------------------------------------------------------- numbering
@@ -118,28 +103,28 @@ def test_integer_ids_relabelled_in_increasing_order(tmp_path):
     assert g.labels == (5, 42, 100)
     assert all(type(x) is int for x in g.labels)
     # 5 -> 0, 42 -> 1, 100 -> 2
-    assert id_arcs(g) == both_ways({(2, 0), (0, 1)})
-    assert named_arcs(g) == both_ways({(100, 5), (5, 42)})
+    assert arc_set(g) == both_ways({(2, 0), (0, 1)})
+    assert labelled_arc_set(g) == both_ways({(100, 5), (5, 42)})
     assert g.node_ids([100, 5, 42]).tolist() == [2, 0, 1]
 
 
 def test_integer_ids_sorted_numerically_not_as_text(tmp_path):
     g = read_edgelist(write(tmp_path, "10 9\n9 100\n-3 10\n"))
     assert g.labels == (-3, 9, 10, 100)
-    assert named_arcs(g) == both_ways({(10, 9), (9, 100), (-3, 10)})
+    assert labelled_arc_set(g) == both_ways({(10, 9), (9, 100), (-3, 10)})
 
 
 def test_ids_zero_to_n_minus_one_are_kept(tmp_path):
     g = read_edgelist(write(tmp_path, "3 0\n2 4\n1 0\n"))
     assert g.labels == (0, 1, 2, 3, 4)
-    assert id_arcs(g) == both_ways({(3, 0), (2, 4), (1, 0)})
+    assert arc_set(g) == both_ways({(3, 0), (2, 4), (1, 0)})
 
 
 def test_string_ids_numbered_by_first_appearance(tmp_path):
     text = "# people\nbob alice\ncarol bob\nalice dave\neve eve\n"
     g = read_edgelist(write(tmp_path, text))
     assert g.labels == ("bob", "alice", "carol", "dave", "eve")
-    assert named_arcs(g) == both_ways({("bob", "alice"), ("carol", "bob"),
+    assert labelled_arc_set(g) == both_ways({("bob", "alice"), ("carol", "bob"),
                                        ("alice", "dave")})
     assert g.node_ids(["eve"]).tolist() == [4]
     assert g.out_degree[4] == 0  # self-loop dropped, node kept
@@ -148,7 +133,7 @@ def test_string_ids_numbered_by_first_appearance(tmp_path):
 def test_mixed_tokens_numbered_by_first_appearance(tmp_path):
     g = read_edgelist(write(tmp_path, "10 a\n2 10\n"))
     assert g.labels == ("10", "a", "2")
-    assert named_arcs(g) == both_ways({("10", "a"), ("2", "10")})
+    assert labelled_arc_set(g) == both_ways({("10", "a"), ("2", "10")})
 
 
 # ----------------------------------------------------------------- directed / weighted
@@ -156,12 +141,12 @@ def test_directed_keeps_arc_direction(tmp_path):
     path = write(tmp_path, "0 1\n2 1\n1 3\n3 1\n")
     g = read_edgelist(path, directed=True)
     assert g.directed is True
-    assert id_arcs(g) == {(0, 1), (2, 1), (1, 3), (3, 1)}
+    assert arc_set(g) == {(0, 1), (2, 1), (1, 3), (3, 1)}
     assert g.out_degree.tolist() == [1, 1, 1, 1]
     assert g.in_degree.tolist() == [0, 3, 0, 1]
     gu = read_edgelist(path)
     assert gu.directed is False
-    assert id_arcs(gu) == both_ways({(0, 1), (2, 1), (1, 3)})
+    assert arc_set(gu) == both_ways({(0, 1), (2, 1), (1, 3)})
 
 
 @pytest.mark.parametrize("directed", [False, True])
@@ -248,7 +233,7 @@ def test_matches_networkx_read_edgelist(tmp_path, directed, seed):
     assert g.directed == h.directed == directed
     assert set(g.labels) == set(h.labels)
     assert g.n == h.n
-    assert named_arcs(g) == named_arcs(h)
+    assert labelled_arc_set(g) == labelled_arc_set(h)
     assert g.num_arcs == h.num_arcs
     # integer names numbered in increasing order
     assert list(g.labels) == sorted(G.nodes())
@@ -262,7 +247,7 @@ def test_weighted_matches_networkx_read_edgelist(tmp_path, directed, seed):
     G = nx.read_edgelist(path, nodetype=int, data=(("weight", float),),
                          create_using=nx.DiGraph if directed else nx.Graph)
     h = Graph.from_networkx(G, weight="weight")
-    assert named_arcs(g) == named_arcs(h)
+    assert labelled_arc_set(g) == labelled_arc_set(h)
     for u, v, e in csr_arcs(g):
         a, b = g.labels[u], g.labels[v]
         assert g.weights[e] == G.edges[a, b]["weight"], (a, b)

@@ -11,26 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refsim import Graph
+from naive import arc_set, csr_arcs, labelled_arc_set
 
 
 # ----------------------------------------------------------------------------- helpers
-def csr_arcs(g):
-    """(u, v, e) for every arc e, read straight off indptr/indices (no package code)."""
-    out = []
-    for u in range(g.n):
-        for e in range(int(g.indptr[u]), int(g.indptr[u + 1])):
-            out.append((u, int(g.indices[e]), e))
-    return out
-
-
-def arc_set(g):
-    return {(u, v) for u, v, _ in csr_arcs(g)}
-
-
-def labelled_arc_set(g):
-    return {(g.labels[u], g.labels[v]) for u, v, _ in csr_arcs(g)}
-
-
 def nx_arc_set(G):
     """The arcs networkx's graph stands for: both directions of an undirected edge."""
     arcs = {(u, v) for u, v in G.edges() if u != v}
