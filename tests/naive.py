@@ -19,6 +19,7 @@ from collections import deque
 import numpy as np
 
 MASK = (1 << 64) - 1
+SCAN = 32  # the kernel's _SCAN; a test checks they agree
 
 
 class Xoshiro:
@@ -105,6 +106,19 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
                     # "U <= (1-p)^r": the jump would pass the r arcs left
                     if uniform and (e >= end or x <= q_pow[end - e]):
                         break
+                    if uniform and end - e <= SCAN:
+                        # the kernel reads short jumps off the table: k - 1 with k the
+                        # first k >= 1 where (1-p)^k < x; equal to floor(log x / log(1-p))
+                        k = 1
+                        while x <= q_pow[k]:
+                            k += 1
+                        e += k - 1
+                        v = indices[e]
+                        if v not in active:
+                            active.add(v)
+                            new.append(v)
+                        e += 1
+                        continue
                     gap = math.log(x) / math.log1p(-pm)
                     if gap >= end - e:
                         break

@@ -129,7 +129,14 @@ def _check_coupled(g, p, seeds, runs, rng, steps=None):
         assert res.curves[r].tolist() == padded
 
 
-@pytest.mark.parametrize("p", [0.3, "per_arc", "weighted_cascade", 1.0])
+def test_twin_follows_the_kernels_scan_threshold():
+    from refsim._kernels.cascade import _SCAN
+    from naive import SCAN
+
+    assert SCAN == _SCAN
+
+
+@pytest.mark.parametrize("p", [0.3, 0.01, "per_arc", "weighted_cascade", 1.0])
 def test_kernel_equals_coupled_twin(p):
     g = refsim.Graph.from_networkx(nx.les_miserables_graph())
     if p == "per_arc":

@@ -199,3 +199,19 @@ def test_public_names():
     assert expected <= set(refsim.__all__)
     for name in refsim.__all__:
         assert getattr(refsim, name) is not None
+
+
+@pytest.mark.parametrize("entropy,key", [
+    (0, ()), (5, ()), (2**32 - 1, ()), (2**32, ()), (2**100 + 7, ()), ([1, 2], ()),
+    ([0, 2**40, 3], ()), (123, (4,)), (9, (2**33, 1)), (2**128 - 1, (0, 0, 0)),
+])
+def test_bulk_child_states_equal_numpys_spawned_children(entropy, key):
+    seq = np.random.SeedSequence(entropy, spawn_key=key)
+    children = seq.spawn(70)
+    expected = np.array([c.generate_state(4, np.uint64) for c in children])
+    assert np.array_equal(run_states(np.random.SeedSequence(entropy, spawn_key=key), 70),
+                          expected)
+    # children far out (index past 2**32 takes two words)
+    far = np.random.SeedSequence(entropy, spawn_key=key + (2**32 + 5,))
+    assert np.array_equal(run_states(seq, 1, start=2**32 + 5)[0],
+                          far.generate_state(4, np.uint64))

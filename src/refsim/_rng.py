@@ -78,12 +78,45 @@ def run_states(seq: np.random.SeedSequence, runs: int, start: int = 0) -> np.nda
     >>> bool((run_states(np.random.SeedSequence(1), 1, start=2) == s[2]).all())
     True
     """
-    states = np.empty((runs, _STATE_WORDS), dtype=np.uint64)
-    for i in range(runs):
-        states[i] = _child(seq, start + i).generate_state(_STATE_WORDS, np.uint64)
-        if not states[i].any():  # probability 2**-256, but cheap to rule out
-            states[i, 0] = 1
+    prefix = _entropy_prefix(seq)
+    if prefix is not None and start + runs <= 2**63:
+        from ._kernels.seedseq import child_states
+
+        states = child_states(prefix, start, runs)
+    else:  # unusual pool sizes: numpy itself, one child at a time
+        states = np.empty((runs, _STATE_WORDS), dtype=np.uint64)
+        for i in range(runs):
+            states[i] = _child(seq, start + i).generate_state(_STATE_WORDS, np.uint64)
+    states[~states.any(axis=1), 0] = 1  # all-zero: probability 2**-256, cheap to rule out
     return states
+
+
+def _words(value) -> list[int]:
+    """The uint32 words numpy reads from a non-negative int (low word first)."""
+    value = int(value)
+    words = [value & 0xFFFFFFFF]
+    value >>= 32
+    while value:
+        words.append(value & 0xFFFFFFFF)
+        value >>= 32
+    return words
+
+
+def _entropy_prefix(seq: np.random.SeedSequence):
+    """Entropy words padded to the pool, then the spawn key's: what every child shares."""
+    from ._kernels.seedseq import POOL
+
+    if seq.pool_size != POOL:
+        return None
+    entropy = seq.entropy
+    items = entropy if isinstance(entropy, (list, tuple)) else [entropy]
+    try:
+        run = [w for x in items for w in _words(x)]
+    except (TypeError, ValueError):
+        return None
+    run += [0] * (POOL - len(run))
+    key = [w for k in seq.spawn_key for w in _words(k)]
+    return np.array(run + key, dtype=np.uint32)
 
 
 def seed_record(seq: np.random.SeedSequence) -> dict:

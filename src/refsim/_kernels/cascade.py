@@ -18,6 +18,10 @@ from numba import njit, prange
 
 from .xoshiro import next_double, next_open_closed
 
+# With uniform p and at most this many arcs left, jumps are found by scanning the
+# (1-p)^k table instead of taking a logarithm (same draw, same jump).
+_SCAN = 32
+
 
 @njit(inline="always", cache=True)
 def _begin_run(states, row, run_ids, s, seeds, mark, queue, curves):
@@ -97,12 +101,20 @@ def independent_cascade(
                     while True:
                         if lq != -np.inf:
                             x = next_open_closed(s)
-                            if uniform and (e >= end or x <= q_pow[end - e]):
+                            left = end - e
+                            if uniform and (left <= 0 or x <= q_pow[left]):
                                 break
-                            gap = math.log(x) / lq
-                            if gap >= end - e:
-                                break
-                            e += np.int64(gap)
+                            if uniform and left <= _SCAN:
+                                # jump = #{k >= 1 : x <= (1-p)^k}, found in the table
+                                k = 1
+                                while x <= q_pow[k]:
+                                    k += 1
+                                e += k - 1
+                            else:
+                                gap = math.log(x) / lq
+                                if gap >= left:
+                                    break
+                                e += np.int64(gap)
                         elif e >= end:
                             break
                         if not uniform:

@@ -1,0 +1,84 @@
+"""numpy's ``SeedSequence`` child derivation, in bulk.
+
+``SeedSequence(entropy, spawn_key=key + (r,)).generate_state(4, uint64)`` for many ``r``
+costs microseconds per child in Python; this computes the same words (bit for bit, as a
+test checks against numpy) for thousands of children at once. The algorithm is numpy's
+(after M. E. O'Neill's ``seed_seq_fe``): hash the 32-bit entropy words into a pool of
+four, cross-mix, then hash the pool out into the state words.
+"""
+
+import numpy as np
+from numba import njit
+
+# numba widens uint32 arithmetic to 64 bits, so every step masks back to 32.
+_M32 = np.uint64(0xFFFFFFFF)
+_INIT_A = np.uint64(0x43B0D7E5)
+_MULT_A = np.uint64(0x931E8875)
+_INIT_B = np.uint64(0x8B51F9DD)
+_MULT_B = np.uint64(0x58F38DED)
+_MIX_L = np.uint64(0xCA01F9DD)
+_MIX_R = np.uint64(0x4973F715)
+_SHIFT = np.uint64(16)
+POOL = 4
+
+
+@njit(inline="always", cache=True)
+def _hashmix(value, hc):
+    value = np.uint64(value) ^ hc[0]
+    hc[0] = (hc[0] * _MULT_A) & _M32
+    value = (value * hc[0]) & _M32
+    return value ^ (value >> _SHIFT)
+
+
+@njit(inline="always", cache=True)
+def _mix(x, y):
+    r = (_MIX_L * x - _MIX_R * y) & _M32
+    return r ^ (r >> _SHIFT)
+
+
+@njit(cache=True)
+def child_states(prefix, start, count):
+    """Return the uint64 states (count, 4) of children ``start .. start+count-1``.
+
+    ``prefix`` holds the parent's entropy as uint32 words, zero-padded to the pool size,
+    followed by the words of the parent's spawn key. Child ``r`` appends the words of
+    ``r`` (one word below 2**32, else low word first) and is hashed from scratch.
+    """
+    out = np.empty((count, POOL), np.uint64)
+    words = np.empty(prefix.shape[0] + 2, np.uint64)
+    words[: prefix.shape[0]] = prefix
+    pool = np.empty(POOL, np.uint64)
+    hc = np.empty(1, np.uint64)
+    for i in range(count):
+        r = np.uint64(start + i)
+        m = prefix.shape[0]
+        words[m] = r & _M32
+        m += 1
+        if r > _M32:
+            words[m] = r >> np.uint64(32)
+            m += 1
+        hc[0] = _INIT_A
+        for j in range(POOL):
+            pool[j] = _hashmix(words[j], hc)  # prefix is padded, so words[j] exists
+        for src in range(POOL):
+            for dst in range(POOL):
+                if src != dst:
+                    pool[dst] = _mix(pool[dst], _hashmix(pool[src], hc))
+        for src in range(POOL, m):
+            for dst in range(POOL):
+                pool[dst] = _mix(pool[dst], _hashmix(words[src], hc))
+        hb = _INIT_B
+        for k in range(POOL):
+            lo = np.uint64(0)
+            hi = np.uint64(0)
+            for half in range(2):
+                v = pool[(2 * k + half) % POOL] ^ hb
+                hb = (hb * _MULT_B) & _M32
+                v = (v * hb) & _M32
+                v ^= v >> _SHIFT
+                if half == 0:
+                    lo = v
+                else:
+                    hi = v
+            out[i, k] = lo | (hi << np.uint64(32))
+    return out
