@@ -119,7 +119,7 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
                             new.append(v)
                         e += 1
                         continue
-                    gap = math.log(x) / math.log1p(-pm)
+                    gap = math.log(x) * (1.0 / math.log1p(-pm))
                     if gap >= end - e:
                         break
                     e += int(gap)

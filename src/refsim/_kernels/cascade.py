@@ -1,9 +1,9 @@
 """Independent Cascade and Linear Threshold kernels over a CSR graph.
 
 Both kernels run a batch of independent runs. Worker ``w`` of ``n_workers`` takes rows
-``w, w + n_workers, ...``; each worker owns its scratch arrays (a visit stamp per node,
-the BFS queue), so no run ever clears an n-sized array: a run's cost follows the nodes it
-activates and the arcs it examines. Row ``i`` uses the RNG state ``states[run_ids[i]]``
+``w, w + n_workers, ...``; each worker owns its scratch arrays (a one-byte visit stamp per
+node, the BFS queue), so a run never clears an n-sized array (only every 255th does): a
+run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG state ``states[run_ids[i]]``
 and nothing else, which makes every row independent of ``n_workers``.
 
 Outputs per row: the final number of active nodes, the last step at which a node became
@@ -24,11 +24,23 @@ _SCAN = 32
 
 
 @njit(inline="always", cache=True)
-def _begin_run(states, row, run_ids, s, seeds, mark, queue, curves):
+def _next_stamp(mark, count):
+    """Return the visit stamp of a worker's ``count``-th run (0-based), in 1..255.
+
+    One byte per node keeps the scratch array small enough to stay in cache; it is
+    cleared once every 255 runs, which costs O(n / 255) per run.
+    """
+    stamp = count % 255 + 1
+    if stamp == 1 and count > 0:
+        mark[:] = 0
+    return np.uint8(stamp)
+
+
+@njit(inline="always", cache=True)
+def _begin_run(states, row, run_ids, s, seeds, mark, stamp, queue, curves):
     """Load row's RNG state and plant the seeds; return the queue length."""
     for k in range(4):
         s[k] = states[run_ids[row], k]
-    stamp = row + 1
     for j in range(seeds.shape[0]):
         mark[seeds[j]] = stamp
         queue[j] = seeds[j]
@@ -77,12 +89,14 @@ def independent_cascade(
     lq_all = node_logq[0] if n > 0 else 0.0
     p_all = node_pmax[0] if n > 0 else 0.0
     for w in prange(n_workers):
-        mark = np.zeros(n, np.int32)
+        mark = np.zeros(n, np.uint8)
+        count = 0
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            stamp = i + 1
-            tail = _begin_run(states, i, run_ids, s, seeds, mark, queue, curves)
+            stamp = _next_stamp(mark, count)
+            count += 1
+            tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
             head = 0
             level = 0
             last = 0
@@ -111,7 +125,7 @@ def independent_cascade(
                                     k += 1
                                 e += k - 1
                             else:
-                                gap = math.log(x) / lq
+                                gap = math.log(x) * (1.0 / lq)
                                 if gap >= left:
                                     break
                                 e += np.int64(gap)
@@ -148,14 +162,16 @@ def linear_threshold(
     depth = np.empty(rows, np.int64)
     curves = np.empty((rows, cap + 1), np.int64)
     for w in prange(n_workers):
-        mark = np.zeros(n, np.int32)
+        mark = np.zeros(n, np.uint8)
+        count = 0
         acc = np.empty(n, np.float64)
         theta = np.empty(n, np.float64)
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            stamp = i + 1
-            tail = _begin_run(states, i, run_ids, s, seeds, mark, queue, curves)
+            stamp = _next_stamp(mark, count)
+            count += 1
+            tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
             for j in range(tail):
                 acc[queue[j]] = np.inf
             head = 0
