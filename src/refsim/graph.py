@@ -56,6 +56,8 @@ class Graph:
         One finite weight per arc.
     labels : sequence, optional
         The original name of each node (length n), e.g. ids from an edge-list file.
+    communities : array_like of int, optional
+        The community (0, 1, ...) of each node, e.g. from a block-model generator.
     directed : bool, default True
         Whether the arcs describe a directed graph. With ``False`` the caller promises
         that every arc ``(u, v)`` has its twin ``(v, u)``.
@@ -70,9 +72,10 @@ class Graph:
     """
 
     __slots__ = ("_indptr", "_indices", "_weights", "_labels", "_directed",
-                 "_in_arcs", "_label_index", "_in_degree")
+                 "_in_arcs", "_label_index", "_in_degree", "_communities")
 
-    def __init__(self, indptr, indices, *, weights=None, labels=None, directed=True):
+    def __init__(self, indptr, indices, *, weights=None, labels=None, directed=True,
+                 communities=None):
         indptr = np.asarray(indptr)
         indices = np.asarray(indices)
         if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr.dtype.kind not in "iu":
@@ -92,10 +95,10 @@ class Graph:
         self._init(  # copies: the caller keeps its arrays writable, the graph stays fixed
             np.array(indptr, dtype=np.int64, order="C", copy=True),
             np.array(indices, dtype=_index_dtype(n), order="C", copy=True),
-            weights, labels, bool(directed),
+            weights, labels, bool(directed), communities,
         )
 
-    def _init(self, indptr, indices, weights, labels, directed):
+    def _init(self, indptr, indices, weights, labels, directed, communities=None):
         n = indptr.shape[0] - 1
         if weights is not None:
             weights = np.array(weights, dtype=np.float64)
@@ -111,7 +114,16 @@ class Graph:
             if len(labels) != n:
                 raise ValueError(f"labels must name each of the {n} nodes; "
                                  f"got {len(labels)} labels")
+        if communities is not None:
+            communities = np.array(communities, copy=True)
+            if (communities.shape != (n,) or communities.dtype.kind not in "iu"
+                    or (n and communities.min() < 0)):
+                raise ValueError(f"communities must hold one integer >= 0 per node "
+                                 f"({n}); got dtype {communities.dtype}, shape "
+                                 f"{communities.shape}")
+            communities = _readonly(communities.astype(np.int64))
         set_ = object.__setattr__
+        set_(self, "_communities", communities)
         set_(self, "_indptr", _readonly(indptr))
         set_(self, "_indices", _readonly(indices))
         set_(self, "_weights", weights)
@@ -122,10 +134,11 @@ class Graph:
         set_(self, "_in_degree", None)
 
     @classmethod
-    def _trusted(cls, indptr, indices, *, weights=None, labels=None, directed=True):
+    def _trusted(cls, indptr, indices, *, weights=None, labels=None, directed=True,
+                 communities=None):
         """Wrap arrays already known to be valid CSR, without the O(m) checks."""
         g = cls.__new__(cls)
-        g._init(indptr, indices, weights, labels, directed)
+        g._init(indptr, indices, weights, labels, directed, communities)
         return g
 
     def __setattr__(self, name, value):
@@ -320,6 +333,11 @@ class Graph:
     def labels(self):
         """Original node names as a tuple, or ``None`` when ids are the names."""
         return self._labels
+
+    @property
+    def communities(self):
+        """Community of each node (read-only int64), or ``None`` when not known."""
+        return self._communities
 
     @property
     def out_degree(self) -> np.ndarray:

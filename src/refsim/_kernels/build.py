@@ -1,0 +1,80 @@
+"""Building CSR straight from edge streams, and the random draws generators need."""
+
+import numpy as np
+from numba import njit
+
+from .xoshiro import next_double
+
+
+@njit(inline="always", cache=True)
+def below(s, k):
+    """Return an integer uniform on 0 .. k-1 (k >= 1), from 53 random bits."""
+    r = np.int64(next_double(s) * k)
+    return r if r < k else k - 1
+
+
+@njit(cache=True)
+def undirected_csr(n, src, dst, m):
+    """Return (indptr int64, indices int32) of the simple undirected graph on edges
+    ``src[:m], dst[:m]``: both arcs per edge, rows sorted, duplicates and loops dropped.
+
+    Extra memory: one int64 per node plus the arcs before deduplication.
+    """
+    deg = np.zeros(n + 1, np.int64)
+    for i in range(m):
+        u = src[i]
+        v = dst[i]
+        if u != v:
+            deg[u + 1] += 1
+            deg[v + 1] += 1
+    for u in range(n):
+        deg[u + 1] += deg[u]
+    indices = np.empty(deg[n], np.int32)
+    pos = deg[:n].copy()
+    for i in range(m):
+        u = src[i]
+        v = dst[i]
+        if u != v:
+            indices[pos[u]] = v
+            pos[u] += 1
+            indices[pos[v]] = u
+            pos[v] += 1
+    # sort each row, drop repeats, and slide rows left over the gaps
+    out = 0
+    start = 0
+    for u in range(n):
+        end = deg[u + 1]
+        row = np.sort(indices[start:end])
+        deg[u] = out
+        last = -1
+        for j in range(row.shape[0]):
+            if row[j] != last:
+                indices[out] = row[j]
+                out += 1
+                last = row[j]
+        start = end
+    deg[n] = out
+    return deg, indices[:out]  # a view: copying would double the peak for a few repeats
+
+
+@njit(cache=True)
+def grow(buf, size):
+    """Return ``buf`` with room for at least ``size`` items (doubling)."""
+    if size <= buf.shape[0]:
+        return buf
+    cap = max(size, 2 * buf.shape[0])
+    out = np.empty(cap, buf.dtype)
+    out[: buf.shape[0]] = buf
+    return out
+
+
+@njit(cache=True)
+def shuffle(s, a):
+    """Fisher-Yates shuffle of ``a`` in place."""
+    for i in range(a.shape[0] - 1, 0, -1):
+        j = below(s, i + 1)
+        t = a[i]
+        a[i] = a[j]
+        a[j] = t
+
+

@@ -1,0 +1,354 @@
+"""Kernels of the random-graph generators: each follows networkx's process step by step."""
+
+import math
+
+import numpy as np
+from numba import njit, types
+from numba.typed import Dict
+
+from .build import below, grow, shuffle
+from .xoshiro import next_double, next_open_closed
+
+
+@njit(cache=True)
+def gnp_pairs(s, n, p, offset, src, dst, m):
+    """Append G(n, p) edges among nodes ``offset .. offset+n-1`` (Batagelj & Brandes 2005).
+
+    Skips over the lower triangle by geometric jumps: O(n + edges). Returns the
+    (possibly regrown) buffers and the new edge count.
+    """
+    if p <= 0.0 or n < 2:
+        return src, dst, m
+    lq = math.log1p(-p) if p < 1.0 else -np.inf
+    v = 1
+    w = -1
+    while v < n:
+        if lq == -np.inf:
+            w += 1
+        else:
+            gap = math.log(next_open_closed(s)) / lq
+            w += 1 + np.int64(min(gap, float(n) * n))  # clamp: past the end either way
+        while w >= v and v < n:
+            w -= v
+            v += 1
+        if v < n:
+            if m >= src.shape[0]:
+                src = grow(src, m + 1)
+                dst = grow(dst, m + 1)
+            src[m] = offset + v
+            dst[m] = offset + w
+            m += 1
+    return src, dst, m
+
+
+@njit(cache=True)
+def bipartite_pairs(s, a, b, p, off_a, off_b, src, dst, m):
+    """Append each of the a*b pairs between two node ranges with probability p."""
+    if p <= 0.0 or a == 0 or b == 0:
+        return src, dst, m
+    lq = math.log1p(-p) if p < 1.0 else -np.inf
+    total = a * b
+    k = -1
+    while True:
+        if lq == -np.inf:
+            k += 1
+        else:
+            gap = math.log(next_open_closed(s)) / lq
+            if gap >= total - k:
+                break
+            k += 1 + np.int64(gap)
+        if k >= total:
+            break
+        if m >= src.shape[0]:
+            src = grow(src, m + 1)
+            dst = grow(dst, m + 1)
+        src[m] = off_a + k // b
+        dst[m] = off_b + k % b
+        m += 1
+    return src, dst, m
+
+
+@njit(cache=True)
+def pair_stubs(s, degrees):
+    """Configuration model: shuffle the stubs and pair them in order."""
+    total = 0
+    for d in degrees:
+        total += d
+    stubs = np.empty(total, np.int32)
+    k = 0
+    for u in range(degrees.shape[0]):
+        for _ in range(degrees[u]):
+            stubs[k] = u
+            k += 1
+    shuffle(s, stubs)
+    half = total // 2
+    return stubs[0:2 * half:2].copy(), stubs[1:2 * half:2].copy()
+
+
+@njit(cache=True)
+def _pick_distinct(s, pool, size, m, chosen):
+    """Fill ``chosen[:m]`` with distinct values drawn uniformly from ``pool[:size]``."""
+    k = 0
+    while k < m:
+        x = pool[below(s, size)]
+        dup = False
+        for j in range(k):
+            if chosen[j] == x:
+                dup = True
+                break
+        if not dup:
+            chosen[k] = x
+            k += 1
+
+
+@njit(cache=True)
+def barabasi_albert(s, n, m):
+    """networkx's process: a star on m + 1 nodes, then each new node links to m distinct
+    nodes drawn from the list holding each node once per incident edge."""
+    edges = m + (n - m - 1) * m
+    src = np.empty(edges, np.int32)
+    dst = np.empty(edges, np.int32)
+    repeated = np.empty(2 * edges, np.int32)
+    size = 0
+    for i in range(m):
+        src[i] = 0
+        dst[i] = i + 1
+        repeated[size] = 0
+        repeated[size + 1] = i + 1
+        size += 2
+    e = m
+    chosen = np.empty(m, np.int32)
+    for source in range(m + 1, n):
+        _pick_distinct(s, repeated, size, m, chosen)
+        for j in range(m):
+            src[e] = source
+            dst[e] = chosen[j]
+            e += 1
+            repeated[size] = chosen[j]
+            repeated[size + 1] = source
+            size += 2
+    return src, dst
+
+
+@njit(cache=True)
+def holme_kim(s, n, m, triad_p):
+    """networkx's powerlaw_cluster_graph process: preferential attachment where each
+    extra link closes a triangle with probability ``triad_p`` (Holme & Kim 2002).
+
+    Memory is kept to the edge list plus one link per arc: networkx's list of nodes
+    "repeated once per link" is implicit. It holds the m initial nodes, then for each
+    source its m link targets in order and m copies of itself; every link attempt is
+    written to the edge list, including networkx's no-op repeats of an existing edge
+    (the CSR builder drops those), so position ``p`` of the list is read off the edges.
+    """
+    edges = (n - m) * m
+    src = np.empty(edges, np.int32)
+    dst = np.empty(edges, np.int32)
+    head = np.full(n, -1, np.int32)  # arcs as linked lists: arc 2e is src->dst of edge e
+    nxt = np.empty(2 * edges, np.int32)
+    linked = np.full(n, -1, np.int32)  # linked[v] == source: v already linked to source
+    deg = np.zeros(n, np.int32)
+    picks = np.empty(m, np.int32)
+    for source in range(m, n):
+        base = (source - m) * m  # first edge of this source
+        size = m + 2 * base  # length of the repeated list before this source
+        _pick_repeated(s, src, dst, m, size, picks)
+        left = m - 1  # picks[left] is the next preferential target (networkx's pop())
+        target = picks[left]
+        e = base
+        e = _link(source, target, e, src, dst, head, nxt, linked, deg)
+        count = 1
+        while count < m:
+            if next_double(s) < triad_p:
+                v = _eligible_neighbour(s, target, source, deg, head, nxt, src, dst,
+                                        linked, m)
+                if v >= 0:
+                    e = _link(source, v, e, src, dst, head, nxt, linked, deg)
+                    count += 1
+                    continue
+            left -= 1
+            target = picks[left]
+            e = _link(source, target, e, src, dst, head, nxt, linked, deg)
+            count += 1
+    return src, dst
+
+
+@njit(inline="always", cache=True)
+def _repeated_at(src, dst, m, p):
+    """Entry p of networkx's repeated-nodes list (see holme_kim)."""
+    if p < m:
+        return np.int32(p)
+    b = (p - m) // (2 * m)
+    o = (p - m) % (2 * m)
+    return dst[b * m + o] if o < m else np.int32(m + b)
+
+
+@njit(cache=True)
+def _pick_repeated(s, src, dst, m, size, chosen):
+    k = 0
+    while k < m:
+        x = _repeated_at(src, dst, m, below(s, size))
+        dup = False
+        for j in range(k):
+            if chosen[j] == x:
+                dup = True
+                break
+        if not dup:
+            chosen[k] = x
+            k += 1
+
+
+@njit(cache=True)
+def _eligible_neighbour(s, target, source, deg, head, nxt, src, dst, linked, m):
+    """Return a neighbour of ``target`` not linked to ``source``, uniformly, or -1.
+
+    Rejection: walk to a uniformly random position of target's list and accept if the
+    node there is eligible. At most m of target's neighbours are ineligible, so after
+    a few misses the whole list is counted once to settle whether any is eligible.
+    """
+    d = deg[target]
+    for attempt in range(8):
+        a = head[target]
+        for _ in range(below(s, d)):
+            a = nxt[a]
+        v = dst[a >> 1] if a & 1 == 0 else src[a >> 1]
+        if linked[v] != source and v != source:
+            return v
+    c = 0
+    a = head[target]
+    while a != -1:
+        v = dst[a >> 1] if a & 1 == 0 else src[a >> 1]
+        if linked[v] != source and v != source:
+            c += 1
+        a = nxt[a]
+    if c == 0:
+        return -1
+    while True:  # some neighbour is eligible: rejection terminates
+        a = head[target]
+        for _ in range(below(s, d)):
+            a = nxt[a]
+        v = dst[a >> 1] if a & 1 == 0 else src[a >> 1]
+        if linked[v] != source and v != source:
+            return v
+
+
+@njit(inline="always", cache=True)
+def _link(u, v, e, src, dst, head, nxt, linked, deg):
+    """Record the link attempt u-v as edge e; thread it into the lists unless repeated."""
+    src[e] = u
+    dst[e] = v
+    if linked[v] != u:
+        linked[v] = u
+        deg[u] += 1
+        deg[v] += 1
+        a = 2 * e
+        nxt[a] = head[u]
+        head[u] = a
+        nxt[a + 1] = head[v]
+        head[v] = a + 1
+    return e + 1
+
+
+@njit(cache=True)
+def watts_strogatz(s, n, k, beta):
+    """networkx's process: a ring where each node links to its k/2 next nodes, then, for
+    each distance j and each node u in order, the edge (u, u + j) is moved to (u, w) with
+    probability beta, w uniform among nodes that are neither u nor already linked to u.
+
+    Each edge stays owned by the node that created it, so ``slots[u]`` holds u's k/2
+    edges and "u and w are linked" is "w in slots[u] or u in slots[w]": O(k) per check.
+    """
+    h = k // 2
+    slots = np.empty((n, h), np.int32)
+    deg = np.full(n, 2 * h, np.int64)
+    for u in range(n):
+        for j in range(h):
+            slots[u, j] = (u + j + 1) % n
+    for j in range(h):
+        for u in range(n):
+            if next_double(s) < beta:
+                w = below(s, n)
+                ok = True
+                while w == u or _linked(slots, u, w):
+                    w = below(s, n)
+                    if deg[u] >= n - 1:
+                        ok = False
+                        break
+                if ok:
+                    v = slots[u, j]
+                    deg[v] -= 1
+                    deg[w] += 1
+                    slots[u, j] = w
+    src = np.empty(n * h, np.int32)
+    dst = np.empty(n * h, np.int32)
+    for u in range(n):
+        for j in range(h):
+            src[u * h + j] = u
+            dst[u * h + j] = slots[u, j]
+    return src, dst
+
+
+@njit(inline="always", cache=True)
+def _linked(slots, u, w):
+    for j in range(slots.shape[1]):
+        if slots[u, j] == w or slots[w, j] == u:
+            return True
+    return False
+
+
+@njit(cache=True)
+def _count(keys, delta, key):
+    lo = np.searchsorted(keys, key, side="left")
+    hi = np.searchsorted(keys, key, side="right")
+    return (hi - lo) + delta.get(key, 0)
+
+
+@njit(cache=True)
+def repair_simple(s, n, src, dst):
+    """Remove self-loops and repeated edges by random double-edge swaps, in place.
+
+    A bad edge (a, b) and a random edge (c, d) become (a, c) and (b, d) when both are
+    new and neither is a loop; every node keeps its degree. Membership is read from the
+    sorted keys of the initial edges plus a small map of what the swaps changed.
+    Returns the number of swaps; raises if no valid swap turns up.
+    """
+    m = src.shape[0]
+    keys = np.empty(m, np.int64)
+    for i in range(m):
+        keys[i] = _key(n, src[i], dst[i])
+    keys.sort()
+    delta = Dict.empty(key_type=types.int64, value_type=types.int64)
+    swaps = 0
+    budget = 100 * m + 1000
+    for i in range(m):
+        while src[i] == dst[i] or _count(keys, delta, _key(n, src[i], dst[i])) > 1:
+            budget -= 1
+            if budget < 0:
+                raise ValueError("could not remove every self-loop and repeated edge; "
+                                 "the degree is too close to n")
+            j = below(s, m)
+            if j == i:
+                continue
+            a, b = src[i], dst[i]
+            c, d = src[j], dst[j]
+            if next_double(s) < 0.5:
+                c, d = d, c
+            if a == c or b == d:
+                continue
+            k1 = _key(n, a, c)
+            k2 = _key(n, b, d)
+            if k1 == k2 or _count(keys, delta, k1) > 0 or _count(keys, delta, k2) > 0:
+                continue
+            for old in (_key(n, a, b), _key(n, c, d)):
+                delta[old] = delta.get(old, 0) - 1
+            delta[k1] = delta.get(k1, 0) + 1
+            delta[k2] = delta.get(k2, 0) + 1
+            src[i], dst[i] = a, c
+            src[j], dst[j] = b, d
+            swaps += 1
+    return swaps
+
+
+@njit(inline="always", cache=True)
+def _key(n, u, v):
+    return np.int64(min(u, v)) * n + max(u, v)
