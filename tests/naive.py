@@ -244,3 +244,46 @@ def exact_lt_spread(graph, arc_w, seeds):
         mean += prob * size
         second += prob * size * size
     return mean, second - mean * mean
+
+
+def holme_kim_reference(n, m, triad_p, seed):
+    """Holme-Kim growth exactly as networkx.powerlaw_cluster_graph runs it, except that
+    the preferential targets are used in random order.
+
+    networkx keeps them in a set and takes them with ``set.pop()``, which for small
+    integers returns nodes 0..7 (the oldest hubs) first whenever they were picked; with
+    triad steps not every target is used, so that order inflates the hubs' degrees.
+    """
+    import random
+
+    import networkx as nx
+
+    rnd = random.Random(seed)
+    G = nx.empty_graph(m)
+    repeated = list(G)
+    for source in range(m, n):
+        picks = set()
+        while len(picks) < m:
+            picks.add(rnd.choice(repeated))
+        picks = list(picks)
+        rnd.shuffle(picks)
+        target = picks.pop()
+        G.add_edge(source, target)
+        repeated.append(target)
+        count = 1
+        while count < m:
+            if rnd.random() < triad_p:
+                hood = [x for x in G.neighbors(target)
+                        if not G.has_edge(source, x) and x != source]
+                if hood:
+                    x = rnd.choice(hood)
+                    G.add_edge(source, x)
+                    repeated.append(x)
+                    count += 1
+                    continue
+            target = picks.pop()
+            G.add_edge(source, target)
+            repeated.append(target)
+            count += 1
+        repeated.extend([source] * m)
+    return G

@@ -57,6 +57,11 @@ def holme_kim(n, m, triad_p, *, rng=None):
     ``networkx.powerlaw_cluster_graph``. Power-law degrees with clustering tuned by
     ``triad_p``: hubs plus circles of friends. O(n m) expected time.
 
+    One difference from networkx: its preferential targets are drawn as a set and used
+    in ``set.pop()`` order, which for integer nodes favours nodes 0..7, the oldest hubs;
+    here they are used in random order, as the model intends. With ``triad_p > 0``
+    networkx's hubs are therefore somewhat larger.
+
     Parameters
     ----------
     n : int
