@@ -149,3 +149,86 @@ def test_same_rng_same_graph(make):
 def test_impossible_parameters_are_refused_before_allocating(call, exc, pattern):
     with pytest.raises(exc, match=pattern):
         call()
+
+
+def _mixing(g):
+    src = np.repeat(np.arange(g.n), g.out_degree)
+    return float((g.communities[src] != g.communities[g.indices]).mean())
+
+
+def test_stochastic_block_matches_networkx(stat_scale):
+    sizes = [60, 100, 140]
+    P = gen.block_probabilities(sizes, 6.0, 2.0)
+    member = np.repeat(np.arange(3), sizes)
+
+    def with_mixing(G):
+        st = _stats(G)
+        u, v = np.array(list(G.edges())).T
+        st["mixing"] = float((member[u] != member[v]).mean())
+        return st
+
+    reps = int(30 * stat_scale)
+    a = [with_mixing(gen.stochastic_block(sizes, 6.0, 2.0, rng=s).to_networkx())
+         for s in range(reps)]
+    b = [with_mixing(nx.stochastic_block_model(sizes, P.tolist(), seed=500 + s))
+         for s in range(reps)]
+    for key in a[0]:
+        x = np.array([s[key] for s in a])
+        y = np.array([s[key] for s in b])
+        se = math.sqrt(x.var(ddof=1) / reps + y.var(ddof=1) / reps)
+        assert abs(x.mean() - y.mean()) <= Z * se, (key, x.mean(), y.mean())
+    g = gen.stochastic_block(sizes, 6.0, 2.0, rng=0)
+    assert g.communities.tolist() == member.tolist()
+
+
+def test_degree_corrected_block_hits_mixing_and_degree_with_heavy_tail():
+    sizes, z, mu = [4000, 5000, 6000], 6.0, 0.25
+    graphs = [gen.degree_corrected_block(sizes, z, mu, max_degree=60, rng=s)
+              for s in range(8)]
+    mix = np.array([_mixing(g) for g in graphs])
+    deg = np.array([g.num_arcs / g.n for g in graphs])
+    # repeated links are dropped (fewer than 1% here), hence the small allowance
+    assert abs(mix.mean() - mu) <= Z * mix.std(ddof=1) / math.sqrt(8) + 0.01 * mu
+    assert abs(deg.mean() - z) <= Z * deg.std(ddof=1) / math.sqrt(8) + 0.01 * z
+    # degree correction: a power-law tail, far beyond what Poisson degrees allow
+    tail = np.mean([(g.out_degree > 4 * z).mean() for g in graphs])
+    assert tail > 0.02  # Poisson(6) puts 0.0004 above 24
+    assert [int((graphs[0].communities == c).sum()) for c in range(3)] == sizes
+
+
+def test_lfr_places_nodes_in_roomy_communities_and_mixes_as_asked():
+    mu = 0.3
+    g = gen.lfr(30_000, 10.0, mu, min_community=20, max_community=1500, rng=4)
+    sizes = np.bincount(g.communities)
+    assert sizes.min() >= 20 and sizes.max() <= 1500 + 20
+    # community ids run in blocks: nodes are numbered community by community
+    assert (np.diff(g.communities) >= 0).all()
+    assert abs(_mixing(g) - mu) < 0.03
+    assert abs(g.num_arcs / g.n - 10.0) < 0.6
+    # hubs sit in communities big enough for their inside links; placed at random, most
+    # of the 200 largest hubs would land in one of the many small communities
+    hubs = np.argsort(g.out_degree)[-200:]
+    room = sizes[g.communities[hubs]] / ((1 - mu) * g.out_degree[hubs])
+    assert (room >= 0.8).all(), np.sort(room)[:5]
+    placed = np.random.default_rng(0).permutation(g.communities)[hubs]
+    assert (sizes[placed] / ((1 - mu) * g.out_degree[hubs]) < 0.8).mean() > 0.5
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda: gen.stochastic_block([10, 0], 2, 1), ValueError, r"sizes must all be >= 1"),
+    (lambda: gen.stochastic_block([10, 10], 12, 1), ValueError,
+     r"mean_degree_in must be at most .* = 9; got 12"),
+    (lambda: gen.stochastic_block([10], 2, 1), ValueError, r"at least two communities"),
+    (lambda: gen.stochastic_block([5, 5], 2, 9), ValueError, r"mean_degree_out=9\.0"),
+    (lambda: gen.degree_corrected_block([50, 50], 5, 0.1, exponent=2.0), ValueError,
+     r"exponent must be > 2"),
+    (lambda: gen.degree_corrected_block([50, 50], 5, 1.2), ValueError,
+     r"mixing must be in \[0, 1\]; got 1\.2"),
+    (lambda: gen.lfr(100, 5, 0.2, community_exponent=1.0), ValueError,
+     r"community_exponent must be > 1"),
+    (lambda: gen.lfr(100, 5, 0.2, min_community=100), ValueError,
+     r"needs at least two communities"),
+])
+def test_block_models_refuse_impossible_parameters(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()

@@ -352,3 +352,186 @@ def repair_simple(s, n, src, dst):
 @njit(inline="always", cache=True)
 def _key(n, u, v):
     return np.int64(min(u, v)) * n + max(u, v)
+
+
+@njit(cache=True)
+def alias_tables(weights, offsets):
+    """Walker alias tables for sampling within each range ``offsets[r]:offsets[r+1]``
+    with probability proportional to ``weights``. Returns (prob, alias), local per range.
+    """
+    n = weights.shape[0]
+    prob = np.ones(n, np.float64)
+    alias = np.arange(n).astype(np.int32)
+    small = np.empty(n, np.int64)
+    large = np.empty(n, np.int64)
+    for r in range(offsets.shape[0] - 1):
+        lo = offsets[r]
+        hi = offsets[r + 1]
+        size = hi - lo
+        if size == 0:
+            continue
+        total = 0.0
+        for i in range(lo, hi):
+            total += weights[i]
+        ns = 0
+        nl = 0
+        for i in range(lo, hi):
+            prob[i] = weights[i] * size / total if total > 0 else 1.0
+            if prob[i] < 1.0:
+                small[ns] = i
+                ns += 1
+            else:
+                large[nl] = i
+                nl += 1
+        while ns > 0 and nl > 0:
+            ns -= 1
+            a = small[ns]
+            g = large[nl - 1]
+            alias[a] = g
+            prob[g] = prob[g] + prob[a] - 1.0
+            if prob[g] < 1.0:
+                nl -= 1
+                small[ns] = g
+                ns += 1
+        for j in range(ns):
+            prob[small[j]] = 1.0
+        for j in range(nl):
+            prob[large[j]] = 1.0
+    return prob, alias
+
+
+@njit(inline="always", cache=True)
+def _draw(s, prob, alias, lo, size):
+    i = lo + below(s, size)
+    return i if next_double(s) < prob[i] else alias[i]
+
+
+@njit(cache=True)
+def _poisson(s, lam):
+    """Poisson variate: inversion for small means, normal approximation for large."""
+    if lam <= 0.0:
+        return 0
+    if lam > 1000.0:
+        # Box-Muller; relative error of the approximation is far below the noise
+        u1 = next_open_closed(s)
+        u2 = next_double(s)
+        z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+        return max(0, np.int64(math.floor(lam + math.sqrt(lam) * z + 0.5)))
+    k = 0
+    p = math.exp(-lam)
+    c = p
+    u = next_double(s)
+    while u > c:
+        k += 1
+        p *= lam / k
+        c += p
+        if p == 0.0 and c < u:  # float tail: stop at the mean's far side
+            break
+    return k
+
+
+@njit(cache=True)
+def degree_corrected_edges(s, theta, offsets, community, mixing):
+    """Edges of a degree-corrected block model (Karrer & Newman 2011, Chung-Lu style).
+
+    Community r gets Poisson((1 - mixing) * Theta_r / 2) internal edges with both ends
+    drawn in r proportionally to theta; the graph gets Poisson(mixing * Theta / 2)
+    external edges, one end drawn proportionally to theta over all nodes, the other
+    likewise among nodes outside the first end's community (redrawn until it is).
+    """
+    n = theta.shape[0]
+    blocks = offsets.shape[0] - 1
+    prob, alias = alias_tables(theta, offsets)
+    total = 0.0
+    for i in range(n):
+        total += theta[i]
+    counts = np.empty(blocks, np.int64)
+    edges = 0
+    for r in range(blocks):
+        t = 0.0
+        for i in range(offsets[r], offsets[r + 1]):
+            t += theta[i]
+        counts[r] = _poisson(s, (1.0 - mixing) * t / 2.0)
+        edges += counts[r]
+    external = _poisson(s, mixing * total / 2.0)
+    one = np.zeros(2, np.int64)
+    one[1] = n
+    gprob, galias = alias_tables(theta, one)
+    src = np.empty(edges + external, np.int32)
+    dst = np.empty(edges + external, np.int32)
+    e = 0
+    for r in range(blocks):
+        lo = offsets[r]
+        size = offsets[r + 1] - lo
+        for _ in range(counts[r]):
+            src[e] = _draw(s, prob, alias, lo, size)
+            dst[e] = _draw(s, prob, alias, lo, size)
+            e += 1
+    tries = 0
+    for _ in range(external):
+        u = _draw(s, gprob, galias, 0, n)
+        v = _draw(s, gprob, galias, 0, n)
+        while community[v] == community[u]:
+            tries += 1
+            if tries > 100 * (external + 10):
+                raise ValueError("mixing > 0 needs nodes outside the community; "
+                                 "use at least two communities with degree")
+            v = _draw(s, gprob, galias, 0, n)
+        src[e] = u
+        dst[e] = v
+        e += 1
+    return src, dst
+
+
+@njit(cache=True)
+def place_in_communities(s, need, sizes):
+    """Assign nodes to communities as LFR does: each node to a community of at least
+    ``need[i]`` nodes, uniformly over the free places of the communities that qualify.
+
+    ``sizes`` must be sorted in decreasing order; nodes are placed in decreasing order of
+    need, so those that need large communities are placed first. Free places are kept in
+    a Fenwick tree over communities: O(n log B). A node no community can hold goes to
+    the largest one with a free place. Returns each node's community.
+    """
+    B = sizes.shape[0]
+    n = need.shape[0]
+    tree = np.zeros(B + 1, np.int64)
+    for c in range(B):
+        j = c + 1
+        while j <= B:
+            tree[j] += sizes[c]
+            j += j & (-j)
+    order = np.argsort(-need, kind="mergesort")
+    out = np.empty(n, np.int64)
+    fits = B  # communities 0 .. fits-1 are big enough for the current node
+    for t in range(n):
+        i = order[t]
+        while fits > 0 and sizes[fits - 1] < need[i]:
+            fits -= 1
+        free = 0  # free places in communities 0 .. fits-1 (prefix sum)
+        j = fits
+        while j > 0:
+            free += tree[j]
+            j -= j & (-j)
+        if free == 0:  # nothing big enough has room: take any community with room
+            j = B
+            while j > 0:
+                free += tree[j]
+                j -= j & (-j)
+        k = below(s, free)  # the k-th free place, found by descending the tree
+        pos = 0
+        step = 1
+        while step * 2 <= B:
+            step *= 2
+        while step > 0:
+            if pos + step <= B and tree[pos + step] <= k:
+                pos += step
+                k -= tree[pos]
+            step //= 2
+        c = pos  # community index (0-based)
+        out[i] = c
+        j = c + 1
+        while j <= B:
+            tree[j] -= 1
+            j += j & (-j)
+    return out

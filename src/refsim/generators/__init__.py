@@ -19,11 +19,16 @@ lfr                    LFR-style benchmark: power-law degrees and community size
 =====================  ==========================================================
 """
 
+from .blocks import block_probabilities, degree_corrected_block, lfr, stochastic_block
 from .classic import configuration, erdos_renyi, random_regular
 from .growth import barabasi_albert, holme_kim, watts_strogatz
 
 __all__ = [
     "barabasi_albert",
+    "block_probabilities",
+    "degree_corrected_block",
+    "lfr",
+    "stochastic_block",
     "configuration",
     "erdos_renyi",
     "holme_kim",
