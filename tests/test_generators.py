@@ -205,13 +205,13 @@ def test_lfr_places_nodes_in_roomy_communities_and_mixes_as_asked():
     assert (np.diff(g.communities) >= 0).all()
     assert abs(_mixing(g) - mu) < 0.03
     assert abs(g.num_arcs / g.n - 10.0) < 0.6
-    # hubs sit in communities big enough for their inside links; placed at random, most
-    # of the 200 largest hubs would land in one of the many small communities
+    # hubs sit in communities big enough for their inside links; placed at random,
+    # about one in six of the 200 largest hubs would not
     hubs = np.argsort(g.out_degree)[-200:]
     room = sizes[g.communities[hubs]] / ((1 - mu) * g.out_degree[hubs])
     assert (room >= 0.8).all(), np.sort(room)[:5]
     placed = np.random.default_rng(0).permutation(g.communities)[hubs]
-    assert (sizes[placed] / ((1 - mu) * g.out_degree[hubs]) < 0.8).mean() > 0.5
+    assert (sizes[placed] / ((1 - mu) * g.out_degree[hubs]) < 0.8).mean() > 0.1
 
 
 @pytest.mark.parametrize("call,exc,pattern", [
