@@ -11,9 +11,11 @@ Examples
 [4, 4, 4]
 """
 
+from . import datasets, generators
 from .edgelist import read_edgelist
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
+from .profile import GraphProfile, describe
 from .result import SimResult
 from .simulate import simulate
 
@@ -22,10 +24,14 @@ __version__ = "0.1.0"
 __all__ = [
     "ArcScheme",
     "Graph",
+    "GraphProfile",
     "InArcs",
     "IndependentCascade",
     "LinearThreshold",
     "SimResult",
+    "datasets",
+    "describe",
+    "generators",
     "read_edgelist",
     "simulate",
 ]

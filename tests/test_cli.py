@@ -1,0 +1,54 @@
+"""The command line: real processes, exit codes, one-line errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "refsim", *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_graph_profile_of_a_dataset_and_a_generator():
+    out = run("graph", "karate_club")
+    assert out.returncode == 0, out.stderr
+    assert "mean clustering        0.571" in out.stdout
+    js = run("graph", "holme_kim:n=3000,m=3,triad_p=0.5", "--json", "--seed", "4")
+    assert js.returncode == 0, js.stderr
+    prof = json.loads(js.stdout)
+    assert prof["nodes"] == 3000 and prof["communities_source"].startswith("label")
+
+
+def test_graph_profile_of_an_edge_list(tmp_path):
+    f = tmp_path / "g.txt"
+    f.write_text("# demo\n1 2\n2 3\n3 1\n3 4\n")
+    out = run("graph", str(f), "--json")
+    assert out.returncode == 0 and json.loads(out.stdout)["arcs"] == 8
+
+
+@pytest.mark.parametrize("args,message", [
+    (("graph", "nosuch"), "is not a file, a dataset"),
+    (("graph", "erdos_renyi:n=10,mean_degree=20"), "mean_degree must be at most n - 1 = 9"),
+    (("graph", "barabasi_albert:n=10,m=3,extra=1"), "no parameter 'extra'"),
+])
+def test_user_errors_exit_2_with_one_line(args, message):
+    out = run(*args)
+    assert out.returncode == 2
+    assert message in out.stderr and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_malformed_edge_list_names_the_line(tmp_path):
+    f = tmp_path / "bad.txt"
+    f.write_text("1 2\n2 3\noops\n")
+    out = run("graph", str(f))
+    assert out.returncode == 2 and "line 3" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_help_and_usage_errors():
+    assert run("graph", "--help").returncode == 0
+    assert run().returncode == 2  # argparse: missing command
+    assert run("graph", "karate_club", "--seed", "x").returncode == 2
