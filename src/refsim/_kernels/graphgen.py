@@ -362,8 +362,8 @@ def alias_tables(weights, offsets):
     n = weights.shape[0]
     prob = np.ones(n, np.float64)
     alias = np.arange(n).astype(np.int32)
-    small = np.empty(n, np.int64)
-    large = np.empty(n, np.int64)
+    small = np.empty(n, np.int32)
+    large = np.empty(n, np.int32)
     for r in range(offsets.shape[0] - 1):
         lo = offsets[r]
         hi = offsets[r + 1]
@@ -431,13 +431,14 @@ def _poisson(s, lam):
 
 
 @njit(cache=True)
-def degree_corrected_edges(s, theta, offsets, community, mixing):
+def degree_corrected_edges(s, theta, offsets, mixing):
     """Edges of a degree-corrected block model (Karrer & Newman 2011, Chung-Lu style).
 
     Community r gets Poisson((1 - mixing) * Theta_r / 2) internal edges with both ends
     drawn in r proportionally to theta; the graph gets Poisson(mixing * Theta / 2)
     external edges, one end drawn proportionally to theta over all nodes, the other
-    likewise among nodes outside the first end's community (redrawn until it is).
+    likewise among nodes outside the first end's community (its community redrawn until
+    it differs).
     """
     n = theta.shape[0]
     blocks = offsets.shape[0] - 1
@@ -454,9 +455,17 @@ def degree_corrected_edges(s, theta, offsets, community, mixing):
         counts[r] = _poisson(s, (1.0 - mixing) * t / 2.0)
         edges += counts[r]
     external = _poisson(s, mixing * total / 2.0)
+    # an external end: a community with chance Theta_r / Theta, then a node in it by
+    # theta (so theta_i / Theta overall) without a second, graph-wide alias table
+    mass = np.empty(blocks, np.float64)
+    for r in range(blocks):
+        t = 0.0
+        for i in range(offsets[r], offsets[r + 1]):
+            t += theta[i]
+        mass[r] = t
     one = np.zeros(2, np.int64)
-    one[1] = n
-    gprob, galias = alias_tables(theta, one)
+    one[1] = blocks
+    bprob, balias = alias_tables(mass, one)
     src = np.empty(edges + external, np.int32)
     dst = np.empty(edges + external, np.int32)
     e = 0
@@ -469,14 +478,16 @@ def degree_corrected_edges(s, theta, offsets, community, mixing):
             e += 1
     tries = 0
     for _ in range(external):
-        u = _draw(s, gprob, galias, 0, n)
-        v = _draw(s, gprob, galias, 0, n)
-        while community[v] == community[u]:
+        cu = _draw(s, bprob, balias, 0, blocks)
+        cv = _draw(s, bprob, balias, 0, blocks)
+        while cv == cu:
             tries += 1
             if tries > 100 * (external + 10):
                 raise ValueError("mixing > 0 needs nodes outside the community; "
                                  "use at least two communities with degree")
-            v = _draw(s, gprob, galias, 0, n)
+            cv = _draw(s, bprob, balias, 0, blocks)
+        u = _draw(s, prob, alias, offsets[cu], offsets[cu + 1] - offsets[cu])
+        v = _draw(s, prob, alias, offsets[cv], offsets[cv + 1] - offsets[cv])
         src[e] = u
         dst[e] = v
         e += 1

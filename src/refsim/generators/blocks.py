@@ -201,9 +201,8 @@ def _uniforms(s, n):
 def _wire(s, theta, sizes, mixing):
     """The degree-corrected block model on nodes numbered community by community."""
     offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    community = _membership(sizes)
-    src, dst = graphgen.degree_corrected_edges(s, theta, offsets, community, mixing)
-    return finish(int(sizes.sum()), src, dst, communities=community)
+    src, dst = graphgen.degree_corrected_edges(s, theta, offsets, mixing)
+    return finish(int(sizes.sum()), src, dst, communities=_membership(sizes))
 
 
 def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
@@ -277,11 +276,16 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
                          f"{min_community} puts all {n} nodes in one")
     check_memory(n, n * mean_degree / 2)
     theta = power_law_degrees(n, mean_degree, degree_exponent, max_degree, u)
+    del u
     sizes = np.sort(sizes)[::-1].copy()
     need = np.ceil((1.0 - mixing) * theta).astype(np.int64) + 1
     member = graphgen.place_in_communities(s, need, sizes)
+    del need
     order = np.argsort(member, kind="stable")  # number nodes community by community
-    return _wire(s, theta[order], sizes, mixing)
+    del member
+    theta = theta[order]
+    del order  # free the placement's scratch before the edges are drawn
+    return _wire(s, theta, sizes, mixing)
 
 
 def _power_law_sizes(u, n, low, high, exponent):
