@@ -10,7 +10,6 @@ confidence interval. Runs in a few seconds after the first compilation.
 import argparse
 import time
 
-import networkx as nx
 import numpy as np
 
 import refsim
@@ -26,7 +25,7 @@ def main(argv=None):
     if args.seed < 0:
         parser.error(f"--seed must be >= 0; got {args.seed}")
 
-    graph = refsim.Graph.from_networkx(nx.barabasi_albert_graph(20_000, 3, seed=args.seed))
+    graph = refsim.generators.barabasi_albert(20_000, 3, rng=args.seed)
     k = 20
     campaigns = {
         f"{k} hubs": np.argsort(-graph.out_degree, kind="stable")[:k],
