@@ -16,12 +16,22 @@ from .edgelist import read_edgelist
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe
+from .referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
+                       ReferralProgram, Segment)
+from .referral_result import ReferralResult
 from .result import SimResult
 from .simulate import simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_SEGMENTS",
+    "Economics",
+    "Population",
+    "ReferralModel",
+    "ReferralProgram",
+    "ReferralResult",
+    "Segment",
     "ArcScheme",
     "Graph",
     "GraphProfile",

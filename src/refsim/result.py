@@ -15,6 +15,24 @@ def _t_quantile(level: float, dof: int) -> float:
     return float(t.ppf(0.5 + level / 2.0, dof))
 
 
+def mean_ci(values, level: float = 0.95) -> dict:
+    """Return ``{"mean", "sem", "low", "high", "runs"}`` of the finite values, with a
+    Student-t interval (``nan`` bounds with fewer than two finite values)."""
+    x = np.asarray(values, dtype=np.float64)
+    x = x[np.isfinite(x)]
+    k = x.shape[0]
+    if k == 0:
+        return {"mean": float("nan"), "sem": float("nan"), "low": float("nan"),
+                "high": float("nan"), "runs": 0}
+    mean = float(x.mean())
+    if k < 2:
+        return {"mean": mean, "sem": float("nan"), "low": float("nan"),
+                "high": float("nan"), "runs": 1}
+    sem = float(x.std(ddof=1) / np.sqrt(k))
+    half = _t_quantile(level, k - 1) * sem
+    return {"mean": mean, "sem": sem, "low": mean - half, "high": mean + half, "runs": k}
+
+
 @dataclass(frozen=True, eq=False)
 class SimResult:
     """Outcome of ``runs`` independent runs of one model from one seed set.

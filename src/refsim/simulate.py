@@ -10,6 +10,8 @@ from ._rng import as_seed_sequence, run_states, seed_record
 from ._validation import as_node_array, check_int
 from .graph import Graph
 from .models import IndependentCascade, LinearThreshold
+from .referral import ReferralModel
+from .referral_result import run_referral
 from .result import SimResult
 
 __all__ = ["simulate"]
@@ -32,8 +34,9 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
     ----------
     graph : Graph
         The network, with at least one node.
-    model : IndependentCascade or LinearThreshold
-        The diffusion model and its parameters.
+    model : IndependentCascade, LinearThreshold or ReferralModel
+        The diffusion model and its parameters. A ``ReferralModel`` returns a
+        :class:`refsim.ReferralResult` and needs ``steps``.
     seeds : array_like of int
         Distinct node ids in ``0 .. graph.n - 1`` active at step 0 (use
         ``graph.node_ids(labels)`` to map original names).
@@ -91,9 +94,23 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
     if steps is not None:
         steps = check_int("steps", steps, minimum=0)
     workers = _resolve_workers(workers)
+    if isinstance(model, ReferralModel):
+        if steps is None:
+            raise ValueError("steps is required for a ReferralModel: the campaign's "
+                             "horizon in steps (e.g. steps=30)")
+        if seeds.size == 0 and model.ad_rate == 0:
+            raise ValueError("seeds is empty and ad_rate is 0: nobody can ever adopt; "
+                             "give seeds or an ad_rate > 0")
+        if runs * (steps + 1) * 24 > _CURVE_BYTES_LIMIT:
+            raise ValueError(f"steps={steps} with runs={runs} needs "
+                             f"{runs * (steps + 1) * 24 / 2**30:.1f} GiB of curves; lower "
+                             f"steps or runs")
+        seq = as_seed_sequence(rng)
+        return run_referral(graph, model, seeds, runs, run_states(seq, runs), steps,
+                            workers, seed_record(seq))
     runner = _RUNNERS.get(type(model))
     if runner is None:
-        known = ", ".join(t.__name__ for t in _RUNNERS)
+        known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
         raise TypeError(f"model must be one of {known}; got {type(model).__name__}")
     kernel, args = runner(graph, model)
 

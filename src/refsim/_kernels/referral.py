@@ -1,0 +1,209 @@
+"""The referral model's kernel: advocates, referrals, outside adoption, forgetting.
+
+One run, per step t = 1..T, in this order (all synchronous with the step's start):
+
+1. each advocate active at the start of the step refers each neighbour that has not
+   adopted, with its own probability ``share[u]`` (candidates reached by geometric
+   jumps); a referral converts with ``conv[u]`` (conversion x trust x reward effects of
+   the referrer), otherwise the neighbour becomes aware;
+2. each node that has not adopted adopts from outside with probability ``ad_rate``
+   (geometric jumps over node ids, skipping adopters: cost n x ad_rate per step);
+3. each advocate active at the start of the step stops referring with ``forget``;
+4. each new adopter becomes an advocate with its ``advocacy[v]`` and refers from t + 1.
+
+Every adoption has a source: seed, referral (with the referrer as parent) or outside.
+Per-worker scratch is O(n) and stamped, so a run costs what its advocates and adopters
+do. Tally columns are listed in ``TALLY``.
+"""
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .xoshiro import next_double, next_open_closed
+
+UNAWARE, AWARE, ADOPTER = 0, 1, 2
+TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
+         "referrals_sent", "referrals_converted", "depth", "largest_cascade")
+
+
+@njit(inline="always", cache=True)
+def _jump(s, lq, left):
+    """Arcs skipped before the next candidate, or ``left`` when none is left."""
+    if lq == 0.0:
+        return left
+    if lq == -np.inf:
+        return 0
+    g = math.log(next_open_closed(s)) / lq
+    return left if g >= left else np.int64(g)
+
+
+@njit(parallel=True, cache=True)
+def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seeds,
+                  states, run_ids, steps, n_workers):
+    n = indptr.shape[0] - 1
+    rows = run_ids.shape[0]
+    adopters = np.empty((rows, steps + 1), np.int64)
+    aware = np.empty((rows, steps + 1), np.int64)
+    advocates = np.empty((rows, steps + 1), np.int64)
+    tally = np.zeros((rows, len(TALLY)), np.int64)
+    virality = np.zeros(rows, np.float64)
+    for w in prange(n_workers):
+        stamp = np.zeros(n, np.uint8)
+        state = np.zeros(n, np.uint8)
+        parent = np.empty(n, np.int32)
+        size = np.empty(n, np.int32)
+        root = np.empty(n, np.int32)
+        order = np.empty(n, np.int32)  # adopters in adoption order
+        active = np.empty(n, np.int32)
+        s = np.empty(4, np.uint64)
+        count = 0
+        for i in range(w, rows, n_workers):
+            mark = np.uint8(count % 255 + 1)
+            if mark == 1 and count > 0:
+                stamp[:] = 0
+            count += 1
+            for k in range(4):
+                s[k] = states[run_ids[i], k]
+            n_adopt = 0
+            n_active = 0
+            n_aware = 0
+            for j in range(seeds.shape[0]):
+                v = seeds[j]
+                stamp[v] = mark
+                state[v] = ADOPTER
+                parent[v] = -1
+                order[n_adopt] = v
+                n_adopt += 1
+                active[n_active] = v
+                n_active += 1
+            tally[i, 0] = n_adopt
+            adopters[i, 0] = n_adopt
+            aware[i, 0] = 0
+            advocates[i, 0] = n_active
+            for t in range(1, steps + 1):
+                start_adopt = n_adopt
+                # 1. referrals from the advocates active at the start of the step
+                for a in range(n_active):
+                    u = active[a]
+                    lq = share_lq[u]
+                    e = indptr[u]
+                    end = indptr[u + 1]
+                    while True:
+                        e += _jump(s, lq, end - e)
+                        if e >= end:
+                            break
+                        v = indices[e]
+                        e += 1
+                        if stamp[v] != mark:
+                            stamp[v] = mark
+                            state[v] = UNAWARE
+                        if state[v] == ADOPTER:
+                            continue
+                        tally[i, 5] += 1
+                        if next_double(s) < conv[u]:
+                            if state[v] == AWARE:
+                                n_aware -= 1
+                            state[v] = ADOPTER
+                            parent[v] = u
+                            order[n_adopt] = v
+                            n_adopt += 1
+                            tally[i, 6] += 1
+                        elif state[v] == UNAWARE:
+                            state[v] = AWARE
+                            n_aware += 1
+                referred_end = n_adopt
+                # 2. outside adoption among nodes that had not adopted
+                if ad_lq != 0.0:
+                    v = -1
+                    while True:
+                        v += 1 + _jump(s, ad_lq, n - v - 1)
+                        if v >= n:
+                            break
+                        if stamp[v] != mark:
+                            stamp[v] = mark
+                            state[v] = UNAWARE
+                        if state[v] == ADOPTER:
+                            continue
+                        if state[v] == AWARE:
+                            n_aware -= 1
+                        state[v] = ADOPTER
+                        parent[v] = -1
+                        order[n_adopt] = v
+                        n_adopt += 1
+                # 3. forgetting, among the advocates that referred this step
+                if forget > 0.0:
+                    a = 0
+                    while a < n_active:
+                        if next_double(s) < forget:
+                            n_active -= 1
+                            active[a] = active[n_active]
+                        else:
+                            a += 1
+                # 4. new adopters turn advocate
+                for j in range(start_adopt, n_adopt):
+                    v = order[j]
+                    if next_double(s) < advocacy[v]:
+                        active[n_active] = v
+                        n_active += 1
+                        tally[i, 3 if j < referred_end else 4] += 1
+                tally[i, 1] += referred_end - start_adopt
+                tally[i, 2] += n_adopt - referred_end
+                adopters[i, t] = n_adopt
+                aware[i, t] = n_aware
+                advocates[i, t] = n_active
+                if n_active == 0 and ad_lq == 0.0:
+                    for r in range(t + 1, steps + 1):
+                        adopters[i, r] = n_adopt
+                        aware[i, r] = n_aware
+                        advocates[i, r] = 0
+                    break
+            tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
+    return adopters, aware, advocates, tally, virality
+
+
+@njit(cache=True)
+def _forest(order, m, parent, size, root):
+    """Depth of the referral forest, size of its largest tree and that tree's
+    structural virality (mean distance between two of its nodes; Goel et al. 2016).
+
+    Adopters come in adoption order, so a parent always precedes its children: one
+    forward pass gives depths and roots, one backward pass subtree sizes. The Wiener
+    index of a tree is the sum over its edges of s (N - s), with s the size of the
+    subtree below the edge. O(adopters). ``size`` holds depths during the first pass.
+    """
+    if m == 0:
+        return 0, 0, 0.0
+    depth_max = 0
+    for j in range(m):
+        v = order[j]
+        p = parent[v]
+        if p < 0:
+            size[v] = 0
+            root[v] = v
+        else:
+            size[v] = size[p] + 1
+            root[v] = root[p]
+        if size[v] > depth_max:
+            depth_max = size[v]
+    for j in range(m):
+        size[order[j]] = 1
+    for j in range(m - 1, -1, -1):
+        v = order[j]
+        if parent[v] >= 0:
+            size[parent[v]] += size[v]
+    best = order[0]
+    for j in range(m):
+        v = order[j]
+        if parent[v] < 0 and size[v] > size[best]:
+            best = v
+    big = size[best]
+    if big < 2:
+        return depth_max, big, 0.0
+    wiener = 0.0
+    for j in range(m):
+        v = order[j]
+        if parent[v] >= 0 and root[v] == best:
+            wiener += size[v] * (big - size[v])
+    return depth_max, big, 2.0 * wiener / (big * (big - 1.0))

@@ -1,0 +1,391 @@
+"""The referral model: advocates, trust, rewards and money, as frozen parameter objects.
+
+Nothing here runs a simulation; :func:`refsim.simulate` pairs a :class:`ReferralModel`
+with a graph and turns these parameters into per-node arrays for the kernel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from ._validation import check_nonnegative, check_probability
+
+__all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
+           "ReferralProgram", "Segment"]
+
+
+def _frozen_checks(obj, probabilities=(), nonnegative=()):
+    name = type(obj).__name__
+    for f in probabilities:
+        v = getattr(obj, f)
+        if v is not None:
+            object.__setattr__(obj, f, check_probability(f"{name} {f}", v))
+    for f in nonnegative:
+        v = getattr(obj, f)
+        if v is not None:
+            object.__setattr__(obj, f, check_nonnegative(f"{name} {f}", v))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A kind of customer: how far others trust them, how much they talk, what they cost.
+
+    ``None`` means "the model's value". ``trust`` multiplies the conversion of this
+    person's referrals; ``share`` is the chance they refer a given contact in a step;
+    ``advocacy`` the chance they become an advocate once they adopt; ``seed_cost`` what
+    recruiting them as a seed costs (before any per-follower price in
+    :class:`Economics`).
+    """
+
+    name: str
+    trust: float = 1.0
+    share: float | None = None
+    advocacy: float | None = None
+    seed_cost: float = 0.0
+
+    def __post_init__(self):
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"Segment name must be a non-empty string; got {self.name!r}")
+        _frozen_checks(self, ("trust", "share", "advocacy"), ("seed_cost",))
+
+
+#: Regular customers; micro-advocates (small audiences, trusted like close friends, keen
+#: to recommend); influencers (large audiences, paid, trusted less because the
+#: sponsorship is disclosed). Values are starting assumptions to calibrate, not
+#: estimates.
+DEFAULT_SEGMENTS = (
+    Segment("regular", trust=0.8, seed_cost=10.0),
+    Segment("micro_advocate", trust=1.0, advocacy=0.8, seed_cost=40.0),
+    Segment("influencer", trust=0.5, advocacy=1.0, seed_cost=200.0),
+)
+
+
+class Population:
+    """Which segment each node belongs to.
+
+    Parameters
+    ----------
+    assignment : array_like
+        One segment name (or index into ``segments``) per node.
+    segments : sequence of Segment, default DEFAULT_SEGMENTS
+
+    Examples
+    --------
+    >>> pop = Population(["regular", "influencer", "regular"])
+    >>> pop.names, pop.codes.tolist()
+    (('regular', 'micro_advocate', 'influencer'), [0, 2, 0])
+    >>> Population(["regular", "celebrity"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Population assignment names unknown segment 'celebrity'; known: regular, micro_advocate, influencer
+    """
+
+    __slots__ = ("_codes", "_segments")
+
+    def __init__(self, assignment, segments=DEFAULT_SEGMENTS):
+        segments = tuple(segments)
+        if not segments or not all(isinstance(s, Segment) for s in segments):
+            raise TypeError("segments must be a non-empty sequence of Segment")
+        names = [s.name for s in segments]
+        if len(set(names)) != len(names):
+            raise ValueError(f"segment names must be distinct; got {names}")
+        arr = np.asarray(assignment)
+        if arr.ndim != 1:
+            raise ValueError(f"Population assignment must be one value per node; got "
+                             f"shape {arr.shape}")
+        if arr.dtype.kind in "iu":
+            if arr.size and (arr.min() < 0 or arr.max() >= len(segments)):
+                bad = int(arr[(arr < 0) | (arr >= len(segments))][0])
+                raise ValueError(f"Population assignment holds segment index {bad}; "
+                                 f"allowed 0..{len(segments) - 1}")
+            codes = arr.astype(np.int8)
+        else:
+            index = {nm: i for i, nm in enumerate(names)}
+            uniq, inv = np.unique(arr.astype(str), return_inverse=True)
+            for u in uniq:
+                if u not in index:
+                    raise ValueError(f"Population assignment names unknown segment {str(u)!r}; "
+                                     f"known: {', '.join(names)}")
+            codes = np.array([index[u] for u in uniq], dtype=np.int8)[inv]
+        codes.setflags(write=False)
+        object.__setattr__(self, "_codes", codes)
+        object.__setattr__(self, "_segments", segments)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Population is immutable")
+
+    @classmethod
+    def by_audience(cls, graph, *, influencers=0.001, micro_advocates=0.05, rng=None,
+                    segments=DEFAULT_SEGMENTS):
+        """Return a population where the largest audiences are influencers and a random
+        share of ordinary-sized audiences are micro-advocates.
+
+        Influencers: the ``ceil(influencers * n)`` nodes of highest out-degree.
+        Micro-advocates: ``round(micro_advocates * n)`` nodes drawn at random among the
+        others whose out-degree is at most the 75th percentile. Everyone else: regular.
+        Needs segments named "regular", "micro_advocate" and "influencer".
+        """
+        from ._rng import as_seed_sequence
+
+        influencers = check_probability("influencers", influencers)
+        micro_advocates = check_probability("micro_advocates", micro_advocates)
+        names = [s.name for s in segments]
+        for need in ("regular", "micro_advocate", "influencer"):
+            if need not in names:
+                raise ValueError(f"by_audience needs a segment named {need!r}; got {names}")
+        n = graph.n
+        deg = graph.out_degree
+        codes = np.full(n, names.index("regular"), dtype=np.int8)
+        k_inf = min(n, math.ceil(influencers * n))
+        top = np.argsort(-deg, kind="stable")[:k_inf]
+        codes[top] = names.index("influencer")
+        ordinary = np.flatnonzero((deg <= np.percentile(deg, 75)) & (codes != codes[top[0]]
+                                                                      if k_inf else True))
+        k_micro = min(ordinary.size, int(round(micro_advocates * n)))
+        r = np.random.default_rng(as_seed_sequence(rng))
+        codes[r.choice(ordinary, k_micro, replace=False)] = names.index("micro_advocate")
+        return cls(codes, segments)
+
+    @property
+    def codes(self) -> np.ndarray:
+        """Segment index of each node (int8, read-only)."""
+        return self._codes
+
+    @property
+    def segments(self) -> tuple:
+        return self._segments
+
+    @property
+    def names(self) -> tuple:
+        return tuple(s.name for s in self._segments)
+
+    def per_node(self, attribute: str, default: float) -> np.ndarray:
+        """Return ``attribute`` of each node's segment, ``default`` where it is None."""
+        table = np.array([default if getattr(s, attribute) is None else getattr(s, attribute)
+                          for s in self._segments], dtype=np.float64)
+        return table[self._codes]
+
+    def __len__(self) -> int:
+        return self._codes.shape[0]
+
+    def __repr__(self) -> str:
+        counts = np.bincount(self._codes, minlength=len(self._segments))
+        parts = ", ".join(f"{s.name}={c}" for s, c in zip(self._segments, counts))
+        return f"Population({parts})"
+
+
+@dataclass(frozen=True)
+class ReferralProgram:
+    """A referral reward scheme and how customers respond to it.
+
+    Rewards are paid per converted referral: ``sender_reward`` to the advocate,
+    ``recipient_reward`` to the new customer. The responses are saturating curves whose
+    shape follows the evidence; their sizes are assumptions to calibrate:
+
+    - a sender reward raises the chance to refer, ``share * (1 + share_lift * g(R_s))``
+      with ``g(R) = 1 - exp(-R / reward_scale)``: rewards raise referral likelihood but
+      their size matters little beyond a small amount (Ryu & Feick 2007, J. Marketing
+      71(1));
+    - a disclosed sender reward makes the referral sound less sincere: the referrer's
+      trust is multiplied by ``1 - sincerity_penalty`` (Tuk, Verlegh, Smidts & Wigboldus
+      2009, J. Consumer Psychology 19(1));
+    - a recipient reward raises conversion, ``conversion * (1 + conversion_lift *
+      g(R_r))`` (Gershon, Cryder & John 2020, J. Marketing Research 57(5));
+    - larger rewards draw less profitable referred customers: their value is multiplied
+      by ``1 - quality_decay * R / (R + reward_scale)`` with ``R = R_s + R_r``
+      (Wolters, Schulze & Gedenk 2020, J. Marketing Research 57(4)).
+
+    Examples
+    --------
+    >>> p = ReferralProgram(sender_reward=10, recipient_reward=10)
+    >>> round(p.share_factor, 3), round(p.trust_factor, 2), round(p.conversion_factor, 3)
+    (1.432, 0.85, 1.259)
+    >>> ReferralProgram(sender_reward=-5)
+    Traceback (most recent call last):
+    ...
+    ValueError: ReferralProgram sender_reward must be a finite number >= 0; got -5.0
+    """
+
+    sender_reward: float = 0.0
+    recipient_reward: float = 0.0
+    disclosed: bool = True
+    share_lift: float = 0.5
+    conversion_lift: float = 0.3
+    reward_scale: float = 5.0
+    sincerity_penalty: float = 0.15
+    quality_decay: float = 0.2
+
+    def __post_init__(self):
+        _frozen_checks(self, ("sincerity_penalty", "quality_decay"),
+                       ("sender_reward", "recipient_reward", "share_lift",
+                        "conversion_lift", "reward_scale"))
+        if self.reward_scale <= 0:
+            raise ValueError(f"ReferralProgram reward_scale must be > 0; got "
+                             f"{self.reward_scale}")
+        if not isinstance(self.disclosed, bool):
+            raise TypeError(f"ReferralProgram disclosed must be True or False; got "
+                            f"{self.disclosed!r}")
+
+    def _g(self, reward):
+        return 1.0 - math.exp(-reward / self.reward_scale)
+
+    @property
+    def share_factor(self) -> float:
+        """Multiplier on each advocate's ``share``."""
+        return 1.0 + self.share_lift * self._g(self.sender_reward)
+
+    @property
+    def trust_factor(self) -> float:
+        """Multiplier on each referrer's trust (below 1 for a disclosed sender reward)."""
+        return 1.0 - self.sincerity_penalty if self.disclosed and self.sender_reward > 0 else 1.0
+
+    @property
+    def conversion_factor(self) -> float:
+        """Multiplier on ``conversion``."""
+        return 1.0 + self.conversion_lift * self._g(self.recipient_reward)
+
+    @property
+    def referred_value_factor(self) -> float:
+        """Multiplier on a referred customer's value."""
+        r = self.sender_reward + self.recipient_reward
+        return 1.0 - self.quality_decay * r / (r + self.reward_scale)
+
+    @property
+    def reward_per_conversion(self) -> float:
+        return self.sender_reward + self.recipient_reward
+
+
+@dataclass(frozen=True)
+class Economics:
+    """What customers bring and what the campaign costs.
+
+    Parameters
+    ----------
+    customer_value : float
+        Contribution of an acquired customer (seeds are not counted as acquired).
+    advocate_multiplier : float, default 1
+        Value of an advocate relative to a silent customer (advocates are often worth
+        more: they buy more and stay longer).
+    referral_premium : float, default 0.16
+        Extra value of a referred customer: at least 16% (Schmitt, Skiera & Van den
+        Bulte 2011, J. Marketing 75(1)).
+    seed_cost_per_follower : float, default 0
+        Added to a seed's segment ``seed_cost`` per out-neighbour (influencer pricing).
+    ad_cost_per_step : float, default 0
+        Advertising spend per step (what buys ``ad_rate``).
+    """
+
+    customer_value: float = 100.0
+    advocate_multiplier: float = 1.0
+    referral_premium: float = 0.16
+    seed_cost_per_follower: float = 0.0
+    ad_cost_per_step: float = 0.0
+
+    def __post_init__(self):
+        _frozen_checks(self, (), tuple(f.name for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class ReferralModel:
+    """Word of mouth with advocates, awareness, advertising, forgetting and money.
+
+    States: unaware, aware (referred but did not buy), adopter, advocate (an adopter who
+    refers). Seeds start as advocates. In each step every advocate refers each contact
+    who has not adopted with probability ``share``; a referral converts with probability
+    ``conversion`` x the referrer's trust (x the program's effects), otherwise its
+    recipient becomes aware; every non-adopter also adopts from outside with ``ad_rate``;
+    each advocate then stops referring with ``forget_rate``; new adopters become
+    advocates with ``advocacy`` and refer from the next step.
+
+    Limits: with ``forget_rate=1, advocacy=1, ad_rate=0`` and trust 1 this is
+    Independent Cascade with ``p = share * conversion``; on a complete graph with
+    ``forget_rate=0, advocacy=1`` its mean adoption curve follows the discrete Bass
+    model (Bass 1969).
+
+    Parameters
+    ----------
+    share, conversion, advocacy, forget_rate, ad_rate : float
+        Probabilities in [0, 1] (``share`` and ``advocacy`` may be overridden per segment).
+    trust : float or array_like, default 1
+        Multiplier on the conversion of each node's referrals: one value or one per node.
+    population : Population, optional
+        Segments, whose ``trust``/``share``/``advocacy`` override the values above.
+    program : ReferralProgram, optional
+        Rewards and their effects; default none.
+    economics : Economics, optional
+        Values and costs; default ``Economics()``.
+    """
+
+    share: float = 0.1
+    conversion: float = 0.2
+    advocacy: float = 0.5
+    forget_rate: float = 0.3
+    ad_rate: float = 0.0
+    trust: object = 1.0
+    population: Population | None = None
+    program: ReferralProgram = field(default_factory=ReferralProgram)
+    economics: Economics = field(default_factory=Economics)
+
+    def __post_init__(self):
+        _frozen_checks(self, ("share", "conversion", "advocacy", "forget_rate", "ad_rate"))
+        if self.population is not None and not isinstance(self.population, Population):
+            raise TypeError(f"ReferralModel population must be a Population; got "
+                            f"{type(self.population).__name__}")
+        if not isinstance(self.program, ReferralProgram):
+            raise TypeError(f"ReferralModel program must be a ReferralProgram; got "
+                            f"{type(self.program).__name__}")
+        if not isinstance(self.economics, Economics):
+            raise TypeError(f"ReferralModel economics must be an Economics; got "
+                            f"{type(self.economics).__name__}")
+        t = self.trust
+        if isinstance(t, (int, float)) and not isinstance(t, bool):
+            object.__setattr__(self, "trust", check_probability("ReferralModel trust", t))
+        else:
+            from ._validation import check_float_array
+
+            arr = np.asarray(t)
+            if arr.ndim != 1:
+                raise ValueError(f"ReferralModel trust must be a number or one value per "
+                                 f"node; got shape {arr.shape}")
+            object.__setattr__(self, "trust", check_float_array(
+                "ReferralModel trust", arr, arr.shape[0], what="node"))
+
+    def node_arrays(self, graph):
+        """Return per-node (share, conversion of their referrals, advocacy) for ``graph``.
+
+        Raises ``ValueError`` when the population or trust array does not have one
+        value per node.
+        """
+        n = graph.n
+        pop = self.population
+        if pop is not None and len(pop) != n:
+            raise ValueError(f"ReferralModel population has {len(pop)} nodes but the graph "
+                             f"has {n}")
+        if isinstance(self.trust, np.ndarray):
+            if self.trust.shape[0] != n:
+                raise ValueError(f"ReferralModel trust has {self.trust.shape[0]} values but "
+                                 f"the graph has {n} nodes")
+            trust = self.trust
+        else:
+            trust = np.full(n, self.trust)
+        if pop is not None:
+            trust = trust * pop.per_node("trust", 1.0)
+            share = pop.per_node("share", self.share)
+            advocacy = pop.per_node("advocacy", self.advocacy)
+        else:
+            share = np.full(n, self.share)
+            advocacy = np.full(n, self.advocacy)
+        prog = self.program
+        share = np.minimum(1.0, share * prog.share_factor)
+        conv = min(1.0, self.conversion * prog.conversion_factor) * trust * prog.trust_factor
+        return share, np.minimum(conv, 1.0), advocacy
+
+    def seed_costs(self, graph, seeds) -> np.ndarray:
+        """Cost of recruiting each seed: its segment's fee plus the per-follower price."""
+        seeds = np.asarray(seeds, dtype=np.int64)
+        base = (self.population.per_node("seed_cost", 0.0)[seeds]
+                if self.population is not None else np.zeros(seeds.shape[0]))
+        return base + self.economics.seed_cost_per_follower * graph.out_degree[seeds]

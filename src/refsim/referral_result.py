@@ -1,0 +1,104 @@
+"""Running the referral model and the result it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from .result import SimResult
+
+__all__ = ["ReferralResult"]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ReferralResult(SimResult):
+    """Outcome of ``runs`` runs of a :class:`refsim.ReferralModel` campaign.
+
+    ``final_sizes`` and ``curves`` count adopters (seeds included), as for IC. Also:
+
+    Attributes
+    ----------
+    aware_curves, advocate_curves : numpy.ndarray
+        (runs, steps + 1): nodes aware but not adopted, and active advocates, per step.
+    tallies : dict of numpy.ndarray
+        Per run: adoptions by source ``seed``, ``referral``, ``outside``; advocates among
+        them ``referral_advocates``, ``outside_advocates``; ``referrals_sent``,
+        ``referrals_converted``; ``depth`` of the referral forest and the size of its
+        ``largest_cascade``.
+    virality : numpy.ndarray
+        Structural virality of each run's largest cascade tree: the mean distance
+        between two of its members (Goel, Anderson, Hofman & Watts 2016); 0 for a
+        single node.
+    money : dict of numpy.ndarray
+        Per run: ``revenue``, ``cost``, ``profit``, ``roi`` (profit / cost), ``cac``
+        (cost per acquired customer), ``cost_per_referral`` (rewards per converted
+        referral), ``rewards``, ``seed_cost``, ``ad_cost``; NaN where undefined.
+    """
+
+    aware_curves: np.ndarray = None
+    advocate_curves: np.ndarray = None
+    tallies: dict = field(default_factory=dict)
+    virality: np.ndarray = None
+    money: dict = field(default_factory=dict)
+
+    def summary(self, level: float = 0.95) -> dict:
+        """Return mean and confidence interval of every per-run output, by name."""
+        from .result import mean_ci
+
+        out = {"adopters": mean_ci(self.final_sizes, level),
+               "virality": mean_ci(self.virality, level)}
+        for name, values in {**self.tallies, **self.money}.items():
+            out[name] = mean_ci(values, level)
+        return out
+
+
+def run_referral(graph, model, seeds, runs, states, steps, workers, seed_info):
+    """Run the kernel and assemble a :class:`ReferralResult` (inputs already checked)."""
+    from ._kernels.referral import TALLY, referral_runs
+
+    share, conv, advocacy = model.node_arrays(graph)
+    with np.errstate(divide="ignore"):
+        share_lq = np.log1p(-share)
+        ad_lq = float(np.log1p(-model.ad_rate))
+    previous = numba.get_num_threads()
+    numba.set_num_threads(workers)
+    try:
+        adopters, aware, advocates, tally, virality = referral_runs(
+            graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
+            float(model.forget_rate), seeds.astype(graph.indices.dtype), states,
+            np.arange(runs, dtype=np.int64), steps, workers)
+    finally:
+        numba.set_num_threads(previous)
+    tallies = {name: tally[:, j].copy() for j, name in enumerate(TALLY)}
+    money = _money(model, graph, seeds, tallies, steps)
+    return ReferralResult(
+        final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
+        seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
+        virality=virality, money=money)
+
+
+def _money(model, graph, seeds, t, steps):
+    econ = model.economics
+    prog = model.program
+    v = econ.customer_value
+    mult = econ.advocate_multiplier
+    referred = ((t["referral_advocates"] * mult + (t["referral"] - t["referral_advocates"]))
+                * (1.0 + econ.referral_premium) * prog.referred_value_factor)
+    outside = t["outside_advocates"] * mult + (t["outside"] - t["outside_advocates"])
+    revenue = v * (referred + outside)
+    rewards = t["referrals_converted"] * prog.reward_per_conversion
+    seed_cost = float(model.seed_costs(graph, seeds).sum())
+    ad_cost = econ.ad_cost_per_step * steps
+    cost = rewards + seed_cost + ad_cost
+    acquired = t["referral"] + t["outside"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = np.where(cost > 0, (revenue - cost) / np.where(cost > 0, cost, 1), np.nan)
+        cac = np.where(acquired > 0, cost / np.maximum(acquired, 1), np.nan)
+        cpr = np.where(t["referrals_converted"] > 0,
+                       rewards / np.maximum(t["referrals_converted"], 1), np.nan)
+    return {"revenue": revenue, "cost": cost + 0.0 * revenue, "profit": revenue - cost,
+            "roi": roi, "cac": cac, "cost_per_referral": cpr, "rewards": rewards,
+            "seed_cost": np.full(revenue.shape, seed_cost),
+            "ad_cost": np.full(revenue.shape, float(ad_cost))}
