@@ -246,3 +246,27 @@ def test_bad_simulation_calls_are_named():
     with pytest.raises(ValueError, match=r"population has 2 nodes but the graph has 100"):
         refsim.simulate(g, refsim.ReferralModel(population=refsim.Population([0, 0])), [0],
                         steps=5)
+
+
+def test_per_node_values_and_segment_overrides():
+    g = refsim.Graph.from_networkx(nx.star_graph(3))  # centre 0, leaves 1..3
+    pop = refsim.Population(["influencer", "regular", "micro_advocate", "regular"])
+    model = refsim.ReferralModel(share=[0.1, 0.2, 0.3, 0.4], advocacy=[0.9, 0.8, 0.7, 0.6],
+                                 trust=[1.0, 0.5, 0.5, 0.5], conversion=0.5, population=pop,
+                                 economics=refsim.Economics(seed_cost=[5, 6, 7, 8],
+                                                            seed_cost_per_follower=1.0))
+    share, conv, adv = model.node_arrays(g)
+    assert share.tolist() == [0.1, 0.2, 0.3, 0.4]  # no segment sets share
+    # segments: influencer advocacy 1.0, micro 0.8; trust multiplies (0.5, 0.8, 1.0, 0.8)
+    assert adv.tolist() == [1.0, 0.8, 0.8, 0.6]
+    assert np.allclose(conv, 0.5 * np.array([1.0 * 0.5, 0.5 * 0.8, 0.5 * 1.0, 0.5 * 0.8]))
+    assert model.seed_costs(g, [0, 2]).tolist() == [5 + 3, 7 + 1]
+    with pytest.raises(ValueError, match=r"population has 4 nodes but the graph has 5"):
+        model.node_arrays(refsim.Graph.from_networkx(nx.star_graph(4)))
+    with pytest.raises(ValueError, match=r"share has 4 values but the graph has 5 nodes"):
+        refsim.ReferralModel(share=[0.1] * 4).node_arrays(
+            refsim.Graph.from_networkx(nx.star_graph(4)))
+    with pytest.raises(ValueError, match=r"ReferralModel advocacy\[0\] must be in \[0, 1\]"):
+        refsim.ReferralModel(advocacy=[1.5])
+    with pytest.raises(ValueError, match=r"Economics seed_cost\[1\] must be in \[0, inf\)"):
+        refsim.Economics(seed_cost=[1.0, -2.0])

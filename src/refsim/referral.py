@@ -17,6 +17,32 @@ __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
 
 
+def _scalar_or_nodes(owner, name, value, *, probability=True):
+    """Check a parameter given as one number or one value per node."""
+    from ._validation import check_float_array
+
+    label = f"{owner} {name}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return check_probability(label, value) if probability else check_nonnegative(
+            label, value)
+    arr = np.asarray(value)
+    if arr.ndim != 1:
+        raise ValueError(f"{label} must be a number or one value per node; got shape "
+                         f"{arr.shape}")
+    return check_float_array(label, arr, arr.shape[0], what="node",
+                             high=1.0 if probability else None)
+
+
+def _per_node(owner, name, value, n):
+    """Broadcast a checked scalar-or-array parameter to n nodes."""
+    if isinstance(value, np.ndarray):
+        if value.shape[0] != n:
+            raise ValueError(f"{owner} {name} has {value.shape[0]} values but the graph "
+                             f"has {n} nodes")
+        return value
+    return np.full(n, float(value))
+
+
 def _frozen_checks(obj, probabilities=(), nonnegative=()):
     name = type(obj).__name__
     for f in probabilities:
@@ -273,9 +299,12 @@ class Economics:
         Extra value of a referred customer: at least 16% (Schmitt, Skiera & Van den
         Bulte 2011, J. Marketing 75(1)).
     seed_cost_per_follower : float, default 0
-        Added to a seed's segment ``seed_cost`` per out-neighbour (influencer pricing).
+        Added to a seed's fee per out-neighbour (influencer pricing).
     ad_cost_per_step : float, default 0
         Advertising spend per step (what buys ``ad_rate``).
+    seed_cost : float or array_like, optional
+        Fee to recruit each node as a seed, one value or one per node; replaces the
+        segments' ``seed_cost`` when given.
     """
 
     customer_value: float = 100.0
@@ -283,9 +312,13 @@ class Economics:
     referral_premium: float = 0.16
     seed_cost_per_follower: float = 0.0
     ad_cost_per_step: float = 0.0
+    seed_cost: object = None
 
     def __post_init__(self):
-        _frozen_checks(self, (), tuple(f.name for f in fields(self)))
+        _frozen_checks(self, (), tuple(f.name for f in fields(self) if f.name != "seed_cost"))
+        if self.seed_cost is not None:
+            object.__setattr__(self, "seed_cost", _scalar_or_nodes(
+                "Economics", "seed_cost", self.seed_cost, probability=False))
 
 
 @dataclass(frozen=True)
@@ -307,10 +340,14 @@ class ReferralModel:
 
     Parameters
     ----------
-    share, conversion, advocacy, forget_rate, ad_rate : float
-        Probabilities in [0, 1] (``share`` and ``advocacy`` may be overridden per segment).
+    conversion, forget_rate, ad_rate : float
+        Probabilities in [0, 1].
+    share, advocacy : float or array_like
+        Probabilities in [0, 1]: one value, or one per node; a segment's own value, when
+        set, overrides them for its members.
     trust : float or array_like, default 1
-        Multiplier on the conversion of each node's referrals: one value or one per node.
+        Multiplier on the conversion of each node's referrals: one value or one per node;
+        multiplied by the segment's trust.
     population : Population, optional
         Segments, whose ``trust``/``share``/``advocacy`` override the values above.
     program : ReferralProgram, optional
@@ -319,9 +356,9 @@ class ReferralModel:
         Values and costs; default ``Economics()``.
     """
 
-    share: float = 0.1
+    share: object = 0.1
     conversion: float = 0.2
-    advocacy: float = 0.5
+    advocacy: object = 0.5
     forget_rate: float = 0.3
     ad_rate: float = 0.0
     trust: object = 1.0
@@ -330,7 +367,10 @@ class ReferralModel:
     economics: Economics = field(default_factory=Economics)
 
     def __post_init__(self):
-        _frozen_checks(self, ("share", "conversion", "advocacy", "forget_rate", "ad_rate"))
+        _frozen_checks(self, ("conversion", "forget_rate", "ad_rate"))
+        for name in ("share", "advocacy", "trust"):
+            object.__setattr__(self, name,
+                               _scalar_or_nodes("ReferralModel", name, getattr(self, name)))
         if self.population is not None and not isinstance(self.population, Population):
             raise TypeError(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")
@@ -340,44 +380,27 @@ class ReferralModel:
         if not isinstance(self.economics, Economics):
             raise TypeError(f"ReferralModel economics must be an Economics; got "
                             f"{type(self.economics).__name__}")
-        t = self.trust
-        if isinstance(t, (int, float)) and not isinstance(t, bool):
-            object.__setattr__(self, "trust", check_probability("ReferralModel trust", t))
-        else:
-            from ._validation import check_float_array
-
-            arr = np.asarray(t)
-            if arr.ndim != 1:
-                raise ValueError(f"ReferralModel trust must be a number or one value per "
-                                 f"node; got shape {arr.shape}")
-            object.__setattr__(self, "trust", check_float_array(
-                "ReferralModel trust", arr, arr.shape[0], what="node"))
 
     def node_arrays(self, graph):
         """Return per-node (share, conversion of their referrals, advocacy) for ``graph``.
 
-        Raises ``ValueError`` when the population or trust array does not have one
-        value per node.
+        Raises ``ValueError`` when the population or a per-node array (share, advocacy,
+        trust) does not have one value per node.
         """
         n = graph.n
         pop = self.population
         if pop is not None and len(pop) != n:
             raise ValueError(f"ReferralModel population has {len(pop)} nodes but the graph "
                              f"has {n}")
-        if isinstance(self.trust, np.ndarray):
-            if self.trust.shape[0] != n:
-                raise ValueError(f"ReferralModel trust has {self.trust.shape[0]} values but "
-                                 f"the graph has {n} nodes")
-            trust = self.trust
-        else:
-            trust = np.full(n, self.trust)
+        trust = _per_node("ReferralModel", "trust", self.trust, n)
+        share = _per_node("ReferralModel", "share", self.share, n)
+        advocacy = _per_node("ReferralModel", "advocacy", self.advocacy, n)
         if pop is not None:
             trust = trust * pop.per_node("trust", 1.0)
-            share = pop.per_node("share", self.share)
-            advocacy = pop.per_node("advocacy", self.advocacy)
-        else:
-            share = np.full(n, self.share)
-            advocacy = np.full(n, self.advocacy)
+            seg_share = pop.per_node("share", np.nan)
+            seg_adv = pop.per_node("advocacy", np.nan)
+            share = np.where(np.isnan(seg_share), share, seg_share)
+            advocacy = np.where(np.isnan(seg_adv), advocacy, seg_adv)
         prog = self.program
         share = np.minimum(1.0, share * prog.share_factor)
         conv = min(1.0, self.conversion * prog.conversion_factor) * trust * prog.trust_factor
@@ -386,6 +409,11 @@ class ReferralModel:
     def seed_costs(self, graph, seeds) -> np.ndarray:
         """Cost of recruiting each seed: its segment's fee plus the per-follower price."""
         seeds = np.asarray(seeds, dtype=np.int64)
-        base = (self.population.per_node("seed_cost", 0.0)[seeds]
-                if self.population is not None else np.zeros(seeds.shape[0]))
+        fee = self.economics.seed_cost
+        if fee is not None:
+            base = _per_node("Economics", "seed_cost", fee, graph.n)[seeds]
+        elif self.population is not None:
+            base = self.population.per_node("seed_cost", 0.0)[seeds]
+        else:
+            base = np.zeros(seeds.shape[0])
         return base + self.economics.seed_cost_per_follower * graph.out_degree[seeds]

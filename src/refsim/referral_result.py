@@ -59,6 +59,7 @@ def run_referral(graph, model, seeds, runs, states, steps, workers, seed_info):
     from ._kernels.referral import TALLY, referral_runs
 
     share, conv, advocacy = model.node_arrays(graph)
+    seed_costs = model.seed_costs(graph, seeds)  # checks a per-node fee's length early
     with np.errstate(divide="ignore"):
         share_lq = np.log1p(-share)
         ad_lq = float(np.log1p(-model.ad_rate))
