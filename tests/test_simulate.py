@@ -130,6 +130,8 @@ BAD_CALLS = [
     ("runs", dict(runs=True), TypeError, r"runs must be an int; got True"),
     ("steps", dict(steps=-1), ValueError, r"steps must be >= 0; got -1"),
     ("workers", dict(workers=0), ValueError, r"workers must be >= 1; got 0"),
+    ("runs", dict(runs=10**9), ValueError, r"runs=1000000000 needs .* GiB of curves"),
+    ("steps", dict(steps=10**12), ValueError, r"steps=1000000000000 with runs=2 needs"),
     ("workers", dict(workers=10_000), ValueError, r"workers must be <= \d+; got 10000"),
     ("rng", dict(rng=-3), ValueError, r"rng must be a non-negative int; got -3"),
     ("rng", dict(rng=1.5), TypeError, r"rng must be None, .*got 1\.5"),
@@ -183,6 +185,13 @@ def test_empty_graph_and_wrong_graph_type():
         refsim.simulate(refsim.Graph.from_edges([], [], 0), IC, [])
     with pytest.raises(TypeError, match=r"graph must be a refsim.Graph; got Graph"):
         refsim.simulate(nx.path_graph(3), IC, [0])
+
+
+def test_numpy_scalars_are_numbers():
+    assert refsim.IndependentCascade(np.array(0.25)).p == 0.25
+    assert refsim.IndependentCascade(np.float32(0.5)).p == 0.5
+    with pytest.raises(ValueError, match=r"p must be in \[0, 1\]; got 2\.0"):
+        refsim.IndependentCascade(np.array(2.0))
 
 
 def test_models_are_immutable():

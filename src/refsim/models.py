@@ -65,6 +65,8 @@ class IndependentCascade:
     __slots__ = ("_p",)
 
     def __init__(self, p):
+        if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iuf":
+            p = p.item()  # a 0-d array is a number
         if isinstance(p, str):
             try:
                 p = ArcScheme(p)

@@ -116,9 +116,10 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
 
     cap = steps if steps is not None else min(_FIRST_CAP, graph.n)
     if runs * (cap + 1) * 8 > _CURVE_BYTES_LIMIT:
-        raise ValueError(f"steps={steps} with runs={runs} needs "
-                         f"{runs * (cap + 1) * 8 / 2**30:.1f} GiB of curves; lower steps "
-                         f"or runs, or split the runs over several calls")
+        what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
+        raise ValueError(f"{what} needs {runs * (cap + 1) * 8 / 2**30:.1f} GiB of curves "
+                         f"({cap + 1} steps per run); lower it, or split the runs over "
+                         f"several calls")
     max_steps = steps if steps is not None else graph.n
     seq = as_seed_sequence(rng)
     states = run_states(seq, runs)
