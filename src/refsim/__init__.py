@@ -21,6 +21,7 @@ from .referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
 from .referral_result import ReferralResult
 from .result import SimResult
 from .simulate import simulate
+from .strategies import available_strategies, register_strategy, select_seeds
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,9 @@ __all__ = [
     "IndependentCascade",
     "LinearThreshold",
     "SimResult",
+    "available_strategies",
+    "register_strategy",
+    "select_seeds",
     "datasets",
     "describe",
     "generators",

@@ -1,0 +1,168 @@
+"""Seed rankings: centralities, the friendship paradox, communities and segments."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._kernels import centrality
+from .._rng import as_seed_sequence
+from .._validation import check_int, check_probability
+from .registry import register_strategy
+
+
+def _generator(rng):
+    return np.random.default_rng(as_seed_sequence(rng))
+
+
+@register_strategy("random")
+def random_seeds(graph, *, rng=None, **_):
+    """Uniformly random nodes: the baseline every strategy must beat."""
+    return _generator(rng).permutation(graph.n)
+
+
+@register_strategy("degree")
+def degree(graph, **_):
+    """The largest audiences first (out-degree; hubs)."""
+    return graph.out_degree.astype(np.float64)
+
+
+@register_strategy("pagerank")
+def pagerank(graph, *, damping=0.85, tol=1e-10, max_iter=200, **_):
+    """PageRank (Brin & Page 1998): audience weighted by the audience's own standing."""
+    damping = check_probability("damping", damping)
+    scores, _ = centrality.pagerank(graph.indptr, graph.indices, damping, float(tol),
+                                    check_int("max_iter", max_iter, minimum=1))
+    return scores
+
+
+def _undirected(graph):
+    from ..profile import _undirected as und
+
+    return und(graph)
+
+
+@register_strategy("kcore")
+def kcore(graph, **_):
+    """Coreness (Kitsak et al. 2010): well-embedded nodes first, degree breaking ties."""
+    g = _undirected(graph)
+    core = centrality.core_numbers(g.indptr, g.indices).astype(np.float64)
+    deg = g.out_degree
+    return core + deg / (deg.max() + 1.0)  # lexicographic: core, then degree
+
+
+@register_strategy("betweenness")
+def betweenness(graph, *, samples=256, rng=None, **_):
+    """Bridges first: betweenness centrality (Brandes 2001), exact up to ``samples``
+    nodes and estimated from ``samples`` random BFS sources above."""
+    samples = check_int("samples", samples, minimum=1)
+    if graph.n <= samples:
+        sources = np.arange(graph.n)
+    else:
+        sources = np.sort(_generator(rng).choice(graph.n, samples, replace=False))
+    return centrality.betweenness_from(graph.indptr, graph.indices, sources.astype(np.int64))
+
+
+@register_strategy("community")
+def community(graph, *, k, rng=None, **_):
+    """Seeds spread over communities in proportion to their size (largest remainders),
+    the best-connected first within each; communities from the graph or detected."""
+    labels = graph.communities
+    if labels is None:
+        from .._kernels import structure
+        from .._rng import run_states
+
+        g = _undirected(graph)
+        state = run_states(as_seed_sequence(rng), 1)[0].copy()
+        labels, _ = structure.label_propagation(state, g.indptr, g.indices, 10,
+                                                graph.n // 1000, 16)
+    _, labels = np.unique(labels, return_inverse=True)
+    sizes = np.bincount(labels)
+    quota = sizes * min(k, graph.n) / graph.n
+    take = np.floor(quota).astype(np.int64)
+    rest = min(k, graph.n) - take.sum()
+    take[np.lexsort((np.arange(sizes.size), -(quota - take)))[:rest]] += 1
+    deg = graph.out_degree
+    by_rank = np.lexsort((np.arange(graph.n), -deg))  # best-connected first
+    rank_in = np.empty(graph.n, np.int64)
+    seen = np.zeros(sizes.size, np.int64)
+    for u in by_rank.tolist():
+        rank_in[u] = seen[labels[u]]
+        seen[labels[u]] += 1
+    # quota seats first (by degree), then everyone else by degree, for budget filling
+    seated = rank_in < take[labels]
+    return np.concatenate([by_rank[seated[by_rank]], by_rank[~seated[by_rank]]])
+
+
+@register_strategy("nominated_friend")
+def nominated_friend(graph, *, rng=None, **_):
+    """A random friend of a random person (Kim et al. 2015, Lancet): the friendship
+    paradox finds better-connected people without knowing the network."""
+    r = _generator(rng)
+    deg = graph.out_degree
+    order, seen = [], np.zeros(graph.n, bool)
+    candidates = np.flatnonzero(deg > 0)
+    if candidates.size == 0:
+        return r.permutation(graph.n)
+    for _ in range(8):  # rounds of nominations until enough distinct nominees
+        people = r.choice(candidates, graph.n)
+        pick = graph.indptr[people] + (r.random(graph.n) * deg[people]).astype(np.int64)
+        for v in graph.indices[pick].tolist():
+            if not seen[v]:
+                seen[v] = True
+                order.append(v)
+        if len(order) >= graph.n // 2:
+            break
+    rest = r.permutation(np.flatnonzero(~seen))
+    return np.concatenate([np.array(order, dtype=np.int64), rest])
+
+
+@register_strategy("degree_discount")
+def degree_discount(graph, *, k, model=None, p=None, **_):
+    """DegreeDiscountIC (Chen, Wang & Yang 2009): degree, discounted for neighbours
+    already seeded; ``p`` from a uniform IC model, else given (default 0.01)."""
+    from ..models import IndependentCascade
+
+    if p is None:
+        p = model.p if isinstance(model, IndependentCascade) and isinstance(
+            model.p, float) else 0.01
+    p = check_probability("p", p)
+    first = centrality.degree_discount(graph.indptr, graph.indices, min(k, graph.n), p)
+    rest = np.setdiff1d(np.lexsort((np.arange(graph.n), -graph.out_degree)), first,
+                        assume_unique=True)
+    return np.concatenate([first, rest[np.argsort(-graph.out_degree[rest], kind="stable")]])
+
+
+def _segment_codes(model, name):
+    from ..referral import ReferralModel
+
+    if not isinstance(model, ReferralModel) or model.population is None:
+        raise ValueError(f"strategy {name!r} needs a ReferralModel with a population "
+                         f"(see Population.by_audience)")
+    pop = model.population
+    if name not in pop.names:
+        raise ValueError(f"the population has no segment {name!r}; it has "
+                         f"{', '.join(pop.names)}")
+    return pop.codes == pop.names.index(name)
+
+
+@register_strategy("influencers")
+def influencers(graph, *, model=None, **_):
+    """The influencer segment, largest audiences first (at influencer prices)."""
+    members = _segment_codes(model, "influencer")
+    idx = np.flatnonzero(members)
+    return idx[np.lexsort((idx, -graph.out_degree[idx]))]
+
+
+@register_strategy("micro_advocates")
+def micro_advocates(graph, *, model=None, **_):
+    """The micro-advocate segment, most embedded first (most triangles around them):
+    many small, trusted voices."""
+    members = _segment_codes(model, "micro_advocate")
+    idx = np.flatnonzero(members)
+    from .._kernels.structure import local_clustering
+
+    g = _undirected(graph)
+    cc = local_clustering(g.indptr, g.indices, idx)
+    d = g.out_degree[idx].astype(float)
+    embedded = cc * d * (d - 1) / 2  # triangles
+    return idx[np.lexsort((idx, -embedded))]

@@ -1,0 +1,197 @@
+"""The one door to every seeding strategy, the registry behind it, and budgets."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .._validation import check_int, check_nonnegative
+from ..graph import Graph
+
+__all__ = ["available_strategies", "register_strategy", "select_seeds", "seed_costs"]
+
+
+@dataclass(frozen=True)
+class _Strategy:
+    name: str
+    fn: Callable
+    chooses: bool  # True: returns the final seeds (handles k and budget itself)
+    needs_model: bool
+    summary: str
+
+
+_REGISTRY: dict[str, _Strategy] = {}
+
+
+def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = False):
+    """Register a seeding strategy under ``name``, so code and configs can select it.
+
+    The decorated function is called as ``fn(graph, *, k, budget, costs, model, rng,
+    **params)``. A *ranking* strategy (the default) returns either one score per node
+    (float array, higher is better) or node ids in order of preference (int array);
+    :func:`select_seeds` then fills ``k`` or the budget in that order. A strategy with
+    ``chooses=True`` returns the final seeds itself.
+
+    Examples
+    --------
+    >>> @register_strategy("lowest_id_demo")
+    ... def lowest_id(graph, **_):
+    ...     return -np.arange(graph.n, dtype=float)
+    >>> import refsim
+    >>> g = refsim.generators.erdos_renyi(50, 4, rng=0)
+    >>> select_seeds(g, "lowest_id_demo", k=3).tolist()
+    [0, 1, 2]
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"strategy name must be an identifier; got {name!r}")
+
+    def wrap(fn):
+        summary = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())
+        _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary)
+        return fn
+
+    return wrap
+
+
+def available_strategies() -> dict[str, str]:
+    """Return ``{name: summary}`` (the docstring's first paragraph) of every strategy."""
+    from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
+
+    return {name: s.summary for name, s in sorted(_REGISTRY.items())}
+
+
+def seed_costs(graph, model=None, costs=None) -> np.ndarray:
+    """Return each node's cost as a seed: ``costs`` if given, else the referral model's
+    (segment fee plus per-follower price), else 1 per node.
+    """
+    if costs is not None:
+        arr = np.asarray(costs, dtype=np.float64)
+        if arr.shape != (graph.n,):
+            raise ValueError(f"costs must have one value per node ({graph.n}); got shape "
+                             f"{arr.shape}")
+        if not (np.isfinite(arr).all() and (arr >= 0).all()):
+            i = int(np.flatnonzero(~(np.isfinite(arr) & (arr >= 0)))[0])
+            raise ValueError(f"costs[{i}] must be a finite number >= 0; got {arr[i]!r}")
+        return arr
+    from ..referral import ReferralModel
+
+    if isinstance(model, ReferralModel):
+        return model.seed_costs(graph, np.arange(graph.n))
+    return np.ones(graph.n)
+
+
+def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
+                 costs=None, **params):
+    """Return the seed nodes (int64 ids) a strategy picks for a campaign.
+
+    Parameters
+    ----------
+    graph : Graph
+    strategy : str
+        A name from :func:`available_strategies` (``random``, ``degree``, ``pagerank``,
+        ``kcore``, ``betweenness``, ``community``, ``nominated_friend``,
+        ``degree_discount``, ``celf``, ``imm``, ``influencers``, ``micro_advocates``) or
+        one registered with :func:`register_strategy`.
+    k : int, optional
+        Number of seeds, 1 <= k <= n.
+    budget : float, optional
+        Money to spend on seeds: seeds are added, in the strategy's order, while they
+        fit (with ``k`` as well, at most k of them).
+    model : IndependentCascade, LinearThreshold or ReferralModel, optional
+        The diffusion model, needed by ``celf``, ``imm`` and ``degree_discount``; a
+        ``ReferralModel`` also prices seeds by segment and audience.
+    rng : None, int, SeedSequence or Generator
+        Randomness for random strategies, samples and simulations.
+    costs : array_like, optional
+        Each node's cost as a seed; overrides the model's prices.
+    **params
+        Strategy parameters (e.g. ``epsilon`` and ``ell`` for ``imm``).
+
+    Raises
+    ------
+    ValueError
+        For an unknown strategy (the message lists the known ones), k outside 1..n, a
+        budget that cannot buy one seed, or a bad strategy parameter.
+
+    Examples
+    --------
+    >>> import refsim
+    >>> g = refsim.generators.barabasi_albert(1000, 3, rng=1)
+    >>> select_seeds(g, "degree", k=3).tolist()
+    [1, 0, 6]
+    >>> select_seeds(g, "degree", budget=2.5).tolist()
+    [1, 0]
+    """
+    from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
+
+    if not isinstance(graph, Graph):
+        raise TypeError(f"graph must be a refsim.Graph; got {type(graph).__name__}")
+    if graph.n == 0:
+        raise ValueError("graph is empty (0 nodes); there is nobody to seed")
+    entry = _REGISTRY.get(strategy) if isinstance(strategy, str) else None
+    if entry is None:
+        known = ", ".join(sorted(_REGISTRY))
+        close = difflib.get_close_matches(str(strategy), list(_REGISTRY), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"unknown strategy {strategy!r}{hint}; known: {known}")
+    if k is None and budget is None:
+        raise ValueError("give k (number of seeds) or budget (money for seeds), or both")
+    if k is not None:
+        k = check_int("k", k, minimum=1, maximum=graph.n)
+    price = seed_costs(graph, model, costs)
+    if budget is not None:
+        budget = check_nonnegative("budget", budget)
+        cheapest = float(price.min())
+        if budget < cheapest:
+            raise ValueError(f"budget {budget:g} cannot buy a single seed; the cheapest "
+                             f"costs {cheapest:g}")
+    if entry.needs_model and model is None:
+        raise ValueError(f"strategy {strategy!r} needs a model (IndependentCascade, "
+                         f"LinearThreshold or ReferralModel) to simulate")
+    limit = k if k is not None else graph.n
+    out = entry.fn(graph, k=limit, budget=budget, costs=price, model=model, rng=rng,
+                   **params)
+    out = np.asarray(out)
+    if entry.chooses:
+        seeds = out.astype(np.int64)
+    else:
+        seeds = _fill(_order(out, graph.n, strategy), price, limit, budget)
+    return _checked(seeds, graph.n, strategy)
+
+
+def _order(out, n, name):
+    if out.dtype.kind == "f":
+        if out.shape != (n,):
+            raise ValueError(f"strategy {name!r} returned {out.shape[0]} scores for {n} "
+                             f"nodes")
+        return np.lexsort((np.arange(n), -out))  # best score first, ties by id
+    if out.dtype.kind in "iu" and out.ndim == 1:
+        return out.astype(np.int64)
+    raise TypeError(f"strategy {name!r} must return scores (floats) or node ids (ints); "
+                    f"got dtype {out.dtype}")
+
+
+def _fill(order, price, k, budget):
+    if budget is None:
+        return order[:k]
+    picks = []
+    left = budget
+    for u in order.tolist():
+        if price[u] <= left:
+            picks.append(u)
+            left -= price[u]
+            if len(picks) == k:
+                break
+    return np.array(picks, dtype=np.int64)
+
+
+def _checked(seeds, n, name):
+    if seeds.ndim != 1 or (seeds.size and (seeds.min() < 0 or seeds.max() >= n)):
+        raise ValueError(f"strategy {name!r} returned node ids outside 0..{n - 1}")
+    if np.unique(seeds).size != seeds.size:
+        raise ValueError(f"strategy {name!r} returned a node more than once")
+    return seeds
