@@ -251,3 +251,16 @@ def test_weighted_matches_networkx_read_edgelist(tmp_path, directed, seed):
     for u, v, e in csr_arcs(g):
         a, b = g.labels[u], g.labels[v]
         assert g.weights[e] == G.edges[a, b]["weight"], (a, b)
+
+
+
+def test_byte_order_mark_is_skipped(tmp_path):
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff10 20\n20 30\n".encode("utf-8"))
+    assert read_edgelist(path).labels == (10, 20, 30)
+
+
+def test_flags_must_be_booleans(tmp_path):
+    path = write(tmp_path, "1 2\n")
+    with pytest.raises(TypeError, match=r"weighted must be True or False; got 'no'"):
+        read_edgelist(path, weighted="no")

@@ -130,7 +130,7 @@ BAD_CALLS = [
     ("runs", dict(runs=True), TypeError, r"runs must be an int; got True"),
     ("steps", dict(steps=-1), ValueError, r"steps must be >= 0; got -1"),
     ("workers", dict(workers=0), ValueError, r"workers must be >= 1; got 0"),
-    ("runs", dict(runs=10**9), ValueError, r"runs=1000000000 needs .* GiB of curves"),
+    ("runs", dict(runs=10**9), ValueError, r"runs=1000000000 needs .* GiB of results"),
     ("steps", dict(steps=10**12), ValueError, r"steps=1000000000000 with runs=2 needs"),
     ("workers", dict(workers=10_000), ValueError, r"workers must be <= \d+; got 10000"),
     ("rng", dict(rng=-3), ValueError, r"rng must be a non-negative int; got -3"),
@@ -204,10 +204,106 @@ def test_models_are_immutable():
 
 def test_public_names():
     expected = {"ArcScheme", "Graph", "InArcs", "IndependentCascade", "LinearThreshold",
-                "SimResult", "read_edgelist", "simulate"}
+                "SimResult", "read_edgelist", "simulate", "describe", "generators",
+                "datasets", "ReferralModel", "ReferralProgram", "Economics", "Population",
+                "Segment", "ReferralResult", "select_seeds", "register_strategy",
+                "available_strategies"}
     assert expected <= set(refsim.__all__)
-    for name in refsim.__all__:
-        assert getattr(refsim, name) is not None
+    assert set(refsim.__all__) <= set(dir(refsim))
+
+
+def _kernel_rows(kernel, args, seeds, states, rows, width, **kw):
+    return kernel(*args, seeds, states, np.asarray(rows, dtype=np.int64), *kw.values())
+
+
+@pytest.mark.parametrize("which", ["ic", "lt", "referral"])
+def test_a_run_does_not_depend_on_the_runs_sharing_its_worker(which):
+    """Past 255 runs a worker clears its one-byte visit stamps; any run computed among
+    600 on one worker must equal the same run computed alone."""
+    from refsim.simulate import _ic_args, _lt_args
+
+    g = refsim.generators.holme_kim(300, 3, 0.5, rng=1)
+    seeds = np.array([0, 1], dtype=g.indices.dtype)
+    states = run_states(np.random.SeedSequence(3), 600)
+    everyone = np.arange(600, dtype=np.int64)
+    if which == "referral":
+        from refsim._kernels.referral import referral_runs
+
+        m = refsim.ReferralModel(share=0.4, conversion=0.5, ad_rate=0.01)
+        share, conv, adv = m.node_arrays(g)
+        args = (g.indptr, g.indices, np.log1p(-share), conv, adv, float(np.log1p(-0.01)),
+                0.3, seeds, states)
+        full = referral_runs(*args, everyone, 10, 1)
+        for r in (254, 255, 256, 300, 511, 599):
+            alone = referral_runs(*args, np.array([r]), 10, 1)
+            for a, b in zip(full, alone):
+                assert np.array_equal(a[r], b[0]), r
+        return
+    kernel, args = (_ic_args if which == "ic" else _lt_args)(
+        g, refsim.IndependentCascade(0.3) if which == "ic" else refsim.LinearThreshold())
+    full = kernel(*args, seeds, states, everyone, g.n, 64, 1)
+    for r in (254, 255, 256, 300, 511, 599):
+        alone = kernel(*args, seeds, states, np.array([r]), g.n, 64, 1)
+        assert full[0][r] == alone[0][0] and np.array_equal(full[2][r], alone[2][0]), r
+
+
+def test_long_adjacency_lists_use_the_logarithm_and_stay_exact(stat_scale):
+    # a star seen from its centre: 1 + Binomial(40, p) exactly; 40 arcs > the table scan
+    g = refsim.Graph.from_edges(np.zeros(40, dtype=np.int64), np.arange(1, 41), directed=True)
+    runs, p = int(20_000 * stat_scale), 0.07
+    res = refsim.simulate(g, refsim.IndependentCascade(p), [0], runs=runs, rng=2)
+    assert abs(res.mean - (1 + 40 * p)) <= 4 * math.sqrt(40 * p * (1 - p) / runs)
+    assert res.std**2 == pytest.approx(40 * p * (1 - p), rel=0.1)
+
+
+def test_the_no_fire_table_is_one_minus_p_to_the_r():
+    from refsim.simulate import _q_powers
+
+    for p in (1e-6, 0.01, 0.3, 0.999):
+        r = np.arange(200)
+        assert np.allclose(_q_powers(p, 199), np.power(1.0 - p, r), rtol=1e-12, atol=0)
+    assert _q_powers(1.0, 3).tolist() == [1.0, 0.0, 0.0, 0.0]
+
+
+def test_other_pool_sizes_use_numpys_own_children():
+    seq = np.random.SeedSequence(9, pool_size=8)
+    expected = np.array([c.generate_state(4, np.uint64)
+                         for c in np.random.SeedSequence(9, pool_size=8).spawn(5)])
+    assert np.array_equal(run_states(seq, 5), expected)
+
+
+@pytest.mark.parametrize("rng", [np.random.SeedSequence(5, spawn_key=(3, 1)),
+                                 np.random.SeedSequence(5, pool_size=8),
+                                 np.random.SeedSequence(np.array([1, 2])),
+                                 [4, 5, 6]], ids=["spawn_key", "pool", "array", "list"])
+def test_result_seed_rebuilds_the_run(ba, rng):
+    res = refsim.simulate(ba, IC, [0], runs=50, rng=rng)
+    again = refsim.simulate(ba, IC, [0], runs=50, rng=np.random.SeedSequence(**res.seed))
+    assert np.array_equal(res.final_sizes, again.final_sizes)
+
+
+def test_generator_seeds_carry_full_entropy_and_threads_are_restored(ba):
+    before = numba.get_num_threads()
+    res = refsim.simulate(ba, IC, [0], runs=5, rng=np.random.default_rng(1), workers=1)
+    assert numba.get_num_threads() == before
+    assert len(res.seed["entropy"]) == 4 and max(res.seed["entropy"]) > 2**40
+
+
+@pytest.mark.parametrize("length", [64, 65, 66])
+def test_cascades_as_deep_as_the_first_buffer(length):
+    # depth = length - 1: just under, at and just over the 64 columns tried first
+    g = refsim.Graph.from_edges(np.arange(length - 1), np.arange(1, length), directed=True)
+    res = refsim.simulate(g, refsim.IndependentCascade(1.0), [0], runs=3, rng=0)
+    assert res.curves.shape == (3, length)
+    assert (res.curves == np.arange(1, length + 1)).all()
+
+
+def test_results_are_read_only(ba):
+    res = refsim.simulate(ba, IC, [0], runs=5, rng=0)
+    with pytest.raises(ValueError):
+        res.final_sizes[0] = 99
+    with pytest.raises(ValueError, match="level must be a number strictly between"):
+        res.ci("a")
 
 
 @pytest.mark.parametrize("entropy,key", [
@@ -224,3 +320,11 @@ def test_bulk_child_states_equal_numpys_spawned_children(entropy, key):
     far = np.random.SeedSequence(entropy, spawn_key=key + (2**32 + 5,))
     assert np.array_equal(run_states(seq, 1, start=2**32 + 5)[0],
                           far.generate_state(4, np.uint64))
+
+
+def test_seed_values_beyond_the_graph_are_reported_as_given(ba):
+    with pytest.raises(ValueError, match=r"seeds holds node 18446744073709551615"):
+        refsim.simulate(ba, IC, np.array([2**64 - 1], dtype=np.uint64))
+    for bad in (np.array([True]), np.array(["0.1"]), np.array([0.1j])):
+        with pytest.raises(TypeError, match=r"p must be an array of real numbers"):
+            refsim.IndependentCascade(np.repeat(bad, 3))

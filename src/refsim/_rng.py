@@ -109,6 +109,8 @@ def _entropy_prefix(seq: np.random.SeedSequence):
     if seq.pool_size != POOL:
         return None
     entropy = seq.entropy
+    if isinstance(entropy, np.ndarray):
+        entropy = entropy.tolist()
     items = entropy if isinstance(entropy, (list, tuple)) else [entropy]
     try:
         run = [w for x in items for w in _words(x)]
@@ -120,7 +122,12 @@ def _entropy_prefix(seq: np.random.SeedSequence):
 
 
 def seed_record(seq: np.random.SeedSequence) -> dict:
-    """Return the JSON-ready facts that reproduce ``seq``: entropy and spawn key."""
-    entropy = seq.entropy
-    entropy = [int(x) for x in entropy] if isinstance(entropy, (list, tuple)) else int(entropy)
-    return {"entropy": entropy, "spawn_key": [int(k) for k in seq.spawn_key]}
+    """Return the JSON-ready facts that reproduce ``seq``: entropy, spawn key (and the
+    pool size when it is not numpy's default), so ``SeedSequence(**record)`` rebuilds it.
+    """
+    entropy = np.asarray(seq.entropy, dtype=object)
+    entropy = int(entropy) if entropy.ndim == 0 else [int(x) for x in entropy.ravel()]
+    record = {"entropy": entropy, "spawn_key": [int(k) for k in seq.spawn_key]}
+    if seq.pool_size != 4:
+        record["pool_size"] = int(seq.pool_size)
+    return record

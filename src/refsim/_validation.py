@@ -51,10 +51,11 @@ def check_int(name: str, value, *, minimum: int | None = None,
 def check_float_array(name: str, values, length: int, *, low: float = 0.0,
                       high: float | None = 1.0, what: str = "arc") -> np.ndarray:
     """Return ``values`` as a read-only float64 array of ``length``, each in [low, high]."""
-    try:
-        arr = np.array(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be an array of numbers; got {_show(values)}") from None
+    raw = np.asarray(values)
+    if raw.dtype.kind not in "iuf" and not (raw.dtype.kind == "O" and raw.size == 0):
+        raise TypeError(f"{name} must be an array of real numbers; got {_show(values)} "
+                        f"(dtype {raw.dtype})")
+    arr = np.array(raw, dtype=np.float64)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional (one value per {what}); "
                          f"got shape {arr.shape}")
@@ -88,6 +89,9 @@ def as_node_array(name: str, nodes, n: int, *, allow_empty: bool = True) -> np.n
                          f"got shape {arr.shape}")
     if arr.size == 0 and not allow_empty:
         raise ValueError(f"{name} must name at least one node; got an empty list")
+    if arr.dtype.kind == "u" and arr.size and arr.max() >= n:  # before any wrap-around
+        raise ValueError(f"{name} holds node {int(arr.max())}, which is not in the graph; "
+                         f"nodes are numbered 0..{n - 1}")
     arr = arr.astype(np.int64)
     bad = (arr < 0) | (arr >= n)
     if bad.any():

@@ -19,8 +19,8 @@ def _open_text(path):
     with open(path, "rb") as fh:
         magic = fh.read(2)
     if magic == _GZIP_MAGIC:
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-    return open(path, "rt", encoding="utf-8", errors="replace")
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace")
+    return open(path, "rt", encoding="utf-8-sig", errors="replace")
 
 
 def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
@@ -28,9 +28,11 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
 
     Fields are separated by whitespace or commas; text after ``comments`` is ignored, as
     are blank lines; gzip-compressed files are read as they are (detected by content, not
-    by name). Node names may be integers or any other token. Integer names are numbered
-    in increasing order, so a file using ``0 .. n-1`` keeps its ids; other names are
-    numbered in order of first appearance. ``graph.labels`` keeps the names. Duplicate
+    by name; a UTF-8 byte-order mark is skipped). Node names may be integers or any
+    other token. Integer names (within the int64 range) are numbered in increasing
+    order, so a file using ``0 .. n-1`` keeps its ids; if any name is not such an
+    integer, all are read as text and numbered in order of first appearance (so a header
+    line must be commented out). ``graph.labels`` keeps the names. Duplicate
     edges are merged and self-loops dropped, as in :meth:`Graph.from_edges`.
 
     Parameters
@@ -73,6 +75,10 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
     (3, 6, (10, 20, 30))
     """
     path = os.fspath(path)
+    from .graph import _check_bool
+
+    directed = _check_bool("directed", directed)
+    weighted = _check_bool("weighted", weighted)
     if not isinstance(comments, str) or not comments:
         raise ValueError(f"comments must be a non-empty string; got {comments!r}")
     fast = _read_numeric(path, comments, weighted)

@@ -84,6 +84,9 @@ class Graph:
         if indices.ndim != 1 or (indices.size and indices.dtype.kind not in "iu"):
             raise ValueError(f"indices must be a 1-D integer array; got dtype "
                              f"{indices.dtype}, shape {indices.shape}")
+        if indptr.max(initial=0) > np.iinfo(np.int64).max:
+            raise ValueError("indptr holds offsets beyond the int64 range")
+        indptr = indptr.astype(np.int64)  # unsigned differences would wrap around
         n = indptr.shape[0] - 1
         m = indices.shape[0]
         if indptr[0] != 0 or indptr[-1] != m or (np.diff(indptr) < 0).any():
@@ -92,11 +95,12 @@ class Graph:
         if m and (indices.min() < 0 or indices.max() >= n):
             bad = int(indices[(indices < 0) | (indices >= n)][0])
             raise ValueError(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
-        self._init(  # copies: the caller keeps its arrays writable, the graph stays fixed
-            np.array(indptr, dtype=np.int64, order="C", copy=True),
-            np.array(indices, dtype=_index_dtype(n), order="C", copy=True),
-            weights, labels, bool(directed), communities,
-        )
+        indptr = np.array(indptr, dtype=np.int64, order="C", copy=True)
+        indices = np.array(indices, dtype=_index_dtype(n), order="C", copy=True)
+        directed = _check_bool("directed", directed)
+        _check_rows(indptr, indices, directed)
+        # copies: the caller keeps its arrays writable, the graph stays fixed
+        self._init(indptr, indices, weights, labels, directed, communities)
 
     def _init(self, indptr, indices, weights, labels, directed, communities=None):
         n = indptr.shape[0] - 1
@@ -114,6 +118,10 @@ class Graph:
             if len(labels) != n:
                 raise ValueError(f"labels must name each of the {n} nodes; "
                                  f"got {len(labels)} labels")
+            if len(set(labels)) != n:
+                seen = set()
+                dup = next(x for x in labels if x in seen or seen.add(x))
+                raise ValueError(f"labels must be distinct; {dup!r} names two nodes")
         if communities is not None:
             communities = np.array(communities, copy=True)
             if (communities.shape != (n,) or communities.dtype.kind not in "iu"
@@ -177,6 +185,7 @@ class Graph:
         >>> g.num_arcs, g.indices.tolist()
         (2, [1, 0])
         """
+        directed = _check_bool("directed", directed)
         src = _as_endpoint_array("src", src)
         dst = _as_endpoint_array("dst", dst)
         if src.shape != dst.shape:
@@ -195,7 +204,10 @@ class Graph:
         if src.size and min(src.min(), dst.min()) < 0:
             raise ValueError("src and dst must hold node ids >= 0; got a negative id")
         if weights is not None:
-            weights = np.asarray(weights, dtype=np.float64)
+            try:
+                weights = np.asarray(weights, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise TypeError("weights must be numbers, one per edge") from None
             if weights.shape != src.shape:
                 raise ValueError(f"weights must have one value per edge ({src.shape[0]}); "
                                  f"got shape {weights.shape}")
@@ -389,6 +401,9 @@ class Graph:
         [1]
         """
         if self._labels is None:
+            if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+                raise TypeError(f"labels must be a list of node ids; got {labels!r} "
+                                f"(write [{labels!r}] for one node)")
             ids = np.asarray(labels)
             if ids.size == 0:
                 return ids.astype(np.int64).reshape(0)
@@ -402,6 +417,9 @@ class Graph:
         if self._label_index is None:
             object.__setattr__(self, "_label_index",
                                {lab: i for i, lab in enumerate(self._labels)})
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+            raise TypeError(f"labels must be a list of node names; got {labels!r} "
+                            f"(write [{labels!r}] for one node)")
         index = self._label_index
         out = np.empty(len(labels), dtype=np.int64)
         for j, lab in enumerate(labels):
@@ -414,6 +432,40 @@ class Graph:
     def __repr__(self) -> str:
         kind = "directed" if self._directed else "undirected"
         return f"<Graph {kind}: {self.n} nodes, {self.num_arcs} arcs>"
+
+
+def _check_bool(name, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {value!r}")
+    return bool(value)
+
+
+def _check_rows(indptr, indices, directed):
+    """Rows strictly increasing (no repeated arcs), no self-loops, and for an
+    undirected graph every arc's twin present: what the kernels and profiles assume."""
+    n = indptr.shape[0] - 1
+    if indices.shape[0] == 0:
+        return
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
+    if (src == indices).any():
+        u = int(src[src == indices][0])
+        raise ValueError(f"indices holds a self-loop at node {u}; build the graph with "
+                         f"Graph.from_edges, which drops them")
+    inner = np.ones(indices.shape[0], dtype=bool)
+    inner[indptr[:-1][np.diff(indptr) > 0]] = False  # the first arc of each row
+    step = np.diff(indices.astype(np.int64), prepend=-1)
+    bad = inner & (step <= 0)
+    if bad.any():
+        u = int(src[bad][0])
+        raise ValueError(f"the arcs of node {u} are not in increasing order without "
+                         f"repeats; build the graph with Graph.from_edges, which sorts "
+                         f"and merges them")
+    if not directed:
+        key = src * n + indices
+        twin = indices.astype(np.int64) * n + src
+        if not np.array_equal(np.sort(twin), key):  # key is sorted: rows and targets
+            raise ValueError("directed=False needs the arc (v, u) for every arc (u, v); "
+                             "build an undirected graph with Graph.from_edges")
 
 
 def _as_labels(labels) -> tuple:

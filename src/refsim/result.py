@@ -49,10 +49,17 @@ class SimResult:
     model : str
         ``repr`` of the model that was run.
     seed : dict
-        ``{"entropy": ..., "spawn_key": [...]}``: with ``rng=SeedSequence(entropy,
-        spawn_key=spawn_key)`` the same call gives the same numbers. Run ``r`` used
-        that sequence's child ``r``.
+        ``{"entropy": ..., "spawn_key": [...]}`` (and ``pool_size`` if not 4): with
+        ``rng=SeedSequence(**seed)`` the same call gives the same numbers. Run ``r``
+        used that sequence's child ``r``. The numbers also depend on the order of the
+        seed nodes, which fixes the order of the random draws.
     """
+
+    def __post_init__(self):
+        for name in ("final_sizes", "curves"):
+            arr = getattr(self, name)
+            if isinstance(arr, np.ndarray):
+                arr.setflags(write=False)
 
     final_sizes: np.ndarray
     curves: np.ndarray
@@ -100,8 +107,8 @@ class SimResult:
         ValueError
             If ``level`` is not in (0, 1) or there are fewer than two runs.
         """
-        if not 0.0 < level < 1.0:
-            raise ValueError(f"level must be strictly between 0 and 1; got {level!r}")
+        if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0.0 < level < 1.0:
+            raise ValueError(f"level must be a number strictly between 0 and 1; got {level!r}")
         if self.runs < 2:
             raise ValueError(f"a confidence interval needs at least 2 runs; got {self.runs}")
         half = _t_quantile(level, self.runs - 1) * self.sem

@@ -20,6 +20,15 @@ _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone w
 _CURVE_BYTES_LIMIT = 8 * 2**30
 
 
+def _check_room(what, runs, width, copies=1):
+    """Refuse, with a named error, outputs that would not fit in memory."""
+    need = runs * ((width + 1) * 8 * copies + 64)  # curves, plus states and sizes
+    if need > _CURVE_BYTES_LIMIT:
+        raise ValueError(f"{what} needs {need / 2**30:.1f} GiB of results "
+                         f"({width + 1} steps per run); lower it, give a smaller steps, "
+                         f"or split the runs over several calls")
+
+
 def _resolve_workers(workers) -> int:
     most = numba.config.NUMBA_NUM_THREADS
     if workers is None:
@@ -101,27 +110,22 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
         if seeds.size == 0 and model.ad_rate == 0:
             raise ValueError("seeds is empty and ad_rate is 0: nobody can ever adopt; "
                              "give seeds or an ad_rate > 0")
-        if runs * (steps + 1) * 24 > _CURVE_BYTES_LIMIT:
-            raise ValueError(f"steps={steps} with runs={runs} needs "
-                             f"{runs * (steps + 1) * 24 / 2**30:.1f} GiB of curves; lower "
-                             f"steps or runs")
+        _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3)
         seq = as_seed_sequence(rng)
         return run_referral(graph, model, seeds, runs, run_states(seq, runs), steps,
                             workers, seed_record(seq))
-    runner = _RUNNERS.get(type(model))
+    runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
     if runner is None:
         known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
         raise TypeError(f"model must be one of {known}; got {type(model).__name__}")
     kernel, args = runner(graph, model)
 
     cap = steps if steps is not None else min(_FIRST_CAP, graph.n)
-    if runs * (cap + 1) * 8 > _CURVE_BYTES_LIMIT:
-        what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
-        raise ValueError(f"{what} needs {runs * (cap + 1) * 8 / 2**30:.1f} GiB of curves "
-                         f"({cap + 1} steps per run); lower it, or split the runs over "
-                         f"several calls")
+    what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
+    _check_room(what, runs, cap)
     max_steps = steps if steps is not None else graph.n
     seq = as_seed_sequence(rng)
+    record = seed_record(seq)  # before the work, so a bad seed fails early
     states = run_states(seq, runs)
     ids = np.arange(runs, dtype=np.int64)
     seeds_k = seeds.astype(graph.indices.dtype)
@@ -133,6 +137,8 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
         if steps is None:
             deepest = int(depth.max())
             if deepest > cap:
+                _check_room(f"runs={runs} (cascades {deepest} steps deep)", runs, deepest,
+                            copies=2)
                 # Rare deep cascades: redo just those runs (same streams, same outcome)
                 # with room for every step.
                 redo = np.flatnonzero(depth > cap)
@@ -146,7 +152,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
     finally:
         numba.set_num_threads(previous)
     return SimResult(final_sizes=final, curves=np.ascontiguousarray(curves), n=graph.n,
-                     model=repr(model), seed=seed_record(seq))
+                     model=repr(model), seed=record)
 
 
 def _ic_args(graph, model):
@@ -155,6 +161,7 @@ def _ic_args(graph, model):
     has_arcs = graph.out_degree > 0
     if graph.num_arcs:
         pmax[has_arcs] = np.maximum.reduceat(p, graph.indptr[:-1][has_arcs])
+    pmax[pmax < 1e-300] = 0.0  # subnormal: 1/log(1-p) would overflow; never fires anyway
     uniform = bool(graph.num_arcs == 0 or p.min() == p.max())
     if uniform:  # isolated nodes would otherwise read pmax = 0
         pmax[:] = p[0] if graph.num_arcs else 0.0
