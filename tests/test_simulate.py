@@ -328,3 +328,20 @@ def test_seed_values_beyond_the_graph_are_reported_as_given(ba):
     for bad in (np.array([True]), np.array(["0.1"]), np.array([0.1j])):
         with pytest.raises(TypeError, match=r"p must be an array of real numbers"):
             refsim.IndependentCascade(np.repeat(bad, 3))
+
+
+def test_visit_stamps_cycle_through_255_values_and_clear_on_wrap():
+    from numba import njit
+
+    from refsim._kernels.cascade import next_stamp
+
+    @njit
+    def stamp_of(mark, count):
+        return next_stamp(mark, count)
+
+    mark = np.full(8, 7, dtype=np.uint8)
+    stamps = [int(stamp_of(mark, c)) for c in range(255)]
+    assert stamps == list(range(1, 256)) and (mark == 7).all()  # no clearing yet
+    assert int(stamp_of(mark, 255)) == 1 and (mark == 0).all()  # wrap: cleared
+    mark[:] = 9
+    assert int(stamp_of(mark, 510)) == 1 and (mark == 0).all()

@@ -117,7 +117,7 @@ class LinearThreshold:
     """Linear Threshold: a node activates once its active in-neighbours' weight reaches
     its threshold.
 
-    Each node ``v`` draws a threshold uniform on [0, 1] per run; ``v`` becomes active at
+    Each node ``v`` draws a threshold uniform on (0, 1] per run; ``v`` becomes active at
     step ``t + 1`` once the weights of arcs from nodes active by step ``t`` sum to at
     least the threshold (Granovetter 1978; Kempe, Kleinberg & Tardos 2003). The
     in-weights of every node must sum to at most 1; then the final active set has the

@@ -24,7 +24,7 @@ _SCAN = 32
 
 
 @njit(inline="always", cache=True)
-def _next_stamp(mark, count):
+def next_stamp(mark, count):
     """Return the visit stamp of a worker's ``count``-th run (0-based), in 1..255.
 
     One byte per node keeps the scratch array small enough to stay in cache; it is
@@ -94,7 +94,7 @@ def independent_cascade(
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            stamp = _next_stamp(mark, count)
+            stamp = next_stamp(mark, count)
             count += 1
             tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
             head = 0
@@ -169,7 +169,7 @@ def linear_threshold(
         queue = np.empty(n, indices.dtype)
         s = np.empty(4, np.uint64)
         for i in range(w, rows, n_workers):
-            stamp = _next_stamp(mark, count)
+            stamp = next_stamp(mark, count)
             count += 1
             tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
             for j in range(tail):

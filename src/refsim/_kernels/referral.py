@@ -21,6 +21,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .cascade import next_stamp
 from .xoshiro import next_double, next_open_closed
 
 UNAWARE, AWARE, ADOPTER = 0, 1, 2
@@ -60,9 +61,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
         s = np.empty(4, np.uint64)
         count = 0
         for i in range(w, rows, n_workers):
-            mark = np.uint8(count % 255 + 1)
-            if mark == 1 and count > 0:
-                stamp[:] = 0
+            mark = next_stamp(stamp, count)
             count += 1
             for k in range(4):
                 s[k] = states[run_ids[i], k]
