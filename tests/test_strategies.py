@@ -184,3 +184,26 @@ def test_bad_requests_are_named(kwargs, exc, pattern):
     g = gen.erdos_renyi(100, 4, rng=0)
     with pytest.raises(exc, match=pattern):
         refsim.select_seeds(g, **kwargs)
+
+
+def test_campaigns_share_random_streams_and_carry_their_programme():
+    g = gen.holme_kim(3_000, 3, 0.5, rng=1)
+    model = refsim.ReferralModel(share=0.2, conversion=0.2, forget_rate=0.5)
+    plain = refsim.Campaign("degree", k=10)
+    paid = refsim.Campaign("degree", k=10, program=refsim.ReferralProgram.named("sender", 20))
+    a = refsim.run_campaign(g, model, plain, runs=300, steps=15, rng=4)
+    b = refsim.run_campaign(g, model, paid, runs=300, steps=15, rng=4)
+    assert (a.money["rewards"] == 0).all() and (b.money["rewards"] > 0).all()
+    assert "sender" not in plain.name and paid.name == "degree k=10, 20/0 reward"
+    # the same seeds and streams: a programme that changes nothing changes no number
+    same = refsim.Campaign("degree", k=10, program=refsim.ReferralProgram())
+    c = refsim.run_campaign(g, model, same, runs=300, steps=15, rng=4)
+    assert np.array_equal(a.final_sizes, c.final_sizes)
+    with pytest.raises(ValueError, match=r"needs a ReferralModel"):
+        refsim.run_campaign(g, refsim.IndependentCascade(0.1), paid, runs=2)
+    with pytest.raises(ValueError, match=r"needs k .* or budget"):
+        refsim.Campaign("degree")
+    kinds = {kind: refsim.ReferralProgram.named(kind, 10) for kind in
+             refsim.ReferralProgram.KINDS}
+    assert [(p.sender_reward, p.recipient_reward) for p in kinds.values()] == [
+        (0, 0), (10, 0), (0, 10), (5, 5)]

@@ -12,6 +12,7 @@ Examples
 """
 
 from . import datasets, generators
+from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
@@ -34,6 +35,8 @@ __all__ = [
     "ReferralResult",
     "Segment",
     "ArcScheme",
+    "Campaign",
+    "run_campaign",
     "Graph",
     "GraphProfile",
     "InArcs",

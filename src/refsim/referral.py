@@ -255,6 +255,30 @@ class ReferralProgram:
             raise TypeError(f"ReferralProgram disclosed must be True or False; got "
                             f"{self.disclosed!r}")
 
+    KINDS = ("none", "sender", "recipient", "two_sided")
+
+    @classmethod
+    def named(cls, kind: str, reward: float = 0.0, **effects) -> "ReferralProgram":
+        """Return a programme by name: ``none``, ``sender`` (the whole reward to the
+        advocate), ``recipient`` (to the new customer) or ``two_sided`` (split evenly).
+
+        Examples
+        --------
+        >>> ReferralProgram.named("two_sided", 20).sender_reward
+        10.0
+        >>> ReferralProgram.named("double", 5)
+        Traceback (most recent call last):
+        ...
+        ValueError: programme kind must be one of none, sender, recipient, two_sided; got 'double'
+        """
+        if kind not in cls.KINDS:
+            raise ValueError(f"programme kind must be one of {', '.join(cls.KINDS)}; "
+                             f"got {kind!r}")
+        reward = check_nonnegative("reward", reward)
+        split = {"none": (0.0, 0.0), "sender": (reward, 0.0), "recipient": (0.0, reward),
+                 "two_sided": (reward / 2, reward / 2)}[kind]
+        return cls(sender_reward=split[0], recipient_reward=split[1], **effects)
+
     def _g(self, reward):
         return 1.0 - math.exp(-reward / self.reward_scale)
 
