@@ -51,7 +51,7 @@ def kcore(graph, **_):
 
 
 @register_strategy("betweenness")
-def betweenness(graph, *, samples=256, rng=None, **_):
+def betweenness(graph, *, samples=100, rng=None, **_):
     """Bridges first: betweenness centrality (Brandes 2001), exact up to ``samples``
     nodes and estimated from ``samples`` random BFS sources above."""
     samples = check_int("samples", samples, minimum=1)
