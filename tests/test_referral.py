@@ -270,3 +270,24 @@ def test_per_node_values_and_segment_overrides():
         refsim.ReferralModel(advocacy=[1.5])
     with pytest.raises(ValueError, match=r"Economics seed_cost\[1\] must be in \[0, inf\)"):
         refsim.Economics(seed_cost=[1.0, -2.0])
+
+
+def test_referral_tree_replays_a_run_and_is_a_forest():
+    """The tree of run r has that run's adopters and referrals, each referrer adopted
+    before the node it converted, and every referrer is a neighbour."""
+    g = refsim.generators.holme_kim(2000, 3, 0.5, rng=2)
+    m = refsim.ReferralModel(share=0.3, conversion=0.5, ad_rate=0.001, forget_rate=0.5)
+    res = refsim.simulate(g, m, [0, 1, 2], steps=15, runs=5, rng=9)
+    arcs = set(zip(np.repeat(np.arange(g.n), np.diff(g.indptr)).tolist(), g.indices.tolist()))
+    for r in range(5):
+        tree = refsim.referral_tree(g, m, [0, 1, 2], steps=15, rng=9, run=r)
+        nodes, parents = tree["nodes"], tree["parents"]
+        assert nodes.shape[0] == res.final_sizes[r]
+        assert np.unique(nodes).shape[0] == nodes.shape[0]
+        assert int((parents >= 0).sum()) == res.tallies["referral"][r]
+        position = {int(v): i for i, v in enumerate(nodes)}
+        for i, (v, u) in enumerate(zip(nodes.tolist(), parents.tolist())):
+            if u >= 0:
+                assert position[u] < i and (u, v) in arcs
+    with pytest.raises(TypeError, match="ReferralModel"):
+        refsim.referral_tree(g, refsim.IndependentCascade(0.1), [0], steps=3)

@@ -19,7 +19,7 @@ from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe
 from .referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
                        ReferralProgram, Segment)
-from .referral_result import ReferralResult
+from .referral_result import ReferralResult, referral_tree
 from .result import SimResult
 from .simulate import simulate
 from .strategies import available_strategies, register_strategy, select_seeds
@@ -33,6 +33,7 @@ __all__ = [
     "ReferralModel",
     "ReferralProgram",
     "ReferralResult",
+    "referral_tree",
     "Segment",
     "ArcScheme",
     "Campaign",

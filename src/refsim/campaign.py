@@ -71,12 +71,15 @@ class Campaign:
                             model=self.model_for(model), rng=rng, **self.seeding_params)
 
 
-def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=None):
+def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=None,
+                 first_run=0, seeds=None):
     """Select the campaign's seeds and simulate it; campaigns run with the same ``rng``
     share their random streams (common random numbers), so differences are paired.
 
     The seeds are chosen with a stream of their own (child ``2**32`` of ``rng``), so
-    choosing them never shifts the simulation's streams.
+    choosing them never shifts the simulation's streams. ``first_run`` numbers the first
+    run (see :func:`refsim.simulate`); ``seeds``, when given, are used instead of
+    selecting them again (they must be the campaign's own, e.g. from an earlier batch).
     """
     from ._rng import as_seed_sequence
     from .simulate import simulate
@@ -85,5 +88,7 @@ def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=
     pick = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (2**32,),
                                   pool_size=seq.pool_size)
     m = campaign.model_for(model)
-    seeds = campaign.seeds(graph, model, rng=pick)
-    return simulate(graph, m, seeds, runs=runs, rng=seq, steps=steps, workers=workers)
+    if seeds is None:
+        seeds = campaign.seeds(graph, model, rng=pick)
+    return simulate(graph, m, seeds, runs=runs, rng=seq, steps=steps, workers=workers,
+                    first_run=first_run)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .result import SimResult
 
-__all__ = ["ReferralResult"]
+__all__ = ["ReferralResult", "referral_tree"]
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -66,7 +66,7 @@ def run_referral(graph, model, seeds, runs, states, steps, workers, seed_info):
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        adopters, aware, advocates, tally, virality = referral_runs(
+        adopters, aware, advocates, tally, virality, _, _ = referral_runs(
             graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
             float(model.forget_rate), seeds.astype(graph.indices.dtype), states,
             np.arange(runs, dtype=np.int64), steps, workers)
@@ -103,3 +103,49 @@ def _money(model, graph, seeds, t, steps):
             "roi": roi, "cac": cac, "cost_per_referral": cpr, "rewards": rewards,
             "seed_cost": np.full(revenue.shape, seed_cost),
             "ad_cost": np.full(revenue.shape, float(ad_cost))}
+
+
+def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
+    """Return the referral forest of one run: who adopted, in order, and who referred them.
+
+    Replays run ``run`` of ``simulate(graph, model, seeds, steps=steps, rng=rng, ...)``
+    exactly (same stream), so the tree belongs to a run whose numbers are in that
+    result.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (int64, adopters in adoption order), ``parents`` (int64, aligned with
+        ``nodes``: the referrer credited with the conversion, -1 for a seed or an outside
+        adoption) and ``seeds`` (int64).
+
+    Examples
+    --------
+    >>> import refsim
+    >>> g = refsim.datasets.load("karate_club")
+    >>> m = refsim.ReferralModel(share=0.5, conversion=0.5, forget_rate=1.0)
+    >>> tree = referral_tree(g, m, [0], steps=10, rng=4)
+    >>> res = refsim.simulate(g, m, [0], steps=10, runs=1, rng=4)
+    >>> bool(len(tree["nodes"]) == res.final_sizes[0]), int(tree["parents"][0])
+    (True, -1)
+    """
+    from ._kernels.referral import referral_runs
+    from ._rng import as_seed_sequence, run_states
+    from ._validation import as_node_array, check_int
+    from .referral import ReferralModel
+
+    if not isinstance(model, ReferralModel):
+        raise TypeError(f"referral_tree needs a ReferralModel; got {type(model).__name__}")
+    seeds = as_node_array("seeds", seeds, graph.n)
+    steps = check_int("steps", steps, minimum=0)
+    run = check_int("run", run, minimum=0, maximum=2**62)
+    share, conv, advocacy = model.node_arrays(graph)
+    with np.errstate(divide="ignore"):
+        share_lq = np.log1p(-share)
+        ad_lq = float(np.log1p(-model.ad_rate))
+    states = run_states(as_seed_sequence(rng), 1, run)
+    out = referral_runs(graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
+                        float(model.forget_rate), seeds.astype(graph.indices.dtype), states,
+                        np.zeros(1, dtype=np.int64), steps, 1, 0)
+    return {"nodes": out[5].astype(np.int64), "parents": out[6].astype(np.int64),
+            "seeds": seeds.astype(np.int64)}

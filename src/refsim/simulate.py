@@ -36,7 +36,8 @@ def _resolve_workers(workers) -> int:
     return check_int("workers", workers, minimum=1, maximum=most)
 
 
-def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None):
+def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
+             first_run=0):
     """Run a diffusion model ``runs`` times from one seed set and collect the outcomes.
 
     Parameters
@@ -60,6 +61,9 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
         run until no node activates.
     workers : int, optional
         Threads to use, from 1 to ``numba.config.NUMBA_NUM_THREADS``; default all.
+    first_run : int, default 0
+        Number of the first run: the runs use child streams ``first_run ..
+        first_run + runs - 1``, so a batch of runs can extend an earlier one exactly.
 
     Returns
     -------
@@ -100,6 +104,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
         raise ValueError("graph is empty (0 nodes); simulation needs at least one node")
     seeds = as_node_array("seeds", seeds, graph.n)
     runs = check_int("runs", runs, minimum=1, maximum=2**31 - 2)
+    first_run = check_int("first_run", first_run, minimum=0, maximum=2**62)
     if steps is not None:
         steps = check_int("steps", steps, minimum=0)
     workers = _resolve_workers(workers)
@@ -112,7 +117,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
                              "give seeds or an ad_rate > 0")
         _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3)
         seq = as_seed_sequence(rng)
-        return run_referral(graph, model, seeds, runs, run_states(seq, runs), steps,
+        return run_referral(graph, model, seeds, runs, run_states(seq, runs, first_run), steps,
                             workers, seed_record(seq))
     runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
     if runner is None:
@@ -126,7 +131,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None)
     max_steps = steps if steps is not None else graph.n
     seq = as_seed_sequence(rng)
     record = seed_record(seq)  # before the work, so a bad seed fails early
-    states = run_states(seq, runs)
+    states = run_states(seq, runs, first_run)
     ids = np.arange(runs, dtype=np.int64)
     seeds_k = seeds.astype(graph.indices.dtype)
 

@@ -42,9 +42,13 @@ def _jump(s, lq, left):
 
 @njit(parallel=True, cache=True)
 def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seeds,
-                  states, run_ids, steps, n_workers):
+                  states, run_ids, steps, n_workers, keep=-1):
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
+    # row ``keep`` (if >= 0) also reports its adopters in order and their referrers
+    tree_nodes = np.empty(n if keep >= 0 else 0, np.int32)
+    tree_parents = np.empty(n if keep >= 0 else 0, np.int32)
+    tree_size = np.zeros(1, np.int64)
     adopters = np.empty((rows, steps + 1), np.int64)
     aware = np.empty((rows, steps + 1), np.int64)
     advocates = np.empty((rows, steps + 1), np.int64)
@@ -159,7 +163,15 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                         advocates[i, r] = 0
                     break
             tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
-    return adopters, aware, advocates, tally, virality
+            if i == keep:
+                tree_size[0] = n_adopt
+                for j in range(n_adopt):
+                    tree_nodes[j] = order[j]
+                    tree_parents[j] = parent[order[j]]
+    if keep >= 0:
+        return (adopters, aware, advocates, tally, virality,
+                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]])
+    return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents)
 
 
 @njit(cache=True)
