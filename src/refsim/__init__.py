@@ -14,6 +14,7 @@ Examples
 from . import datasets, generators
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
+from .experiment import load_config, load_results, run_experiment
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe
@@ -51,5 +52,8 @@ __all__ = [
     "describe",
     "generators",
     "read_edgelist",
+    "load_config",
+    "load_results",
+    "run_experiment",
     "simulate",
 ]

@@ -24,6 +24,82 @@ def _cmd_graph(args) -> int:
     return 0
 
 
+def _cmd_validate(args) -> int:
+    from .experiment.config import expand_cells, load_config
+
+    cfg = load_config(args.config, args.set)
+    cells = expand_cells(cfg)
+    exp = cfg["experiment"]
+    runs = exp["runs"] if "adaptive" not in exp else (
+        f"{exp['runs']} to {exp['adaptive']['max_runs']}")
+    print(f"{args.config}: ok; {len(cells)} cell(s) x {len(cfg['campaign'])} campaign(s) "
+          f"x {runs} runs, {exp['steps']} steps, {cfg['model']['kind']} model")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from pathlib import Path
+
+    from .experiment.config import load_config
+    from .experiment.runner import run_experiment
+
+    cfg = load_config(args.config, args.set)
+    out = Path(args.out) if args.out else Path("results") / cfg["experiment"]["name"]
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be >= 1; got {args.workers}")
+    command = "refsim " + " ".join(args.argv)
+    run_experiment(cfg, out, resume=args.resume, workers=args.workers, dask=args.dask,
+                   progress=not args.quiet, command=command)
+    if not args.no_report:
+        from .report import write_report
+
+        page = write_report(out)
+        print(f"report: {page}")
+    print(f"results: {out}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from .report import write_report
+
+    print(write_report(args.run_dir, args.out))
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from pathlib import Path
+
+    from .experiment.export import export
+
+    path = export(args.run_dir, args.out, fmt=args.format, curves=args.curves)
+    print(Path(path))
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    import subprocess
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parents[2] / "benchmarks"
+    folder = next((d for d in (Path("benchmarks"), here) if d.is_dir()), None)
+    if folder is None:
+        raise FileNotFoundError("benchmarks/ not found: run refsim bench from a refsim "
+                                "checkout with the bench extra installed "
+                                "(pip install -e '.[bench]')")
+    known = sorted(p.stem[len("bench_"):] for p in folder.glob("bench_*.py"))
+    names = args.names or known
+    for name in names:
+        if name not in known:
+            raise ValueError(f"unknown benchmark {name!r}; known: {', '.join(known)}")
+    status = 0
+    for name in names:
+        print(f"## {name}", flush=True)
+        cmd = [sys.executable, str(folder / f"bench_{name}.py")] + (
+            ["--quick"] if args.quick else [])
+        status = max(status, subprocess.call(cmd))
+    return status
+
+
 def _parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -47,6 +123,60 @@ def _parser() -> argparse.ArgumentParser:
                    help="nodes sampled for clustering on large graphs (default 2000)")
     g.add_argument("--json", action="store_true", help="print JSON instead of a table")
     g.set_defaults(run=_cmd_graph)
+
+    sets = dict(action="append", default=[], metavar="KEY=VALUE",
+                help="override a config value, e.g. --set model.share=0.2 or "
+                     "--set campaign.budget=500 (repeatable; values are TOML)")
+    r = sub.add_parser(
+        "run", help="run an experiment config and write its results and report",
+        description="Run every sweep cell of an experiment config. Each finished cell is "
+                    "committed to RUN_DIR/results.sqlite at once, so an interrupted run "
+                    "can be finished with --resume. Writes RUN_DIR/report.html at the end.")
+    r.add_argument("config", metavar="CONFIG", help="experiment TOML file")
+    r.add_argument("--out", metavar="DIR", help="run directory (default results/NAME)")
+    r.add_argument("--resume", action="store_true",
+                   help="finish an interrupted run in --out (same config only)")
+    r.add_argument("--workers", type=int, metavar="N",
+                   help="local worker processes (default: one process on all cores)")
+    r.add_argument("--dask", metavar="ADDRESS",
+                   help="run the cells on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    r.add_argument("--set", **sets)
+    r.add_argument("--no-report", action="store_true", help="skip the HTML report")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(run=_cmd_run)
+
+    v = sub.add_parser("validate", help="check an experiment config without running it",
+                       description="Check a config and every sweep cell; list every "
+                                   "problem with its key path.")
+    v.add_argument("config", metavar="CONFIG", help="experiment TOML file")
+    v.add_argument("--set", **sets)
+    v.set_defaults(run=_cmd_validate)
+
+    p = sub.add_parser("report", help="write the HTML report of a run directory",
+                       description="Write a self-contained HTML report (figures embedded) "
+                                   "of a run directory: question, results with confidence "
+                                   "intervals, paired differences, figures, config.")
+    p.add_argument("run_dir", metavar="RUN_DIR")
+    p.add_argument("--out", metavar="FILE", help="default RUN_DIR/report.html")
+    p.set_defaults(run=_cmd_report)
+
+    e = sub.add_parser("export", help="write a run's results as CSV or Parquet",
+                       description="Write one row per (cell, campaign, run), or with "
+                                   "--curves one per step, as CSV or Parquet.")
+    e.add_argument("run_dir", metavar="RUN_DIR")
+    e.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    e.add_argument("--out", metavar="FILE", help="default RUN_DIR/results.{csv,parquet}")
+    e.add_argument("--curves", action="store_true",
+                   help="export the per-run curves (long format) instead of the runs")
+    e.set_defaults(run=_cmd_export)
+
+    b = sub.add_parser("bench", help="run the benchmarks against peer libraries",
+                       description="Run benchmarks/bench_NAME.py from a refsim checkout "
+                                   "(needs the bench extra).")
+    b.add_argument("names", nargs="*", metavar="NAME", help="ic, generators, referral, "
+                                                            "strategies (default all)")
+    b.add_argument("--quick", action="store_true", help="smaller, faster workloads")
+    b.set_defaults(run=_cmd_bench)
     return parser
 
 
@@ -54,11 +184,17 @@ def main(argv=None) -> int:
     """Run the command line; return the exit status (2 for a user error)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.run(args)
     except (ValueError, TypeError, FileNotFoundError, IsADirectoryError,
-            PermissionError) as exc:
-        print(f"refsim {args.command}: error: {exc}", file=sys.stderr)
+            PermissionError, ImportError) as exc:
+        text = str(exc)
+        if "\n" in text:  # several config problems: one line each, still no traceback
+            head, _, rest = text.partition("\n")
+            print(f"refsim {args.command}: error: {head}\n{rest}", file=sys.stderr)
+        else:
+            print(f"refsim {args.command}: error: {text}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("refsim: interrupted", file=sys.stderr)

@@ -1,0 +1,103 @@
+"""From a resolved cell config to the objects a simulation needs: graph, model, campaigns.
+
+Random streams, all derived from ``experiment.seed`` (``S``) so that a cell's numbers
+depend on nothing else:
+
+- run ``r`` of every campaign in every cell uses child ``r`` of ``SeedSequence(S)``
+  (common random numbers: campaigns and cells are paired run by run);
+- seed selection uses child ``2**32`` (see :func:`refsim.run_campaign`);
+- the graph uses ``graph.seed`` (default ``S``), the population child ``2**32 + 2``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+__all__ = ["build_graph", "build_model", "build_campaigns", "cell_streams"]
+
+_GRAPHS: dict = {}
+
+
+def cell_streams(cfg):
+    """Return ``(runs, population)`` seed sequences for the config's experiment seed."""
+    root = np.random.SeedSequence(cfg["experiment"]["seed"])
+    pop = np.random.SeedSequence(root.entropy, spawn_key=(2**32 + 2,))
+    return root, pop
+
+
+def build_graph(gcfg):
+    """Return the graph the ``graph`` section describes (the last two are cached)."""
+    key = json.dumps(gcfg, sort_keys=True, default=str)
+    if key in _GRAPHS:
+        return _GRAPHS[key]
+    from .. import datasets, generators
+    from ..edgelist import read_edgelist
+
+    if "file" in gcfg:
+        graph = read_edgelist(gcfg["file"], directed=gcfg.get("directed", False),
+                              weighted=gcfg.get("weighted", False))
+    elif "dataset" in gcfg:
+        graph = datasets.load(gcfg["dataset"])
+    else:
+        skip = {"generator", "directed", "weighted", "seed"}
+        kwargs = {k: v for k, v in gcfg.items() if k not in skip}
+        graph = getattr(generators, gcfg["generator"])(**kwargs, rng=gcfg["seed"])
+    while len(_GRAPHS) >= 2:
+        _GRAPHS.pop(next(iter(_GRAPHS)))
+    _GRAPHS[key] = graph
+    return graph
+
+
+def build_model(cfg, graph):
+    """Return the diffusion model of a resolved cell config on ``graph``."""
+    from ..models import IndependentCascade, LinearThreshold
+    from ..referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
+                            ReferralProgram)
+
+    m = cfg["model"]
+    if m["kind"] == "ic":
+        return IndependentCascade("weighted_cascade" if m.get("weighted_cascade")
+                                  else m["p"])
+    if m["kind"] == "lt":
+        return LinearThreshold()
+    seg_cfg = cfg["population"].get("segments", {})
+    segments = []
+    import dataclasses
+
+    for s in DEFAULT_SEGMENTS:
+        segments.append(dataclasses.replace(s, **seg_cfg.get(s.name, {})))
+    _, pop_seq = cell_streams(cfg)
+    population = Population.by_audience(
+        graph, influencers=cfg["population"]["influencers"],
+        micro_advocates=cfg["population"]["micro_advocates"], rng=pop_seq,
+        segments=segments)
+    return ReferralModel(
+        share=m["share"], conversion=m["conversion"], advocacy=m["advocacy"],
+        forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
+        population=population, program=ReferralProgram(**cfg["program"]),
+        economics=Economics(**cfg["economics"]))
+
+
+def build_campaigns(cfg):
+    """Return the cell's :class:`refsim.Campaign` objects, in config order."""
+    from ..campaign import Campaign
+    from ..referral import ReferralProgram
+
+    effects = cfg.get("program", {})
+    out = []
+    for c in cfg["campaign"]:
+        program = None
+        if cfg["model"]["kind"] == "referral":
+            if "sender_reward" in c or "recipient_reward" in c:
+                program = ReferralProgram(sender_reward=c.get("sender_reward", 0.0),
+                                          recipient_reward=c.get("recipient_reward", 0.0),
+                                          **effects)
+            else:
+                program = ReferralProgram.named(c.get("program", "none"),
+                                                c.get("reward", 0.0), **effects)
+        out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
+                            program=program, seeding_params=dict(c.get("params", {})),
+                            name=c["name"]))
+    return out

@@ -1,0 +1,639 @@
+"""Experiment configs: TOML in, checked and resolved dict out.
+
+A config has the sections ``experiment``, ``graph``, ``population``, ``model``,
+``program``, ``economics``, ``campaign`` (a list) and ``sweep``. :func:`load_config`
+reads a file, applies ``--set`` overrides, fills in defaults and checks everything at
+once: every problem is reported with its key path, unknown keys with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import inspect
+import math
+import numbers
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["ConfigError", "load_config", "resolve_config", "resolve_cell", "expand_cells",
+           "parse_override", "apply_override", "SCHEMA"]
+
+
+class ConfigError(ValueError):
+    """A config with problems; ``problems`` lists them, one ``"key.path: message"`` each."""
+
+    def __init__(self, problems, source=None):
+        self.problems = list(problems)
+        self.source = source
+        where = f"{source}: " if source else ""
+        if len(self.problems) == 1:
+            super().__init__(f"{where}{self.problems[0]}")
+        else:
+            lines = "\n  ".join(self.problems)
+            super().__init__(f"{where}{len(self.problems)} problems:\n  {lines}")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One config value: its kind, default and allowed range."""
+
+    kind: str  # "int", "float", "prob", "str", "bool", "table", "list"
+    default: object = None
+    low: float | None = None
+    high: float | None = None
+    choices: tuple | None = None
+    low_open: bool = False
+    required: bool = False
+
+
+def _strategies():
+    from ..strategies import available_strategies
+
+    return tuple(available_strategies())
+
+
+def _generators():
+    from .. import generators
+
+    return tuple(n for n in generators.__all__ if n != "block_probabilities")
+
+
+def _datasets():
+    from .. import datasets
+
+    return tuple(datasets.names())
+
+
+PROB = Field("prob")
+NONNEG = Field("float", low=0.0)
+
+#: Every section's fields. ``graph`` also takes the generator's own parameters;
+#: ``campaign`` entries are checked against ``CAMPAIGN``.
+SCHEMA = {
+    "experiment": {
+        "name": Field("str"),
+        "question": Field("str", ""),
+        "seed": Field("int", 0, low=0),
+        "runs": Field("int", 100, low=1, high=10_000_000),
+        "steps": Field("int", 30, low=1, high=100_000),
+        "baseline": Field("str"),
+        "level": Field("float", 0.95, low=0.0, high=1.0, low_open=True),
+        "adaptive": Field("table"),
+    },
+    "adaptive": {
+        "metric": Field("str", "reach"),
+        "width": Field("float", required=True, low=0.0, low_open=True),
+        "max_runs": Field("int", 10_000, low=1),
+        "batch": Field("int", low=1),
+        "paired": Field("bool", True),
+    },
+    "graph": {
+        "generator": Field("str"),
+        "dataset": Field("str"),
+        "file": Field("str"),
+        "directed": Field("bool", False),
+        "weighted": Field("bool", False),
+        "seed": Field("int", low=0),
+    },
+    "population": {
+        "influencers": Field("prob", 0.001),
+        "micro_advocates": Field("prob", 0.05),
+        "segments": Field("table"),
+    },
+    "segment": {
+        "trust": Field("float", low=0.0),
+        "share": PROB,
+        "advocacy": PROB,
+        "seed_cost": NONNEG,
+    },
+    "model": {
+        "kind": Field("str", "referral", choices=("referral", "ic", "lt")),
+        "share": Field("prob", 0.1),
+        "conversion": Field("prob", 0.2),
+        "advocacy": Field("prob", 0.5),
+        "forget_rate": Field("prob", 0.3),
+        "ad_rate": Field("prob", 0.0),
+        "trust": Field("float", 1.0, low=0.0),
+        "p": Field("prob"),
+        "weighted_cascade": Field("bool", False),
+    },
+    "program": {
+        "disclosed": Field("bool", True),
+        "share_lift": NONNEG,
+        "conversion_lift": NONNEG,
+        "reward_scale": Field("float", low=0.0, low_open=True),
+        "sincerity_penalty": PROB,
+        "quality_decay": NONNEG,
+    },
+    "economics": {
+        "customer_value": NONNEG,
+        "advocate_multiplier": NONNEG,
+        "referral_premium": NONNEG,
+        "seed_cost_per_follower": NONNEG,
+        "ad_cost_per_step": NONNEG,
+    },
+    "campaign": {
+        "name": Field("str"),
+        "seeding": Field("str", "degree"),
+        "k": Field("int", low=1),
+        "budget": NONNEG,
+        "program": Field("str", "none", choices=("none", "sender", "recipient", "two_sided")),
+        "reward": NONNEG,
+        "sender_reward": NONNEG,
+        "recipient_reward": NONNEG,
+        "params": Field("table"),
+    },
+    "sweep": {
+        "mode": Field("str", "grid", choices=("grid", "zip")),
+        "axes": Field("table"),
+    },
+}
+
+SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
+            "campaign", "sweep")
+_SEGMENTS = ("regular", "micro_advocate", "influencer")
+
+
+def _suggest(key, allowed) -> str:
+    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"allowed: {', '.join(sorted(allowed))}"
+
+
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_value(path, value, spec: Field, problems) -> object:
+    """Return ``value`` converted to the field's kind, or record a problem."""
+    kind = spec.kind
+    if kind == "bool":
+        if not isinstance(value, bool):
+            problems.append(f"{path}: must be true or false; got {_show(value)}")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            problems.append(f"{path}: must be a string; got {_show(value)}")
+        elif spec.choices and value not in spec.choices:
+            problems.append(f"{path}: {value!r} is not allowed; "
+                            f"{_suggest(value, spec.choices)}"
+                            + ("" if "did you" not in _suggest(value, spec.choices)
+                               else f" (allowed: {', '.join(spec.choices)})"))
+        return value
+    if kind == "table":
+        if not isinstance(value, dict):
+            problems.append(f"{path}: must be a table; got {_show(value)}")
+        return value
+    # numbers
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        what = "an integer" if kind == "int" else "a number"
+        problems.append(f"{path}: must be {what}; got {_show(value)}")
+        return value
+    if kind == "int":
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, numbers.Integral):
+            problems.append(f"{path}: must be an integer; got {_show(value)}")
+            return value
+        value = int(value)
+    else:
+        value = float(value)
+        if not math.isfinite(value):
+            problems.append(f"{path}: must be a finite number; got {value!r}")
+            return value
+    low, high = (0.0, 1.0) if kind == "prob" else (spec.low, spec.high)
+    too_low = low is not None and (value <= low if spec.low_open else value < low)
+    too_high = high is not None and value > high
+    if too_low or too_high:
+        if low is not None and high is not None:
+            rng = f"in {'(' if spec.low_open else '['}{low:g}, {high:g}]"
+        elif low is not None:
+            rng = f"{'>' if spec.low_open else '>='} {low:g}"
+        else:
+            rng = f"<= {high:g}"
+        problems.append(f"{path}: must be {rng}; got {value!r}")
+    return value
+
+
+def _check_table(path, table, schema, problems, extra=()) -> dict:
+    """Check the keys of one table against its schema; return it with defaults filled."""
+    if not isinstance(table, dict):
+        problems.append(f"{path}: must be a table; got {_show(table)}")
+        return {}
+    out = {}
+    for key, value in table.items():
+        spec = schema.get(key)
+        if spec is None:
+            if key in extra:
+                out[key] = value
+                continue
+            problems.append(f"{path}.{key}: unknown key; "
+                            f"{_suggest(key, list(schema) + list(extra))}")
+            continue
+        out[key] = _check_value(f"{path}.{key}", value, spec, problems)
+    for key, spec in schema.items():
+        if key not in out:
+            if spec.required:
+                problems.append(f"{path}.{key}: missing; it is required")
+            elif spec.default is not None:
+                out[key] = spec.default
+    return out
+
+
+def _generator_params(name):
+    from .. import generators
+
+    fn = getattr(generators, name)
+    params = inspect.signature(fn).parameters
+    required = [p for p, v in params.items()
+                if v.default is inspect.Parameter.empty and p != "rng"]
+    return [p for p in params if p != "rng"], required
+
+
+def _check_graph(table, problems) -> dict:
+    base = {k for k in SCHEMA["graph"]}
+    source = [k for k in ("generator", "dataset", "file") if k in table]
+    if isinstance(table, dict) and len(source) != 1:
+        problems.append("graph: give exactly one of generator, dataset or file; got "
+                        + (", ".join(source) if source else "none"))
+    extra = ()
+    gen = table.get("generator") if isinstance(table, dict) else None
+    if isinstance(gen, str) and gen in _generators():
+        params, required = _generator_params(gen)
+        extra = tuple(params)
+        for p in required:
+            if p not in table:
+                problems.append(f"graph.{p}: missing; {gen} needs {', '.join(required)}")
+    out = _check_table("graph", table, SCHEMA["graph"], problems, extra=extra)
+    if isinstance(gen, str) and gen not in _generators():
+        problems.append(f"graph.generator: unknown generator {gen!r}; "
+                        f"{_suggest(gen, _generators())}")
+    ds = out.get("dataset")
+    if isinstance(ds, str) and ds not in _datasets():
+        problems.append(f"graph.dataset: unknown dataset {ds!r}; {_suggest(ds, _datasets())}")
+    if not gen:
+        extra_keys = set(out) - base
+        for k in sorted(extra_keys):
+            problems.append(f"graph.{k}: unknown key; {_suggest(k, base)}")
+    return out
+
+
+def _check_campaigns(value, problems, model_kind) -> list:
+    if not isinstance(value, list) or not value:
+        problems.append("campaign: give at least one [[campaign]] table "
+                        "(seeding, k or budget, program)")
+        return []
+    out = []
+    names = set()
+    strategies = _strategies()
+    for i, entry in enumerate(value):
+        path = f"campaign[{i}]"
+        c = _check_table(path, entry, SCHEMA["campaign"], problems)
+        if not c:
+            continue
+        s = c.get("seeding")
+        if isinstance(s, str) and s not in strategies:
+            problems.append(f"{path}.seeding: unknown strategy {s!r}; "
+                            f"{_suggest(s, strategies)} (known: {', '.join(strategies)})")
+        if "k" not in c and "budget" not in c:
+            problems.append(f"{path}: needs k (number of seeds) or budget")
+        if "reward" in c and ("sender_reward" in c or "recipient_reward" in c):
+            problems.append(f"{path}: give reward (split by program) or "
+                            f"sender_reward/recipient_reward, not both")
+        rewarded = c.get("reward", 0) or c.get("sender_reward", 0) or c.get(
+            "recipient_reward", 0)
+        if model_kind != "referral" and (rewarded or c.get("program", "none") != "none"):
+            problems.append(f"{path}.program: referral programmes need model.kind = "
+                            f"'referral'; got {model_kind!r}")
+        if "name" not in c:
+            c["name"] = _default_name(c)
+        if c["name"] in names:
+            problems.append(f"{path}.name: campaign name {c['name']!r} is used twice; "
+                            f"names must be distinct")
+        names.add(c["name"])
+        c.setdefault("params", {})
+        out.append(c)
+    return out
+
+
+def _default_name(c) -> str:
+    size = f"k={c['k']}" if "k" in c else f"budget={c.get('budget', 0):g}"
+    prog = c.get("program", "none")
+    if prog != "none" or c.get("sender_reward") or c.get("recipient_reward"):
+        reward = c.get("reward")
+        if reward is None:
+            reward = c.get("sender_reward", 0) + c.get("recipient_reward", 0)
+        size += f", {prog} {reward:g}"
+    return f"{c.get('seeding', 'degree')} {size}"
+
+
+def _check_population(table, problems) -> dict:
+    out = _check_table("population", table, SCHEMA["population"], problems)
+    segs = out.get("segments", {})
+    if isinstance(segs, dict):
+        checked = {}
+        for name, seg in segs.items():
+            if name not in _SEGMENTS:
+                problems.append(f"population.segments.{name}: unknown segment; "
+                                f"{_suggest(name, _SEGMENTS)}")
+                continue
+            checked[name] = _check_table(f"population.segments.{name}", seg,
+                                         SCHEMA["segment"], problems)
+        out["segments"] = checked
+    return out
+
+
+def _check_model(table, problems) -> dict:
+    out = _check_table("model", table, SCHEMA["model"], problems)
+    kind = out.get("kind", "referral")
+    referral_only = {"share", "conversion", "advocacy", "forget_rate", "ad_rate", "trust"}
+    given = set(table) if isinstance(table, dict) else set()
+    if kind == "ic":
+        if "p" not in out and not out.get("weighted_cascade"):
+            problems.append("model.p: missing; IC needs p (or weighted_cascade = true)")
+        for k in sorted(given & referral_only):
+            problems.append(f"model.{k}: only for kind = 'referral'; IC takes p")
+    elif kind == "lt":
+        for k in sorted(given & (referral_only | {"p", "weighted_cascade"})):
+            problems.append(f"model.{k}: LT takes no parameters (weights 1/in-degree)")
+    elif kind == "referral":
+        for k in sorted(given & {"p", "weighted_cascade"}):
+            problems.append(f"model.{k}: only for kind = 'ic'; the referral model takes "
+                            f"share and conversion")
+    if kind != "ic":
+        out.pop("p", None)
+        out.pop("weighted_cascade", None)
+    if kind != "referral":
+        for k in referral_only:
+            out.pop(k, None)
+    return out
+
+
+def _check_sweep(table, problems) -> dict:
+    out = _check_table("sweep", table, SCHEMA["sweep"], problems)
+    axes = out.get("axes", {})
+    if not isinstance(axes, dict):
+        return out
+    lengths = {}
+    for key, values in axes.items():
+        if not isinstance(values, list) or not values:
+            problems.append(f"sweep.axes.{key}: must be a non-empty list of values; "
+                            f"got {_show(values)}")
+            continue
+        lengths[key] = len(values)
+    if out.get("mode") == "zip" and len(set(lengths.values())) > 1:
+        problems.append("sweep.axes: zipped axes must have equal lengths; got "
+                        + ", ".join(f"{k} ({n})" for k, n in lengths.items()))
+    return out
+
+
+def _resolve(raw: dict) -> tuple[dict, list]:
+    """Check a config dict (sweep axes not yet applied); return it resolved and problems."""
+    problems = []
+    if not isinstance(raw, dict):
+        return {}, ["config: must be a table"]
+    for key in raw:
+        if key not in SECTIONS:
+            problems.append(f"{key}: unknown section; {_suggest(key, SECTIONS)}")
+    cfg = {}
+    exp = _check_table("experiment", raw.get("experiment", {}), SCHEMA["experiment"],
+                       problems)
+    if "adaptive" in exp and isinstance(exp["adaptive"], dict):
+        exp["adaptive"] = _check_table("experiment.adaptive", exp["adaptive"],
+                                       SCHEMA["adaptive"], problems)
+    cfg["experiment"] = exp
+    if "graph" not in raw:
+        problems.append("graph: missing; give [graph] with generator, dataset or file")
+        cfg["graph"] = {}
+    else:
+        cfg["graph"] = _check_graph(raw["graph"], problems)
+    cfg["model"] = _check_model(raw.get("model", {}), problems)
+    kind = cfg["model"].get("kind", "referral")
+    cfg["population"] = _check_population(raw.get("population", {}), problems)
+    cfg["program"] = _check_table("program", raw.get("program", {}), SCHEMA["program"],
+                                  problems)
+    cfg["economics"] = _check_table("economics", raw.get("economics", {}),
+                                    SCHEMA["economics"], problems)
+    if kind != "referral":
+        for sec in ("population", "program", "economics"):
+            if raw.get(sec):
+                problems.append(f"{sec}: only for model.kind = 'referral'; got {kind!r}")
+    cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
+    cfg["sweep"] = _check_sweep(raw.get("sweep", {}), problems)
+    names = [c["name"] for c in cfg["campaign"]]
+    base = exp.get("baseline")
+    if base is not None and names and base not in names:
+        problems.append(f"experiment.baseline: {base!r} is not a campaign; "
+                        f"{_suggest(base, names)}")
+    if names and base is None:
+        exp["baseline"] = names[0]
+    ad = exp.get("adaptive")
+    if isinstance(ad, dict):
+        ad.setdefault("batch", exp.get("runs", 100))
+        if isinstance(ad.get("max_runs"), int) and isinstance(exp.get("runs"), int) \
+                and ad["max_runs"] < exp["runs"]:
+            problems.append(f"experiment.adaptive.max_runs: must be >= experiment.runs "
+                            f"({exp['runs']}); got {ad['max_runs']}")
+    return cfg, problems
+
+
+def parse_override(text: str) -> tuple[str, object]:
+    """Split ``key.path=value``; the value is read as TOML (a bare word is a string).
+
+    Examples
+    --------
+    >>> parse_override("model.share=0.2")
+    ('model.share', 0.2)
+    >>> parse_override("graph.generator=holme_kim")
+    ('graph.generator', 'holme_kim')
+    >>> parse_override("sweep.axes.model.share=[0.1, 0.2]")
+    ('sweep.axes.model.share', [0.1, 0.2])
+    """
+    key, sep, value = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError([f"--set {text!r}: write KEY=VALUE, e.g. model.share=0.2"])
+    try:
+        parsed = tomllib.loads(f"v = {value.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value.strip()
+    return key, parsed
+
+
+def apply_override(raw: dict, key: str, value) -> None:
+    """Set ``key`` (a dotted path) in ``raw`` in place.
+
+    ``campaign.NAME.field`` or ``campaign.INDEX.field`` sets one campaign's field;
+    ``campaign.field`` sets it on every campaign; ``sweep.axes.KEY`` sets a sweep axis
+    (KEY may itself contain dots).
+    """
+    parts = key.split(".")
+    if parts[0] == "sweep" and len(parts) > 2 and parts[1] == "axes":
+        raw.setdefault("sweep", {}).setdefault("axes", {})[".".join(parts[2:])] = value
+        return
+    if parts[0] == "campaign":
+        camps = raw.get("campaign")
+        if not isinstance(camps, list) or not camps:
+            raise ConfigError([f"{key}: the config has no [[campaign]] to set"])
+        if len(parts) == 2:
+            for c in camps:
+                c[parts[1]] = value
+            return
+        if len(parts) == 3:
+            which, field = parts[1], parts[2]
+            for i, c in enumerate(camps):
+                if which == str(i) or which == c.get("name", _default_name(c)):
+                    c[field] = value
+                    return
+            names = [c.get("name", _default_name(c)) for c in camps]
+            raise ConfigError([f"{key}: no campaign named {which!r}; "
+                               f"{_suggest(which, names)}"])
+        raise ConfigError([f"{key}: write campaign.FIELD or campaign.NAME.FIELD"])
+    node = raw
+    for p in parts[:-1]:
+        nxt = node.setdefault(p, {})
+        if not isinstance(nxt, dict):
+            raise ConfigError([f"{key}: {p} is not a table"])
+        node = nxt
+    node[parts[-1]] = value
+
+
+def _unknown_axis(key, cfg) -> str | None:
+    """Why sweep axis ``key`` names no config value, or None if it does."""
+    parts = key.split(".")
+    section = parts[0]
+    if section not in SECTIONS or section == "sweep":
+        return f"sweep.axes.{key}: {section!r} is not a section you can sweep; " \
+               f"{_suggest(section, [s for s in SECTIONS if s != 'sweep'])}"
+    if section == "experiment" and len(parts) == 2 and parts[1] in ("seed", "adaptive",
+                                                                    "baseline", "name"):
+        return f"sweep.axes.{key}: experiment.{parts[1]} cannot be swept"
+    return None
+
+
+def expand_cells(cfg: dict) -> list[dict]:
+    """Return the sweep's cells: one dict of axis values each (``[{}]`` with no sweep)."""
+    axes = cfg.get("sweep", {}).get("axes", {})
+    if not axes:
+        return [{}]
+    keys = list(axes)
+    if cfg["sweep"].get("mode", "grid") == "zip":
+        return [dict(zip(keys, vals)) for vals in zip(*axes.values())]
+    import itertools
+
+    return [dict(zip(keys, vals)) for vals in itertools.product(*axes.values())]
+
+
+def cell_config(cfg: dict, point: dict) -> dict:
+    """The config of one sweep cell: ``cfg`` with the cell's axis values set (check it
+    with :func:`resolve_cell`)."""
+    out = copy.deepcopy(cfg)
+    out.pop("sweep", None)
+    for key, value in point.items():
+        apply_override(out, key, value)
+    return out
+
+
+def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
+    """Check a raw config dict and return it resolved (defaults filled in).
+
+    Every sweep cell is checked too, so a bad value in an axis is found before any work
+    starts. Raises :class:`ConfigError` listing every problem with its key path.
+
+    Examples
+    --------
+    >>> cfg = resolve_config({"graph": {"generator": "erdos_renyi", "n": 100,
+    ...                                 "mean_degree": 4},
+    ...                       "campaign": [{"seeding": "degree", "k": 5}]})
+    >>> cfg["experiment"]["runs"], cfg["campaign"][0]["name"], cfg["model"]["kind"]
+    (100, 'degree k=5', 'referral')
+    >>> resolve_config({"graph": {"generator": "erdos_renyi", "n": 100, "mean_degre": 4},
+    ...                 "campaign": [{"seeding": "degre", "k": 5}],
+    ...                 "model": {"share": 1.5}})
+    Traceback (most recent call last):
+    ...
+    refsim.experiment.config.ConfigError: 4 problems:
+      graph.mean_degree: missing; erdos_renyi needs n, mean_degree
+      graph.mean_degre: unknown key; did you mean 'mean_degree'?
+      model.share: must be in [0, 1]; got 1.5
+      campaign[0].seeding: unknown strategy 'degre'; did you mean 'degree'? (known: betweenness, celf, community, degree, degree_discount, imm, influencers, kcore, micro_advocates, nominated_friend, pagerank, random)
+    """
+    raw = copy.deepcopy(raw)
+    problems = []
+    for text in overrides:
+        try:
+            key, value = parse_override(text) if isinstance(text, str) else text
+            apply_override(raw, key, value)
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+    cfg, found = _resolve(raw)
+    problems.extend(found)
+    if not problems:
+        axes = cfg["sweep"].get("axes", {})
+        for key in axes:
+            why = _unknown_axis(key, cfg)
+            if why:
+                problems.append(why)
+        if not problems:
+            seen = set(problems)
+            for point in expand_cells(cfg):
+                try:
+                    sub = cell_config(cfg, point)
+                except ConfigError as exc:
+                    errs = exc.problems
+                else:
+                    _, errs = _resolve(sub)
+                for e in errs:
+                    msg = f"sweep: with {_point_text(point)}: {e}"
+                    if e not in seen:
+                        seen.add(e)
+                        problems.append(msg)
+    if problems:
+        raise ConfigError(problems, source)
+    if cfg["experiment"].get("name") is None:
+        cfg["experiment"]["name"] = Path(source).stem if source else "experiment"
+    if "seed" not in cfg["graph"]:
+        cfg["graph"]["seed"] = cfg["experiment"]["seed"]
+    return cfg
+
+
+def resolve_cell(cfg: dict, point: dict) -> dict:
+    """The resolved config of one sweep cell of the resolved config ``cfg``."""
+    sub, problems = _resolve(cell_config(cfg, point))
+    if problems:
+        raise ConfigError([f"sweep: with {_point_text(point)}: {e}" for e in problems])
+    sub["graph"].setdefault("seed", cfg["graph"]["seed"])
+    sub["experiment"]["name"] = cfg["experiment"]["name"]
+    return sub
+
+
+def _point_text(point) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in point.items())
+
+
+def load_config(path, overrides=()) -> dict:
+    """Read a TOML experiment file, apply ``overrides`` (``"key=value"`` strings) and
+    return the resolved config (see :func:`resolve_config`).
+
+    A relative ``graph.file`` is taken relative to the config file's folder.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([f"config file {str(path)!r} not found"]) from None
+    except OSError as exc:
+        raise ConfigError([f"cannot read config {str(path)!r}: {exc.strerror}"]) from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"not valid TOML: {exc}"], str(path)) from None
+    cfg = resolve_config(raw, overrides=overrides, source=str(path))
+    f = cfg["graph"].get("file")
+    if f and not Path(f).is_absolute():
+        cfg["graph"]["file"] = str((path.parent / f).resolve())
+    return cfg

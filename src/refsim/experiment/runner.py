@@ -1,0 +1,278 @@
+"""Running a sweep: cell by cell, on this machine's cores or on a Dask cluster.
+
+A cell is computed by :func:`run_cell`, a pure function of the resolved config and the
+cell's point; the process running the sweep writes each finished cell to the store in
+one transaction. Every run's random stream depends only on the experiment seed and the
+run's number, so the numbers are the same for any backend and any number of workers.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .config import expand_cells, resolve_cell
+
+__all__ = ["run_cell", "run_experiment"]
+
+
+def _metrics(result) -> dict:
+    """Per-run outputs of a SimResult or ReferralResult, by metric name."""
+    curves = result.curves
+    final = result.final_sizes
+    # last step that added an adopter: first column where the curve reaches its end
+    steps = np.argmax(curves == final[:, None], axis=1)
+    out = {"reach": final, "steps": steps}
+    if hasattr(result, "tallies"):
+        out["aware"] = result.aware_curves[:, -1]
+        out["advocates"] = result.advocate_curves[:, -1]
+        out.update(result.tallies)
+        out["virality"] = result.virality
+        out.update(result.money)
+    return out
+
+
+def _curves(result) -> dict:
+    out = {"adopters": result.curves}
+    if hasattr(result, "aware_curves"):
+        out["aware"] = result.aware_curves
+        out["advocates"] = result.advocate_curves
+    return out
+
+
+def _width(values, level, runs_needed=2) -> float:
+    from ..result import mean_ci
+
+    ci = mean_ci(values, level)
+    if ci["runs"] < runs_needed:
+        return float("inf")
+    return ci["high"] - ci["low"]
+
+
+def _widest(per_campaign, adaptive, level, baseline_index) -> float:
+    """The widest interval the adaptive rule watches: every campaign's mean and, when
+    paired, every difference against the baseline."""
+    metric = adaptive["metric"]
+    values = [np.asarray(p[metric], dtype=np.float64) for p in per_campaign]
+    widths = [_width(v, level) for v in values]
+    if adaptive.get("paired", True) and len(values) > 1:
+        base = values[baseline_index]
+        for j, v in enumerate(values):
+            if j != baseline_index:
+                widths.append(_width(v - base, level))
+    return max(widths)
+
+
+def run_cell(cfg, cell, point, threads=None) -> dict:
+    """Simulate every campaign of one sweep cell and return its rows.
+
+    Parameters
+    ----------
+    cfg : dict
+        The resolved experiment config (see :func:`refsim.experiment.load_config`).
+    cell : int
+        The cell's number.
+    point : dict
+        The cell's sweep values, by axis key.
+    threads : int, optional
+        Kernel threads (default all cores).
+
+    Returns
+    -------
+    dict
+        ``cell``, ``point``, ``runs`` (per campaign), ``seconds`` and ``campaigns``: per
+        campaign its name, strategy, k, budget, rewards, seeds, per-run ``metrics``,
+        per-run ``curves`` and an example referral ``tree`` (the run of median reach).
+    """
+    from ..campaign import run_campaign
+    from ..referral_result import referral_tree
+    from .build import build_campaigns, build_graph, build_model, cell_streams
+
+    start = time.perf_counter()
+    c = resolve_cell(cfg, point)
+    exp = c["experiment"]
+    graph = build_graph(c["graph"])
+    model = build_model(c, graph)
+    campaigns = build_campaigns(c)
+    root, _ = cell_streams(c)
+    steps = exp["steps"]
+    names = [camp.name for camp in campaigns]
+    base = names.index(exp["baseline"])
+
+    seeds = [None] * len(campaigns)
+    metrics = [dict() for _ in campaigns]
+    curves = [dict() for _ in campaigns]
+    adaptive = exp.get("adaptive")
+    done = 0
+    batch = exp["runs"]
+    while True:
+        for j, camp in enumerate(campaigns):
+            if seeds[j] is None:  # chosen once, with run_campaign's own stream
+                pick = np.random.SeedSequence(root.entropy, spawn_key=(2**32,),
+                                              pool_size=root.pool_size)
+                seeds[j] = camp.seeds(graph, model, rng=pick)
+            res = run_campaign(graph, model, camp, runs=batch, steps=steps, rng=root,
+                               workers=threads, first_run=done, seeds=seeds[j])
+            for k, v in _metrics(res).items():
+                metrics[j][k] = np.concatenate([metrics[j].get(k, np.empty(0)), v])
+            for k, v in _curves(res).items():
+                old = curves[j].get(k)
+                curves[j][k] = v if old is None else np.vstack([old, v])
+        done += batch
+        if adaptive is None or done >= adaptive["max_runs"]:
+            break
+        if _widest(metrics, adaptive, exp["level"], base) <= adaptive["width"]:
+            break
+        batch = min(adaptive["batch"], adaptive["max_runs"] - done)
+
+    out = []
+    for j, camp in enumerate(campaigns):
+        prog = camp.program
+        tree = None
+        if c["model"]["kind"] == "referral":
+            reach = metrics[j]["reach"]
+            r = int(np.argsort(reach, kind="stable")[len(reach) // 2])
+            t = referral_tree(graph, camp.model_for(model), seeds[j], steps=steps, rng=root,
+                              run=r)
+            tree = {"run": r, "nodes": t["nodes"], "parents": t["parents"]}
+        out.append({
+            "name": camp.name, "strategy": camp.seeding,
+            "k": None if camp.k is None else float(camp.k),
+            "budget": None if camp.budget is None else float(camp.budget),
+            "sender_reward": 0.0 if prog is None else float(prog.sender_reward),
+            "recipient_reward": 0.0 if prog is None else float(prog.recipient_reward),
+            "seeds": np.asarray(seeds[j], dtype=np.int64), "metrics": metrics[j],
+            "curves": curves[j], "tree": tree})
+    return {"cell": cell, "point": point, "runs": done, "campaigns": out,
+            "seconds": time.perf_counter() - start}
+
+
+def _set_threads(n):
+    import numba
+
+    numba.set_num_threads(n)
+
+
+def _local_cell(cfg, cell, point, threads):
+    return run_cell(cfg, cell, point, threads)
+
+
+def run_experiment(cfg, out, *, resume=False, workers=None, dask=None, progress=True,
+                   config_text=None, command=None):
+    """Run every sweep cell of a resolved config and store the results in ``out``.
+
+    Parameters
+    ----------
+    cfg : dict
+        A resolved config (:func:`refsim.experiment.load_config`).
+    out : path
+        The run directory; created if needed. It must not hold results unless
+        ``resume`` is set, in which case it must hold this same config's.
+    resume : bool
+        Run only the cells not yet committed in ``out``.
+    workers : int, optional
+        Local worker processes; default one process using every core's thread.
+    dask : str or distributed.Client, optional
+        Address of a Dask scheduler (``tcp://host:8786``), or a client, to run the
+        cells on a cluster instead.
+    progress : bool
+        Show a progress bar with ETA on standard error.
+
+    Returns
+    -------
+    pathlib.Path
+        The run directory.
+    """
+    from .store import ResultsStore
+
+    out = Path(out)
+    cells = expand_cells(cfg)
+    if config_text is None:
+        config_text = dump_config(cfg)
+    extra = {"command": command, **_environment()}
+    store = ResultsStore(out, cfg, cells, resume=resume, config_text=config_text,
+                         extra_meta=extra)
+    try:
+        done = store.done()
+        todo = [(i, p) for i, p in enumerate(cells) if i not in done]
+        bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
+        try:
+            if dask is not None:
+                _run_dask(cfg, todo, dask, store, bar)
+            elif workers is not None and workers > 1 and len(todo) > 1:
+                _run_processes(cfg, todo, workers, store, bar)
+            else:
+                threads = None if workers is None else max(1, int(workers))
+                for i, p in todo:
+                    store.write_cell(run_cell(cfg, i, p, threads))
+                    bar.update(1)
+        finally:
+            bar.close()
+    finally:
+        store.close()
+    return out
+
+
+def _progress(total, initial, enabled, name):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, unit="cell", desc=name, file=sys.stderr,
+                disable=not enabled, dynamic_ncols=True)
+
+
+def _run_processes(cfg, todo, workers, store, bar):
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                             initializer=_set_threads, initargs=(threads,)) as pool:
+        futures = [pool.submit(_local_cell, cfg, i, p, threads) for i, p in todo]
+        try:
+            for f in as_completed(futures):
+                store.write_cell(f.result())
+                bar.update(1)
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
+
+
+def _run_dask(cfg, todo, dask, store, bar):
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise RuntimeError("--dask needs dask.distributed: pip install 'refsim[dask]'") \
+            from None
+    own = not hasattr(dask, "submit")
+    client = Client(dask, timeout="20s") if own else dask
+    try:
+        futures = [client.submit(run_cell, cfg, i, p, None, pure=False) for i, p in todo]
+        for f in as_completed(futures):
+            store.write_cell(f.result())
+            bar.update(1)
+    finally:
+        if own:
+            client.close()
+
+
+def _environment() -> dict:
+    import platform
+
+    import numba
+
+    return {"python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba.__version__, "platform": platform.platform()}
+
+
+def dump_config(cfg) -> str:
+    """The resolved config as TOML text (rerunnable with ``refsim run``)."""
+    import tomli_w
+
+    header = "# resolved config: defaults filled in, overrides applied\n"
+    return header + tomli_w.dumps(cfg)
