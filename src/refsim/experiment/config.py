@@ -422,6 +422,7 @@ def _resolve(raw: dict) -> tuple[dict, list]:
         for sec in ("population", "program", "economics"):
             if raw.get(sec):
                 problems.append(f"{sec}: only for model.kind = 'referral'; got {kind!r}")
+            cfg[sec] = {}
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
     cfg["sweep"] = _check_sweep(raw.get("sweep", {}), problems)
     names = [c["name"] for c in cfg["campaign"]]
@@ -588,7 +589,7 @@ def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
                 else:
                     _, errs = _resolve(sub)
                 for e in errs:
-                    msg = f"sweep: with {_point_text(point)}: {e}"
+                    msg = f"sweep: with {_point_text(point)}: {e}" if point else e
                     if e not in seen:
                         seen.add(e)
                         problems.append(msg)

@@ -1,0 +1,328 @@
+"""A self-contained HTML report of one experiment run directory.
+
+The page has no external references: figures are inline PNG ``data:`` URIs, the style
+sheet is inline, and there is no script. Every piece of user text (names, question,
+campaign names, config) is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import pathlib
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["render_report", "write_report"]
+
+#: Cells described in the answer paragraph and drawn as adoption curves.
+ANSWER_CELLS = 6
+CURVE_CELLS = 3
+#: Campaigns given a heatmap each.
+HEATMAP_CAMPAIGNS = 4
+#: Metrics of the tables, in order; those absent from the results are skipped.
+TABLE_METRICS = ("reach", "cac", "roi", "profit")
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232b;
+       max-width: 1180px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
+h1 { margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #d6dbe1; }
+.question { font-size: 1.15em; color: #3b4754; margin-top: 0.2em; }
+.meta { color: #5b6672; font-size: 0.9em; }
+.warning { background: #fff3cd; border: 1px solid #e0b400; padding: 0.7em 1em;
+           border-radius: 4px; font-weight: 600; }
+.answer { background: #eef5fb; border-left: 4px solid #2f7ebc; padding: 0.6em 1em; }
+.answer li { margin: 0.3em 0; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
+th, td { border: 1px solid #ccd3da; padding: 0.25em 0.55em; text-align: right;
+         white-space: nowrap; }
+th { background: #e9edf1; } td.text { text-align: left; }
+tbody tr:nth-child(even) { background: #f7f9fb; }
+td.sig { font-weight: 700; background: #e3f3e3; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; }
+figure { margin: 0; border: 1px solid #e1e5ea; padding: 0.4em; background: #fff; }
+figure img { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: 0.85em; color: #4a5561; max-width: 640px; }
+pre { background: #f4f6f8; border: 1px solid #dde2e7; padding: 0.8em; overflow-x: auto;
+      font-size: 0.85em; }
+.note { color: #7a4b00; font-size: 0.9em; }
+"""
+
+
+def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: list,
+                  level: float = 0.95) -> str:
+    """Return the HTML text of an experiment's report.
+
+    Parameters
+    ----------
+    meta : dict
+        As ``load_meta`` returns it; ``name``, ``question``, ``baseline``, ``complete``,
+        ``config_text``, ``version``, ``seed``, ``created`` and ``model`` are used.
+    runs : pandas.DataFrame
+        Per-run results (``load_results``).
+    curves : pandas.DataFrame
+        Per-step summaries (``load_curves``).
+    trees : list of dict
+        Example referral trees (``load_trees``); may be empty.
+    level : float, default 0.95
+        Confidence level of the intervals in the tables and the answer.
+
+    Returns
+    -------
+    str
+        A complete HTML page with the answer (per cell: the campaign with the highest
+        mean reach and, for referral results, the best ROI, each with its paired
+        difference from the baseline), the results and paired-differences tables,
+        figures (adoption curves of the first cells; metrics against budget or ``k``
+        when those vary; heatmaps over the first two sweep axes; one referral tree),
+        the resolved config and the run's provenance.
+    """
+    from .analysis import paired_differences, summarize
+
+    metrics = [m for m in TABLE_METRICS if m in runs.columns]
+    campaigns = [str(c) for c in pd.unique(runs["campaign"])] if len(runs) else []
+    baseline = meta.get("baseline")
+    baseline = baseline if baseline in campaigns else None
+    summary = summarize(runs, metrics, level) if len(runs) else None
+    diffs = (paired_differences(runs, baseline, metrics, level)
+             if summary is not None and baseline is not None and len(campaigns) > 1 else None)
+    pct = f"{level:.0%}"
+    parts = [f"<h1>{_esc(meta.get('name', 'experiment'))}</h1>"]
+    if meta.get("question"):
+        parts.append(f'<p class="question">{_esc(meta["question"])}</p>')
+    parts.append(_provenance(meta, runs))
+    if meta.get("complete") is False:
+        parts.append('<p class="warning">Incomplete experiment: not every cell finished. '
+                     'The results below cover only the cells that did.</p>')
+    if summary is None:
+        parts.append("<p>No results were recorded.</p>")
+    else:
+        parts.append(_answer(summary, diffs, baseline, pct))
+        parts.append(f"<h2>Results (mean [{pct} CI] over runs)</h2>")
+        parts.append(_results_table(summary, metrics))
+        if diffs is not None:
+            parts.append(f"<h2>Paired differences from the baseline "
+                         f"&ldquo;{_esc(baseline)}&rdquo;</h2>")
+            parts.append(f"<p>Campaign minus baseline, run by run (common random numbers), "
+                         f"mean [{pct} CI]; highlighted where the interval excludes 0.</p>")
+            parts.append(_differences_table(diffs, metrics))
+        parts.append("<h2>Figures</h2>")
+        parts.append(_figures(summary, diffs, curves, trees, baseline))
+    parts.append("<h2>Resolved configuration</h2>")
+    parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
+    title = _esc(meta.get("name", "experiment"))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{title} - refsim report</title>\n<style>{_CSS}</style>\n</head>\n"
+            "<body>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
+
+
+def write_report(run_dir, out=None) -> pathlib.Path:
+    """Write the HTML report of a run directory and return its path.
+
+    Parameters
+    ----------
+    run_dir : str or os.PathLike
+        A directory written by the experiment runner.
+    out : str or os.PathLike, optional
+        Where to write; default ``run_dir / "report.html"``.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    from .experiment.store import load_curves, load_meta, load_results, load_trees
+
+    run_dir = pathlib.Path(run_dir)
+    meta = load_meta(run_dir)
+    text = render_report(meta, load_results(run_dir), load_curves(run_dir),
+                         load_trees(run_dir), level=float(meta.get("level", 0.95)))
+    out = run_dir / "report.html" if out is None else pathlib.Path(out)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def _provenance(meta, runs):
+    items = [("refsim", meta.get("version")), ("seed", meta.get("seed")),
+             ("created", meta.get("created")), ("model", meta.get("model")),
+             ("sweep", meta.get("mode") if meta.get("axes") else None),
+             ("runs per campaign", int(runs["run"].nunique()) if len(runs) else None)]
+    text = " &middot; ".join(f"{k} {_esc(v)}" for k, v in items if v is not None)
+    return f'<p class="meta">{text}</p>'
+
+
+def _answer(summary, diffs, baseline, pct):
+    cells = sorted(pd.unique(summary["cell"]))
+    items = []
+    for cell in cells[:ANSWER_CELLS]:
+        rows = summary[summary["cell"] == cell]
+        text = [f"<b>{_esc(_cell_name(rows))}</b>: "]
+        text.append(_best_sentence(rows, diffs, "reach", "highest mean reach", baseline, pct))
+        if (rows["metric"] == "roi").any():
+            text.append(" " + _best_sentence(rows, diffs, "roi", "best ROI", baseline, pct))
+        items.append("<li>" + "".join(text) + "</li>")
+    more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
+            if len(cells) > ANSWER_CELLS else "")
+    return f'<h2>Answer</h2>\n<div class="answer"><ul>{"".join(items)}</ul>{more}</div>'
+
+
+def _best_sentence(rows, diffs, metric, what, baseline, pct):
+    rows = rows[(rows["metric"] == metric) & np.isfinite(rows["mean"])]
+    if rows.empty:
+        return f"{what}: undefined in every campaign."
+    best = rows.loc[rows["mean"].idxmax()]
+    text = (f"{what}: <b>{_esc(best['campaign'])}</b> "
+            f"({_interval(best['mean'], best['lo'], best['hi'])})")
+    if baseline is None or diffs is None:
+        return text + "."
+    if best["campaign"] == baseline:
+        return text + ", the baseline."
+    d = diffs[(diffs["cell"] == best["cell"]) & (diffs["campaign"] == best["campaign"])
+              & (diffs["metric"] == metric)]
+    if d.empty or d["pairs"].iloc[0] < 2:
+        return text + f"; no paired comparison with the baseline {_esc(baseline)} is possible."
+    d = d.iloc[0]
+    verdict = ("significant" if _significant(d) else "not significant")
+    return (text + f"; difference from the baseline {_esc(baseline)}: "
+            f"{_interval(d['mean'], d['lo'], d['hi'])}, {verdict} at {pct}.")
+
+
+def _results_table(summary, metrics):
+    axes = _axes(summary)
+    stats = summary.set_index(["cell", "campaign", "metric"])
+    first = summary.drop_duplicates(["cell", "campaign"])
+    extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
+    head = ["cell", *axes, "campaign", "strategy", *extra, *metrics, "runs"]
+    body = []
+    for _, row in first.iterrows():
+        cells = [_td(row["cell"]), *(_td(row[a]) for a in axes),
+                 _td(row["campaign"], text=True), _td(row.get("strategy", ""), text=True),
+                 *(_td(row[c]) for c in extra)]
+        for m in metrics:
+            s = stats.loc[(row["cell"], row["campaign"], m)]
+            cells.append(_td(_interval(s["mean"], s["lo"], s["hi"]), raw=True))
+        cells.append(_td(int(stats.loc[(row["cell"], row["campaign"], metrics[0]), "runs"])))
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return _table(head, body, "results")
+
+
+def _differences_table(diffs, metrics):
+    axes = _axes(diffs)
+    head = ["cell", *axes, "campaign", *(f"&Delta; {m}" for m in metrics), "pairs"]
+    body = []
+    for _, group in diffs.groupby(["cell", "campaign"], sort=False):
+        row = group.iloc[0]
+        cells = [_td(row["cell"]), *(_td(row[a]) for a in axes), _td(row["campaign"], text=True)]
+        for m in metrics:
+            d = group[group["metric"] == m].iloc[0]
+            cls = ' class="sig"' if _significant(d) else ""
+            cells.append(f"<td{cls}>{_interval(d['mean'], d['lo'], d['hi'])}</td>")
+        cells.append(_td(int(group[group["metric"] == metrics[0]]["pairs"].iloc[0])))
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return _table(head, body, "differences", escape_head=False)
+
+
+def _figures(summary, diffs, curves, trees, baseline):
+    from . import plotting
+
+    axes = _axes(summary)
+    cells = sorted(pd.unique(summary["cell"]))
+    out = []
+    if curves is not None and len(curves):
+        for cell in cells[:CURVE_CELLS]:
+            name = _cell_name(summary[summary["cell"] == cell])
+            out.append(_figure(lambda: plotting.curves_figure(curves, cell=cell, title=name),
+                               f"Mean adopters per step, {name}; bands: 95% CI of the mean."))
+    varies = any(c in summary and summary[c][np.isfinite(summary[c])].nunique() > 1
+                 for c in ("budget", "k"))
+    if varies:
+        out.append(_figure(lambda: plotting.budget_figure(summary),
+                           "Metrics against the seeding budget (or k), with CI error bars."))
+    if len(axes) >= 2:
+        x, y = axes[0], axes[1]
+        if diffs is not None:
+            for campaign in list(pd.unique(diffs["campaign"]))[:HEATMAP_CAMPAIGNS]:
+                out.append(_figure(
+                    lambda c=campaign: plotting.heatmap_figure(summary, x, y, "reach", c, diffs),
+                    f"Reach of {campaign} minus the baseline {baseline} over {x} and {y}; "
+                    "* marks an interval that excludes 0."))
+        else:
+            for campaign in list(pd.unique(summary["campaign"]))[:HEATMAP_CAMPAIGNS]:
+                out.append(_figure(
+                    lambda c=campaign: plotting.heatmap_figure(summary, x, y, "reach", c),
+                    f"Mean reach of {campaign} over {x} and {y}."))
+    if trees:
+        reach = summary[(summary["cell"] == cells[0]) & (summary["metric"] == "reach")]
+        if np.isfinite(reach["mean"]).any():
+            best = reach.loc[reach["mean"].idxmax(), "campaign"]
+            tree = next((t for t in trees if t.get("cell") == cells[0]
+                         and t.get("campaign") == best), None)
+            if tree is not None:
+                out.append(_figure(lambda: plotting.tree_figure(tree),
+                                   f"An example referral forest of {best} (highest reach) "
+                                   f"in cell {cells[0]}."))
+    return '<div class="figures">' + "\n".join(out) + "</div>"
+
+
+def _figure(build, caption):
+    """An HTML figure with the PNG of ``build()``, or a note when it cannot be drawn."""
+    try:
+        fig = build()
+    except ValueError as exc:
+        return f'<p class="note">Figure not drawn ({_esc(caption)}): {_esc(exc)}</p>'
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=96)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<figure><img alt="{_esc(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{_esc(caption)}</figcaption></figure>")
+
+
+def _table(head, body, cls, escape_head=True):
+    th = "".join(f"<th>{_esc(h) if escape_head else h}</th>" for h in head)
+    return (f'<table class="{cls}"><thead><tr>{th}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _td(value, text=False, raw=False):
+    content = value if raw else _esc(_value(value))
+    return f'<td class="text">{content}</td>' if text else f"<td>{content}</td>"
+
+
+def _cell_name(rows):
+    row = rows.iloc[0]
+    settings = ", ".join(f"{a} = {_value(row[a])}" for a in _axes(rows))
+    return f"cell {row['cell']}" + (f" ({settings})" if settings else "")
+
+
+def _axes(frame):
+    columns = list(frame.columns)
+    return columns[columns.index("cell") + 1:columns.index("campaign")]
+
+
+def _significant(d):
+    return bool(d["lo"] > 0 or d["hi"] < 0)
+
+
+def _interval(mean, lo, hi):
+    if not np.isfinite(mean):
+        return "&ndash;"
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return _number(mean)
+    return f"{_number(mean)} [{_number(lo)}, {_number(hi)}]"
+
+
+def _number(v):
+    v = float(v)
+    return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
+
+
+def _value(v):
+    if isinstance(v, (float, np.floating)):
+        return "" if np.isnan(v) else f"{v:g}"
+    return str(v)
+
+
+def _esc(text):
+    return html.escape(str(text), quote=True)

@@ -1,0 +1,210 @@
+"""Per-campaign and paired confidence intervals, against scipy's t machinery."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from refsim import analysis
+
+
+def experiment(runs=40, shared=10.0, own=1.0, effects=(0.0, 1.5, -0.5), seed=0,
+               campaigns=("zeta", "alpha", "mid"), cells=((0.1, 1.0), (0.3, 1.0))):
+    """A per-run frame like ``load_results``: two sweep axes, referral-style columns.
+
+    Every run draws one shared noise term used by all campaigns in that cell (common
+    random numbers), plus independent noise per campaign. The campaigns are named so
+    that their order of appearance is not alphabetical.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for cell, (share, mixing) in enumerate(cells):
+        common = rng.normal(0.0, shared, runs)
+        for c, name in enumerate(campaigns):
+            reach = 100.0 + 20 * cell + effects[c] + common + rng.normal(0.0, own, runs)
+            cost = rng.uniform(50.0, 60.0, runs)
+            for r in range(runs):
+                rows.append({"cell": cell, "model.share": share, "graph.mixing": mixing,
+                             "campaign": name, "strategy": ["random", "degree", "degree"][c],
+                             "k": 5.0, "budget": float("nan"), "sender_reward": 1.0,
+                             "recipient_reward": 0.0, "n_seeds": 5, "run": r,
+                             "reach": reach[r], "cost": cost[r],
+                             "roi": (reach[r] - cost[r]) / cost[r]})
+    return pd.DataFrame(rows)
+
+
+def t_interval(x, level=0.95):
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    sem = stats.sem(x)
+    half = stats.t.ppf(0.5 + level / 2, len(x) - 1) * sem
+    return x.mean(), sem, x.mean() - half, x.mean() + half
+
+
+def test_public_names():
+    assert set(analysis.__all__) == {"summarize", "paired_differences"}
+    for name in analysis.__all__:
+        assert callable(getattr(analysis, name))
+
+
+def test_summary_layout_and_order():
+    runs = experiment()
+    s = analysis.summarize(runs)
+    assert list(s.columns) == ["cell", "model.share", "graph.mixing", "campaign", "strategy",
+                               "k", "budget", "metric", "mean", "sem", "lo", "hi", "runs"]
+    # metrics=None: every column after `run`, not the descriptive ones before it
+    assert list(pd.unique(s["metric"])) == ["reach", "cost", "roi"]
+    assert list(s["campaign"].iloc[::3][:3]) == ["zeta", "alpha", "mid"]
+    assert s["cell"].tolist() == sorted(s["cell"].tolist())
+    assert len(s) == 2 * 3 * 3
+    assert s.loc[s["campaign"] == "alpha", "strategy"].unique().tolist() == ["degree"]
+    assert s.loc[s["cell"] == 1, "model.share"].unique().tolist() == [0.3]
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_summary_matches_hand_computed_t_interval(level):
+    runs = experiment(runs=25, seed=3)
+    s = analysis.summarize(runs, ["reach", "roi"], level=level)
+    for _, row in s.iterrows():
+        x = runs.loc[(runs["cell"] == row["cell"]) & (runs["campaign"] == row["campaign"]),
+                     row["metric"]]
+        mean, sem, lo, hi = t_interval(x, level)
+        assert row[["mean", "sem", "lo", "hi"]].tolist() == pytest.approx([mean, sem, lo, hi],
+                                                                           rel=1e-12)
+        assert row["runs"] == 25
+
+
+def test_summary_uses_finite_values_only():
+    runs = experiment(runs=10)
+    sel = (runs["cell"] == 0) & (runs["campaign"] == "alpha")
+    runs.loc[runs.index[sel][[2, 7]], "roi"] = np.nan
+    runs.loc[runs.index[sel][4], "roi"] = np.inf
+    s = analysis.summarize(runs, "roi")
+    row = s[(s["cell"] == 0) & (s["campaign"] == "alpha")].iloc[0]
+    x = runs.loc[sel, "roi"].to_numpy()
+    assert row["runs"] == 7
+    assert row["mean"] == pytest.approx(x[np.isfinite(x)].mean())
+    assert row["lo"] == pytest.approx(t_interval(x)[2])
+
+
+def test_summary_single_value_has_no_interval():
+    runs = experiment(runs=1)
+    s = analysis.summarize(runs, "reach")
+    assert (s["runs"] == 1).all()
+    assert s[["sem", "lo", "hi"]].isna().all().all()
+    assert np.isfinite(s["mean"]).all()
+
+
+@pytest.mark.parametrize("level", [0.9, 0.95])
+def test_paired_interval_matches_ttest_rel(level):
+    runs = experiment(runs=30, seed=7)
+    d = analysis.paired_differences(runs, "zeta", ["reach", "roi"], level=level)
+    assert list(d.columns) == ["cell", "model.share", "graph.mixing", "campaign", "baseline",
+                               "strategy", "k", "budget", "metric", "mean", "sem", "lo", "hi",
+                               "pairs"]
+    assert len(d) == 2 * 2 * 2 and set(d["campaign"]) == {"alpha", "mid"}
+    assert (d["baseline"] == "zeta").all()
+    for _, row in d.iterrows():
+        pick = runs[(runs["cell"] == row["cell"])].set_index("run")
+        a = pick.loc[pick["campaign"] == row["campaign"], row["metric"]].sort_index()
+        b = pick.loc[pick["campaign"] == "zeta", row["metric"]].sort_index()
+        ci = stats.ttest_rel(a, b).confidence_interval(level)
+        assert row["mean"] == pytest.approx((a - b).mean(), rel=1e-12)
+        assert (row["lo"], row["hi"]) == pytest.approx((ci.low, ci.high), rel=1e-10)
+        assert row["pairs"] == 30
+
+
+def test_paired_interval_is_narrower_with_common_noise_and_covers_the_effect():
+    runs = experiment(runs=50, shared=10.0, own=1.0, seed=11)
+    d = analysis.paired_differences(runs, "zeta", "reach")
+    s = analysis.summarize(runs, "reach").set_index(["cell", "campaign"])
+    for _, row in d.iterrows():
+        a, b = s.loc[(row["cell"], row["campaign"])], s.loc[(row["cell"], "zeta")]
+        # Welch-style interval of two independent means, what an unpaired analysis gives
+        unpaired = 2 * stats.t.ppf(0.975, 2 * 50 - 2) * np.hypot(a["sem"], b["sem"])
+        assert row["hi"] - row["lo"] < 0.25 * unpaired
+        true = {"alpha": 1.5, "mid": -0.5}[row["campaign"]]
+        # own noise sd 1 on both sides: sd of the difference is sqrt(2)
+        assert abs(row["mean"] - true) < 4 * np.sqrt(2 / 50)
+        assert row["sem"] == pytest.approx(np.sqrt(2 / 50), rel=0.35)
+
+
+def test_paired_is_matched_on_run_not_on_row_order():
+    runs = experiment(runs=20, seed=5)
+    shuffled = runs.sample(frac=1.0, random_state=np.random.RandomState(1))
+    expected = analysis.paired_differences(runs, "zeta")
+    got = analysis.paired_differences(shuffled, "zeta")
+    # campaign order follows first appearance, so compare by key
+    key = ["cell", "campaign", "metric"]
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True))
+
+
+def test_nan_pairs_are_dropped():
+    runs = experiment(runs=12, seed=2)
+    cell0 = runs["cell"] == 0
+    runs.loc[cell0 & (runs["campaign"] == "zeta") & (runs["run"] == 3), "roi"] = np.nan
+    runs.loc[cell0 & (runs["campaign"] == "alpha") & (runs["run"] == 5), "roi"] = np.nan
+    runs.loc[cell0 & (runs["campaign"] == "alpha") & (runs["run"] == 6), "roi"] = np.inf
+    runs.loc[cell0 & (runs["campaign"] == "zeta") & (runs["run"] == 6), "roi"] = np.inf
+    d = analysis.paired_differences(runs, "zeta", "roi")
+    row = d[(d["cell"] == 0) & (d["campaign"] == "alpha")].iloc[0]
+    keep = ~np.isin(np.arange(12), [3, 5, 6])
+    a = runs.loc[cell0 & (runs["campaign"] == "alpha"), "roi"].to_numpy()[keep]
+    b = runs.loc[cell0 & (runs["campaign"] == "zeta"), "roi"].to_numpy()[keep]
+    assert row["pairs"] == 9
+    assert row["mean"] == pytest.approx((a - b).mean(), rel=1e-12)
+    assert row["lo"] == pytest.approx(t_interval(a - b)[2], rel=1e-12)
+    # the other campaign of that cell loses only the baseline's NaN and inf runs
+    assert d[(d["cell"] == 0) & (d["campaign"] == "mid")]["pairs"].item() == 10
+
+
+def test_runs_missing_on_one_side_are_unpaired():
+    runs = experiment(runs=10)
+    runs = runs[~((runs["campaign"] == "zeta") & (runs["cell"] == 1) & (runs["run"] < 4))]
+    runs = runs[~((runs["campaign"] == "mid") & (runs["cell"] == 1))]
+    d = analysis.paired_differences(runs, "zeta", "reach")
+    assert d.set_index(["cell", "campaign"])["pairs"].to_dict() == {
+        (0, "alpha"): 10, (0, "mid"): 10, (1, "alpha"): 6}
+
+
+def test_cell_without_baseline_gives_no_pairs():
+    runs = experiment(runs=10)
+    runs = runs[~((runs["campaign"] == "zeta") & (runs["cell"] == 1))]
+    d = analysis.paired_differences(runs, "zeta", "reach")
+    lost = d[d["cell"] == 1]
+    assert len(lost) == 2 and (lost["pairs"] == 0).all() and lost["mean"].isna().all()
+
+
+def test_bad_baseline_names_the_campaign():
+    with pytest.raises(ValueError, match=r"'nope'.*\['zeta', 'alpha', 'mid'\]"):
+        analysis.paired_differences(experiment(runs=3), "nope")
+
+
+def test_duplicate_runs_cannot_be_paired():
+    runs = experiment(runs=3)
+    runs = pd.concat([runs, runs.iloc[[4]]])
+    with pytest.raises(ValueError, match="more than once"):
+        analysis.paired_differences(runs, "zeta")
+
+
+@pytest.mark.parametrize("call", [analysis.summarize,
+                                  lambda r, **kw: analysis.paired_differences(r, "zeta", **kw)])
+def test_bad_arguments(call):
+    runs = experiment(runs=3)
+    with pytest.raises(ValueError, match="'n_seeds'"):  # a column, but not a metric
+        call(runs, metrics=["reach", "n_seeds"])
+    with pytest.raises(ValueError, match="level"):
+        call(runs, level=1.0)
+    with pytest.raises(ValueError, match="run"):
+        call(runs.drop(columns="run"))
+    with pytest.raises(TypeError, match="DataFrame"):
+        call(runs.to_dict("list"))
+
+
+def test_no_axes_and_no_descriptive_columns():
+    runs = experiment(runs=5)[["cell", "campaign", "run", "reach"]]
+    s = analysis.summarize(runs)
+    assert list(s.columns) == ["cell", "campaign", "metric", "mean", "sem", "lo", "hi", "runs"]
+    d = analysis.paired_differences(runs, "mid")
+    assert list(d["campaign"].iloc[:2]) == ["zeta", "alpha"]
