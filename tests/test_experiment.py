@@ -130,7 +130,7 @@ def test_structural_mistakes():
     with pytest.raises(ConfigError) as err:
         resolve_config(ic)
     text = str(err.value)
-    assert "model.p: missing" in text and "model.share: only for kind = 'referral'" in text
+    assert "model.p: IC needs exactly one of p, p_over_threshold" in text and "model.share: only for kind = 'referral'" in text
     assert "campaign[1].program: referral programmes need model.kind = 'referral'" in text
 
 

@@ -35,7 +35,11 @@ def build_graph(gcfg):
     from .. import datasets, generators
     from ..edgelist import read_edgelist
 
-    if "file" in gcfg:
+    if "spec" in gcfg:
+        from ..specs import graph_from_spec
+
+        graph = graph_from_spec(gcfg["spec"], rng=gcfg["seed"])
+    elif "file" in gcfg:
         graph = read_edgelist(gcfg["file"], directed=gcfg.get("directed", False),
                               weighted=gcfg.get("weighted", False))
     elif "dataset" in gcfg:
@@ -58,6 +62,9 @@ def build_model(cfg, graph):
 
     m = cfg["model"]
     if m["kind"] == "ic":
+        if "p_over_threshold" in m:
+            return IndependentCascade(min(1.0, m["p_over_threshold"]
+                                          * epidemic_threshold(graph)))
         return IndependentCascade("weighted_cascade" if m.get("weighted_cascade")
                                   else m["p"])
     if m["kind"] == "lt":
@@ -78,6 +85,13 @@ def build_model(cfg, graph):
         forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
         population=population, program=ReferralProgram(**cfg["program"]),
         economics=Economics(**cfg["economics"]))
+
+
+def epidemic_threshold(graph) -> float:
+    """The IC percolation threshold ``<k> / (<k^2> - <k>)`` of the out-degrees."""
+    k = graph.out_degree.astype(np.float64)
+    denom = float((k * k).mean() - k.mean())
+    return float(k.mean() / denom) if denom > 0 else 1.0
 
 
 def build_campaigns(cfg):

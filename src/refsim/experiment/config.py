@@ -93,6 +93,7 @@ SCHEMA = {
         "generator": Field("str"),
         "dataset": Field("str"),
         "file": Field("str"),
+        "spec": Field("str"),
         "directed": Field("bool", False),
         "weighted": Field("bool", False),
         "seed": Field("int", low=0),
@@ -117,6 +118,7 @@ SCHEMA = {
         "ad_rate": Field("prob", 0.0),
         "trust": Field("float", 1.0, low=0.0),
         "p": Field("prob"),
+        "p_over_threshold": Field("float", low=0.0),
         "weighted_cascade": Field("bool", False),
     },
     "program": {
@@ -256,10 +258,15 @@ def _generator_params(name):
 
 def _check_graph(table, problems) -> dict:
     base = {k for k in SCHEMA["graph"]}
-    source = [k for k in ("generator", "dataset", "file") if k in table]
+    source = [k for k in ("generator", "dataset", "file", "spec") if k in table]
     if isinstance(table, dict) and len(source) != 1:
-        problems.append("graph: give exactly one of generator, dataset or file; got "
+        problems.append("graph: give exactly one of generator, dataset, file or spec; got "
                         + (", ".join(source) if source else "none"))
+    spec = table.get("spec") if isinstance(table, dict) else None
+    if isinstance(spec, str):
+        problem = _check_spec(spec)
+        if problem:
+            problems.append(f"graph.spec: {problem}")
     extra = ()
     gen = table.get("generator") if isinstance(table, dict) else None
     if isinstance(gen, str) and gen in _generators():
@@ -280,6 +287,31 @@ def _check_graph(table, problems) -> dict:
         for k in sorted(extra_keys):
             problems.append(f"graph.{k}: unknown key; {_suggest(k, base)}")
     return out
+
+
+def _check_spec(spec) -> str | None:
+    """Why a generator spec ``NAME:key=value,...`` is wrong, or None."""
+    from ..specs import _parse_kwargs
+
+    name, _, args = spec.partition(":")
+    name = name.strip()
+    if name in _datasets() and not args:
+        return None
+    if name not in _generators():
+        return (f"{name!r} is not a generator or dataset; "
+                f"{_suggest(name, _generators() + _datasets())}")
+    try:
+        kwargs = _parse_kwargs(name, args)
+    except ValueError as exc:
+        return str(exc)
+    params, required = _generator_params(name)
+    for k in kwargs:
+        if k not in params:
+            return f"{name} has no parameter {k!r}; {_suggest(k, params)}"
+    missing = [p for p in required if p not in kwargs]
+    if missing:
+        return f"{name} needs {', '.join(missing)}"
+    return None
 
 
 def _check_campaigns(value, problems, model_kind) -> list:
@@ -353,19 +385,25 @@ def _check_model(table, problems) -> dict:
     referral_only = {"share", "conversion", "advocacy", "forget_rate", "ad_rate", "trust"}
     given = set(table) if isinstance(table, dict) else set()
     if kind == "ic":
-        if "p" not in out and not out.get("weighted_cascade"):
-            problems.append("model.p: missing; IC needs p (or weighted_cascade = true)")
+        ways = [k for k in ("p", "p_over_threshold") if k in out]
+        ways += ["weighted_cascade"] if out.get("weighted_cascade") else []
+        if len(ways) != 1:
+            problems.append("model.p: IC needs exactly one of p, p_over_threshold (p as a "
+                            "multiple of the graph's epidemic threshold) or "
+                            "weighted_cascade = true; got " + (", ".join(ways) or "none"))
         for k in sorted(given & referral_only):
             problems.append(f"model.{k}: only for kind = 'referral'; IC takes p")
     elif kind == "lt":
-        for k in sorted(given & (referral_only | {"p", "weighted_cascade"})):
+        for k in sorted(given & (referral_only | {"p", "p_over_threshold",
+                                                  "weighted_cascade"})):
             problems.append(f"model.{k}: LT takes no parameters (weights 1/in-degree)")
     elif kind == "referral":
-        for k in sorted(given & {"p", "weighted_cascade"}):
+        for k in sorted(given & {"p", "p_over_threshold", "weighted_cascade"}):
             problems.append(f"model.{k}: only for kind = 'ic'; the referral model takes "
                             f"share and conversion")
     if kind != "ic":
         out.pop("p", None)
+        out.pop("p_over_threshold", None)
         out.pop("weighted_cascade", None)
     if kind != "referral":
         for k in referral_only:
