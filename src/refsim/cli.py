@@ -50,6 +50,8 @@ def _cmd_run(args) -> int:
     command = "refsim " + " ".join(args.argv)
     run_experiment(cfg, out, resume=args.resume, workers=args.workers, dask=args.dask,
                    progress=not args.quiet, command=command)
+    if not args.quiet:
+        print(run_summary(out))
     if not args.no_report:
         from .report import write_report
 
@@ -57,6 +59,56 @@ def _cmd_run(args) -> int:
         print(f"report: {page}")
     print(f"results: {out}")
     return 0
+
+
+def run_summary(run_dir, max_cells: int = 6) -> str:
+    """A plain-text table of a run: per cell and campaign, reach (and ROI for the
+    referral model) with confidence intervals, and reach against the baseline, paired."""
+    from .analysis import paired_differences, summarize
+    from .experiment.store import load_meta, load_results
+
+    meta = load_meta(run_dir)
+    runs = load_results(run_dir)
+    metrics = ["reach"] + (["roi"] if "roi" in runs.columns else [])
+    level = meta["level"]
+    summary = summarize(runs, metrics, level)
+    diffs = paired_differences(runs, meta["baseline"], ["reach"], level)
+    pct = f"{level:.0%}"
+    lines = []
+    for cell in sorted(summary.cell.unique())[:max_cells]:
+        if meta["axes"]:
+            point = meta["cells"].loc[meta["cells"].cell == cell].iloc[0]
+            lines.append("cell " + ", ".join(f"{a} = {point[a]}" for a in meta["axes"]))
+        head = f"  {'campaign':<28}{'reach [' + pct + ' CI]':>28}"
+        head += f"{'vs baseline, paired':>28}"
+        if "roi" in metrics:
+            head += f"{'ROI':>10}"
+        lines.append(head)
+        rows = summary[summary.cell == cell]
+        for camp in meta["campaigns"]:
+            r = rows[(rows.campaign == camp) & (rows.metric == "reach")]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            text = f"  {camp[:27]:<28}{_ci(r['mean'], r['lo'], r['hi']):>28}"
+            d = diffs[(diffs.cell == cell) & (diffs.campaign == camp)]
+            vs = "baseline"
+            if len(d):
+                vs = _ci(d.iloc[0]["mean"], d.iloc[0]["lo"], d.iloc[0]["hi"], True)
+            text += f"{vs:>28}"
+            if "roi" in metrics:
+                roi = rows[(rows.campaign == camp) & (rows.metric == "roi")].iloc[0]["mean"]
+                text += f"{roi:>10.2f}"
+            lines.append(text)
+    n_cells = summary.cell.nunique()
+    if n_cells > max_cells:
+        lines.append(f"... {n_cells - max_cells} more cells in the report")
+    return "\n".join(lines)
+
+
+def _ci(mean, lo, hi, signed=False) -> str:
+    f = "+.1f" if signed else ".1f"
+    return f"{mean:{f}} [{lo:{f}}, {hi:{f}}]"
 
 
 def _cmd_report(args) -> int:
