@@ -599,7 +599,7 @@ def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
       graph.mean_degree: missing; erdos_renyi needs n, mean_degree
       graph.mean_degre: unknown key; did you mean 'mean_degree'?
       model.share: must be in [0, 1]; got 1.5
-      campaign[0].seeding: unknown strategy 'degre'; did you mean 'degree'? (known: betweenness, celf, community, degree, degree_discount, imm, influencers, kcore, micro_advocates, nominated_friend, pagerank, random)
+      campaign[0].seeding: unknown strategy 'degre'; did you mean 'degree'? (known: betweenness, ...)
     """
     raw = copy.deepcopy(raw)
     problems = []
