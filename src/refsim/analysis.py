@@ -206,6 +206,9 @@ def _reduce(ident, values, metrics, level, count):
 
 def _frame(rows, columns, count):
     out = pd.DataFrame(rows, columns=columns)
+    for name in ("k", "budget"):
+        if name in out:  # None (unset) becomes NaN
+            out[name] = pd.to_numeric(out[name]).astype(np.float64)
     for name in ("mean", "sem", "lo", "hi"):
         out[name] = out[name].astype(np.float64)
     out[count] = out[count].astype(np.int64)

@@ -60,7 +60,7 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
         raise ValueError(f"no curves for cell {cell!r} and series {series!r}; cells are "
                          f"{sorted(pd.unique(curves['cell']).tolist())[:20]}, series are "
                          f"{pd.unique(curves['series']).tolist()}")
-    fig = _figure(6.4, 3.8)
+    fig = _figure(5.6, 3.6)
     ax = fig.add_subplot()
     for i, campaign in enumerate(pd.unique(rows["campaign"])):
         one = rows[rows["campaign"] == campaign].sort_values("step")
@@ -72,7 +72,7 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
                         linewidth=0)
     ax.set_xlabel("step")
     ax.set_ylabel(f"{series} (mean, CI band)")
-    ax.set_title(f"cell {cell}" if title is None else title)
+    ax.set_title(_wrap(f"cell {cell}" if title is None else title), fontsize="medium")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return fig
@@ -112,20 +112,22 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
     values spread evenly over its sorted values; further such axes are held at their
     first value, which the panel title states.
     """
-    _require(summary, ("cell", "campaign", "metric", "mean", "lo", "hi"), "summary")
+    _require(summary, ("cell", "campaign", "strategy", "metric", "mean", "lo", "hi"), "summary")
     present = [m for m in metrics if (summary["metric"] == m).any()]
     if not present:
         raise ValueError(f"none of the metrics {list(metrics)} is in the summary; it has "
                          f"{pd.unique(summary['metric']).tolist()}")
-    if x == "budget" and ("budget" not in summary or not np.isfinite(summary["budget"]).any()):
+    if x == "budget" and not _finite(summary, "budget").any():
         x = "k"
-    if x not in summary or not np.isfinite(summary[x].to_numpy(dtype=np.float64)).any():
+    if not _finite(summary, x).any():
         raise ValueError(f"column {x!r} has no finite value to plot against")
+    summary = summary.assign(**{x: pd.to_numeric(summary[x], errors="coerce")})
     axes = _axis_columns(summary)
-    fig = _figure(4.2 * len(present), 3.6)
+    fig = _figure(3.4 * len(present) + 2.0, 3.4)
+    legend = {}  # one legend for all panels: label -> handle
     for p, metric in enumerate(present):
         ax = fig.add_subplot(1, len(present), p + 1)
-        rows = summary[(summary["metric"] == metric) & np.isfinite(summary[x])]
+        rows = summary[(summary["metric"] == metric) & _finite(summary, x)]
         others = [a for a in axes if a != x and rows.groupby(x)[a].nunique().max() > 1]
         held = {}
         for a in others[1:]:
@@ -151,15 +153,19 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
                 mean = line["mean"].to_numpy(dtype=np.float64)
                 err = np.nan_to_num(np.abs(np.stack([mean - line["lo"].to_numpy(np.float64),
                                                      line["hi"].to_numpy(np.float64) - mean])))
-                label = str(name) if group is None else f"{name}, {group}={value:g}"
+                label = str(name) if group is None else f"{name}, {group}={_show(value)}"
                 ax.errorbar(line[x].to_numpy(dtype=np.float64), mean, yerr=err, label=label,
                             color=f"C{i % 10}", linestyle=("-", "--", ":", "-.")[j % 4],
                             marker="o", markersize=4, capsize=3)
         ax.set_xlabel("budget" if x == "budget" else ("k (seeds)" if x == "k" else x))
         ax.set_ylabel(f"{metric} (mean, CI)")
-        ax.set_title(metric + "".join(f"\n{a}={v:g}" for a, v in held.items()), fontsize="medium")
+        ax.set_title(metric + "".join(f"\n{a}={_show(v)}" for a, v in held.items()),
+                     fontsize="medium")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize="x-small")
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            legend.setdefault(label, handle)
+    fig.legend(list(legend.values()), list(legend.keys()), loc="outside right upper",
+               fontsize="small")
     return fig
 
 
@@ -170,7 +176,8 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
     Parameters
     ----------
     summary : pandas.DataFrame
-        Output of :func:`refsim.analysis.summarize`.
+        Output of :func:`refsim.analysis.summarize` (not read when ``differences`` is
+        given).
     x, y : str
         Sweep-axis columns for the horizontal and vertical axis.
     metric : str, default "reach"
@@ -222,15 +229,16 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
     table = {name: rows.pivot(index=y, columns=x, values=name).reindex(index=ys, columns=xs)
              .to_numpy(dtype=np.float64) for name in ("mean", "lo", "hi")}
     values = table["mean"]
+    if not np.isfinite(values).any():
+        raise ValueError(f"{metric!r} of campaign {campaign!r} is undefined (NaN) in every cell")
     fig = _figure(1.6 + 0.9 * max(len(xs), 3), 1.4 + 0.55 * max(len(ys), 3))
     ax = fig.add_subplot()
-    finite = values[np.isfinite(values)]
     if differences is None:
         cmap, vmin, vmax = "viridis", None, None
     else:
-        bound = float(np.abs(finite).max()) if finite.size else 1.0
+        bound = float(np.nanmax(np.abs(values)))
         bound = bound if bound > 0 else 1.0
-        cmap, vmin, vmax = "RdBu_r", -bound, bound
+        cmap, vmin, vmax = "RdBu", -bound, bound  # blue above 0, red below
     image = ax.imshow(np.ma.masked_invalid(values), origin="lower", aspect="auto", cmap=cmap,
                       vmin=vmin, vmax=vmax)
     norm = image.norm
@@ -246,16 +254,19 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
             dark = shade < 0.6 if differences is None else abs(shade - 0.5) > 0.3
             ax.text(j, i, f"{v:.3g}{mark}", ha="center", va="center", fontsize="small",
                     color="white" if dark else "black")
-    ax.set_xticks(range(len(xs)), [f"{v:g}" for v in xs])
-    ax.set_yticks(range(len(ys)), [f"{v:g}" for v in ys])
+    ax.set_xticks(range(len(xs)), [_show(v) for v in xs])
+    ax.set_yticks(range(len(ys)), [_show(v) for v in ys])
     ax.set_xlabel(x)
     ax.set_ylabel(y)
-    what = metric if differences is None else (
-        f"{metric}: {campaign} - {pd.unique(rows['baseline'])[0]}")
-    label = what if differences is None else f"{what} (* CI excludes 0)"
-    fig.colorbar(image, ax=ax, label=metric if differences is None else f"{metric} difference")
-    title = f"{label}" if differences is not None else f"{metric}: {campaign}"
-    ax.set_title(title + "".join(f"\n{a}={v:g}" for a, v in held.items()), fontsize="medium")
+    if differences is None:
+        title, label = f"{metric}: {campaign}", metric
+    else:
+        baseline = pd.unique(rows["baseline"])[0]
+        title = f"{metric}: {campaign} \N{MINUS SIGN} {baseline} (* CI excludes 0)"
+        label = f"{metric} difference"
+    fig.colorbar(image, ax=ax, label=label)
+    ax.set_title(_wrap(title) + "".join(f"\n{a}={_show(v)}" for a, v in held.items()),
+                 fontsize="medium")
     return fig
 
 
@@ -355,7 +366,7 @@ def tree_figure(tree: dict, max_nodes: int = 300):
     seeds = np.asarray(tree.get("seeds", []), dtype=np.int64)
     nodes, parents, kind, note = _drawn_forest(nodes, parents, seeds, int(max_nodes))
     x, depth = tree_layout(nodes, parents)
-    fig = _figure(min(12.0, 3.0 + 0.06 * max(x.max(initial=0), 1)), 4.2)
+    fig = _figure(min(12.0, max(5.6, 2.0 + 0.08 * x.max(initial=0))), 4.4)
     ax = fig.add_subplot()
     pos = {int(v): (x[i], depth[i]) for i, v in enumerate(nodes)}
     segments = [(pos[int(p)], pos[int(v)]) for v, p in zip(nodes, parents) if p != -1]
@@ -375,9 +386,9 @@ def tree_figure(tree: dict, max_nodes: int = 300):
     ax.set_ylabel("referral generation")
     ax.yaxis.get_major_locator().set_params(integer=True)
     where = ", ".join(f"{k} {tree[k]}" for k in ("cell", "campaign", "run") if k in tree)
-    ax.set_title(f"example referral forest ({where})\n{note}", fontsize="medium")
+    ax.set_title(_wrap(f"referral forest: {where}") + f"\n{_wrap(note)}", fontsize="medium")
     if len(nodes):
-        ax.legend(fontsize="small", loc="lower right")
+        fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
 
 
@@ -436,6 +447,14 @@ def _drawn_forest(nodes, parents, seeds, max_nodes):
     return nodes, parents, kind, note
 
 
+def _finite(frame, column):
+    """Boolean Series: where ``frame[column]`` is a finite number (all False if absent)."""
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    return pd.Series(np.isfinite(pd.to_numeric(frame[column], errors="coerce")
+                                 .to_numpy(dtype=np.float64)), index=frame.index)
+
+
 def _axis_columns(frame):
     """Sweep-axis columns: those between ``cell`` and ``campaign``."""
     columns = list(frame.columns)
@@ -448,6 +467,19 @@ def _require(frame, columns, what):
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise ValueError(f"{what} lacks the column(s) {missing}; it has {list(frame.columns)}")
+
+
+def _show(value):
+    """Axis value as text: numbers in short form, anything else as is."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return str(value)
+
+
+def _wrap(text, width=60):
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
 
 
 def _figure(width, height):

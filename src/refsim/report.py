@@ -11,6 +11,7 @@ import base64
 import html
 import io
 import pathlib
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -35,16 +36,22 @@ h1 { margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #d
            border-radius: 4px; font-weight: 600; }
 .answer { background: #eef5fb; border-left: 4px solid #2f7ebc; padding: 0.6em 1em; }
 .answer li { margin: 0.3em 0; }
+.scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0; }
-th, td { border: 1px solid #ccd3da; padding: 0.25em 0.55em; text-align: right;
-         white-space: nowrap; }
-th { background: #e9edf1; } td.text { text-align: left; }
+th, td { border: 1px solid #ccd3da; padding: 0.2em 0.5em; text-align: right;
+         vertical-align: top; }
+th { background: #e9edf1; text-align: center; } td.text { text-align: left; }
+td .ci { display: block; color: #5b6672; font-size: 0.85em; white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f7f9fb; }
-td.sig { font-weight: 700; background: #e3f3e3; }
-.figures { display: flex; flex-wrap: wrap; gap: 1em; }
-figure { margin: 0; border: 1px solid #e1e5ea; padding: 0.4em; background: #fff; }
+td.up { font-weight: 700; background: #dcebf7; }
+td.down { font-weight: 700; background: #fbe5d6; }
+.key-up { background: #dcebf7; padding: 0 0.3em; }
+.key-down { background: #fbe5d6; padding: 0 0.3em; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; align-items: flex-start; }
+figure { margin: 0; border: 1px solid #e1e5ea; padding: 0.4em; background: #fff;
+         max-width: 100%; box-sizing: border-box; }
 figure img { max-width: 100%; height: auto; display: block; }
-figcaption { font-size: 0.85em; color: #4a5561; max-width: 640px; }
+figcaption { font-size: 0.85em; color: #4a5561; width: 0; min-width: 100%; }
 pre { background: #f4f6f8; border: 1px solid #dde2e7; padding: 0.8em; overflow-x: auto;
       font-size: 0.85em; }
 .note { color: #7a4b00; font-size: 0.9em; }
@@ -88,28 +95,36 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     summary = summarize(runs, metrics, level) if len(runs) else None
     diffs = (paired_differences(runs, baseline, metrics, level)
              if summary is not None and baseline is not None and len(campaigns) > 1 else None)
-    pct = f"{level:.0%}"
+    pct = f"{100 * level:g}%"
     parts = [f"<h1>{_esc(meta.get('name', 'experiment'))}</h1>"]
     if meta.get("question"):
         parts.append(f'<p class="question">{_esc(meta["question"])}</p>')
     parts.append(_provenance(meta, runs))
     if meta.get("complete") is False:
+        cells = meta.get("cells")
+        of = (f" ({runs['cell'].nunique()} of {len(cells)})"
+              if isinstance(cells, pd.DataFrame) and len(runs) else "")
         parts.append('<p class="warning">Incomplete experiment: not every cell finished. '
-                     'The results below cover only the cells that did.</p>')
+                     f"The results below cover only the cells that did{of}.</p>")
     if summary is None:
         parts.append("<p>No results were recorded.</p>")
     else:
         parts.append(_answer(summary, diffs, baseline, pct))
-        parts.append(f"<h2>Results (mean [{pct} CI] over runs)</h2>")
+        parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
+                     "interval below it.</p>")
         parts.append(_results_table(summary, metrics))
         if diffs is not None:
             parts.append(f"<h2>Paired differences from the baseline "
                          f"&ldquo;{_esc(baseline)}&rdquo;</h2>")
-            parts.append(f"<p>Campaign minus baseline, run by run (common random numbers), "
-                         f"mean [{pct} CI]; highlighted where the interval excludes 0.</p>")
+            parts.append(f"<p>Campaign minus baseline, run by run (common random numbers): "
+                         f"mean and {pct} CI. Where the interval excludes 0 the difference "
+                         f'is <span class="key-up">significantly above</span> or '
+                         f'<span class="key-down">significantly below</span> the baseline.'
+                         "</p>")
             parts.append(_differences_table(diffs, metrics))
         parts.append("<h2>Figures</h2>")
-        parts.append(_figures(summary, diffs, curves, trees, baseline))
+        parts.append(_figures(summary, diffs, curves, trees, baseline,
+                              float(meta.get("level", 0.95))))
     parts.append("<h2>Resolved configuration</h2>")
     parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
     title = _esc(meta.get("name", "experiment"))
@@ -159,9 +174,9 @@ def _answer(summary, diffs, baseline, pct):
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
         text = [f"<b>{_esc(_cell_name(rows))}</b>: "]
-        text.append(_best_sentence(rows, diffs, "reach", "highest mean reach", baseline, pct))
+        text.append(_best_sentence(rows, diffs, "reach", "Highest mean reach", baseline, pct))
         if (rows["metric"] == "roi").any():
-            text.append(" " + _best_sentence(rows, diffs, "roi", "best ROI", baseline, pct))
+            text.append(" " + _best_sentence(rows, diffs, "roi", "Best ROI", baseline, pct))
         items.append("<li>" + "".join(text) + "</li>")
     more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
             if len(cells) > ANSWER_CELLS else "")
@@ -178,15 +193,15 @@ def _best_sentence(rows, diffs, metric, what, baseline, pct):
     if baseline is None or diffs is None:
         return text + "."
     if best["campaign"] == baseline:
-        return text + ", the baseline."
+        return text + ", the baseline itself."
     d = diffs[(diffs["cell"] == best["cell"]) & (diffs["campaign"] == best["campaign"])
               & (diffs["metric"] == metric)]
     if d.empty or d["pairs"].iloc[0] < 2:
         return text + f"; no paired comparison with the baseline {_esc(baseline)} is possible."
     d = d.iloc[0]
-    verdict = ("significant" if _significant(d) else "not significant")
-    return (text + f"; difference from the baseline {_esc(baseline)}: "
-            f"{_interval(d['mean'], d['lo'], d['hi'])}, {verdict} at {pct}.")
+    verdict = "significant" if _significant(d) else "not significant"
+    return (text + f", {_interval(d['mean'], d['lo'], d['hi'], signed=True)} against the "
+            f"baseline {_esc(baseline)}: {verdict} at {pct}.")
 
 
 def _results_table(summary, metrics):
@@ -202,7 +217,7 @@ def _results_table(summary, metrics):
                  *(_td(row[c]) for c in extra)]
         for m in metrics:
             s = stats.loc[(row["cell"], row["campaign"], m)]
-            cells.append(_td(_interval(s["mean"], s["lo"], s["hi"]), raw=True))
+            cells.append(_td(_stacked(s["mean"], s["lo"], s["hi"]), raw=True))
         cells.append(_td(int(stats.loc[(row["cell"], row["campaign"], metrics[0]), "runs"])))
         body.append("<tr>" + "".join(cells) + "</tr>")
     return _table(head, body, "results")
@@ -217,14 +232,15 @@ def _differences_table(diffs, metrics):
         cells = [_td(row["cell"]), *(_td(row[a]) for a in axes), _td(row["campaign"], text=True)]
         for m in metrics:
             d = group[group["metric"] == m].iloc[0]
-            cls = ' class="sig"' if _significant(d) else ""
-            cells.append(f"<td{cls}>{_interval(d['mean'], d['lo'], d['hi'])}</td>")
+            cls = "" if not _significant(d) else (' class="up"' if d["lo"] > 0
+                                                   else ' class="down"')
+            cells.append(f"<td{cls}>{_stacked(d['mean'], d['lo'], d['hi'], signed=True)}</td>")
         cells.append(_td(int(group[group["metric"] == metrics[0]]["pairs"].iloc[0])))
         body.append("<tr>" + "".join(cells) + "</tr>")
     return _table(head, body, "differences", escape_head=False)
 
 
-def _figures(summary, diffs, curves, trees, baseline):
+def _figures(summary, diffs, curves, trees, baseline, curve_level):
     from . import plotting
 
     axes = _axes(summary)
@@ -233,25 +249,26 @@ def _figures(summary, diffs, curves, trees, baseline):
     if curves is not None and len(curves):
         for cell in cells[:CURVE_CELLS]:
             name = _cell_name(summary[summary["cell"] == cell])
-            out.append(_figure(lambda: plotting.curves_figure(curves, cell=cell, title=name),
-                               f"Mean adopters per step, {name}; bands: 95% CI of the mean."))
+            out.append(_figure(partial(plotting.curves_figure, curves, cell=cell, title=name),
+                               f"Mean adopters per step, {name}; bands: {100 * curve_level:g}% "
+                               "CI of the mean."))
     varies = any(c in summary and summary[c][np.isfinite(summary[c])].nunique() > 1
                  for c in ("budget", "k"))
     if varies:
-        out.append(_figure(lambda: plotting.budget_figure(summary),
+        out.append(_figure(partial(plotting.budget_figure, summary),
                            "Metrics against the seeding budget (or k), with CI error bars."))
     if len(axes) >= 2:
         x, y = axes[0], axes[1]
         if diffs is not None:
             for campaign in list(pd.unique(diffs["campaign"]))[:HEATMAP_CAMPAIGNS]:
                 out.append(_figure(
-                    lambda c=campaign: plotting.heatmap_figure(summary, x, y, "reach", c, diffs),
+                    partial(plotting.heatmap_figure, summary, x, y, "reach", campaign, diffs),
                     f"Reach of {campaign} minus the baseline {baseline} over {x} and {y}; "
                     "* marks an interval that excludes 0."))
         else:
             for campaign in list(pd.unique(summary["campaign"]))[:HEATMAP_CAMPAIGNS]:
                 out.append(_figure(
-                    lambda c=campaign: plotting.heatmap_figure(summary, x, y, "reach", c),
+                    partial(plotting.heatmap_figure, summary, x, y, "reach", campaign),
                     f"Mean reach of {campaign} over {x} and {y}."))
     if trees:
         reach = summary[(summary["cell"] == cells[0]) & (summary["metric"] == "reach")]
@@ -260,14 +277,15 @@ def _figures(summary, diffs, curves, trees, baseline):
             tree = next((t for t in trees if t.get("cell") == cells[0]
                          and t.get("campaign") == best), None)
             if tree is not None:
-                out.append(_figure(lambda: plotting.tree_figure(tree),
+                out.append(_figure(partial(plotting.tree_figure, tree),
                                    f"An example referral forest of {best} (highest reach) "
                                    f"in cell {cells[0]}."))
     return '<div class="figures">' + "\n".join(out) + "</div>"
 
 
 def _figure(build, caption):
-    """An HTML figure with the PNG of ``build()``, or a note when it cannot be drawn."""
+    """An HTML figure with the PNG of ``build()``, or a note saying why it was not drawn
+    (a cell or metric the data lack, say in an incomplete run)."""
     try:
         fig = build()
     except ValueError as exc:
@@ -281,8 +299,8 @@ def _figure(build, caption):
 
 def _table(head, body, cls, escape_head=True):
     th = "".join(f"<th>{_esc(h) if escape_head else h}</th>" for h in head)
-    return (f'<table class="{cls}"><thead><tr>{th}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+    return (f'<div class="scroll"><table class="{cls}"><thead><tr>{th}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _td(value, text=False, raw=False):
@@ -305,17 +323,29 @@ def _significant(d):
     return bool(d["lo"] > 0 or d["hi"] < 0)
 
 
-def _interval(mean, lo, hi):
+def _interval(mean, lo, hi, signed=False):
+    """``mean [lo, hi]`` as HTML text (a dash for an undefined mean)."""
     if not np.isfinite(mean):
         return "&ndash;"
     if not (np.isfinite(lo) and np.isfinite(hi)):
-        return _number(mean)
-    return f"{_number(mean)} [{_number(lo)}, {_number(hi)}]"
+        return _number(mean, signed)
+    return f"{_number(mean, signed)} [{_number(lo)}, {_number(hi)}]"
 
 
-def _number(v):
+def _stacked(mean, lo, hi, signed=False):
+    """The mean, with its interval on a second, smaller line (for table cells)."""
+    if not np.isfinite(mean):
+        return "&ndash;"
+    ci = (f' <span class="ci">[{_number(lo)}, {_number(hi)}]</span>'
+          if np.isfinite(lo) and np.isfinite(hi) else "")
+    return _number(mean, signed) + ci
+
+
+def _number(v, signed=False):
     v = float(v)
-    return f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:.4g}"
+    text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}"
+    text = text.replace("-", "\N{MINUS SIGN}")
+    return "+" + text if signed and v > 0 else text
 
 
 def _value(v):

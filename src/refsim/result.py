@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -9,6 +11,7 @@ import numpy as np
 __all__ = ["SimResult"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _t_quantile(level: float, dof: int) -> float:
     from scipy.stats import t
 

@@ -256,6 +256,8 @@ def load_results(run_dir):
     metrics = [m for m in METRICS if m in ("reach", "steps") or df[m].notna().any()]
     for m in ("reach", "steps"):
         df[m] = df[m].astype("int64")
+    for m in ("k", "budget", "sender_reward", "recipient_reward"):
+        df[m] = df[m].astype("float64")  # NULL (not set) becomes NaN
     df["n_seeds"] = df["n_seeds"].astype("int64")
     order = (["cell"] + meta["axes"] + ["campaign", "strategy", "k", "budget",
                                          "sender_reward", "recipient_reward", "n_seeds",
