@@ -73,6 +73,13 @@ def cfg(**changes):
     return resolve_config(raw)
 
 
+def problems_text(raw) -> str:
+    """The message of the ConfigError that resolving ``raw`` must raise."""
+    with pytest.raises(ConfigError) as err:
+        resolve_config(raw)
+    return str(err.value)
+
+
 # --- configs ---------------------------------------------------------------------------
 
 def test_every_problem_is_reported_at_once_with_its_path():
@@ -104,9 +111,7 @@ def test_every_problem_is_reported_at_once_with_its_path():
 def test_a_bad_value_in_a_sweep_axis_names_the_cell():
     raw = copy.deepcopy(BASE)
     raw["sweep"]["axes"] = {"model.share": [0.1, 1.2], "campaign.k": [4, 0]}
-    with pytest.raises(ConfigError) as err:
-        resolve_config(raw)
-    text = str(err.value)
+    text = problems_text(raw)
     assert "model.share = 1.2" in text and "model.share: must be in [0, 1]; got 1.2" in text
     assert "campaign[0].k: must be >= 1; got 0" in text
 
@@ -118,19 +123,16 @@ def test_structural_mistakes():
     raw["sweep"] = {"mode": "zip", "axes": {"model.share": [0.1, 0.2], "campaign.k": [1]}}
     raw["experiment"]["baseline"] = "nobody"
     raw["modle"] = {}
-    with pytest.raises(ConfigError) as err:
-        resolve_config(raw)
-    text = str(err.value)
+    text = problems_text(raw)
     for part in ("graph: missing", "campaign: give at least one", "equal lengths",
                  "modle: unknown section; did you mean 'model'?"):
         assert part in text, part
     ic = copy.deepcopy(BASE)
     ic["model"] = {"kind": "ic", "share": 0.1}
     ic.pop("sweep")
-    with pytest.raises(ConfigError) as err:
-        resolve_config(ic)
-    text = str(err.value)
-    assert "model.p: IC needs exactly one of p, p_over_threshold" in text and "model.share: only for kind = 'referral'" in text
+    text = problems_text(ic)
+    assert "model.p: IC needs exactly one of p, p_over_threshold" in text
+    assert "model.share: only for kind = 'referral'" in text
     assert "campaign[1].program: referral programmes need model.kind = 'referral'" in text
 
 
@@ -218,6 +220,12 @@ def test_summary_curves_and_trees(reference):
     raw = load_curves(out, raw=True)[(1, "none", "adopters")]
     assert np.allclose(one["mean"].to_numpy(), raw.mean(axis=0))
     assert np.allclose(one["sem"].to_numpy()[1:], raw.std(axis=0, ddof=1)[1:] / np.sqrt(40))
+    from refsim.result import mean_ci
+
+    for t in (3, 7, 12):  # the Student-t interval of the library's own mean_ci
+        ci = mean_ci(raw[:, t])
+        assert np.isclose(one["lo"].iloc[t], ci["low"]) and np.isclose(one["hi"].iloc[t],
+                                                                      ci["high"])
     trees = load_trees(out)
     assert len(trees) == 4 * 3
     for t in trees:
@@ -244,6 +252,22 @@ def test_ic_and_lt_experiments_store_their_metrics(tmp_path):
                           refsim.select_seeds(g, "degree", k=5), runs=40, steps=12, rng=11)
     assert np.array_equal(df.reach.to_numpy(), res.final_sizes)
     assert load_trees(tmp_path / "ic") == []
+
+
+def test_p_over_threshold_uses_the_profiles_threshold(tmp_path):
+    raw = copy.deepcopy(BASE)
+    raw.pop("sweep")
+    raw["model"] = {"kind": "ic", "p_over_threshold": 1.5}
+    raw["campaign"] = [{"name": "hubs", "seeding": "degree", "k": 5}]
+    df = load_results(run_experiment(resolve_config(raw), tmp_path / "pc", progress=False))
+    g = refsim.generators.holme_kim(1500, 3, 0.5, rng=11)
+    p = 1.5 * refsim.describe(g).epidemic_threshold
+    res = refsim.simulate(g, refsim.IndependentCascade(p),
+                          refsim.select_seeds(g, "degree", k=5), runs=40, steps=12, rng=11)
+    assert np.array_equal(df.reach.to_numpy(), res.final_sizes)
+    raw["graph"] = {"spec": "random_regular:n=100,d=1"}  # a matching: nothing can spread
+    with pytest.raises(ValueError, match="model.p_over_threshold: the graph has no"):
+        run_experiment(resolve_config(raw), tmp_path / "none", progress=False)
 
 
 def test_same_numbers_with_worker_processes(reference, tmp_path):

@@ -17,7 +17,7 @@ from .edgelist import read_edgelist
 from .experiment import load_config, load_results, run_experiment
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
-from .profile import GraphProfile, describe
+from .profile import GraphProfile, describe, epidemic_threshold
 from .referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
                        ReferralProgram, Segment)
 from .referral_result import ReferralResult, referral_tree
@@ -50,6 +50,7 @@ __all__ = [
     "select_seeds",
     "datasets",
     "describe",
+    "epidemic_threshold",
     "generators",
     "read_edgelist",
     "load_config",

@@ -71,6 +71,13 @@ class Campaign:
                             model=self.model_for(model), rng=rng, **self.seeding_params)
 
 
+def seeding_stream(seq: np.random.SeedSequence) -> np.random.SeedSequence:
+    """The stream seeds are chosen with: child ``2**32`` of ``seq``, apart from the
+    run streams ``0, 1, ...``."""
+    return np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (2**32,),
+                                  pool_size=seq.pool_size)
+
+
 def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=None,
                  first_run=0, seeds=None):
     """Select the campaign's seeds and simulate it; campaigns run with the same ``rng``
@@ -85,10 +92,8 @@ def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=
     from .simulate import simulate
 
     seq = as_seed_sequence(rng)
-    pick = np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (2**32,),
-                                  pool_size=seq.pool_size)
     m = campaign.model_for(model)
     if seeds is None:
-        seeds = campaign.seeds(graph, model, rng=pick)
+        seeds = campaign.seeds(graph, model, rng=seeding_stream(seq))
     return simulate(graph, m, seeds, runs=runs, rng=seq, steps=steps, workers=workers,
                     first_run=first_run)

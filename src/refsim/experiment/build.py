@@ -11,7 +11,9 @@ depend on nothing else:
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 
 import numpy as np
 
@@ -63,18 +65,20 @@ def build_model(cfg, graph):
     m = cfg["model"]
     if m["kind"] == "ic":
         if "p_over_threshold" in m:
-            return IndependentCascade(min(1.0, m["p_over_threshold"]
-                                          * epidemic_threshold(graph)))
+            from ..profile import epidemic_threshold
+
+            pc = epidemic_threshold(graph)
+            if not math.isfinite(pc):
+                raise ValueError("model.p_over_threshold: the graph has no epidemic "
+                                 "threshold (<k^2> <= 2<k>: no cascade can grow); give "
+                                 "model.p instead")
+            return IndependentCascade(min(1.0, m["p_over_threshold"] * pc))
         return IndependentCascade("weighted_cascade" if m.get("weighted_cascade")
                                   else m["p"])
     if m["kind"] == "lt":
         return LinearThreshold()
     seg_cfg = cfg["population"].get("segments", {})
-    segments = []
-    import dataclasses
-
-    for s in DEFAULT_SEGMENTS:
-        segments.append(dataclasses.replace(s, **seg_cfg.get(s.name, {})))
+    segments = [dataclasses.replace(s, **seg_cfg.get(s.name, {})) for s in DEFAULT_SEGMENTS]
     _, pop_seq = cell_streams(cfg)
     population = Population.by_audience(
         graph, influencers=cfg["population"]["influencers"],
@@ -85,13 +89,6 @@ def build_model(cfg, graph):
         forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
         population=population, program=ReferralProgram(**cfg["program"]),
         economics=Economics(**cfg["economics"]))
-
-
-def epidemic_threshold(graph) -> float:
-    """The IC percolation threshold ``<k> / (<k^2> - <k>)`` of the out-degrees."""
-    k = graph.out_degree.astype(np.float64)
-    denom = float((k * k).mean() - k.mean())
-    return float(k.mean() / denom) if denom > 0 else 1.0
 
 
 def build_campaigns(cfg):

@@ -181,10 +181,8 @@ def _check_value(path, value, spec: Field, problems) -> object:
         if not isinstance(value, str):
             problems.append(f"{path}: must be a string; got {_show(value)}")
         elif spec.choices and value not in spec.choices:
-            problems.append(f"{path}: {value!r} is not allowed; "
-                            f"{_suggest(value, spec.choices)}"
-                            + ("" if "did you" not in _suggest(value, spec.choices)
-                               else f" (allowed: {', '.join(spec.choices)})"))
+            problems.append(f"{path}: {value!r} is not allowed; allowed: "
+                            f"{', '.join(spec.choices)}")
         return value
     if kind == "table":
         if not isinstance(value, dict):
@@ -541,8 +539,10 @@ def apply_override(raw: dict, key: str, value) -> None:
     node[parts[-1]] = value
 
 
-def _unknown_axis(key, cfg) -> str | None:
-    """Why sweep axis ``key`` names no config value, or None if it does."""
+def _unknown_axis(key) -> str | None:
+    """Why sweep axis ``key`` cannot be swept (a section that does not exist or a
+    value fixed for the whole experiment), or None. Unknown fields are found when the
+    cells are checked."""
     parts = key.split(".")
     section = parts[0]
     if section not in SECTIONS or section == "sweep":
@@ -614,11 +614,11 @@ def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
     if not problems:
         axes = cfg["sweep"].get("axes", {})
         for key in axes:
-            why = _unknown_axis(key, cfg)
+            why = _unknown_axis(key)
             if why:
                 problems.append(why)
         if not problems:
-            seen = set(problems)
+            seen = set()
             for point in expand_cells(cfg):
                 try:
                     sub = cell_config(cfg, point)

@@ -87,7 +87,7 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
         campaign its name, strategy, k, budget, rewards, seeds, per-run ``metrics``,
         per-run ``curves`` and an example referral ``tree`` (the run of median reach).
     """
-    from ..campaign import run_campaign
+    from ..campaign import run_campaign, seeding_stream
     from ..referral_result import referral_tree
     from .build import build_campaigns, build_graph, build_model, cell_streams
 
@@ -111,9 +111,7 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     while True:
         for j, camp in enumerate(campaigns):
             if seeds[j] is None:  # chosen once, with run_campaign's own stream
-                pick = np.random.SeedSequence(root.entropy, spawn_key=(2**32,),
-                                              pool_size=root.pool_size)
-                seeds[j] = camp.seeds(graph, model, rng=pick)
+                seeds[j] = camp.seeds(graph, model, rng=seeding_stream(root))
             res = run_campaign(graph, model, camp, runs=batch, steps=steps, rng=root,
                                workers=threads, first_run=done, seeds=seeds[j])
             for k, v in _metrics(res).items():
@@ -154,10 +152,6 @@ def _set_threads(n):
     import numba
 
     numba.set_num_threads(n)
-
-
-def _local_cell(cfg, cell, point, threads):
-    return run_cell(cfg, cell, point, threads)
 
 
 def run_experiment(cfg, out, *, resume=False, workers=None, dask=None, progress=True,
@@ -232,7 +226,7 @@ def _run_processes(cfg, todo, workers, store, bar):
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                              initializer=_set_threads, initargs=(threads,)) as pool:
-        futures = [pool.submit(_local_cell, cfg, i, p, threads) for i, p in todo]
+        futures = [pool.submit(run_cell, cfg, i, p, threads) for i, p in todo]
         try:
             for f in as_completed(futures):
                 store.write_cell(f.result())

@@ -275,7 +275,7 @@ def load_curves(run_dir, *, raw=False):
     """
     import pandas as pd
 
-    from ..result import mean_ci
+    from ..result import _t_quantile
 
     meta = load_meta(run_dir)
     names = meta["campaigns"]
@@ -290,14 +290,20 @@ def load_curves(run_dir, *, raw=False):
     arrays = {k: np.vstack(v) for k, v in arrays.items()}
     if raw:
         return arrays
-    rows = []
+    frames = []
     for (cell, camp, s), a in arrays.items():
-        for t in range(a.shape[1]):
-            ci = mean_ci(a[:, t], meta["level"])
-            rows.append((cell, camp, s, t, ci["mean"], ci["sem"], ci["low"], ci["high"],
-                         ci["runs"]))
-    return pd.DataFrame(rows, columns=["cell", "campaign", "series", "step", "mean", "sem",
-                                       "lo", "hi", "runs"])
+        runs, cols = a.shape
+        mean = a.mean(axis=0)  # counts: always finite, so every run counts
+        if runs > 1:
+            sem = a.std(axis=0, ddof=1) / np.sqrt(runs)
+            half = _t_quantile(meta["level"], runs - 1) * sem
+        else:
+            sem = half = np.full(cols, np.nan)
+        frames.append(pd.DataFrame({
+            "cell": cell, "campaign": camp, "series": s, "step": np.arange(cols),
+            "mean": mean, "sem": sem, "lo": mean - half, "hi": mean + half, "runs": runs}))
+    columns = ["cell", "campaign", "series", "step", "mean", "sem", "lo", "hi", "runs"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def load_trees(run_dir) -> list:
