@@ -11,15 +11,21 @@ Examples
 [4, 4, 4]
 """
 
-from . import datasets, generators
+from . import analysis, datasets, errors, generators
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
 from .experiment import load_config, load_results, run_experiment
 from .graph import Graph, InArcs
 from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe, epidemic_threshold
-from .referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
-                       ReferralProgram, Segment)
+from .referral import (
+                       DEFAULT_SEGMENTS,
+                       Economics,
+                       Population,
+                       ReferralModel,
+                       ReferralProgram,
+                       Segment,
+)
 from .referral_result import ReferralResult, referral_tree
 from .result import SimResult
 from .simulate import simulate
@@ -48,7 +54,9 @@ __all__ = [
     "available_strategies",
     "register_strategy",
     "select_seeds",
+    "analysis",
     "datasets",
+    "errors",
     "describe",
     "epidemic_threshold",
     "generators",

@@ -13,6 +13,8 @@ import numbers
 
 import numpy as np
 
+from .errors import InvalidType, InvalidValue
+
 __all__ = ["as_seed_sequence", "run_states", "seed_record"]
 
 _STATE_WORDS = 4  # xoshiro256** keeps four 64-bit words
@@ -44,15 +46,15 @@ def as_seed_sequence(rng) -> np.random.SeedSequence:
     if isinstance(rng, (list, tuple)) and rng and all(
             isinstance(x, numbers.Integral) and not isinstance(x, bool) for x in rng):
         if min(rng) < 0:
-            raise ValueError(f"rng must hold non-negative ints; got {list(rng)}")
+            raise InvalidValue(f"rng must hold non-negative ints; got {list(rng)}")
         return np.random.SeedSequence([int(x) for x in rng])
     if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
-        raise TypeError(
+        raise InvalidType(
             f"rng must be None, a non-negative int, a non-empty list of them, a numpy "
             f"SeedSequence or a numpy Generator; got {rng!r} of type {type(rng).__name__}"
         )
     if rng < 0:
-        raise ValueError(f"rng must be a non-negative int; got {rng}")
+        raise InvalidValue(f"rng must be a non-negative int; got {rng}")
     return np.random.SeedSequence(int(rng))
 
 

@@ -18,6 +18,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
+from .errors import InvalidType, InvalidValue
 from .result import mean_ci
 
 __all__ = ["summarize", "paired_differences"]
@@ -133,12 +134,12 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
     axes, metrics = _check(runs, metrics, level)
     campaigns = list(pd.unique(runs["campaign"]))
     if baseline not in campaigns:
-        raise ValueError(f"baseline campaign {baseline!r} is not in the results; "
+        raise InvalidValue(f"baseline campaign {baseline!r} is not in the results; "
                          f"campaigns are {campaigns}")
     keys = runs[["cell", "campaign", "run"]]
     if keys.duplicated().any():
         dup = keys[keys.duplicated()].iloc[0].tolist()
-        raise ValueError(f"(cell, campaign, run) = {tuple(dup)} appears more than once; "
+        raise InvalidValue(f"(cell, campaign, run) = {tuple(dup)} appears more than once; "
                          "runs cannot be paired")
     carried = [c for c in _CARRIED if c in runs.columns]
     others = runs[runs["campaign"] != baseline]
@@ -159,16 +160,16 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
 def _check(runs, metrics, level):
     """Validate the frame and arguments; return the axis columns and the metric list."""
     if not isinstance(runs, pd.DataFrame):
-        raise TypeError(f"runs must be a pandas DataFrame; got {type(runs).__name__}")
+        raise InvalidType(f"runs must be a pandas DataFrame; got {type(runs).__name__}")
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
-        raise ValueError(f"level must be a number strictly between 0 and 1; got {level!r}")
+        raise InvalidValue(f"level must be a number strictly between 0 and 1; got {level!r}")
     columns = list(runs.columns)
     missing = [c for c in ("cell", "campaign", "run") if c not in columns]
     if missing:
-        raise ValueError(f"runs lacks the column(s) {missing}; it has {columns}")
+        raise InvalidValue(f"runs lacks the column(s) {missing}; it has {columns}")
     i_cell, i_campaign = columns.index("cell"), columns.index("campaign")
     if i_campaign < i_cell:
-        raise ValueError("runs must have the sweep-axis columns between 'cell' and "
+        raise InvalidValue("runs must have the sweep-axis columns between 'cell' and "
                          f"'campaign'; got the columns {columns}")
     axes = columns[i_cell + 1:i_campaign]
     available = columns[columns.index("run") + 1:]
@@ -178,7 +179,7 @@ def _check(runs, metrics, level):
         metrics = [metrics] if isinstance(metrics, str) else list(metrics)
         unknown = [m for m in metrics if m not in available]
         if unknown:
-            raise ValueError(f"unknown metric(s) {unknown}; the metric columns are {available}")
+            raise InvalidValue(f"unknown metric(s) {unknown}; the metric columns are {available}")
     return axes, metrics
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_int, check_nonnegative
+from .errors import InvalidType, InvalidValue
 from .referral import ReferralModel, ReferralProgram
 
 __all__ = ["Campaign", "run_campaign"]
@@ -38,15 +39,15 @@ class Campaign:
 
     def __post_init__(self):
         if not isinstance(self.seeding, str):
-            raise TypeError(f"Campaign seeding must be a strategy name; got {self.seeding!r}")
+            raise InvalidType(f"Campaign seeding must be a strategy name; got {self.seeding!r}")
         if self.k is None and self.budget is None:
-            raise ValueError("a Campaign needs k (number of seeds) or budget, or both")
+            raise InvalidValue("a Campaign needs k (number of seeds) or budget, or both")
         if self.k is not None:
             object.__setattr__(self, "k", check_int("Campaign k", self.k, minimum=1))
         if self.budget is not None:
             object.__setattr__(self, "budget", check_nonnegative("Campaign budget", self.budget))
         if self.program is not None and not isinstance(self.program, ReferralProgram):
-            raise TypeError(f"Campaign program must be a ReferralProgram; got "
+            raise InvalidType(f"Campaign program must be a ReferralProgram; got "
                             f"{type(self.program).__name__}")
         if self.name is None:
             size = f"k={self.k}" if self.budget is None else f"budget={self.budget:g}"
@@ -59,7 +60,7 @@ class Campaign:
         if self.program is None:
             return model
         if not isinstance(model, ReferralModel):
-            raise ValueError(f"campaign {self.name!r} has a referral programme, which needs "
+            raise InvalidValue(f"campaign {self.name!r} has a referral programme, which needs "
                              f"a ReferralModel; got {type(model).__name__}")
         return dataclasses.replace(model, program=self.program)
 

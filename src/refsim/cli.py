@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from .errors import InvalidValue
+
 __all__ = ["main"]
 
 
@@ -46,7 +48,7 @@ def _cmd_run(args) -> int:
     cfg = load_config(args.config, args.set)
     out = Path(args.out) if args.out else Path("results") / cfg["experiment"]["name"]
     if args.workers is not None and args.workers < 1:
-        raise ValueError(f"--workers must be >= 1; got {args.workers}")
+        raise InvalidValue(f"--workers must be >= 1; got {args.workers}")
     command = "refsim " + " ".join(args.argv)
     run_experiment(cfg, out, resume=args.resume, workers=args.workers, dask=args.dask,
                    progress=not args.quiet, command=command)
@@ -142,7 +144,7 @@ def _cmd_bench(args) -> int:
     names = args.names or known
     for name in names:
         if name not in known:
-            raise ValueError(f"unknown benchmark {name!r}; known: {', '.join(known)}")
+            raise InvalidValue(f"unknown benchmark {name!r}; known: {', '.join(known)}")
     status = 0
     for name in names:
         print(f"## {name}", flush=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import InvalidValue
 from .graph import Graph
 
 __all__ = ["load", "names"]
@@ -86,5 +87,5 @@ def load(name: str) -> Graph:
     try:
         loader = _LOADERS[name]
     except (KeyError, TypeError):
-        raise ValueError(f"unknown dataset {name!r}; known: {', '.join(names())}") from None
+        raise InvalidValue(f"unknown dataset {name!r}; known: {', '.join(names())}") from None
     return loader()

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from .errors import InvalidValue
 from .graph import Graph
 
 __all__ = ["read_edgelist"]
@@ -80,7 +81,7 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#"):
     directed = _check_bool("directed", directed)
     weighted = _check_bool("weighted", weighted)
     if not isinstance(comments, str) or not comments:
-        raise ValueError(f"comments must be a non-empty string; got {comments!r}")
+        raise InvalidValue(f"comments must be a non-empty string; got {comments!r}")
     fast = _read_numeric(path, comments, weighted)
     if fast is not None:
         ids, wts = fast
@@ -136,7 +137,7 @@ def _read_lines(path, directed, weighted, comments):
                 continue
             if len(parts) < need:
                 what = "source, target and weight" if weighted else "source and target"
-                raise ValueError(f"{path}, line {lineno}: expected {what}; "
+                raise InvalidValue(f"{path}, line {lineno}: expected {what}; "
                                  f"got {raw.rstrip()!r}")
             src_tok.append(parts[0])
             dst_tok.append(parts[1])
@@ -146,7 +147,7 @@ def _read_lines(path, directed, weighted, comments):
                 except ValueError:
                     w = float("nan")
                 if not np.isfinite(w):
-                    raise ValueError(f"{path}, line {lineno}: weight must be a finite "
+                    raise InvalidValue(f"{path}, line {lineno}: weight must be a finite "
                                      f"number; got {parts[2]!r}") from None
                 wts.append(w)
     names, src, dst = _number_nodes(src_tok, dst_tok)

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .errors import InvalidType, InvalidValue
+
 __all__ = ["Graph", "InArcs"]
 
 _INT32_LIMIT = 2**31 - 1
@@ -79,22 +81,22 @@ class Graph:
         indptr = np.asarray(indptr)
         indices = np.asarray(indices)
         if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr.dtype.kind not in "iu":
-            raise ValueError(f"indptr must be a 1-D integer array of length n + 1; got "
+            raise InvalidValue(f"indptr must be a 1-D integer array of length n + 1; got "
                              f"dtype {indptr.dtype}, shape {indptr.shape}")
         if indices.ndim != 1 or (indices.size and indices.dtype.kind not in "iu"):
-            raise ValueError(f"indices must be a 1-D integer array; got dtype "
+            raise InvalidValue(f"indices must be a 1-D integer array; got dtype "
                              f"{indices.dtype}, shape {indices.shape}")
         if indptr.max(initial=0) > np.iinfo(np.int64).max:
-            raise ValueError("indptr holds offsets beyond the int64 range")
+            raise InvalidValue("indptr holds offsets beyond the int64 range")
         indptr = indptr.astype(np.int64)  # unsigned differences would wrap around
         n = indptr.shape[0] - 1
         m = indices.shape[0]
         if indptr[0] != 0 or indptr[-1] != m or (np.diff(indptr) < 0).any():
-            raise ValueError(f"indptr must start at 0, never decrease and end at "
+            raise InvalidValue(f"indptr must start at 0, never decrease and end at "
                              f"len(indices) = {m}; got start {indptr[0]}, end {indptr[-1]}")
         if m and (indices.min() < 0 or indices.max() >= n):
             bad = int(indices[(indices < 0) | (indices >= n)][0])
-            raise ValueError(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
+            raise InvalidValue(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
         indptr = np.array(indptr, dtype=np.int64, order="C", copy=True)
         indices = np.array(indices, dtype=_index_dtype(n), order="C", copy=True)
         directed = _check_bool("directed", directed)
@@ -107,26 +109,26 @@ class Graph:
         if weights is not None:
             weights = np.array(weights, dtype=np.float64)
             if weights.shape != indices.shape:
-                raise ValueError(f"weights must have one value per arc ({indices.shape[0]}); "
+                raise InvalidValue(f"weights must have one value per arc ({indices.shape[0]}); "
                                  f"got shape {weights.shape}")
             if not np.isfinite(weights).all():
                 i = int(np.flatnonzero(~np.isfinite(weights))[0])
-                raise ValueError(f"weights[{i}] must be finite; got {float(weights[i])!r}")
+                raise InvalidValue(f"weights[{i}] must be finite; got {float(weights[i])!r}")
             weights = _readonly(weights)
         if labels is not None:
             labels = _as_labels(labels)
             if len(labels) != n:
-                raise ValueError(f"labels must name each of the {n} nodes; "
+                raise InvalidValue(f"labels must name each of the {n} nodes; "
                                  f"got {len(labels)} labels")
             if len(set(labels)) != n:
                 seen = set()
                 dup = next(x for x in labels if x in seen or seen.add(x))
-                raise ValueError(f"labels must be distinct; {dup!r} names two nodes")
+                raise InvalidValue(f"labels must be distinct; {dup!r} names two nodes")
         if communities is not None:
             communities = np.array(communities, copy=True)
             if (communities.shape != (n,) or communities.dtype.kind not in "iu"
                     or (n and communities.min() < 0)):
-                raise ValueError(f"communities must hold one integer >= 0 per node "
+                raise InvalidValue(f"communities must hold one integer >= 0 per node "
                                  f"({n}); got dtype {communities.dtype}, shape "
                                  f"{communities.shape}")
             communities = _readonly(communities.astype(np.int64))
@@ -189,27 +191,27 @@ class Graph:
         src = _as_endpoint_array("src", src)
         dst = _as_endpoint_array("dst", dst)
         if src.shape != dst.shape:
-            raise ValueError(f"src and dst must have the same length; got {src.shape[0]} "
+            raise InvalidValue(f"src and dst must have the same length; got {src.shape[0]} "
                              f"and {dst.shape[0]}")
         top = int(max(src.max(), dst.max())) + 1 if src.size else 0
         if n is None:
             n = top
         else:
             if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-                raise ValueError(f"n must be a non-negative int; got {n!r}")
+                raise InvalidValue(f"n must be a non-negative int; got {n!r}")
             n = int(n)
             if top > n:
-                raise ValueError(f"an edge names node {top - 1}, but n = {n}: "
+                raise InvalidValue(f"an edge names node {top - 1}, but n = {n}: "
                                  f"nodes are numbered 0..{n - 1}")
         if src.size and min(src.min(), dst.min()) < 0:
-            raise ValueError("src and dst must hold node ids >= 0; got a negative id")
+            raise InvalidValue("src and dst must hold node ids >= 0; got a negative id")
         if weights is not None:
             try:
                 weights = np.asarray(weights, dtype=np.float64)
             except (TypeError, ValueError):
-                raise TypeError("weights must be numbers, one per edge") from None
+                raise InvalidType("weights must be numbers, one per edge") from None
             if weights.shape != src.shape:
-                raise ValueError(f"weights must have one value per edge ({src.shape[0]}); "
+                raise InvalidValue(f"weights must have one value per edge ({src.shape[0]}); "
                                  f"got shape {weights.shape}")
         keep = src != dst
         src, dst = src[keep], dst[keep]
@@ -262,7 +264,7 @@ class Graph:
         import networkx as nx
 
         if not isinstance(G, nx.Graph):
-            raise TypeError(f"G must be a networkx Graph or DiGraph; got {type(G).__name__}")
+            raise InvalidType(f"G must be a networkx Graph or DiGraph; got {type(G).__name__}")
         nodes = list(G.nodes())
         index = {v: i for i, v in enumerate(nodes)}
         m = G.number_of_edges()
@@ -273,7 +275,7 @@ class Graph:
             vals = []
             for u, v, d in G.edges(data=True):
                 if weight not in d:
-                    raise ValueError(f"edge ({u!r}, {v!r}) has no attribute {weight!r}; "
+                    raise InvalidValue(f"edge ({u!r}, {v!r}) has no attribute {weight!r}; "
                                      f"weight={weight!r} needs it on every edge")
                 vals.append(d[weight])
             weights = np.asarray(vals, dtype=np.float64)
@@ -402,7 +404,7 @@ class Graph:
         """
         if self._labels is None:
             if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-                raise TypeError(f"labels must be a list of node ids; got {labels!r} "
+                raise InvalidType(f"labels must be a list of node ids; got {labels!r} "
                                 f"(write [{labels!r}] for one node)")
             ids = np.asarray(labels)
             if ids.size == 0:
@@ -411,14 +413,14 @@ class Graph:
                    if not isinstance(x, int) or isinstance(x, bool) or not 0 <= x < self.n]
             if ids.ndim != 1 or bad:
                 shown = bad[0] if bad else labels
-                raise ValueError(f"node {shown!r} is not in the graph; "
+                raise InvalidValue(f"node {shown!r} is not in the graph; "
                                  f"nodes are numbered 0..{self.n - 1}")
             return ids.astype(np.int64)
         if self._label_index is None:
             object.__setattr__(self, "_label_index",
                                {lab: i for i, lab in enumerate(self._labels)})
         if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
-            raise TypeError(f"labels must be a list of node names; got {labels!r} "
+            raise InvalidType(f"labels must be a list of node names; got {labels!r} "
                             f"(write [{labels!r}] for one node)")
         index = self._label_index
         out = np.empty(len(labels), dtype=np.int64)
@@ -426,7 +428,7 @@ class Graph:
             try:
                 out[j] = index[lab]
             except (KeyError, TypeError):
-                raise ValueError(f"node {lab!r} is not in the graph") from None
+                raise InvalidValue(f"node {lab!r} is not in the graph") from None
         return out
 
     def __repr__(self) -> str:
@@ -436,7 +438,7 @@ class Graph:
 
 def _check_bool(name, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
+        raise InvalidType(f"{name} must be True or False; got {value!r}")
     return bool(value)
 
 
@@ -449,7 +451,7 @@ def _check_rows(indptr, indices, directed):
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     if (src == indices).any():
         u = int(src[src == indices][0])
-        raise ValueError(f"indices holds a self-loop at node {u}; build the graph with "
+        raise InvalidValue(f"indices holds a self-loop at node {u}; build the graph with "
                          f"Graph.from_edges, which drops them")
     inner = np.ones(indices.shape[0], dtype=bool)
     inner[indptr[:-1][np.diff(indptr) > 0]] = False  # the first arc of each row
@@ -457,14 +459,14 @@ def _check_rows(indptr, indices, directed):
     bad = inner & (step <= 0)
     if bad.any():
         u = int(src[bad][0])
-        raise ValueError(f"the arcs of node {u} are not in increasing order without "
+        raise InvalidValue(f"the arcs of node {u} are not in increasing order without "
                          f"repeats; build the graph with Graph.from_edges, which sorts "
                          f"and merges them")
     if not directed:
         key = src * n + indices
         twin = indices.astype(np.int64) * n + src
         if not np.array_equal(np.sort(twin), key):  # key is sorted: rows and targets
-            raise ValueError("directed=False needs the arc (v, u) for every arc (u, v); "
+            raise InvalidValue("directed=False needs the arc (v, u) for every arc (u, v); "
                              "build an undirected graph with Graph.from_edges")
 
 
@@ -477,6 +479,6 @@ def _as_endpoint_array(name: str, values) -> np.ndarray:
     if arr.size == 0:
         return arr.reshape(0).astype(np.int64)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be a 1-D array of integer node ids; got dtype "
+        raise InvalidType(f"{name} must be a 1-D array of integer node ids; got dtype "
                         f"{arr.dtype}, shape {arr.shape}")
     return arr.astype(np.int64)

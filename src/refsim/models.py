@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from ._validation import check_float_array, check_probability
+from .errors import InvalidValue
 
 __all__ = ["ArcScheme", "IndependentCascade", "LinearThreshold"]
 
@@ -59,7 +60,7 @@ class IndependentCascade:
     >>> IndependentCascade(1.5)
     Traceback (most recent call last):
     ...
-    ValueError: IndependentCascade p must be in [0, 1]; got 1.5
+    refsim.errors.InvalidValue: IndependentCascade p must be in [0, 1]; got 1.5
     """
 
     __slots__ = ("_p",)
@@ -72,7 +73,7 @@ class IndependentCascade:
                 p = ArcScheme(p)
             except ValueError:
                 allowed = ", ".join(repr(s.value) for s in ArcScheme)
-                raise ValueError(f"IndependentCascade p must be a probability, an array "
+                raise InvalidValue(f"IndependentCascade p must be a probability, an array "
                                  f"of them or one of {allowed}; got {p!r}") from None
         elif isinstance(p, numbers.Real) and not isinstance(p, bool):
             p = check_probability("IndependentCascade p", p)
@@ -107,7 +108,7 @@ class IndependentCascade:
             return _in_degree_share(graph)
         if isinstance(p, np.ndarray):
             if p.shape[0] != graph.num_arcs:
-                raise ValueError(f"IndependentCascade p has {p.shape[0]} per-arc values "
+                raise InvalidValue(f"IndependentCascade p has {p.shape[0]} per-arc values "
                                  f"but the graph has {graph.num_arcs} arcs")
             return p
         return np.full(graph.num_arcs, p)
@@ -136,7 +137,7 @@ class LinearThreshold:
     >>> LinearThreshold([0.5, -0.1])
     Traceback (most recent call last):
     ...
-    ValueError: LinearThreshold weights[1] must be in [0, 1]; got -0.1 (1 bad value(s) in all)
+    refsim.errors.InvalidValue: LinearThreshold weights[1] must be in [0, 1]; got -0.1 (1 bad value(s) in all)
     """
 
     __slots__ = ("_weights",)
@@ -148,7 +149,7 @@ class LinearThreshold:
         if weights is not None:
             arr = np.asarray(weights)
             if arr.ndim != 1:
-                raise ValueError(f"LinearThreshold weights must be one-dimensional "
+                raise InvalidValue(f"LinearThreshold weights must be one-dimensional "
                                  f"(one per arc); got shape {arr.shape}")
             weights = check_float_array("LinearThreshold weights", arr, arr.shape[0])
         object.__setattr__(self, "_weights", weights)
@@ -172,13 +173,13 @@ class LinearThreshold:
             return _in_degree_share(graph)
         w = self._weights
         if w.shape[0] != graph.num_arcs:
-            raise ValueError(f"LinearThreshold weights has {w.shape[0]} per-arc values "
+            raise InvalidValue(f"LinearThreshold weights has {w.shape[0]} per-arc values "
                              f"but the graph has {graph.num_arcs} arcs")
         totals = np.bincount(graph.indices, weights=w, minlength=graph.n)
         over = totals > 1.0 + self.SUM_TOLERANCE
         if over.any():
             v = int(np.flatnonzero(over)[0])
-            raise ValueError(f"LinearThreshold weights into node {graph.label(v)!r} sum to "
+            raise InvalidValue(f"LinearThreshold weights into node {graph.label(v)!r} sum to "
                              f"{totals[v]:.6g}; in-weights of each node must sum to at most 1 "
                              f"({int(over.sum())} node(s) over)")
         return w

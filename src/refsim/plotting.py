@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .errors import InvalidType, InvalidValue
+
 __all__ = ["curves_figure", "budget_figure", "heatmap_figure", "tree_figure", "tree_layout"]
 
 #: Lines per panel of :func:`budget_figure` for the values of a second sweep axis.
@@ -57,7 +59,7 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
     _require(curves, ("cell", "campaign", "series", "step", "mean", "lo", "hi"), "curves")
     rows = curves[(curves["cell"] == cell) & (curves["series"] == series)]
     if rows.empty:
-        raise ValueError(f"no curves for cell {cell!r} and series {series!r}; cells are "
+        raise InvalidValue(f"no curves for cell {cell!r} and series {series!r}; cells are "
                          f"{sorted(pd.unique(curves['cell']).tolist())[:20]}, series are "
                          f"{pd.unique(curves['series']).tolist()}")
     fig = _figure(5.6, 3.6)
@@ -115,12 +117,12 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
     _require(summary, ("cell", "campaign", "strategy", "metric", "mean", "lo", "hi"), "summary")
     present = [m for m in metrics if (summary["metric"] == m).any()]
     if not present:
-        raise ValueError(f"none of the metrics {list(metrics)} is in the summary; it has "
+        raise InvalidValue(f"none of the metrics {list(metrics)} is in the summary; it has "
                          f"{pd.unique(summary['metric']).tolist()}")
     if x == "budget" and not _finite(summary, "budget").any():
         x = "k"
     if not _finite(summary, x).any():
-        raise ValueError(f"column {x!r} has no finite value to plot against")
+        raise InvalidValue(f"column {x!r} has no finite value to plot against")
     summary = summary.assign(**{x: pd.to_numeric(summary[x], errors="coerce")})
     axes = _axis_columns(summary)
     fig = _figure(3.4 * len(present) + 2.0, 3.4)
@@ -208,14 +210,14 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
     axes = _axis_columns(frame)
     for name in (x, y):
         if name not in axes:
-            raise ValueError(f"{name!r} is not a sweep axis; the axes are {axes}")
+            raise InvalidValue(f"{name!r} is not a sweep axis; the axes are {axes}")
     if x == y:
-        raise ValueError(f"x and y must be different axes; both are {x!r}")
+        raise InvalidValue(f"x and y must be different axes; both are {x!r}")
     if campaign is None:
         campaign = pd.unique(frame["campaign"])[0]
     rows = frame[(frame["campaign"] == campaign) & (frame["metric"] == metric)]
     if rows.empty:
-        raise ValueError(f"no rows for campaign {campaign!r} and metric {metric!r}; campaigns "
+        raise InvalidValue(f"no rows for campaign {campaign!r} and metric {metric!r}; campaigns "
                          f"are {pd.unique(frame['campaign']).tolist()}, metrics are "
                          f"{pd.unique(frame['metric']).tolist()}")
     held = {}
@@ -224,13 +226,13 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
             held[a] = sorted(pd.unique(rows[a]))[0]
             rows = rows[rows[a] == held[a]]
     if rows.duplicated([x, y]).any():
-        raise ValueError(f"several cells share values of {x!r} and {y!r}; cannot draw a map")
+        raise InvalidValue(f"several cells share values of {x!r} and {y!r}; cannot draw a map")
     xs, ys = sorted(pd.unique(rows[x])), sorted(pd.unique(rows[y]))
     table = {name: rows.pivot(index=y, columns=x, values=name).reindex(index=ys, columns=xs)
              .to_numpy(dtype=np.float64) for name in ("mean", "lo", "hi")}
     values = table["mean"]
     if not np.isfinite(values).any():
-        raise ValueError(f"{metric!r} of campaign {campaign!r} is undefined (NaN) in every cell")
+        raise InvalidValue(f"{metric!r} of campaign {campaign!r} is undefined (NaN) in every cell")
     fig = _figure(1.6 + 0.9 * max(len(xs), 3), 1.4 + 0.55 * max(len(ys), 3))
     ax = fig.add_subplot()
     if differences is None:
@@ -329,7 +331,7 @@ def tree_layout(nodes, parents, gap: float = 1.0):
                 depth[c] = depth[i] + 1
                 stack.append(c)
     if len(preorder) != len(nodes):
-        raise ValueError("parents form a cycle: some nodes are not reached from a root")
+        raise InvalidValue("parents form a cycle: some nodes are not reached from a root")
     for i in reversed(preorder):  # children before parents
         if children[i]:
             x[i] = 0.5 * (x[children[i][0]] + x[children[i][-1]])
@@ -395,11 +397,11 @@ def tree_figure(tree: dict, max_nodes: int = 300):
 def _forest(nodes, parents):
     """Return each node's children (indices, in the order given) and the root indices."""
     if nodes.shape != parents.shape or nodes.ndim != 1:
-        raise ValueError(f"nodes and parents must be 1-d and of equal length; got shapes "
+        raise InvalidValue(f"nodes and parents must be 1-d and of equal length; got shapes "
                          f"{nodes.shape} and {parents.shape}")
     index = {int(v): i for i, v in enumerate(nodes)}
     if len(index) != len(nodes):
-        raise ValueError("nodes contains a repeated id")
+        raise InvalidValue("nodes contains a repeated id")
     children = [[] for _ in nodes]
     roots = []
     for i, p in enumerate(parents.tolist()):
@@ -408,7 +410,7 @@ def _forest(nodes, parents):
         elif p in index:
             children[index[p]].append(i)
         else:
-            raise ValueError(f"node {int(nodes[i])} has parent {p}, which is not in nodes")
+            raise InvalidValue(f"node {int(nodes[i])} has parent {p}, which is not in nodes")
     return children, roots
 
 
@@ -427,7 +429,7 @@ def _drawn_forest(nodes, parents, seeds, max_nodes):
             head += 1
         trees.append(members)
     if sum(map(len, trees)) != len(nodes):
-        raise ValueError("parents form a cycle: some nodes are not reached from a root")
+        raise InvalidValue("parents form a cycle: some nodes are not reached from a root")
     note = f"{len(nodes)} adopters"
     if lone.any():
         note += f"; {int(lone.sum())} outside adopters who referred nobody not shown"
@@ -463,10 +465,10 @@ def _axis_columns(frame):
 
 def _require(frame, columns, what):
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame; got {type(frame).__name__}")
+        raise InvalidType(f"{what} must be a pandas DataFrame; got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"{what} lacks the column(s) {missing}; it has {list(frame.columns)}")
+        raise InvalidValue(f"{what} lacks the column(s) {missing}; it has {list(frame.columns)}")
 
 
 def _show(value):

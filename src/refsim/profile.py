@@ -9,6 +9,7 @@ import numpy as np
 
 from ._rng import as_seed_sequence, run_states
 from ._validation import check_int
+from .errors import InvalidType, InvalidValue
 from .graph import Graph
 
 __all__ = ["GraphProfile", "describe", "epidemic_threshold", "power_law_fit"]
@@ -153,9 +154,9 @@ def describe(graph, *, rng=0, clustering_sample: int = 2000, detect_sweeps: int 
     (34, 2, 0.571)
     """
     if not isinstance(graph, Graph):
-        raise TypeError(f"graph must be a refsim.Graph; got {type(graph).__name__}")
+        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__}")
     if graph.n == 0:
-        raise ValueError("graph is empty (0 nodes); nothing to describe")
+        raise InvalidValue("graph is empty (0 nodes); nothing to describe")
     clustering_sample = check_int("clustering_sample", clustering_sample, minimum=1)
     detect_sweeps = check_int("detect_sweeps", detect_sweeps, minimum=1)
     from ._kernels import structure

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 
 from ._validation import check_nonnegative, check_probability
+from .errors import InvalidType, InvalidValue
 
 __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
@@ -27,7 +28,7 @@ def _scalar_or_nodes(owner, name, value, *, probability=True):
             label, value)
     arr = np.asarray(value)
     if arr.ndim != 1:
-        raise ValueError(f"{label} must be a number or one value per node; got shape "
+        raise InvalidValue(f"{label} must be a number or one value per node; got shape "
                          f"{arr.shape}")
     return check_float_array(label, arr, arr.shape[0], what="node",
                              high=1.0 if probability else None)
@@ -37,7 +38,7 @@ def _per_node(owner, name, value, n):
     """Broadcast a checked scalar-or-array parameter to n nodes."""
     if isinstance(value, np.ndarray):
         if value.shape[0] != n:
-            raise ValueError(f"{owner} {name} has {value.shape[0]} values but the graph "
+            raise InvalidValue(f"{owner} {name} has {value.shape[0]} values but the graph "
                              f"has {n} nodes")
         return value
     return np.full(n, float(value))
@@ -74,7 +75,7 @@ class Segment:
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"Segment name must be a non-empty string; got {self.name!r}")
+            raise InvalidValue(f"Segment name must be a non-empty string; got {self.name!r}")
         _frozen_checks(self, ("trust", "share", "advocacy"), ("seed_cost",))
 
 
@@ -106,7 +107,7 @@ class Population:
     >>> Population(["regular", "celebrity"])
     Traceback (most recent call last):
     ...
-    ValueError: Population assignment names unknown segment 'celebrity'; known: regular, micro_advocate, influencer
+    refsim.errors.InvalidValue: Population assignment names unknown segment 'celebrity'; known: regular, micro_advocate, influencer
     """
 
     __slots__ = ("_codes", "_segments")
@@ -114,18 +115,18 @@ class Population:
     def __init__(self, assignment, segments=DEFAULT_SEGMENTS):
         segments = tuple(segments)
         if not segments or not all(isinstance(s, Segment) for s in segments):
-            raise TypeError("segments must be a non-empty sequence of Segment")
+            raise InvalidType("segments must be a non-empty sequence of Segment")
         names = [s.name for s in segments]
         if len(set(names)) != len(names):
-            raise ValueError(f"segment names must be distinct; got {names}")
+            raise InvalidValue(f"segment names must be distinct; got {names}")
         arr = np.asarray(assignment)
         if arr.ndim != 1:
-            raise ValueError(f"Population assignment must be one value per node; got "
+            raise InvalidValue(f"Population assignment must be one value per node; got "
                              f"shape {arr.shape}")
         if arr.dtype.kind in "iu":
             if arr.size and (arr.min() < 0 or arr.max() >= len(segments)):
                 bad = int(arr[(arr < 0) | (arr >= len(segments))][0])
-                raise ValueError(f"Population assignment holds segment index {bad}; "
+                raise InvalidValue(f"Population assignment holds segment index {bad}; "
                                  f"allowed 0..{len(segments) - 1}")
             codes = arr.astype(np.int8)
         else:
@@ -133,7 +134,7 @@ class Population:
             uniq, inv = np.unique(arr.astype(str), return_inverse=True)
             for u in uniq:
                 if u not in index:
-                    raise ValueError(f"Population assignment names unknown segment {str(u)!r}; "
+                    raise InvalidValue(f"Population assignment names unknown segment {str(u)!r}; "
                                      f"known: {', '.join(names)}")
             codes = np.array([index[u] for u in uniq], dtype=np.int8)[inv]
         codes.setflags(write=False)
@@ -161,7 +162,7 @@ class Population:
         names = [s.name for s in segments]
         for need in ("regular", "micro_advocate", "influencer"):
             if need not in names:
-                raise ValueError(f"by_audience needs a segment named {need!r}; got {names}")
+                raise InvalidValue(f"by_audience needs a segment named {need!r}; got {names}")
         n = graph.n
         deg = graph.out_degree
         codes = np.full(n, names.index("regular"), dtype=np.int8)
@@ -232,7 +233,7 @@ class ReferralProgram:
     >>> ReferralProgram(sender_reward=-5)
     Traceback (most recent call last):
     ...
-    ValueError: ReferralProgram sender_reward must be a finite number >= 0; got -5.0
+    refsim.errors.InvalidValue: ReferralProgram sender_reward must be a finite number >= 0; got -5.0
     """
 
     sender_reward: float = 0.0
@@ -249,10 +250,10 @@ class ReferralProgram:
                        ("sender_reward", "recipient_reward", "share_lift",
                         "conversion_lift", "reward_scale"))
         if self.reward_scale <= 0:
-            raise ValueError(f"ReferralProgram reward_scale must be > 0; got "
+            raise InvalidValue(f"ReferralProgram reward_scale must be > 0; got "
                              f"{self.reward_scale}")
         if not isinstance(self.disclosed, bool):
-            raise TypeError(f"ReferralProgram disclosed must be True or False; got "
+            raise InvalidType(f"ReferralProgram disclosed must be True or False; got "
                             f"{self.disclosed!r}")
 
     KINDS = ("none", "sender", "recipient", "two_sided")
@@ -269,10 +270,10 @@ class ReferralProgram:
         >>> ReferralProgram.named("double", 5)
         Traceback (most recent call last):
         ...
-        ValueError: programme kind must be one of none, sender, recipient, two_sided; got 'double'
+        refsim.errors.InvalidValue: programme kind must be one of none, sender, recipient, two_sided; got 'double'
         """
         if kind not in cls.KINDS:
-            raise ValueError(f"programme kind must be one of {', '.join(cls.KINDS)}; "
+            raise InvalidValue(f"programme kind must be one of {', '.join(cls.KINDS)}; "
                              f"got {kind!r}")
         reward = check_nonnegative("reward", reward)
         split = {"none": (0.0, 0.0), "sender": (reward, 0.0), "recipient": (0.0, reward),
@@ -396,13 +397,13 @@ class ReferralModel:
             object.__setattr__(self, name,
                                _scalar_or_nodes("ReferralModel", name, getattr(self, name)))
         if self.population is not None and not isinstance(self.population, Population):
-            raise TypeError(f"ReferralModel population must be a Population; got "
+            raise InvalidType(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")
         if not isinstance(self.program, ReferralProgram):
-            raise TypeError(f"ReferralModel program must be a ReferralProgram; got "
+            raise InvalidType(f"ReferralModel program must be a ReferralProgram; got "
                             f"{type(self.program).__name__}")
         if not isinstance(self.economics, Economics):
-            raise TypeError(f"ReferralModel economics must be an Economics; got "
+            raise InvalidType(f"ReferralModel economics must be an Economics; got "
                             f"{type(self.economics).__name__}")
 
     def node_arrays(self, graph):
@@ -414,7 +415,7 @@ class ReferralModel:
         n = graph.n
         pop = self.population
         if pop is not None and len(pop) != n:
-            raise ValueError(f"ReferralModel population has {len(pop)} nodes but the graph "
+            raise InvalidValue(f"ReferralModel population has {len(pop)} nodes but the graph "
                              f"has {n}")
         trust = _per_node("ReferralModel", "trust", self.trust, n)
         share = _per_node("ReferralModel", "share", self.share, n)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from .errors import InvalidType
 from .result import SimResult
 
 __all__ = ["ReferralResult", "referral_tree"]
@@ -135,7 +136,7 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
     from .referral import ReferralModel
 
     if not isinstance(model, ReferralModel):
-        raise TypeError(f"referral_tree needs a ReferralModel; got {type(model).__name__}")
+        raise InvalidType(f"referral_tree needs a ReferralModel; got {type(model).__name__}")
     seeds = as_node_array("seeds", seeds, graph.n)
     steps = check_int("steps", steps, minimum=0)
     run = check_int("run", run, minimum=0, maximum=2**62)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .errors import InvalidValue
+
 __all__ = ["SimResult"]
 
 
@@ -110,9 +112,9 @@ class SimResult:
             If ``level`` is not in (0, 1) or there are fewer than two runs.
         """
         if isinstance(level, bool) or not isinstance(level, (int, float)) or not 0.0 < level < 1.0:
-            raise ValueError(f"level must be a number strictly between 0 and 1; got {level!r}")
+            raise InvalidValue(f"level must be a number strictly between 0 and 1; got {level!r}")
         if self.runs < 2:
-            raise ValueError(f"a confidence interval needs at least 2 runs; got {self.runs}")
+            raise InvalidValue(f"a confidence interval needs at least 2 runs; got {self.runs}")
         half = _t_quantile(level, self.runs - 1) * self.sem
         return float(self.mean - half), float(self.mean + half)
 

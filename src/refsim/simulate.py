@@ -8,6 +8,7 @@ import numpy as np
 from ._kernels import cascade
 from ._rng import as_seed_sequence, run_states, seed_record
 from ._validation import as_node_array, check_int
+from .errors import InvalidType, InvalidValue
 from .graph import Graph
 from .models import IndependentCascade, LinearThreshold
 from .referral import ReferralModel
@@ -24,7 +25,7 @@ def _check_room(what, runs, width, copies=1):
     """Refuse, with a named error, outputs that would not fit in memory."""
     need = runs * ((width + 1) * 8 * copies + 64)  # curves, plus states and sizes
     if need > _CURVE_BYTES_LIMIT:
-        raise ValueError(f"{what} needs {need / 2**30:.1f} GiB of results "
+        raise InvalidValue(f"{what} needs {need / 2**30:.1f} GiB of results "
                          f"({width + 1} steps per run); lower it, give a smaller steps, "
                          f"or split the runs over several calls")
 
@@ -95,13 +96,13 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     >>> simulate(g, IndependentCascade(0.2), [0, 34])
     Traceback (most recent call last):
     ...
-    ValueError: seeds holds node 34, which is not in the graph; nodes are numbered 0..33
+    refsim.errors.InvalidValue: seeds holds node 34, which is not in the graph; nodes are numbered 0..33
     """
     if not isinstance(graph, Graph):
-        raise TypeError(f"graph must be a refsim.Graph; got {type(graph).__name__} "
+        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__} "
                         f"(convert with Graph.from_networkx or Graph.from_edges)")
     if graph.n == 0:
-        raise ValueError("graph is empty (0 nodes); simulation needs at least one node")
+        raise InvalidValue("graph is empty (0 nodes); simulation needs at least one node")
     seeds = as_node_array("seeds", seeds, graph.n)
     runs = check_int("runs", runs, minimum=1, maximum=2**31 - 2)
     first_run = check_int("first_run", first_run, minimum=0, maximum=2**62)
@@ -110,10 +111,10 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     workers = _resolve_workers(workers)
     if isinstance(model, ReferralModel):
         if steps is None:
-            raise ValueError("steps is required for a ReferralModel: the campaign's "
+            raise InvalidValue("steps is required for a ReferralModel: the campaign's "
                              "horizon in steps (e.g. steps=30)")
         if seeds.size == 0 and model.ad_rate == 0:
-            raise ValueError("seeds is empty and ad_rate is 0: nobody can ever adopt; "
+            raise InvalidValue("seeds is empty and ad_rate is 0: nobody can ever adopt; "
                              "give seeds or an ad_rate > 0")
         _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3)
         seq = as_seed_sequence(rng)
@@ -122,7 +123,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
     if runner is None:
         known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
-        raise TypeError(f"model must be one of {known}; got {type(model).__name__}")
+        raise InvalidType(f"model must be one of {known}; got {type(model).__name__}")
     kernel, args = runner(graph, model)
 
     cap = steps if steps is not None else min(_FIRST_CAP, graph.n)

@@ -8,6 +8,7 @@ import os
 
 from . import datasets, generators
 from .edgelist import read_edgelist
+from .errors import InvalidValue
 
 __all__ = ["graph_from_spec"]
 
@@ -40,7 +41,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False):
     34
     """
     if not isinstance(spec, str) or not spec.strip():
-        raise ValueError(f"graph spec must be a non-empty string; got {spec!r}")
+        raise InvalidValue(f"graph spec must be a non-empty string; got {spec!r}")
     spec = spec.strip()
     if os.path.exists(spec):
         return read_edgelist(spec, directed=directed, weighted=weighted)
@@ -50,7 +51,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False):
         return datasets.load(name)
     if name not in generators.__all__ or name == "block_probabilities":
         known = [n for n in _generator_names() if n != "block_probabilities"]
-        raise ValueError(
+        raise InvalidValue(
             f"graph spec {spec!r} is not a file, a dataset ({', '.join(datasets.names())}) "
             f"or a generator ({', '.join(known)}); generators take NAME:key=value,...")
     kwargs = _parse_kwargs(name, args)
@@ -59,11 +60,11 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False):
     unknown = sorted(set(kwargs) - set(params) - {"rng"})
     if unknown:
         allowed = ", ".join(p for p in params if p != "rng")
-        raise ValueError(f"{name} has no parameter {unknown[0]!r}; it takes {allowed}")
+        raise InvalidValue(f"{name} has no parameter {unknown[0]!r}; it takes {allowed}")
     missing = [p for p, v in params.items()
                if v.default is inspect.Parameter.empty and p not in kwargs]
     if missing:
-        raise ValueError(f"{name} needs {', '.join(missing)}: e.g. "
+        raise InvalidValue(f"{name} needs {', '.join(missing)}: e.g. "
                          f"{name}:{','.join(f'{p}=...' for p in missing)}")
     return fn(**kwargs, rng=rng)
 
@@ -77,5 +78,5 @@ def _parse_kwargs(name: str, text: str) -> dict:
             raise SyntaxError("positional")
         return {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords}
     except (SyntaxError, ValueError, TypeError):
-        raise ValueError(f"cannot read the arguments of {name!r}: {text!r}; write "
+        raise InvalidValue(f"cannot read the arguments of {name!r}: {text!r}; write "
                          f"key=value pairs separated by commas, e.g. n=1000,m=3") from None

@@ -6,7 +6,6 @@ from numba import njit
 from .build import below
 
 
-
 @njit(cache=True)
 def local_clustering(indptr, indices, nodes):
     """Local clustering coefficient of each node in ``nodes`` (0 below degree 2).

@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from ..errors import InvalidValue
+
 __all__ = ["build_graph", "build_model", "build_campaigns", "cell_streams"]
 
 _GRAPHS: dict = {}
@@ -59,8 +61,13 @@ def build_graph(gcfg):
 def build_model(cfg, graph):
     """Return the diffusion model of a resolved cell config on ``graph``."""
     from ..models import IndependentCascade, LinearThreshold
-    from ..referral import (DEFAULT_SEGMENTS, Economics, Population, ReferralModel,
-                            ReferralProgram)
+    from ..referral import (
+        DEFAULT_SEGMENTS,
+        Economics,
+        Population,
+        ReferralModel,
+        ReferralProgram,
+    )
 
     m = cfg["model"]
     if m["kind"] == "ic":
@@ -69,7 +76,7 @@ def build_model(cfg, graph):
 
             pc = epidemic_threshold(graph)
             if not math.isfinite(pc):
-                raise ValueError("model.p_over_threshold: the graph has no epidemic "
+                raise InvalidValue("model.p_over_threshold: the graph has no epidemic "
                                  "threshold (<k^2> <= 2<k>: no cascade can grow); give "
                                  "model.p instead")
             return IndependentCascade(min(1.0, m["p_over_threshold"] * pc))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import InvalidValue
+
 __all__ = ["export", "curves_long"]
 
 
@@ -35,7 +37,7 @@ def export(run_dir, out=None, *, fmt="csv", curves=False) -> Path:
     from .store import load_results
 
     if fmt not in ("csv", "parquet"):
-        raise ValueError(f"format must be csv or parquet; got {fmt!r}")
+        raise InvalidValue(f"format must be csv or parquet; got {fmt!r}")
     df = curves_long(run_dir) if curves else load_results(run_dir)
     if out is None:
         out = Path(run_dir) / f"{'curves' if curves else 'results'}.{fmt}"

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._rng import as_seed_sequence, run_states
 from .._validation import check_int
+from ..errors import InvalidValue
 from ..graph import Graph
 
 #: Generators number nodes with int32.
@@ -35,7 +36,7 @@ def check_memory(n: int, edges: float, *, name: str = "n") -> None:
     except (ValueError, OSError, AttributeError):  # not POSIX: skip the check
         return
     if need > avail:
-        raise ValueError(f"{name}={n} with about {edges:.3g} edges needs about "
+        raise InvalidValue(f"{name}={n} with about {edges:.3g} edges needs about "
                          f"{need / 2**30:.1f} GiB, more than this machine's "
                          f"{avail / 2**30:.1f} GiB; choose a smaller graph")
 

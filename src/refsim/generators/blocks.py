@@ -8,6 +8,7 @@ import numpy as np
 
 from .._kernels import graphgen
 from .._validation import check_int, check_nonnegative, check_probability
+from ..errors import InvalidType, InvalidValue
 from ._common import MAX_NODES, check_memory, check_nodes, finish, generator_state
 
 __all__ = ["degree_corrected_block", "lfr", "stochastic_block"]
@@ -16,13 +17,13 @@ __all__ = ["degree_corrected_block", "lfr", "stochastic_block"]
 def _check_sizes(sizes) -> np.ndarray:
     arr = np.asarray(sizes)
     if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
-        raise TypeError(f"sizes must be a non-empty list of community sizes (ints); "
+        raise InvalidType(f"sizes must be a non-empty list of community sizes (ints); "
                         f"got {sizes!r}")
     if arr.min() < 1:
-        raise ValueError(f"sizes must all be >= 1; community {int(np.argmin(arr))} has "
+        raise InvalidValue(f"sizes must all be >= 1; community {int(np.argmin(arr))} has "
                          f"{int(arr.min())}")
     if arr.sum() > MAX_NODES:
-        raise ValueError(f"sizes add up to {int(arr.sum())} nodes; at most {MAX_NODES}")
+        raise InvalidValue(f"sizes add up to {int(arr.sum())} nodes; at most {MAX_NODES}")
     return arr.astype(np.int64)
 
 
@@ -42,14 +43,14 @@ def block_probabilities(sizes, mean_degree_in, mean_degree_out) -> np.ndarray:
     n = int(sizes.sum())
     smallest = int(sizes.min())
     if d_in > 0 and d_in > smallest - 1:
-        raise ValueError(f"mean_degree_in must be at most the smallest community's size "
+        raise InvalidValue(f"mean_degree_in must be at most the smallest community's size "
                          f"- 1 = {smallest - 1}; got {d_in}")
     pairs_out = float(n) * n - float((sizes.astype(float) ** 2).sum())
     if d_out > 0 and pairs_out == 0:
-        raise ValueError("mean_degree_out > 0 needs at least two communities")
+        raise InvalidValue("mean_degree_out > 0 needs at least two communities")
     p_out = d_out * n / pairs_out if pairs_out else 0.0
     if p_out > 1:
-        raise ValueError(f"mean_degree_out={d_out} is more than the nodes outside a "
+        raise InvalidValue(f"mean_degree_out={d_out} is more than the nodes outside a "
                          f"community allow (at most {pairs_out / n:.6g})")
     P = np.full((sizes.shape[0], sizes.shape[0]), p_out)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -121,7 +122,7 @@ def power_law_degrees(n, mean_degree, exponent, max_degree, rng_state=None, *, r
 
     lo, hi = 1e-9, float(mean_degree)
     if mean_for(hi) < mean_degree:  # the cap bites: not reachable
-        raise ValueError(f"mean_degree={mean_degree} is not reachable with "
+        raise InvalidValue(f"mean_degree={mean_degree} is not reachable with "
                          f"max_degree={max_degree} and exponent={exponent}")
     for _ in range(100):
         mid = 0.5 * (lo + hi)
@@ -170,19 +171,19 @@ def degree_corrected_block(sizes, mean_degree, mixing, *, exponent=2.5, max_degr
     n = int(sizes.sum())
     mean_degree = check_nonnegative("mean_degree", mean_degree)
     if not 0 < mean_degree <= n - 1:
-        raise ValueError(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
+        raise InvalidValue(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
     mixing = check_probability("mixing", mixing)
     exponent = check_nonnegative("exponent", exponent)
     if exponent <= 2.0:
-        raise ValueError(f"exponent must be > 2 (finite mean degree); got {exponent}")
+        raise InvalidValue(f"exponent must be > 2 (finite mean degree); got {exponent}")
     if max_degree is None:
         max_degree = max(mean_degree, math.sqrt(n * mean_degree))
     max_degree = check_nonnegative("max_degree", max_degree)
     if max_degree < mean_degree:
-        raise ValueError(f"max_degree must be at least mean_degree = {mean_degree}; "
+        raise InvalidValue(f"max_degree must be at least mean_degree = {mean_degree}; "
                          f"got {max_degree}")
     if mixing > 0 and sizes.shape[0] < 2:
-        raise ValueError("mixing > 0 needs at least two communities")
+        raise InvalidValue("mixing > 0 needs at least two communities")
     check_memory(n, n * mean_degree / 2, name="sum(sizes)")
     s = generator_state(rng)
     theta = power_law_degrees(n, mean_degree, exponent, max_degree, _uniforms(s, n))
@@ -248,7 +249,7 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     mixing = check_probability("mixing", mixing)
     community_exponent = check_nonnegative("community_exponent", community_exponent)
     if community_exponent <= 1.0:
-        raise ValueError(f"community_exponent must be > 1; got {community_exponent}")
+        raise InvalidValue(f"community_exponent must be > 1; got {community_exponent}")
     if min_community is None:
         min_community = min(n, max(int(math.ceil(mean_degree)) + 1, 10))
     if max_community is None:
@@ -266,13 +267,13 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     sizes = _power_law_sizes(_uniforms(s, n), n, min_community, max_community,
                              community_exponent)
     if not 0 < mean_degree <= n - 1:
-        raise ValueError(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
+        raise InvalidValue(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
     max_degree = check_nonnegative("max_degree", max_degree)
     degree_exponent = check_nonnegative("degree_exponent", degree_exponent)
     if degree_exponent <= 2.0:
-        raise ValueError(f"degree_exponent must be > 2; got {degree_exponent}")
+        raise InvalidValue(f"degree_exponent must be > 2; got {degree_exponent}")
     if mixing > 0 and sizes.shape[0] < 2:
-        raise ValueError(f"mixing > 0 needs at least two communities; min_community="
+        raise InvalidValue(f"mixing > 0 needs at least two communities; min_community="
                          f"{min_community} puts all {n} nodes in one")
     check_memory(n, n * mean_degree / 2)
     theta = power_law_degrees(n, mean_degree, degree_exponent, max_degree, u)

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._kernels import graphgen
 from .._validation import check_int, check_nonnegative
+from ..errors import InvalidType, InvalidValue
 from ._common import check_memory, check_nodes, finish, generator_state
 
 __all__ = ["configuration", "erdos_renyi", "random_regular"]
@@ -46,7 +47,7 @@ def erdos_renyi(n, mean_degree, *, rng=None):
     n = check_nodes(n)
     z = check_nonnegative("mean_degree", mean_degree)
     if z > n - 1:
-        raise ValueError(f"mean_degree must be at most n - 1 = {n - 1}; got {z}")
+        raise InvalidValue(f"mean_degree must be at most n - 1 = {n - 1}; got {z}")
     check_memory(n, n * z / 2)
     p = z / (n - 1) if n > 1 else 0.0
     expect = int(n * z / 2 + 6 * math.sqrt(n * z / 2 + 1) + 16)
@@ -77,18 +78,18 @@ def configuration(degrees, *, rng=None):
     """
     deg = np.asarray(degrees)
     if deg.ndim != 1 or deg.size == 0 or deg.dtype.kind not in "iu":
-        raise TypeError(f"degrees must be a non-empty 1-D array of ints; got dtype "
+        raise InvalidType(f"degrees must be a non-empty 1-D array of ints; got dtype "
                         f"{deg.dtype}, shape {deg.shape}")
     n = check_nodes(deg.shape[0])
     if deg.min() < 0:
-        raise ValueError(f"degrees must be >= 0; node {int(np.argmin(deg))} has "
+        raise InvalidValue(f"degrees must be >= 0; node {int(np.argmin(deg))} has "
                          f"{int(deg.min())}")
     if deg.max() > n - 1:
-        raise ValueError(f"degrees must be at most n - 1 = {n - 1} in a simple graph; "
+        raise InvalidValue(f"degrees must be at most n - 1 = {n - 1} in a simple graph; "
                          f"node {int(np.argmax(deg))} has {int(deg.max())}")
     total = int(deg.sum())
     if total % 2:
-        raise ValueError(f"degrees must have an even sum (each edge has two ends); "
+        raise InvalidValue(f"degrees must have an even sum (each edge has two ends); "
                          f"got {total}")
     check_memory(n, total / 2, name="len(degrees)")
     src, dst = graphgen.pair_stubs(generator_state(rng), deg.astype(np.int64))
@@ -120,9 +121,9 @@ def random_regular(n, d, *, rng=None):
     n = check_nodes(n)
     d = check_int("d", d, minimum=0)
     if d >= n:
-        raise ValueError(f"d must be less than n = {n}; got {d}")
+        raise InvalidValue(f"d must be less than n = {n}; got {d}")
     if (n * d) % 2:
-        raise ValueError(f"n * d must be even for a d-regular graph; got n={n}, d={d}")
+        raise InvalidValue(f"n * d must be even for a d-regular graph; got n={n}, d={d}")
     check_memory(n, n * d / 2)
     s = generator_state(rng)
     src, dst = graphgen.pair_stubs(s, np.full(n, d, np.int64))

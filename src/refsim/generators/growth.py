@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._kernels import graphgen
 from .._validation import check_int, check_probability
+from ..errors import InvalidValue
 from ._common import check_memory, check_nodes, finish, generator_state
 
 __all__ = ["barabasi_albert", "holme_kim", "watts_strogatz"]
@@ -12,7 +13,7 @@ __all__ = ["barabasi_albert", "holme_kim", "watts_strogatz"]
 def _check_m(n, m):
     m = check_int("m", m, minimum=1)
     if m >= n:
-        raise ValueError(f"m must be less than n = {n}; got {m}")
+        raise InvalidValue(f"m must be less than n = {n}; got {m}")
     return m
 
 
@@ -119,7 +120,7 @@ def watts_strogatz(n, k, beta, *, rng=None):
     n = check_nodes(n)
     k = check_int("k", k, minimum=0)
     if k >= n:
-        raise ValueError(f"k must be less than n = {n}; got {k}")
+        raise InvalidValue(f"k must be less than n = {n}; got {k}")
     beta = check_probability("beta", beta)
     check_memory(n, n * k / 2)
     src, dst = graphgen.watts_strogatz(generator_state(rng), n, k, beta)

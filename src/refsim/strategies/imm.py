@@ -9,6 +9,7 @@ import numpy as np
 from .._kernels.rrsets import max_coverage, rr_sets
 from .._rng import as_seed_sequence, run_states
 from .._validation import check_nonnegative
+from ..errors import InvalidType, InvalidValue
 from .registry import register_strategy
 
 _BLOCK = 256  # RR sets per random stream
@@ -32,7 +33,7 @@ def _in_arc_model(graph, model):
         p_node = advocacy * (1.0 - (1.0 - share * conv) ** life)
         src = graph.in_arcs.sources
         return 0, p_node[src]
-    raise TypeError(f"imm needs an IndependentCascade, LinearThreshold or ReferralModel; "
+    raise InvalidType(f"imm needs an IndependentCascade, LinearThreshold or ReferralModel; "
                     f"got {type(model).__name__}")
 
 
@@ -99,10 +100,10 @@ def imm(graph, *, k, budget=None, costs, model, rng=None, epsilon=0.5, ell=1.0, 
     """
     epsilon = check_nonnegative("epsilon", epsilon)
     if not 0.0 < epsilon < 1.0:
-        raise ValueError(f"epsilon must be strictly between 0 and 1; got {epsilon}")
+        raise InvalidValue(f"epsilon must be strictly between 0 and 1; got {epsilon}")
     ell = check_nonnegative("ell", ell)
     if ell <= 0:
-        raise ValueError(f"ell must be > 0; got {ell}")
+        raise InvalidValue(f"ell must be > 0; got {ell}")
     n = graph.n
     if budget is not None:  # the bounds need a seed count: the most the budget can buy
         k = int(min(k, np.searchsorted(np.cumsum(np.sort(costs)), budget, side="right")))

@@ -7,6 +7,7 @@ import numpy as np
 from .._kernels import centrality
 from .._rng import as_seed_sequence
 from .._validation import check_int, check_probability
+from ..errors import InvalidValue
 from .registry import register_strategy
 
 
@@ -136,11 +137,11 @@ def _segment_codes(model, name):
     from ..referral import ReferralModel
 
     if not isinstance(model, ReferralModel) or model.population is None:
-        raise ValueError(f"strategy {name!r} needs a ReferralModel with a population "
+        raise InvalidValue(f"strategy {name!r} needs a ReferralModel with a population "
                          f"(see Population.by_audience)")
     pop = model.population
     if name not in pop.names:
-        raise ValueError(f"the population has no segment {name!r}; it has "
+        raise InvalidValue(f"the population has no segment {name!r}; it has "
                          f"{', '.join(pop.names)}")
     return pop.codes == pop.names.index(name)
 

@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 
 from .._validation import check_int, check_nonnegative
+from ..errors import InvalidType, InvalidValue
 from ..graph import Graph
 
 __all__ = ["available_strategies", "register_strategy", "select_seeds", "seed_costs"]
@@ -47,7 +48,7 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
     [0, 1, 2]
     """
     if not isinstance(name, str) or not name.isidentifier():
-        raise ValueError(f"strategy name must be an identifier; got {name!r}")
+        raise InvalidValue(f"strategy name must be an identifier; got {name!r}")
 
     def wrap(fn):
         summary = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())
@@ -71,11 +72,11 @@ def seed_costs(graph, model=None, costs=None) -> np.ndarray:
     if costs is not None:
         arr = np.asarray(costs, dtype=np.float64)
         if arr.shape != (graph.n,):
-            raise ValueError(f"costs must have one value per node ({graph.n}); got shape "
+            raise InvalidValue(f"costs must have one value per node ({graph.n}); got shape "
                              f"{arr.shape}")
         if not (np.isfinite(arr).all() and (arr >= 0).all()):
             i = int(np.flatnonzero(~(np.isfinite(arr) & (arr >= 0)))[0])
-            raise ValueError(f"costs[{i}] must be a finite number >= 0; got {arr[i]!r}")
+            raise InvalidValue(f"costs[{i}] must be a finite number >= 0; got {arr[i]!r}")
         return arr
     from ..referral import ReferralModel
 
@@ -129,17 +130,17 @@ def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
     from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
 
     if not isinstance(graph, Graph):
-        raise TypeError(f"graph must be a refsim.Graph; got {type(graph).__name__}")
+        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__}")
     if graph.n == 0:
-        raise ValueError("graph is empty (0 nodes); there is nobody to seed")
+        raise InvalidValue("graph is empty (0 nodes); there is nobody to seed")
     entry = _REGISTRY.get(strategy) if isinstance(strategy, str) else None
     if entry is None:
         known = ", ".join(sorted(_REGISTRY))
         close = difflib.get_close_matches(str(strategy), list(_REGISTRY), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ValueError(f"unknown strategy {strategy!r}{hint}; known: {known}")
+        raise InvalidValue(f"unknown strategy {strategy!r}{hint}; known: {known}")
     if k is None and budget is None:
-        raise ValueError("give k (number of seeds) or budget (money for seeds), or both")
+        raise InvalidValue("give k (number of seeds) or budget (money for seeds), or both")
     if k is not None:
         k = check_int("k", k, minimum=1, maximum=graph.n)
     price = seed_costs(graph, model, costs)
@@ -147,10 +148,10 @@ def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
         budget = check_nonnegative("budget", budget)
         cheapest = float(price.min())
         if budget < cheapest:
-            raise ValueError(f"budget {budget:g} cannot buy a single seed; the cheapest "
+            raise InvalidValue(f"budget {budget:g} cannot buy a single seed; the cheapest "
                              f"costs {cheapest:g}")
     if entry.needs_model and model is None:
-        raise ValueError(f"strategy {strategy!r} needs a model (IndependentCascade, "
+        raise InvalidValue(f"strategy {strategy!r} needs a model (IndependentCascade, "
                          f"LinearThreshold or ReferralModel) to simulate")
     limit = k if k is not None else graph.n
     out = entry.fn(graph, k=limit, budget=budget, costs=price, model=model, rng=rng,
@@ -166,12 +167,12 @@ def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
 def _order(out, n, name):
     if out.dtype.kind == "f":
         if out.shape != (n,):
-            raise ValueError(f"strategy {name!r} returned {out.shape[0]} scores for {n} "
+            raise InvalidValue(f"strategy {name!r} returned {out.shape[0]} scores for {n} "
                              f"nodes")
         return np.lexsort((np.arange(n), -out))  # best score first, ties by id
     if out.dtype.kind in "iu" and out.ndim == 1:
         return out.astype(np.int64)
-    raise TypeError(f"strategy {name!r} must return scores (floats) or node ids (ints); "
+    raise InvalidType(f"strategy {name!r} must return scores (floats) or node ids (ints); "
                     f"got dtype {out.dtype}")
 
 
@@ -191,7 +192,7 @@ def _fill(order, price, k, budget):
 
 def _checked(seeds, n, name):
     if seeds.ndim != 1 or (seeds.size and (seeds.min() < 0 or seeds.max() >= n)):
-        raise ValueError(f"strategy {name!r} returned node ids outside 0..{n - 1}")
+        raise InvalidValue(f"strategy {name!r} returned node ids outside 0..{n - 1}")
     if np.unique(seeds).size != seeds.size:
-        raise ValueError(f"strategy {name!r} returned a node more than once")
+        raise InvalidValue(f"strategy {name!r} returned a node more than once")
     return seeds
