@@ -291,3 +291,17 @@ def test_referral_tree_replays_a_run_and_is_a_forest():
                 assert position[u] < i and (u, v) in arcs
     with pytest.raises(TypeError, match="ReferralModel"):
         refsim.referral_tree(g, refsim.IndependentCascade(0.1), [0], steps=3)
+
+
+def test_a_referral_converts_with_the_referrers_trust():
+    # trust belongs to the one who refers: a fully trusted seed converts its untrusted
+    # contact surely, and an untrusted one never converts its trusted contact
+    g = refsim.Graph.from_edges([0, 2], [1, 3], directed=True)
+    model = refsim.ReferralModel(share=1.0, conversion=1.0, advocacy=1.0, forget_rate=1.0,
+                                 trust=[1.0, 0.0, 0.0, 1.0])
+    res = refsim.simulate(g, model, [0, 2], runs=5, rng=0, steps=3)
+    assert res.final_sizes.tolist() == [3] * 5
+    assert res.tallies["referrals_sent"].tolist() == [2] * 5
+    assert res.aware_curves[:, -1].tolist() == [1] * 5
+    tree = refsim.referral_tree(g, model, [0, 2], steps=3, rng=0)
+    assert tree["nodes"].tolist() == [0, 2, 1] and tree["parents"].tolist() == [-1, -1, 0]

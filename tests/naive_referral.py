@@ -1,0 +1,239 @@
+"""A slow, obviously-correct twin of the referral model, coupled to the kernel's draws.
+
+``node_parameters`` turns a :class:`refsim.ReferralModel` into per-node share,
+conversion and advocacy from the model's documented rules (segments override, trust
+multiplies, the programme's saturating effects), without calling ``node_arrays``.
+
+``referral_coupled`` runs one campaign step by step with dicts, sets and lists, drawing
+from :class:`naive.Xoshiro` in the order the model's description fixes:
+
+1. each advocate of the step's starting list, in list order, walks its contacts (CSR
+   order) by geometric jumps, ``floor(log U / log(1 - share))`` contacts skipped with U
+   uniform on (0, 1]; a contact that has adopted (possibly earlier in this step) is
+   passed over; otherwise one uniform decides whether the referral converts with the
+   referrer's conversion, else the contact becomes aware;
+2. node ids 0..n-1 are walked the same way with ``ad_rate``; a non-adopter reached
+   adopts from outside;
+3. with ``forget > 0`` each advocate of the list draws once and leaves it with
+   probability ``forget``; a leaver's place is taken by the list's last advocate, which
+   draws next (so the list order after a step is a function of the draws);
+4. each adopter of this step, in adoption order, draws once and joins the end of the
+   advocate list with its ``advocacy``.
+
+Share 0 (or ad_rate 0) draws nothing and reaches nobody; share 1 draws nothing and
+reaches everyone. The referral forest (depth, largest tree, structural virality) is then
+measured by walking parent links and breadth-first search, not by subtree sizes.
+``money`` prices a run customer by customer from the documented formulas.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+
+from naive import Xoshiro
+
+TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
+         "referrals_sent", "referrals_converted", "depth", "largest_cascade")
+
+
+def _value(x, i):
+    """Entry i of a parameter given as one number or one value per node."""
+    return float(x) if isinstance(x, (int, float)) else float(x[i])
+
+
+def _saturation(program, reward):
+    return 1.0 - math.exp(-reward / program.reward_scale)
+
+
+def node_parameters(model, n):
+    """Per-node (share, conversion of the node's referrals, advocacy) as lists."""
+    prog = model.program
+    share_lift = 1.0 + prog.share_lift * _saturation(prog, prog.sender_reward)
+    conversion = min(1.0, model.conversion
+                     * (1.0 + prog.conversion_lift * _saturation(prog, prog.recipient_reward)))
+    sincerity = 1.0 - prog.sincerity_penalty if prog.disclosed and prog.sender_reward > 0 else 1.0
+    share, conv, advocacy = [], [], []
+    for i in range(n):
+        seg = None
+        if model.population is not None:
+            seg = model.population.segments[int(model.population.codes[i])]
+        s = _value(model.share, i) if seg is None or seg.share is None else seg.share
+        a = _value(model.advocacy, i) if seg is None or seg.advocacy is None else seg.advocacy
+        trust = _value(model.trust, i) * (1.0 if seg is None else seg.trust)
+        share.append(min(1.0, s * share_lift))
+        conv.append(min(1.0, conversion * trust * sincerity))
+        advocacy.append(a)
+    return share, conv, advocacy
+
+
+def _skip(rng, p, left):
+    """Candidates passed over before the next one reached with probability p each;
+    ``left`` when the walk ends (p = 0 reaches nobody, p = 1 everybody, no draw)."""
+    if p == 0.0:
+        return left
+    if p == 1.0:
+        return 0
+    gap = math.log(rng.open_closed()) / math.log1p(-p)
+    return left if gap >= left else int(gap)
+
+
+def referral_coupled(graph, model, seeds, state, steps):
+    """One run of ``model`` from xoshiro ``state``; return a dict of its outcome."""
+    n = graph.n
+    indptr = graph.indptr.tolist()
+    indices = graph.indices.tolist()
+    share, conv, advocacy = node_parameters(model, n)
+    rng = Xoshiro(state)
+    status = {}  # node -> "aware" or "adopter"; absent: unaware
+    parent = {}
+    source = {}  # node -> "seed", "referral" or "outside"
+    order = []
+    advocates = []
+    turned = set()  # adopters who became advocates on adopting
+    tally = dict.fromkeys(TALLY, 0)
+
+    def adopt(v, how, referrer=-1):
+        status[v] = "adopter"
+        parent[v] = referrer
+        source[v] = how
+        order.append(v)
+        tally[how] += 1
+
+    for v in seeds:
+        adopt(int(v), "seed")
+        advocates.append(int(v))
+
+    def count(kind):
+        return sum(1 for x in status.values() if x == kind)
+
+    curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)]}
+    for _ in range(steps):
+        first_new = len(order)
+        for u in list(advocates):
+            contacts = indices[indptr[u]:indptr[u + 1]]
+            pos = 0
+            while True:
+                pos += _skip(rng, share[u], len(contacts) - pos)
+                if pos >= len(contacts):
+                    break
+                v = contacts[pos]
+                pos += 1
+                if status.get(v) == "adopter":
+                    continue
+                tally["referrals_sent"] += 1
+                if rng.double() < conv[u]:
+                    tally["referrals_converted"] += 1
+                    adopt(v, "referral", u)
+                else:
+                    status[v] = "aware"
+        if model.ad_rate > 0.0:
+            v = -1
+            while True:
+                v += 1 + _skip(rng, model.ad_rate, n - v - 1)
+                if v >= n:
+                    break
+                if status.get(v) != "adopter":
+                    adopt(v, "outside")
+        if model.forget_rate > 0.0:
+            i = 0
+            while i < len(advocates):
+                if rng.double() < model.forget_rate:
+                    advocates[i] = advocates[-1]
+                    advocates.pop()
+                else:
+                    i += 1
+        for v in order[first_new:]:
+            if rng.double() < advocacy[v]:
+                advocates.append(v)
+                turned.add(v)
+                tally[source[v] + "_advocates"] += 1
+        curves["adopters"].append(len(order))
+        curves["aware"].append(count("aware"))
+        curves["advocates"].append(len(advocates))
+
+    depth, largest, virality = forest(order, parent)
+    tally["depth"], tally["largest_cascade"] = depth, largest
+    return {"tally": tally, "virality": virality, "order": order,
+            "parents": [parent[v] for v in order], "source": source, "turned": turned,
+            **curves}
+
+
+def forest(order, parent):
+    """(depth, size of the largest tree, its structural virality) of a referral forest.
+
+    Ties between trees of the largest size go to the one whose root adopted first.
+    """
+    if not order:
+        return 0, 0, 0.0
+    root, depth = {}, {}
+    for v in order:
+        chain = [v]
+        while parent[chain[-1]] >= 0:
+            chain.append(parent[chain[-1]])
+        root[v], depth[v] = chain[-1], len(chain) - 1
+    members = {}
+    for v in order:
+        members.setdefault(root[v], []).append(v)
+    best = max(members.values(), key=len)  # max keeps the first of equal lengths
+    if len(best) < 2:
+        return max(depth.values()), len(best), 0.0
+    nbrs = {v: [] for v in best}
+    for v in best:
+        if parent[v] >= 0:
+            nbrs[v].append(parent[v])
+            nbrs[parent[v]].append(v)
+    total = 0
+    for a in best:
+        dist = {a: 0}
+        queue = deque([a])
+        while queue:
+            x = queue.popleft()
+            for y in nbrs[x]:
+                if y not in dist:
+                    dist[y] = dist[x] + 1
+                    queue.append(y)
+        total += sum(dist.values())
+    k = len(best)
+    return max(depth.values()), k, total / (k * (k - 1))
+
+
+def money(model, graph, seeds, run, steps):
+    """Revenue and costs of one twin run, customer by customer, from the documented
+    formulas of Economics, ReferralProgram and ReferralResult.money."""
+    econ, prog = model.economics, model.program
+    rewards_total = prog.sender_reward + prog.recipient_reward
+    quality = 1.0 - prog.quality_decay * rewards_total / (rewards_total + prog.reward_scale)
+    t = run["tally"]
+    revenue = 0.0
+    for v, how in run["source"].items():
+        if how == "seed":  # seeds are not acquired customers
+            continue
+        worth = econ.customer_value
+        if v in run["turned"]:
+            worth *= econ.advocate_multiplier
+        if how == "referral":
+            worth *= (1.0 + econ.referral_premium) * quality
+        revenue += worth
+    rewards = t["referrals_converted"] * rewards_total
+    seed_cost = 0.0
+    for v in seeds:
+        v = int(v)
+        if econ.seed_cost is not None:
+            fee = _value(econ.seed_cost, v)
+        elif model.population is not None:
+            fee = model.population.segments[int(model.population.codes[v])].seed_cost
+        else:
+            fee = 0.0
+        followers = int(graph.indptr[v + 1] - graph.indptr[v])
+        seed_cost += fee + econ.seed_cost_per_follower * followers
+    ad_cost = econ.ad_cost_per_step * steps
+    cost = rewards + seed_cost + ad_cost
+    acquired = t["referral"] + t["outside"]
+    nan = float("nan")
+    return {"revenue": revenue, "cost": cost, "profit": revenue - cost,
+            "roi": (revenue - cost) / cost if cost > 0 else nan,
+            "cac": cost / acquired if acquired > 0 else nan,
+            "cost_per_referral": rewards / t["referrals_converted"]
+            if t["referrals_converted"] > 0 else nan,
+            "rewards": rewards, "seed_cost": seed_cost, "ad_cost": float(ad_cost)}

@@ -1,0 +1,142 @@
+"""The referral kernel against its coupled slow twin: equal outcomes, run by run."""
+
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import refsim
+from refsim._rng import run_states
+from naive_referral import TALLY, money, node_parameters, referral_coupled
+
+MONEY = ("revenue", "cost", "profit", "roi", "cac", "cost_per_referral", "rewards",
+         "seed_cost", "ad_cost")
+
+
+def close(a, b, scale=1.0):
+    """Equal up to float rounding: sums taken in another order differ by a few ulps."""
+    if math.isnan(b):
+        return math.isnan(a)
+    return abs(a - b) <= 1e-12 * max(1.0, abs(b), scale)
+
+
+def check_against_twin(g, model, seeds, runs, rng, steps):
+    res = refsim.simulate(g, model, seeds, runs=runs, rng=rng, steps=steps)
+    states = run_states(np.random.SeedSequence(rng), runs)
+    assert tuple(res.tallies) == TALLY
+    for r in range(runs):
+        twin = referral_coupled(g, model, seeds, states[r], steps)
+        assert res.curves[r].tolist() == twin["adopters"], r
+        assert res.aware_curves[r].tolist() == twin["aware"], r
+        assert res.advocate_curves[r].tolist() == twin["advocates"], r
+        assert res.final_sizes[r] == len(twin["order"])
+        assert {k: int(v[r]) for k, v in res.tallies.items()} == twin["tally"], r
+        assert close(res.virality[r], twin["virality"]), (res.virality[r], twin["virality"])
+        bill = money(model, g, seeds, twin, steps)
+        scale = abs(bill["revenue"]) + abs(bill["cost"])
+        for name in MONEY:
+            got, want = float(res.money[name][r]), bill[name]
+            s = scale / bill["cost"] if name == "roi" and bill["cost"] > 0 else scale
+            assert close(got, want, s), (name, got, want)
+    return res
+
+
+def check_tree(g, model, seeds, rng, steps, run):
+    """referral_tree replays one run: its adopters in order and their referrers."""
+    tree = refsim.referral_tree(g, model, seeds, steps=steps, rng=rng, run=run)
+    twin = referral_coupled(g, model, seeds, run_states(np.random.SeedSequence(rng), 1, run)[0],
+                            steps)
+    assert tree["nodes"].tolist() == twin["order"]
+    assert tree["parents"].tolist() == twin["parents"]
+
+
+def test_twin_reads_the_documented_parameters():
+    """node_parameters follows the docs; node_arrays must agree with it exactly."""
+    g = refsim.Graph.from_networkx(nx.star_graph(3))
+    pop = refsim.Population(["influencer", "regular", "micro_advocate", "regular"])
+    model = refsim.ReferralModel(share=[0.1, 0.2, 0.3, 0.9], advocacy=0.4,
+                                 trust=[1.0, 0.5, 0.5, 0.5], conversion=0.9, population=pop,
+                                 program=refsim.ReferralProgram(10, 30))
+    share, conv, adv = model.node_arrays(g)
+    twin = node_parameters(model, g.n)
+    for got, want in zip((share, conv, adv), twin):
+        assert got.tolist() == pytest.approx(want, rel=1e-15, abs=0)
+    assert share[3] == 1.0  # 0.9 x 1.43 capped at 1
+
+
+@pytest.mark.parametrize("forget", [0.0, 0.4, 1.0])
+@pytest.mark.parametrize("advocacy", [0.0, 0.6, 1.0])
+def test_kernel_equals_twin_on_les_miserables(forget, advocacy):
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    model = refsim.ReferralModel(share=0.35, conversion=0.4, advocacy=advocacy,
+                                 forget_rate=forget, ad_rate=0.01, trust=0.9)
+    check_against_twin(g, model, [0, 11, 48], runs=6, rng=3, steps=8)
+
+
+def test_kernel_equals_twin_with_segments_and_rewards():
+    g = refsim.generators.holme_kim(300, 3, 0.5, rng=1)
+    pop = refsim.Population.by_audience(g, influencers=0.02, micro_advocates=0.1, rng=0)
+    econ = refsim.Economics(customer_value=80, advocate_multiplier=1.5, referral_premium=0.2,
+                            seed_cost_per_follower=2.0, ad_cost_per_step=30)
+    model = refsim.ReferralModel(share=0.25, conversion=0.3, advocacy=0.5, forget_rate=0.3,
+                                 ad_rate=0.002, population=pop, economics=econ,
+                                 program=refsim.ReferralProgram(10, 4))
+    seeds = [0, 1, 2, 50]
+    check_against_twin(g, model, seeds, runs=8, rng=2, steps=12)
+    check_tree(g, model, seeds, rng=2, steps=12, run=5)
+
+
+@st.composite
+def referral_case(draw):
+    n = draw(st.integers(1, 12))
+    node = st.integers(0, n - 1)
+    pairs = np.array(draw(st.lists(st.tuples(node, node), max_size=36)),
+                     dtype=np.int64).reshape(-1, 2)
+    g = refsim.Graph.from_edges(pairs[:, 0], pairs[:, 1], n, directed=draw(st.booleans()))
+    prob = st.one_of(st.sampled_from([0.0, 1.0]), st.floats(0.0, 1.0))
+
+    def per_node(values):  # one number or one value per node
+        return draw(st.one_of(values, st.lists(values, min_size=n, max_size=n).map(np.array)))
+
+    segments = None
+    if draw(st.booleans()):
+        k = draw(st.integers(1, 3))
+        segments = [refsim.Segment(f"s{i}", trust=draw(prob),
+                                   share=draw(st.one_of(st.none(), prob)),
+                                   advocacy=draw(st.one_of(st.none(), prob)),
+                                   seed_cost=draw(st.floats(0.0, 50.0)))
+                    for i in range(k)]
+        codes = draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n))
+        segments = refsim.Population(np.array(codes), segments)
+    program = refsim.ReferralProgram(
+        sender_reward=draw(st.sampled_from([0.0, 2.0, 15.0])),
+        recipient_reward=draw(st.sampled_from([0.0, 1.0, 25.0])),
+        disclosed=draw(st.booleans()), share_lift=draw(st.floats(0.0, 3.0)),
+        conversion_lift=draw(st.floats(0.0, 3.0)), reward_scale=draw(st.floats(0.5, 20.0)),
+        sincerity_penalty=draw(prob), quality_decay=draw(prob))
+    fee = draw(st.one_of(st.none(), st.floats(0.0, 9.0),
+                         st.lists(st.floats(0.0, 9.0), min_size=n, max_size=n)))
+    economics = refsim.Economics(
+        customer_value=draw(st.floats(0.0, 200.0)),
+        advocate_multiplier=draw(st.floats(0.0, 3.0)),
+        referral_premium=draw(st.floats(0.0, 1.0)),
+        seed_cost_per_follower=draw(st.floats(0.0, 5.0)),
+        ad_cost_per_step=draw(st.sampled_from([0.0, 7.5])), seed_cost=fee)
+    ad_rate = draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0]))
+    seeds = draw(st.permutations(range(n)))[:draw(st.integers(0 if ad_rate else 1, n))]
+    model = refsim.ReferralModel(
+        share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
+        forget_rate=draw(st.one_of(st.sampled_from([0.0, 1.0]), prob)), ad_rate=ad_rate,
+        trust=per_node(prob), population=segments, program=program, economics=economics)
+    return g, model, list(seeds), draw(st.integers(0, 6)), draw(st.integers(0, 2**32))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(referral_case())
+def test_property_kernel_equals_twin_on_random_campaigns(case):
+    g, model, seeds, steps, rng = case
+    res = check_against_twin(g, model, seeds, runs=3, rng=rng, steps=steps)
+    check_tree(g, model, seeds, rng, steps, run=2)
+    assert res.curves.shape == (3, steps + 1)
