@@ -3,7 +3,10 @@
 - ``Xoshiro``: xoshiro256** in plain Python integers.
 - ``ic_coupled`` / ``lt_coupled``: the kernels' algorithms written as plain Python loops,
   consuming the same random stream in the same order, so their outcome must equal the
-  kernel's exactly.
+  kernel's exactly; each runs one run from that run's seed set (``per_run_sets`` spells
+  out which set each run starts from).
+- ``lt_fixed``: Linear Threshold with fixed thresholds, in synchronous rounds and exact
+  arithmetic; it draws nothing.
 - ``ic_coin``: IC the textbook way, one coin per arc out of a newly active node; it shares
   no code or draw order with the kernel, so it is compared in distribution.
 - ``exact_ic_spread`` / ``exact_lt_spread``: expected final size by enumerating every
@@ -166,6 +169,37 @@ def lt_coupled(graph, arc_w, seeds, state, max_steps=None):
         frontier = new
         counts.append(len(active))
     return len(active), counts
+
+
+def lt_fixed(graph, arc_w, thresholds, seeds, max_steps=None):
+    """LT with fixed thresholds: return (final size, per-step cumulative counts).
+
+    ``arc_w`` (one per arc) and ``thresholds`` (one per node) are exact numbers (ints or
+    ``Fraction``); node v joins in round t + 1 when the weights of its in-arcs from nodes
+    active after round t sum to at least its threshold.
+    """
+    indptr, indices = _arcs(graph)
+    into = [[] for _ in range(graph.n)]
+    for u in range(graph.n):
+        for e in range(indptr[u], indptr[u + 1]):
+            into[indices[e]].append((u, arc_w[e]))
+    active = set(seeds)
+    counts = [len(active)]
+    while max_steps is None or len(counts) <= max_steps:
+        new = {v for v in range(graph.n) if v not in active
+               and sum(w for u, w in into[v] if u in active) >= thresholds[v]}
+        if not new:
+            break
+        active |= new
+        counts.append(len(active))
+    return len(active), counts
+
+
+def per_run_sets(seeds, runs):
+    """The seed set of each run: ``seeds`` itself when it holds one set per run (a list
+    of lists or a 2-D array), else ``runs`` copies of the one set."""
+    one_set = len(seeds) == 0 or np.ndim(seeds[0]) == 0
+    return [list(seeds)] * runs if one_set else [list(s) for s in seeds]
 
 
 def ic_coin(graph, arc_p, seeds, rng: np.random.Generator) -> int:

@@ -11,7 +11,7 @@ from scipy.optimize import brentq
 import refsim
 from refsim._rng import run_states
 from conftest import gnm_graph, random_arc_values, small_graphs
-from naive import exact_ic_spread, ic_coin, ic_coupled
+from naive import exact_ic_spread, ic_coin, ic_coupled, per_run_sets
 
 Z = 4.0  # tolerance in standard errors: a correct kernel fails one check in ~16,000
 
@@ -117,13 +117,14 @@ def test_spread_grows_with_p():
 
 
 def _check_coupled(g, p, seeds, runs, rng, steps=None):
+    """``seeds``: one set for every run, or one set per run."""
     model = refsim.IndependentCascade(p)
     res = refsim.simulate(g, model, seeds, runs=runs, rng=rng, steps=steps)
     states = run_states(np.random.SeedSequence(rng), runs)
     arc_p = model.arc_probabilities(g)
     width = res.curves.shape[1]
-    for r in range(runs):
-        size, counts = ic_coupled(g, arc_p, seeds, states[r], max_steps=steps)
+    for r, run_seeds in enumerate(per_run_sets(seeds, runs)):
+        size, counts = ic_coupled(g, arc_p, run_seeds, states[r], max_steps=steps)
         assert res.final_sizes[r] == size
         padded = (counts + [counts[-1]] * width)[:width]
         assert res.curves[r].tolist() == padded
@@ -163,8 +164,11 @@ def graph_case(draw):
     directed = draw(st.booleans())
     g = refsim.Graph.from_edges(np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64),
                                 n, directed=directed)
-    k = draw(st.integers(0, n))
-    seeds = draw(st.permutations(range(n)))[:k]
+    if draw(st.booleans()):  # one seed set for every run
+        seeds = list(draw(st.permutations(range(n)))[:draw(st.integers(0, n))])
+    else:  # one set per run, of any sizes
+        seeds = [list(draw(st.permutations(range(n)))[:draw(st.integers(0, n))])
+                 for _ in range(4)]
     kind = draw(st.sampled_from(["uniform", "per_arc", "zero", "one"]))
     if kind == "uniform":
         p = draw(st.floats(0.0, 1.0))
@@ -174,7 +178,7 @@ def graph_case(draw):
     else:
         p = 0.0 if kind == "zero" else 1.0
     steps = draw(st.one_of(st.none(), st.integers(0, 4)))
-    return g, p, list(seeds), steps, draw(st.integers(0, 2**32))
+    return g, p, seeds, steps, draw(st.integers(0, 2**32))
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)

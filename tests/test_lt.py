@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 import refsim
 from refsim._rng import run_states
 from conftest import small_graphs
-from naive import exact_lt_spread, lt_coupled
+from naive import exact_lt_spread, lt_coupled, per_run_sets
 
 Z = 4.0
 
@@ -46,13 +46,14 @@ def test_whole_weight_activates_surely_and_zero_weight_never():
 
 
 def _check_coupled(g, weights, seeds, runs, rng, steps=None):
+    """``seeds``: one set for every run, or one set per run."""
     model = refsim.LinearThreshold(weights)
     res = refsim.simulate(g, model, seeds, runs=runs, rng=rng, steps=steps)
     states = run_states(np.random.SeedSequence(rng), runs)
     w = model.arc_weights(g)
     width = res.curves.shape[1]
-    for r in range(runs):
-        size, counts = lt_coupled(g, w, seeds, states[r], max_steps=steps)
+    for r, run_seeds in enumerate(per_run_sets(seeds, runs)):
+        size, counts = lt_coupled(g, w, run_seeds, states[r], max_steps=steps)
         assert res.final_sizes[r] == size
         assert res.curves[r].tolist() == (counts + [counts[-1]] * width)[:width]
 
@@ -74,5 +75,9 @@ def test_property_kernel_equals_twin_on_random_graphs(n, data):
     g = refsim.Graph.from_edges(src, dst, n, directed=data.draw(st.booleans()))
     weights = None if data.draw(st.booleans()) else _scaled_weights(
         g, data.draw(st.integers(0, 99)), data.draw(st.floats(0.0, 1.0)))
-    seeds = data.draw(st.permutations(range(n)))[: data.draw(st.integers(0, n))]
-    _check_coupled(g, weights, list(seeds), runs=3, rng=data.draw(st.integers(0, 2**32)))
+    def some_seeds():
+        return list(data.draw(st.permutations(range(n)))[: data.draw(st.integers(0, n))])
+
+    # one seed set for every run, or one per run
+    seeds = some_seeds() if data.draw(st.booleans()) else [some_seeds() for _ in range(3)]
+    _check_coupled(g, weights, seeds, runs=3, rng=data.draw(st.integers(0, 2**32)))

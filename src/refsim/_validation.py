@@ -14,14 +14,16 @@ def _show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_probability(name: str, value) -> float:
-    """Return ``value`` as a float, or raise unless it is a real number in [0, 1]."""
+def check_probability(name: str, value, *, low_open: bool = False) -> float:
+    """Return ``value`` as a float, or raise unless it is a real number in [0, 1] (in
+    (0, 1] if ``low_open``)."""
+    allowed = "(0, 1]" if low_open else "[0, 1]"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{name} must be a number in [0, 1]; got {_show(value)} "
+        raise InvalidType(f"{name} must be a number in {allowed}; got {_show(value)} "
                         f"of type {type(value).__name__}")
     value = float(value)
-    if not 0.0 <= value <= 1.0:  # also rejects NaN
-        raise InvalidValue(f"{name} must be in [0, 1]; got {value!r}")
+    if not ((0.0 < value) if low_open else (0.0 <= value)) or not value <= 1.0:  # and NaN
+        raise InvalidValue(f"{name} must be in {allowed}; got {value!r}")
     return value
 
 
@@ -50,10 +52,16 @@ def check_int(name: str, value, *, minimum: int | None = None,
     return value
 
 
-def check_float_array(name: str, values, length: int, *, low: float = 0.0,
-                      high: float | None = 1.0, what: str = "arc") -> np.ndarray:
-    """Return ``values`` as a read-only float64 array of ``length``, each in [low, high]."""
-    raw = np.asarray(values)
+def check_float_array(name: str, values, length: int | None, *, low: float = 0.0,
+                      high: float | None = 1.0, what: str = "arc",
+                      low_open: bool = False) -> np.ndarray:
+    """Return ``values`` as a read-only float64 array of ``length`` (any if ``None``),
+    each in [low, high] (in (low, high] if ``low_open``)."""
+    try:
+        raw = np.asarray(values)
+    except (ValueError, TypeError):  # ragged nesting
+        raise InvalidValue(f"{name} must be one-dimensional (one value per {what}); got "
+                           f"{_show(values)}") from None
     if raw.dtype.kind not in "iuf" and not (raw.dtype.kind == "O" and raw.size == 0):
         raise InvalidType(f"{name} must be an array of real numbers; got {_show(values)} "
                         f"(dtype {raw.dtype})")
@@ -61,47 +69,153 @@ def check_float_array(name: str, values, length: int, *, low: float = 0.0,
     if arr.ndim != 1:
         raise InvalidValue(f"{name} must be one-dimensional (one value per {what}); "
                          f"got shape {arr.shape}")
-    if arr.shape[0] != length:
+    if length is not None and arr.shape[0] != length:
         raise InvalidValue(f"{name} must have one value per {what}: length {length}; "
                          f"got length {arr.shape[0]}")
-    bad = ~((arr >= low) & ((arr <= high) if high is not None else np.isfinite(arr)))
+    above = arr > low if low_open else arr >= low
+    bad = ~(above & ((arr <= high) if high is not None else np.isfinite(arr)))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        allowed = f"[{low:g}, {high:g}]" if high is not None else f"[{low:g}, inf)"
+        allowed = ("(" if low_open else "[") + f"{low:g}, " + (
+            f"{high:g}]" if high is not None else "inf)")
         raise InvalidValue(f"{name}[{i}] must be in {allowed}; got {float(arr[i])!r} "
                          f"({int(bad.sum())} bad value(s) in all)")
     arr.setflags(write=False)
     return arr
 
 
-def as_node_array(name: str, nodes, n: int, *, allow_empty: bool = True) -> np.ndarray:
-    """Return ``nodes`` as a sorted-as-given int64 array of distinct ids in ``0..n-1``."""
+def _id_array(name: str, nodes, n: int, ndim: int = 1) -> np.ndarray:
+    """Return ``nodes`` as an int64 array of ``ndim`` dimensions, refusing anything but
+    integers; ranges are checked by the caller, except values int64 cannot hold."""
     if isinstance(nodes, numbers.Integral) and not isinstance(nodes, bool):
         nodes = [nodes]
-    arr = np.asarray(nodes)
-    if arr.dtype == object or arr.dtype.kind not in "iu":
-        if arr.size == 0 and arr.ndim == 1:
+    try:
+        arr = np.asarray(nodes)
+    except (ValueError, TypeError):  # ragged nesting
+        raise InvalidValue(f"{name} must be a one-dimensional list of node ids; got "
+                           f"{_show(nodes)}") from None
+    if arr.ndim == 0 and ndim == 1 and arr.dtype.kind in "iu":
+        arr = arr.reshape(1)  # a 0-d array is one id
+    if arr.dtype == object and arr.ndim == 1:
+        # Python ints beyond 64 bits: report the first one as out of range
+        big = next((x for x in arr.tolist() if isinstance(x, numbers.Integral)
+                    and not isinstance(x, bool) and not 0 <= x < n), None)
+        if big is not None:
+            raise InvalidValue(f"{name} holds node {big}, which is not in the graph; "
+                               f"nodes are numbered 0..{n - 1}")
+    if arr.dtype.kind not in "iu":
+        if arr.size == 0 and arr.ndim == ndim:
             arr = arr.astype(np.int64)
         else:
             raise InvalidType(f"{name} must be integer node ids in 0..{n - 1}; got "
-                            f"{_show(nodes)} (dtype {arr.dtype}); map labels to ids "
-                            f"with graph.node_ids(labels)")
-    if arr.ndim != 1:
-        raise InvalidValue(f"{name} must be a one-dimensional list of node ids; "
-                         f"got shape {arr.shape}")
-    if arr.size == 0 and not allow_empty:
-        raise InvalidValue(f"{name} must name at least one node; got an empty list")
+                              f"{_show(nodes)} (dtype {arr.dtype}); map labels to ids "
+                              f"with graph.node_ids(labels)")
+    if arr.ndim != ndim:
+        what = "one-dimensional list of node ids" if ndim == 1 else "2-D array"
+        raise InvalidValue(f"{name} must be a {what}; got shape {arr.shape}")
     if arr.dtype.kind == "u" and arr.size and arr.max() >= n:  # before any wrap-around
         raise InvalidValue(f"{name} holds node {int(arr.max())}, which is not in the graph; "
-                         f"nodes are numbered 0..{n - 1}")
-    arr = arr.astype(np.int64)
-    bad = (arr < 0) | (arr >= n)
+                           f"nodes are numbered 0..{n - 1}")
+    return arr.astype(np.int64)
+
+
+def _check_sets(nodes: np.ndarray, hi: np.ndarray | None, n: int, name: str) -> None:
+    """Refuse ids outside ``0..n-1`` and ids repeated within one set.
+
+    ``hi`` holds the end of each set in ``nodes`` (``None``: one set); an error names
+    set ``i`` as ``name[i]``.
+    """
+    def label(j):
+        return name if hi is None else f"{name}[{int(np.searchsorted(hi, j, 'right'))}]"
+
+    bad = (nodes < 0) | (nodes >= n)
     if bad.any():
-        v = int(arr[np.flatnonzero(bad)[0]])
-        raise InvalidValue(f"{name} holds node {v}, which is not in the graph; "
-                         f"nodes are numbered 0..{n - 1}")
-    uniq, counts = np.unique(arr, return_counts=True)
-    if (counts > 1).any():
-        v = int(uniq[np.flatnonzero(counts > 1)[0]])
-        raise InvalidValue(f"{name} lists node {v} more than once; seeds must be distinct")
+        j = int(np.flatnonzero(bad)[0])
+        raise InvalidValue(f"{label(j)} holds node {int(nodes[j])}, which is not in the "
+                           f"graph; nodes are numbered 0..{n - 1}")
+    if hi is None:
+        order = np.argsort(nodes, kind="stable")
+        same = nodes[order][1:] == nodes[order][:-1]
+    else:
+        owner = np.repeat(np.arange(hi.shape[0]), np.diff(hi, prepend=0))
+        order = np.lexsort((nodes, owner))
+        same = ((nodes[order][1:] == nodes[order][:-1])
+                & (owner[order][1:] == owner[order][:-1]))
+    if same.any():
+        j = int(order[np.flatnonzero(same)[0]])
+        raise InvalidValue(f"{label(j)} lists node {int(nodes[j])} more than once; seeds "
+                           f"must be distinct")
+
+
+def as_node_array(name: str, nodes, n: int, *, allow_empty: bool = True) -> np.ndarray:
+    """Return ``nodes`` as an int64 array, in the order given, of distinct ids in
+    ``0..n-1``."""
+    arr = _id_array(name, nodes, n)
+    if arr.size == 0 and not allow_empty:
+        raise InvalidValue(f"{name} must name at least one node; got an empty list")
+    _check_sets(arr, None, n, name)
     return arr
+
+
+def _is_id_set(x) -> bool:
+    """Whether ``x`` is a collection of node ids rather than one id."""
+    return isinstance(x, (list, tuple, range)) or (isinstance(x, np.ndarray) and x.ndim >= 1)
+
+
+def count_ids(seeds) -> int:
+    """Return how many node ids ``seeds`` holds, over all its sets, without converting it."""
+    if isinstance(seeds, np.ndarray):
+        return int(seeds.size)
+    if isinstance(seeds, (list, tuple, range)):
+        return sum(count_ids(x) if _is_id_set(x) else 1 for x in seeds)
+    return 1
+
+
+def _per_run_sets(seeds):
+    """Return the sets of a per-run ``seeds`` (a 2-D array or a list), or ``None`` when
+    ``seeds`` is one set."""
+    if isinstance(seeds, np.ndarray):
+        if seeds.ndim == 2:
+            return seeds
+        if not (seeds.dtype == object and seeds.ndim == 1 and seeds.size):
+            return None
+        seeds = seeds.tolist()
+    if not isinstance(seeds, (list, tuple)) or not seeds:
+        return None
+    kinds = [_is_id_set(x) for x in seeds]
+    if not any(kinds):
+        return None
+    if not all(kinds):
+        i = kinds.index(False) if kinds[0] else kinds.index(True)
+        raise InvalidType(f"seeds must be one seed set (a flat list of node ids) or one set "
+                          f"per run; got a mix: seeds[0] is {_show(seeds[0], 30)} but "
+                          f"seeds[{i}] is {_show(seeds[i], 30)}")
+    return seeds
+
+
+def as_seed_sets(seeds, n: int, runs: int):
+    """Return ``(nodes, lo, hi)``: run ``i`` of ``runs`` starts from ``nodes[lo[i]:hi[i]]``.
+
+    ``seeds`` is one set shared by every run (then ``lo = 0`` and ``hi = k``: O(runs)
+    setup) or one set per run: a sequence of ``runs`` sets, possibly of different sizes,
+    or a 2-D int array with one row per run. Each set holds distinct ids in ``0..n-1``;
+    an error names the set (``seeds[3]``). All arrays are int64.
+    """
+    sets = _per_run_sets(seeds)
+    if sets is None:
+        nodes = as_node_array("seeds", seeds, n)
+        return nodes, np.zeros(runs, np.int64), np.full(runs, nodes.shape[0], np.int64)
+    if len(sets) != runs:
+        raise InvalidValue(f"seeds holds {len(sets)} seed set(s) but runs={runs}; give one "
+                           f"set per run, or one flat list of node ids shared by every run")
+    if isinstance(sets, np.ndarray):
+        rows = _id_array("seeds", sets, n, ndim=2)
+        nodes = rows.reshape(-1)
+        lengths = np.full(runs, rows.shape[1], np.int64)
+    else:
+        parts = [_id_array(f"seeds[{i}]", s, n) for i, s in enumerate(sets)]
+        nodes = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        lengths = np.array([p.shape[0] for p in parts], dtype=np.int64)
+    hi = np.cumsum(lengths)
+    _check_sets(nodes, hi, n, "seeds")
+    return nodes, hi - lengths, hi

@@ -11,8 +11,8 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_float_array, check_probability
-from .errors import InvalidValue
+from ._validation import _show, check_float_array, check_probability
+from .errors import InvalidType, InvalidValue
 
 __all__ = ["ArcScheme", "IndependentCascade", "LinearThreshold"]
 
@@ -22,12 +22,33 @@ class ArcScheme(str, enum.Enum):
 
     #: p(u, v) = 1 / in-degree(v) (Kempe, Kleinberg & Tardos 2003).
     WEIGHTED_CASCADE = "weighted_cascade"
+    #: p(u, v) = the arc's weight in the graph (``graph.weights``), which must be in [0, 1].
+    GRAPH_WEIGHTS = "weights"
 
 
 def _in_degree_share(graph) -> np.ndarray:
     """Return 1 / in-degree of each arc's target, aligned with CSR arc order."""
     indeg = np.bincount(graph.indices, minlength=graph.n)
     return 1.0 / indeg[graph.indices]
+
+
+def _graph_weights(graph, who: str) -> np.ndarray:
+    """Return ``graph.weights``, refusing a graph without them or a weight outside [0, 1]."""
+    w = graph.weights
+    if w is None:
+        raise InvalidValue(f"{who} reads each arc's value from graph.weights, but this graph "
+                           f"has none; build it with weights (Graph.from_edges(..., "
+                           f"weights=...), Graph.from_networkx(G, weight=...) or "
+                           f"read_edgelist(..., weighted=True))")
+    bad = ~((w >= 0.0) & (w <= 1.0))
+    if bad.any():
+        e = int(np.flatnonzero(bad)[0])
+        u = int(np.searchsorted(graph.indptr, e, side="right")) - 1
+        v = int(graph.indices[e])
+        raise InvalidValue(f"{who} needs graph.weights in [0, 1]; arc {graph.label(u)!r} -> "
+                           f"{graph.label(v)!r} has weight {float(w[e])!r} "
+                           f"({int(bad.sum())} arc(s) outside [0, 1])")
+    return w
 
 
 class IndependentCascade:
@@ -39,15 +60,18 @@ class IndependentCascade:
 
     Parameters
     ----------
-    p : float, array_like or {"weighted_cascade"}
+    p : float, array_like or {"weighted_cascade", "weights"}
         One probability in [0, 1] for every arc; or one per arc, aligned with the
         graph's CSR arc order (``graph.indptr``/``graph.indices``); or
-        ``"weighted_cascade"``, meaning ``p(u, v) = 1 / in-degree(v)``.
+        ``"weighted_cascade"``, meaning ``p(u, v) = 1 / in-degree(v)``; or ``"weights"``,
+        meaning each arc's weight in the graph (``graph.weights``, each in [0, 1]).
 
     Raises
     ------
     ValueError
         If a probability is outside [0, 1] or NaN, or ``p`` is an unknown scheme name.
+        With ``"weights"``, :func:`refsim.simulate` raises it for a graph without
+        weights or with a weight outside [0, 1], naming the arc.
     TypeError
         If ``p`` is neither a number, an array of numbers nor a scheme name.
 
@@ -57,6 +81,10 @@ class IndependentCascade:
     IndependentCascade(p=0.1)
     >>> IndependentCascade("weighted_cascade").p
     <ArcScheme.WEIGHTED_CASCADE: 'weighted_cascade'>
+    >>> from refsim import Graph
+    >>> g = Graph.from_edges([0, 1], [1, 2], directed=True, weights=[0.25, 1.0])
+    >>> IndependentCascade("weights").arc_probabilities(g).tolist()
+    [0.25, 1.0]
     >>> IndependentCascade(1.5)
     Traceback (most recent call last):
     ...
@@ -78,10 +106,9 @@ class IndependentCascade:
         elif isinstance(p, numbers.Real) and not isinstance(p, bool):
             p = check_probability("IndependentCascade p", p)
         else:
-            arr = np.asarray(p) if not isinstance(p, bool) else None
-            if arr is None or arr.ndim == 0:
+            if not (isinstance(p, (list, tuple, range)) or hasattr(p, "__array__")):
                 check_probability("IndependentCascade p", p)  # raises the TypeError
-            p = check_float_array("IndependentCascade p", arr, len(arr) if arr.ndim else 0)
+            p = check_float_array("IndependentCascade p", p, None)
         object.__setattr__(self, "_p", p)
 
     def __setattr__(self, name, value):
@@ -104,6 +131,8 @@ class IndependentCascade:
         Raises ``ValueError`` if a per-arc array does not have ``graph.num_arcs`` values.
         """
         p = self._p
+        if p is ArcScheme.GRAPH_WEIGHTS:
+            return _graph_weights(graph, "IndependentCascade('weights')")
         if isinstance(p, ArcScheme):
             return _in_degree_share(graph)
         if isinstance(p, np.ndarray):
@@ -118,63 +147,124 @@ class LinearThreshold:
     """Linear Threshold: a node activates once its active in-neighbours' weight reaches
     its threshold.
 
-    Each node ``v`` draws a threshold uniform on (0, 1] per run; ``v`` becomes active at
-    step ``t + 1`` once the weights of arcs from nodes active by step ``t`` sum to at
-    least the threshold (Granovetter 1978; Kempe, Kleinberg & Tardos 2003). The
-    in-weights of every node must sum to at most 1; then the final active set has the
-    same law as reachability in a random graph where each node keeps one in-arc, arc
-    ``(u, v)`` with probability ``w(u, v)`` (the live-edge view).
+    Node ``v`` becomes active at step ``t + 1`` once the weights of arcs from nodes
+    active by step ``t`` sum to at least its threshold (Granovetter 1978; Kempe,
+    Kleinberg & Tardos 2003). The in-weights of every node must sum to at most 1.
+
+    By default each node draws its threshold uniform on (0, 1] in every run; then the
+    final active set has the same law as reachability in a random graph where each node
+    keeps one in-arc, arc ``(u, v)`` with probability ``w(u, v)`` (the live-edge view).
+    With fixed ``thresholds`` the process is deterministic and draws no random number;
+    with the default weights ``1 / in-degree`` a node then activates once the share of
+    its in-neighbours that are active reaches its threshold (Watts 2002).
 
     Parameters
     ----------
-    weights : array_like, optional
-        One weight >= 0 per arc, in CSR arc order. Default: ``1 / in-degree(v)``.
+    weights : array_like or "graph", optional
+        One weight in [0, 1] per arc, in CSR arc order; or ``"graph"``, the graph's own
+        arc weights (``graph.weights``). Default: ``1 / in-degree(v)``.
+    thresholds : float or array_like, optional
+        One threshold in (0, 1] for every node, or one per node. Default: drawn uniform
+        on (0, 1] per node and run. Because weight sums are rounded, a sum within a
+        relative ``THRESHOLD_SLACK`` below a fixed threshold counts as reaching it (so 8
+        of 10 in-neighbours at weight 0.1 do reach 0.8).
+
+    Raises
+    ------
+    ValueError
+        If a weight is outside [0, 1], a threshold outside (0, 1], either is NaN, or
+        ``weights`` is a string other than ``"graph"``. :func:`refsim.simulate` also
+        refuses arrays whose length does not match the graph, in-weights summing to more
+        than 1, and (with ``"graph"``) a graph without weights or with a weight outside
+        [0, 1].
+    TypeError
+        If ``weights`` or ``thresholds`` is not made of real numbers.
 
     Examples
     --------
     >>> LinearThreshold()
     LinearThreshold(weights=1/in-degree)
+    >>> LinearThreshold(thresholds=0.5)
+    LinearThreshold(weights=1/in-degree, thresholds=0.5)
     >>> LinearThreshold([0.5, -0.1])
     Traceback (most recent call last):
     ...
     refsim.errors.InvalidValue: LinearThreshold weights[1] must be in [0, 1]; got -0.1 (1 bad value(s) in all)
+    >>> LinearThreshold(thresholds=0)
+    Traceback (most recent call last):
+    ...
+    refsim.errors.InvalidValue: LinearThreshold thresholds must be in (0, 1]; got 0.0
+
+    With fixed thresholds the outcome is the same in every run: on the path a - b - c
+    with threshold 0.5, b has half its neighbours active once a is, c all of its one.
+
+    >>> from refsim import Graph, simulate
+    >>> g = Graph.from_edges([0, 1], [1, 2])
+    >>> simulate(g, LinearThreshold(thresholds=0.5), [0], runs=3).curves.tolist()
+    [[1, 2, 3], [1, 2, 3], [1, 2, 3]]
     """
 
-    __slots__ = ("_weights",)
+    __slots__ = ("_weights", "_thresholds")
 
     #: Slack allowed on in-weight sums above 1, for floating-point rounding.
     SUM_TOLERANCE = 1e-9
+    #: Relative slack below a fixed threshold that still counts as reaching it.
+    THRESHOLD_SLACK = 1e-9
 
-    def __init__(self, weights=None):
-        if weights is not None:
-            arr = np.asarray(weights)
-            if arr.ndim != 1:
-                raise InvalidValue(f"LinearThreshold weights must be one-dimensional "
-                                 f"(one per arc); got shape {arr.shape}")
-            weights = check_float_array("LinearThreshold weights", arr, arr.shape[0])
+    def __init__(self, weights=None, *, thresholds=None):
+        if isinstance(weights, str):
+            if weights != "graph":
+                raise InvalidValue(f"LinearThreshold weights must be one weight per arc, "
+                                   f"'graph' (the graph's arc weights) or None; got "
+                                   f"{_show(weights)}")
+        elif weights is not None:
+            weights = check_float_array("LinearThreshold weights", weights, None)
+        if thresholds is not None:
+            if isinstance(thresholds, np.ndarray) and thresholds.ndim == 0:
+                thresholds = thresholds.item()  # a 0-d array is a number
+            if isinstance(thresholds, (numbers.Real, bool, str, bytes)):
+                thresholds = check_probability("LinearThreshold thresholds", thresholds,
+                                               low_open=True)
+            else:
+                thresholds = check_float_array("LinearThreshold thresholds", thresholds, None,
+                                               what="node", low_open=True)
         object.__setattr__(self, "_weights", weights)
+        object.__setattr__(self, "_thresholds", thresholds)
 
     def __setattr__(self, name, value):
         raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
 
     @property
     def weights(self):
-        """The per-arc weights, or ``None`` for ``1 / in-degree``."""
+        """The per-arc weights, ``"graph"``, or ``None`` for ``1 / in-degree``."""
         return self._weights
 
+    @property
+    def thresholds(self):
+        """The fixed threshold (float) or per-node thresholds, or ``None`` for random."""
+        return self._thresholds
+
     def __repr__(self) -> str:
-        if self._weights is None:
-            return "LinearThreshold(weights=1/in-degree)"
-        return f"LinearThreshold(weights=<{self._weights.shape[0]} per-arc values>)"
+        w = self._weights
+        text = ("1/in-degree" if w is None else w if isinstance(w, str)
+                else f"<{w.shape[0]} per-arc values>")
+        t = self._thresholds
+        if t is not None:
+            text += f", thresholds={t!r}" if isinstance(t, float) else (
+                f", thresholds=<{t.shape[0]} per-node values>")
+        return f"LinearThreshold(weights={text})"
 
     def arc_weights(self, graph) -> np.ndarray:
         """Return one weight per arc of ``graph``, checking each node's in-weights sum to <= 1."""
         if self._weights is None:
             return _in_degree_share(graph)
-        w = self._weights
-        if w.shape[0] != graph.num_arcs:
-            raise InvalidValue(f"LinearThreshold weights has {w.shape[0]} per-arc values "
-                             f"but the graph has {graph.num_arcs} arcs")
+        if isinstance(self._weights, str):
+            w = _graph_weights(graph, "LinearThreshold(weights='graph')")
+        else:
+            w = self._weights
+            if w.shape[0] != graph.num_arcs:
+                raise InvalidValue(f"LinearThreshold weights has {w.shape[0]} per-arc values "
+                                   f"but the graph has {graph.num_arcs} arcs")
         totals = np.bincount(graph.indices, weights=w, minlength=graph.n)
         over = totals > 1.0 + self.SUM_TOLERANCE
         if over.any():
@@ -183,3 +273,16 @@ class LinearThreshold:
                              f"{totals[v]:.6g}; in-weights of each node must sum to at most 1 "
                              f"({int(over.sum())} node(s) over)")
         return w
+
+    def threshold_levels(self, graph) -> np.ndarray:
+        """Return the levels the kernel compares weight sums with: none (thresholds are
+        drawn), one for every node, or one per node of ``graph``; each is a fixed
+        threshold lowered by the relative :attr:`THRESHOLD_SLACK`."""
+        t = self._thresholds
+        if t is None:
+            return np.zeros(0)
+        if isinstance(t, np.ndarray) and t.shape[0] != graph.n:
+            raise InvalidValue(f"LinearThreshold thresholds has {t.shape[0]} per-node values "
+                               f"but the graph has {graph.n} nodes")
+        return np.atleast_1d(t) * (1.0 - self.THRESHOLD_SLACK)
+

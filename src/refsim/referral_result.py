@@ -55,33 +55,60 @@ class ReferralResult(SimResult):
         return out
 
 
-def run_referral(graph, model, seeds, runs, states, steps, workers, seed_info):
-    """Run the kernel and assemble a :class:`ReferralResult` (inputs already checked)."""
-    from ._kernels.referral import TALLY, referral_runs
-
+def _kernel_inputs(graph, model):
+    """Return the referral kernel's per-node and scalar inputs for ``model`` on ``graph``."""
     share, conv, advocacy = model.node_arrays(graph)
-    seed_costs = model.seed_costs(graph, seeds)  # checks a per-node fee's length early
     with np.errstate(divide="ignore"):
         share_lq = np.log1p(-share)
         ad_lq = float(np.log1p(-model.ad_rate))
+    return (graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
+            float(model.forget_rate))
+
+
+def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
+    """Run the kernel and assemble a :class:`ReferralResult` (inputs already checked).
+
+    ``seed_sets`` is ``(nodes, lo, hi)``: run ``i`` starts from ``nodes[lo[i]:hi[i]]``.
+    """
+    from ._kernels.referral import TALLY, referral_runs
+
+    nodes, lo, hi = seed_sets
+    runs = lo.shape[0]
+    inputs = _kernel_inputs(graph, model)
+    seed_cost = _seed_cost(model, graph, nodes, lo, hi)  # checks a per-node fee's length
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
         adopters, aware, advocates, tally, virality, _, _ = referral_runs(
-            graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
-            float(model.forget_rate), seeds.astype(graph.indices.dtype), states,
+            *inputs, nodes.astype(graph.indices.dtype), lo, hi, states,
             np.arange(runs, dtype=np.int64), steps, workers)
     finally:
         numba.set_num_threads(previous)
     tallies = {name: tally[:, j].copy() for j, name in enumerate(TALLY)}
-    money = _money(model, graph, seeds, tallies, steps)
+    money = _money(model, seed_cost, tallies, steps)
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
         virality=virality, money=money)
 
 
-def _money(model, graph, seeds, t, steps):
+def _seed_cost(model, graph, nodes, lo, hi):
+    """Return each run's cost of recruiting its seeds (float64, one per run).
+
+    Each run's sum is what ``costs.sum()`` gives for its set alone, so a run's money
+    does not depend on the other runs' seed sets.
+    """
+    costs = model.seed_costs(graph, nodes)
+    runs = lo.shape[0]
+    k = hi - lo
+    if runs and lo.max() == 0 and hi.min() == nodes.shape[0]:  # one set for every run
+        return np.full(runs, float(costs.sum()))
+    if (k == k[0]).all() and (lo == np.arange(runs) * k[0]).all():  # one row per run
+        return costs.reshape(runs, int(k[0])).sum(axis=1)
+    return np.array([costs[a:b].sum() for a, b in zip(lo, hi)], dtype=np.float64)
+
+
+def _money(model, seed_cost, t, steps):
     econ = model.economics
     prog = model.program
     v = econ.customer_value
@@ -91,7 +118,6 @@ def _money(model, graph, seeds, t, steps):
     outside = t["outside_advocates"] * mult + (t["outside"] - t["outside_advocates"])
     revenue = v * (referred + outside)
     rewards = t["referrals_converted"] * prog.reward_per_conversion
-    seed_cost = float(model.seed_costs(graph, seeds).sum())
     ad_cost = econ.ad_cost_per_step * steps
     cost = rewards + seed_cost + ad_cost
     acquired = t["referral"] + t["outside"]
@@ -100,10 +126,9 @@ def _money(model, graph, seeds, t, steps):
         cac = np.where(acquired > 0, cost / np.maximum(acquired, 1), np.nan)
         cpr = np.where(t["referrals_converted"] > 0,
                        rewards / np.maximum(t["referrals_converted"], 1), np.nan)
-    return {"revenue": revenue, "cost": cost + 0.0 * revenue, "profit": revenue - cost,
+    return {"revenue": revenue, "cost": cost, "profit": revenue - cost,
             "roi": roi, "cac": cac, "cost_per_referral": cpr, "rewards": rewards,
-            "seed_cost": np.full(revenue.shape, seed_cost),
-            "ad_cost": np.full(revenue.shape, float(ad_cost))}
+            "seed_cost": seed_cost, "ad_cost": np.full(revenue.shape, float(ad_cost))}
 
 
 def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
@@ -111,7 +136,8 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
 
     Replays run ``run`` of ``simulate(graph, model, seeds, steps=steps, rng=rng, ...)``
     exactly (same stream), so the tree belongs to a run whose numbers are in that
-    result.
+    result. ``seeds`` is the seed set that run started from: with one set per run in
+    :func:`refsim.simulate`, pass that run's own set.
 
     Returns
     -------
@@ -138,15 +164,11 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
     if not isinstance(model, ReferralModel):
         raise InvalidType(f"referral_tree needs a ReferralModel; got {type(model).__name__}")
     seeds = as_node_array("seeds", seeds, graph.n)
-    steps = check_int("steps", steps, minimum=0)
+    steps = check_int("steps", steps, minimum=0, maximum=2**62)
     run = check_int("run", run, minimum=0, maximum=2**62)
-    share, conv, advocacy = model.node_arrays(graph)
-    with np.errstate(divide="ignore"):
-        share_lq = np.log1p(-share)
-        ad_lq = float(np.log1p(-model.ad_rate))
     states = run_states(as_seed_sequence(rng), 1, run)
-    out = referral_runs(graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
-                        float(model.forget_rate), seeds.astype(graph.indices.dtype), states,
+    out = referral_runs(*_kernel_inputs(graph, model), seeds.astype(graph.indices.dtype),
+                        np.zeros(1, np.int64), np.full(1, seeds.shape[0], np.int64), states,
                         np.zeros(1, dtype=np.int64), steps, 1, 0)
     return {"nodes": out[5].astype(np.int64), "parents": out[6].astype(np.int64),
             "seeds": seeds.astype(np.int64)}

@@ -39,7 +39,7 @@ def mean_ci(values, level: float = 0.95) -> dict:
 
 @dataclass(frozen=True, eq=False)
 class SimResult:
-    """Outcome of ``runs`` independent runs of one model from one seed set.
+    """Outcome of ``runs`` independent runs of one model, from one seed set or one per run.
 
     Attributes
     ----------
@@ -47,7 +47,7 @@ class SimResult:
         int64, one per run: nodes active (adopters) when the run ended.
     curves : numpy.ndarray
         int64, shape (runs, T + 1): cumulative active count after each step; column 0
-        holds the seeds; after a cascade stops its row is padded with its final value.
+        counts the run's seeds; after a cascade stops its row is padded with its final value.
     n : int
         Number of nodes in the graph.
     model : str

@@ -6,8 +6,9 @@ import numba
 import numpy as np
 
 from ._kernels import cascade
+from ._memory import check_memory
 from ._rng import as_seed_sequence, run_states, seed_record
-from ._validation import as_node_array, check_int
+from ._validation import as_seed_sets, check_int, count_ids
 from .errors import InvalidType, InvalidValue
 from .graph import Graph
 from .models import IndependentCascade, LinearThreshold
@@ -18,16 +19,20 @@ from .result import SimResult
 __all__ = ["simulate"]
 
 _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone wider
-_CURVE_BYTES_LIMIT = 8 * 2**30
+_RUN_BYTES = 96  # per run besides curves: RNG state, run id, seed offsets, size, depth
+_REFERRAL_RUN_BYTES = 512  # per run besides curves: tallies and money, twice
+_SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
 
 
-def _check_room(what, runs, width, copies=1):
-    """Refuse, with a named error, outputs that would not fit in memory."""
-    need = runs * ((width + 1) * 8 * copies + 64)  # curves, plus states and sizes
-    if need > _CURVE_BYTES_LIMIT:
-        raise InvalidValue(f"{what} needs {need / 2**30:.1f} GiB of results "
-                         f"({width + 1} steps per run); lower it, give a smaller steps, "
-                         f"or split the runs over several calls")
+def _check_room(what, runs, width, *, copies=1, per_run=_RUN_BYTES, seed_ids=0, n=0,
+                workers=1):
+    """Refuse, with an error naming ``what``, work whose arrays would not fit in the
+    memory available now: ``copies`` int64 arrays of ``runs x (width + 1)``, the per-run
+    extras, two copies of the seed ids and each worker's scratch."""
+    need = (runs * ((width + 1) * 8 * copies + per_run) + seed_ids * 16
+            + n * workers * _SCRATCH_BYTES)
+    check_memory(what, need, "lower it, give a smaller steps, or split the runs over "
+                             "several calls")
 
 
 def _resolve_workers(workers) -> int:
@@ -37,9 +42,22 @@ def _resolve_workers(workers) -> int:
     return check_int("workers", workers, minimum=1, maximum=most)
 
 
+def _runner(model):
+    """Return the function that turns ``model`` into kernel arguments."""
+    runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
+    if runner is None:
+        known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
+        if isinstance(model, type):
+            raise InvalidType(f"model must be an instance of one of {known}; got the class "
+                              f"{model.__name__} itself (build one, e.g. "
+                              f"IndependentCascade(0.1))")
+        raise InvalidType(f"model must be one of {known}; got {type(model).__name__}")
+    return runner
+
+
 def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
              first_run=0):
-    """Run a diffusion model ``runs`` times from one seed set and collect the outcomes.
+    """Run a diffusion model ``runs`` times and collect the outcomes.
 
     Parameters
     ----------
@@ -48,9 +66,12 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     model : IndependentCascade, LinearThreshold or ReferralModel
         The diffusion model and its parameters. A ``ReferralModel`` returns a
         :class:`refsim.ReferralResult` and needs ``steps``.
-    seeds : array_like of int
-        Distinct node ids in ``0 .. graph.n - 1`` active at step 0 (use
-        ``graph.node_ids(labels)`` to map original names).
+    seeds : array_like of int, or a sequence of them
+        The nodes active at step 0, as distinct ids in ``0 .. graph.n - 1`` (use
+        ``graph.node_ids(labels)`` to map original names): one set (a flat list or 1-D
+        array, possibly empty) used by every run; or one set per run: a sequence of
+        exactly ``runs`` sets, possibly of different sizes, or a 2-D int array with one
+        row per run, where run ``first_run + i`` starts from set ``i``.
     runs : int, default 1
         Number of independent runs.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
@@ -74,13 +95,19 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     Raises
     ------
     TypeError, ValueError
-        On a bad argument; the message names it, its value and what is allowed.
+        On a bad argument, or when the results would not fit in the memory available;
+        the message names the argument, its value and what is allowed.
 
     Notes
     -----
     IC costs O(activated nodes + arcs that fire) per run: candidate arcs are found by
     geometric jumps, so arcs that do not fire are skipped without a random draw. LT costs
-    O(out-arcs of activated nodes) per run. Scratch space is O(n) per worker.
+    O(out-arcs of activated nodes) per run. Scratch space is O(n) per worker; one set
+    shared by all runs costs O(runs) to set up, per-run sets O(their total size).
+
+    Run ``r`` draws from its own stream whatever seeds the other runs start from: with
+    per-run sets, run ``first_run + i`` gives exactly what ``simulate(graph, model,
+    seeds[i], runs=1, first_run=first_run + i, ...)`` gives.
 
     Examples
     --------
@@ -93,6 +120,12 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     >>> lo, hi = res.ci()
     >>> bool(lo < res.mean < hi)
     True
+
+    A seed set per run, e.g. drawn at random in every run:
+
+    >>> per_run = simulate(g, IndependentCascade(0.2), [[0], [5, 6], []], runs=3, rng=1)
+    >>> per_run.curves[:, 0].tolist()
+    [1, 2, 0]
     >>> simulate(g, IndependentCascade(0.2), [0, 34])
     Traceback (most recent call last):
     ...
@@ -103,52 +136,49 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
                         f"(convert with Graph.from_networkx or Graph.from_edges)")
     if graph.n == 0:
         raise InvalidValue("graph is empty (0 nodes); simulation needs at least one node")
-    seeds = as_node_array("seeds", seeds, graph.n)
     runs = check_int("runs", runs, minimum=1, maximum=2**31 - 2)
     first_run = check_int("first_run", first_run, minimum=0, maximum=2**62)
     if steps is not None:
-        steps = check_int("steps", steps, minimum=0)
+        steps = check_int("steps", steps, minimum=0, maximum=2**62)
     workers = _resolve_workers(workers)
+    room = dict(seed_ids=count_ids(seeds), n=graph.n, workers=workers)
     if isinstance(model, ReferralModel):
         if steps is None:
             raise InvalidValue("steps is required for a ReferralModel: the campaign's "
                              "horizon in steps (e.g. steps=30)")
-        if seeds.size == 0 and model.ad_rate == 0:
-            raise InvalidValue("seeds is empty and ad_rate is 0: nobody can ever adopt; "
-                             "give seeds or an ad_rate > 0")
-        _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3)
         seq = as_seed_sequence(rng)
-        return run_referral(graph, model, seeds, runs, run_states(seq, runs, first_run), steps,
-                            workers, seed_record(seq))
-    runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
-    if runner is None:
-        known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
-        raise InvalidType(f"model must be one of {known}; got {type(model).__name__}")
-    kernel, args = runner(graph, model)
-
+        _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3,
+                    per_run=_REFERRAL_RUN_BYTES, **room)
+        nodes, lo, hi = as_seed_sets(seeds, graph.n, runs)
+        return run_referral(graph, model, (nodes, lo, hi), run_states(seq, runs, first_run),
+                            steps, workers, seed_record(seq))
+    kernel, args = _runner(model)(graph, model)
     cap = steps if steps is not None else min(_FIRST_CAP, graph.n)
     what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
-    _check_room(what, runs, cap)
-    max_steps = steps if steps is not None else graph.n
     seq = as_seed_sequence(rng)
     record = seed_record(seq)  # before the work, so a bad seed fails early
+    _check_room(what, runs, cap, **room)
+    nodes, lo, hi = as_seed_sets(seeds, graph.n, runs)
+    max_steps = steps if steps is not None else graph.n
     states = run_states(seq, runs, first_run)
     ids = np.arange(runs, dtype=np.int64)
-    seeds_k = seeds.astype(graph.indices.dtype)
+    nodes = nodes.astype(graph.indices.dtype)
 
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        final, depth, curves = kernel(*args, seeds_k, states, ids, max_steps, cap, workers)
+        final, depth, curves = kernel(*args, nodes, lo, hi, states, ids, max_steps, cap,
+                                      workers)
         if steps is None:
             deepest = int(depth.max())
             if deepest > cap:
                 _check_room(f"runs={runs} (cascades {deepest} steps deep)", runs, deepest,
-                            copies=2)
+                            copies=2, n=graph.n, workers=workers)
                 # Rare deep cascades: redo just those runs (same streams, same outcome)
                 # with room for every step.
                 redo = np.flatnonzero(depth > cap)
-                _, _, wide = kernel(*args, seeds_k, states, redo, max_steps, deepest, workers)
+                _, _, wide = kernel(*args, nodes, lo[redo], hi[redo], states, redo,
+                                    max_steps, deepest, workers)
                 grown = np.empty((runs, deepest + 1), dtype=np.int64)
                 grown[:, : cap + 1] = curves
                 grown[:, cap + 1:] = final[:, None]
@@ -187,7 +217,8 @@ def _q_powers(p, most):
 
 def _lt_args(graph, model):
     w = np.ascontiguousarray(model.arc_weights(graph), dtype=np.float64)
-    return cascade.linear_threshold, (graph.indptr, graph.indices, w)
+    return cascade.linear_threshold, (graph.indptr, graph.indices, w,
+                                      model.threshold_levels(graph))
 
 
 _RUNNERS = {IndependentCascade: _ic_args, LinearThreshold: _lt_args}

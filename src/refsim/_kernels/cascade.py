@@ -4,7 +4,9 @@ Both kernels run a batch of independent runs. Worker ``w`` of ``n_workers`` take
 ``w, w + n_workers, ...``; each worker owns its scratch arrays (a one-byte visit stamp per
 node, the BFS queue), so a run never clears an n-sized array (only every 255th does): a
 run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG state ``states[run_ids[i]]``
-and nothing else, which makes every row independent of ``n_workers``.
+and nothing else, which makes every row independent of ``n_workers``. Row ``i`` starts
+from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]`` (one set shared by every row is
+``seed_lo = 0``, ``seed_hi = k``); planting seeds draws no random number.
 
 Outputs per row: the final number of active nodes, the last step at which a node became
 active ("depth"), and the cumulative active count after each step ``0..cap``; counts after
@@ -37,15 +39,19 @@ def next_stamp(mark, count):
 
 
 @njit(inline="always", cache=True)
-def _begin_run(states, row, run_ids, s, seeds, mark, stamp, queue, curves):
-    """Load row's RNG state and plant the seeds; return the queue length."""
+def _begin_run(states, row, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp, queue,
+               curves):
+    """Load row's RNG state and plant its seeds; return the queue length."""
     for k in range(4):
         s[k] = states[run_ids[row], k]
-    for j in range(seeds.shape[0]):
-        mark[seeds[j]] = stamp
-        queue[j] = seeds[j]
-    curves[row, 0] = seeds.shape[0]
-    return seeds.shape[0]
+    lo = seed_lo[row]
+    size = seed_hi[row] - lo
+    for j in range(size):
+        v = seed_nodes[lo + j]
+        mark[v] = stamp
+        queue[j] = v
+    curves[row, 0] = size
+    return size
 
 
 @njit(inline="always", cache=True)
@@ -67,8 +73,8 @@ def _end_run(curves, final, depth, row, level, cap, tail, last):
 
 @njit(parallel=True, cache=True)
 def independent_cascade(
-    indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, seeds, states, run_ids,
-    max_steps, cap, n_workers,
+    indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, seed_nodes, seed_lo,
+    seed_hi, states, run_ids, max_steps, cap, n_workers,
 ):
     """Run IC; arcs out of ``u`` fire independently with ``arc_p[e]`` (or ``node_pmax[u]``).
 
@@ -96,7 +102,8 @@ def independent_cascade(
         for i in range(w, rows, n_workers):
             stamp = next_stamp(mark, count)
             count += 1
-            tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
+            tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
+                              queue, curves)
             head = 0
             level = 0
             last = 0
@@ -149,9 +156,12 @@ def independent_cascade(
 
 @njit(parallel=True, cache=True)
 def linear_threshold(
-    indptr, indices, arc_w, seeds, states, run_ids, max_steps, cap, n_workers,
+    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
+    cap, n_workers,
 ):
-    """Run LT; node thresholds are uniform on (0, 1], drawn when a node is first reached.
+    """Run LT; a node's threshold is drawn uniform on (0, 1] when it is first reached,
+    unless ``fixed`` gives it: one value for every node (length 1) or one per node
+    (length n). With fixed thresholds no random number is drawn.
 
     An inactive node becomes active in the step after the summed weight of its active
     in-neighbours first reaches its threshold. Active nodes carry ``acc = inf``.
@@ -161,6 +171,7 @@ def linear_threshold(
     final = np.empty(rows, np.int64)
     depth = np.empty(rows, np.int64)
     curves = np.empty((rows, cap + 1), np.int64)
+    n_fixed = fixed.shape[0]
     for w in prange(n_workers):
         mark = np.zeros(n, np.uint8)
         count = 0
@@ -171,7 +182,8 @@ def linear_threshold(
         for i in range(w, rows, n_workers):
             stamp = next_stamp(mark, count)
             count += 1
-            tail = _begin_run(states, i, run_ids, s, seeds, mark, stamp, queue, curves)
+            tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
+                              queue, curves)
             for j in range(tail):
                 acc[queue[j]] = np.inf
             head = 0
@@ -188,7 +200,10 @@ def linear_threshold(
                         if mark[v] != stamp:
                             mark[v] = stamp
                             acc[v] = 0.0
-                            theta[v] = next_open_closed(s)
+                            if n_fixed == 0:
+                                theta[v] = next_open_closed(s)
+                            else:
+                                theta[v] = fixed[v if n_fixed > 1 else 0]
                         elif acc[v] == np.inf:
                             continue
                         acc[v] += arc_w[e]

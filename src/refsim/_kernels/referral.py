@@ -11,9 +11,10 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
 3. each advocate active at the start of the step stops referring with ``forget``;
 4. each new adopter becomes an advocate with its ``advocacy[v]`` and refers from t + 1.
 
-Every adoption has a source: seed, referral (with the referrer as parent) or outside.
-Per-worker scratch is O(n) and stamped, so a run costs what its advocates and adopters
-do. Tally columns are listed in ``TALLY``.
+Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``, which may be
+empty. Every adoption has a source: seed, referral (with the referrer as parent) or
+outside. Per-worker scratch is O(n) and stamped, so a run costs what its advocates and
+adopters do. Tally columns are listed in ``TALLY``.
 """
 
 import math
@@ -41,8 +42,8 @@ def _jump(s, lq, left):
 
 
 @njit(parallel=True, cache=True)
-def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seeds,
-                  states, run_ids, steps, n_workers, keep=-1):
+def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed_nodes,
+                  seed_lo, seed_hi, states, run_ids, steps, n_workers, keep=-1):
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     # row ``keep`` (if >= 0) also reports its adopters in order and their referrers
@@ -72,8 +73,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
             n_adopt = 0
             n_active = 0
             n_aware = 0
-            for j in range(seeds.shape[0]):
-                v = seeds[j]
+            for j in range(seed_lo[i], seed_hi[i]):
+                v = seed_nodes[j]
                 stamp[v] = mark
                 state[v] = ADOPTER
                 parent[v] = -1
