@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from .errors import InvalidValue
+from .errors import InvalidValue, MissingFile, RefsimError
 
 __all__ = ["main"]
 
@@ -18,24 +18,49 @@ def _cmd_graph(args) -> int:
     graph = graph_from_spec(args.spec, rng=args.seed, directed=args.directed,
                             weighted=args.weighted)
     profile = describe(graph, rng=args.seed, clustering_sample=args.sample)
-    if args.json:
-        print(json.dumps(profile.as_dict(), indent=2))
+    if args.json:  # strict JSON: an undefined number (NaN, infinity) is null
+        print(json.dumps(_json_safe(profile.as_dict()), indent=2, allow_nan=False))
     else:
         print(f"graph: {args.spec}")
         print(profile)
     return 0
 
 
-def _cmd_validate(args) -> int:
-    from .experiment.config import expand_cells, load_config
+def _json_safe(value):
+    """``value`` with every non-finite float replaced by None (JSON's null)."""
+    import math
 
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _check_workers(args):
+    if args.workers is not None and not 1 <= args.workers <= 1024:
+        raise InvalidValue(f"--workers must be >= 1 and <= 1024; got {args.workers}")
+
+
+def _cmd_validate(args) -> int:
+    from pathlib import Path
+
+    from .experiment.config import expand_cells, load_config
+    from .experiment.preflight import preflight
+
+    _check_workers(args)
     cfg = load_config(args.config, args.set)
     cells = expand_cells(cfg)
+    out = args.out if args.out else Path("results") / cfg["experiment"]["name"]
+    plan = preflight(cfg, cells, out=out, workers=args.workers, source=args.config)
     exp = cfg["experiment"]
     runs = exp["runs"] if "adaptive" not in exp else (
         f"{exp['runs']} to {exp['adaptive']['max_runs']}")
     print(f"{args.config}: ok; {len(cells)} cell(s) x {len(cfg['campaign'])} campaign(s) "
-          f"x {runs} runs, {exp['steps']} steps, {cfg['model']['kind']} model")
+          f"x {runs} runs, {exp['steps']} steps, {cfg['model']['kind']} model; "
+          f"{plan.summary()}")
     return 0
 
 
@@ -45,13 +70,13 @@ def _cmd_run(args) -> int:
     from .experiment.config import load_config
     from .experiment.runner import run_experiment
 
+    _check_workers(args)
     cfg = load_config(args.config, args.set)
     out = Path(args.out) if args.out else Path("results") / cfg["experiment"]["name"]
-    if args.workers is not None and args.workers < 1:
-        raise InvalidValue(f"--workers must be >= 1; got {args.workers}")
     command = "refsim " + " ".join(args.argv)
-    run_experiment(cfg, out, resume=args.resume, workers=args.workers, dask=args.dask,
-                   progress=not args.quiet, command=command)
+    run_experiment(cfg, out, resume=args.resume, overwrite=args.overwrite,
+                   workers=args.workers, dask=args.dask, progress=not args.quiet,
+                   command=command, source=args.config)
     if not args.quiet:
         print(run_summary(out))
     if not args.no_report:
@@ -137,7 +162,7 @@ def _cmd_bench(args) -> int:
     here = Path(__file__).resolve().parents[2] / "benchmarks"
     folder = next((d for d in (Path("benchmarks"), here) if d.is_dir()), None)
     if folder is None:
-        raise FileNotFoundError("benchmarks/ not found: run refsim bench from a refsim "
+        raise MissingFile("benchmarks/ not found: run refsim bench from a refsim "
                                 "checkout with the bench extra installed "
                                 "(pip install -e '.[bench]')")
     known = sorted(p.stem[len("bench_"):] for p in folder.glob("bench_*.py"))
@@ -190,6 +215,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--out", metavar="DIR", help="run directory (default results/NAME)")
     r.add_argument("--resume", action="store_true",
                    help="finish an interrupted run in --out (same config only)")
+    r.add_argument("--overwrite", action="store_true",
+                   help="replace the results in --out (only files refsim wrote are "
+                        "removed)")
     r.add_argument("--workers", type=int, metavar="N",
                    help="local worker processes (default: one process on all cores)")
     r.add_argument("--dask", metavar="ADDRESS",
@@ -204,6 +232,9 @@ def _parser() -> argparse.ArgumentParser:
                                    "problem with its key path.")
     v.add_argument("config", metavar="CONFIG", help="experiment TOML file")
     v.add_argument("--set", **sets)
+    v.add_argument("--out", metavar="DIR", help="check free disk where the run would go")
+    v.add_argument("--workers", type=int, metavar="N",
+                   help="check memory for N worker processes")
     v.set_defaults(run=_cmd_validate)
 
     p = sub.add_parser("report", help="write the HTML report of a run directory",
@@ -235,14 +266,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run the command line; return the exit status (2 for a user error)."""
+    """Run the command line; return the exit status (2 for a user error).
+
+    A user's mistake (any :class:`refsim.errors.RefsimError`) prints one line (or one
+    line per config problem) and returns 2; Ctrl-C returns 130 and a closed output pipe
+    (``refsim graph ... | head``) ends quietly. Anything else is a bug in refsim and
+    keeps its traceback.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return args.run(args)
-    except (ValueError, TypeError, FileNotFoundError, IsADirectoryError,
-            PermissionError, ImportError) as exc:
+    except RefsimError as exc:
         text = str(exc)
         if "\n" in text:  # several config problems: one line each, still no traceback
             head, _, rest = text.partition("\n")
@@ -253,6 +289,31 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("refsim: interrupted", file=sys.stderr)
         return 130
+    except SystemError as exc:
+        # Ctrl-C while a numba kernel runs surfaces as "returned a result with an
+        # exception set", with the KeyboardInterrupt as its context.
+        if _interrupted(exc):
+            print("refsim: interrupted", file=sys.stderr)
+            return 130
+        raise
+    except BrokenPipeError:
+        # The reader went away (| head): nothing more to say; keep Python from
+        # complaining again while flushing stdout at exit.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def _interrupted(exc) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":

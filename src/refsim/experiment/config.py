@@ -17,11 +17,13 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import InvalidValue
+
 __all__ = ["ConfigError", "load_config", "resolve_config", "resolve_cell", "expand_cells",
            "parse_override", "apply_override", "SCHEMA"]
 
 
-class ConfigError(ValueError):
+class ConfigError(InvalidValue):
     """A config with problems; ``problems`` lists them, one ``"key.path: message"`` each."""
 
     def __init__(self, problems, source=None):
@@ -329,6 +331,11 @@ def _check_campaigns(value, problems, model_kind) -> list:
         if isinstance(s, str) and s not in strategies:
             problems.append(f"{path}.seeding: unknown strategy {s!r}; "
                             f"{_suggest(s, strategies)} (known: {', '.join(strategies)})")
+        elif isinstance(s, str) and isinstance(c.get("params"), dict):
+            from ..strategies.registry import param_problems
+
+            for key, why in param_problems(s, c["params"]):
+                problems.append(f"{path}.params" + (f".{key}" if key else "") + f": {why}")
         if "k" not in c and "budget" not in c:
             problems.append(f"{path}: needs k (number of seeds) or budget")
         if "reward" in c and ("sender_reward" in c or "recipient_reward" in c):
@@ -505,7 +512,8 @@ def apply_override(raw: dict, key: str, value) -> None:
     """Set ``key`` (a dotted path) in ``raw`` in place.
 
     ``campaign.NAME.field`` or ``campaign.INDEX.field`` sets one campaign's field;
-    ``campaign.field`` sets it on every campaign; ``sweep.axes.KEY`` sets a sweep axis
+    ``campaign.field`` sets it on every campaign; ``campaign.params.P`` sets the seeding
+    parameter P of every campaign (``campaign.NAME.params.P`` of one); ``sweep.axes.KEY`` sets a sweep axis
     (KEY may itself contain dots).
     """
     parts = key.split(".")
@@ -516,20 +524,35 @@ def apply_override(raw: dict, key: str, value) -> None:
         camps = raw.get("campaign")
         if not isinstance(camps, list) or not camps:
             raise ConfigError([f"{key}: the config has no [[campaign]] to set"])
+        def put(c, field, sub):
+            if sub is None:
+                c[field] = value
+                return
+            table = c.setdefault(field, {})
+            if not isinstance(table, dict):
+                raise ConfigError([f"{key}: campaign {field} is not a table"])
+            table[sub] = value
+
+        if parts[1] == "params" and len(parts) == 3:  # campaign.params.NAME: every one
+            for c in camps:
+                put(c, "params", parts[2])
+            return
         if len(parts) == 2:
             for c in camps:
-                c[parts[1]] = value
+                put(c, parts[1], None)
             return
-        if len(parts) == 3:
+        if len(parts) == 3 or (len(parts) == 4 and parts[2] == "params"):
             which, field = parts[1], parts[2]
+            sub = parts[3] if len(parts) == 4 else None
             for i, c in enumerate(camps):
                 if which == str(i) or which == c.get("name", _default_name(c)):
-                    c[field] = value
+                    put(c, field, sub)
                     return
             names = [c.get("name", _default_name(c)) for c in camps]
             raise ConfigError([f"{key}: no campaign named {which!r}; "
                                f"{_suggest(which, names)}"])
-        raise ConfigError([f"{key}: write campaign.FIELD or campaign.NAME.FIELD"])
+        raise ConfigError([f"{key}: write campaign.FIELD, campaign.NAME.FIELD or "
+                           f"campaign.params.NAME"])
     node = raw
     for p in parts[:-1]:
         nxt = node.setdefault(p, {})

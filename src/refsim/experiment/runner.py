@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import FileProblem, InvalidValue
 from .config import expand_cells, resolve_cell
 
 __all__ = ["run_cell", "run_experiment"]
@@ -148,15 +149,50 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
             "seconds": time.perf_counter() - start}
 
 
-def _set_threads(n):
+def _worker_start(threads, parent):
+    """Initialise a worker process: its kernel threads, and its end with the parent.
+
+    If the process running the sweep dies (``kill -9`` included), its workers must not
+    go on computing cells nobody will store: on Linux the kernel sends SIGKILL on the
+    parent's death (``PR_SET_PDEATHSIG``); elsewhere a watchdog thread notices that the
+    parent changed and exits.
+    """
+    import os
+    import threading
+
     import numba
 
-    numba.set_num_threads(n)
+    numba.set_num_threads(threads)
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="refsim-parent-watch").start()
 
 
-def run_experiment(cfg, out, *, resume=False, workers=None, dask=None, progress=True,
-                   config_text=None, command=None):
+def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, dask=None,
+                   progress=True, config_text=None, command=None, source=None):
     """Run every sweep cell of a resolved config and store the results in ``out``.
+
+    Everything that can be checked is checked before the run directory is touched:
+    every cell's graph, model and campaigns are built (see
+    :func:`refsim.experiment.preflight.preflight`), memory and disk are estimated
+    against what is available, and the Dask scheduler is reached. A run that fails
+    before committing a cell leaves no store behind, so the same command can be run
+    again.
 
     Parameters
     ----------
@@ -164,9 +200,11 @@ def run_experiment(cfg, out, *, resume=False, workers=None, dask=None, progress=
         A resolved config (:func:`refsim.experiment.load_config`).
     out : path
         The run directory; created if needed. It must not hold results unless
-        ``resume`` is set, in which case it must hold this same config's.
+        ``resume`` or ``overwrite`` is set.
     resume : bool
-        Run only the cells not yet committed in ``out``.
+        Run only the cells not yet committed in ``out`` (same config only).
+    overwrite : bool
+        Replace the results ``out`` holds (only the files refsim writes are removed).
     workers : int, optional
         Local worker processes; default one process using every core's thread.
     dask : str or distributed.Client, optional
@@ -174,39 +212,65 @@ def run_experiment(cfg, out, *, resume=False, workers=None, dask=None, progress=
         cells on a cluster instead.
     progress : bool
         Show a progress bar with ETA on standard error.
+    config_text : str, optional
+        The config as written to ``config.toml`` (default: ``cfg`` as TOML).
+    command : str, optional
+        The command line, recorded in the run's metadata.
+    source : str, optional
+        The config file, named in errors.
 
     Returns
     -------
     pathlib.Path
         The run directory.
+
+    Raises
+    ------
+    refsim.errors.RefsimError
+        (a ``ValueError`` or ``OSError``) for anything the user can fix: a cell that
+        cannot be built, too little memory or disk, an unusable run directory, a Dask
+        scheduler that does not answer.
     """
+    from .preflight import preflight
     from .store import ResultsStore
 
     out = Path(out)
+    if workers is not None:
+        from .._validation import check_int
+
+        workers = check_int("workers", workers, minimum=1, maximum=1024)
     cells = expand_cells(cfg)
+    preflight(cfg, cells, out=out, workers=workers, resume=resume, source=source)
     if config_text is None:
         config_text = dump_config(cfg)
     extra = {"command": command, **_environment()}
-    store = ResultsStore(out, cfg, cells, resume=resume, config_text=config_text,
-                         extra_meta=extra)
+    client, own = (None, False) if dask is None else _dask_client(dask)
     try:
-        done = store.done()
-        todo = [(i, p) for i, p in enumerate(cells) if i not in done]
-        bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
+        store = ResultsStore(out, cfg, cells, resume=resume, overwrite=overwrite,
+                             config_text=config_text, extra_meta=extra)
+        failed = True
         try:
-            if dask is not None:
-                _run_dask(cfg, todo, dask, store, bar)
-            elif workers is not None and workers > 1 and len(todo) > 1:
-                _run_processes(cfg, todo, workers, store, bar)
-            else:
-                threads = None if workers is None else max(1, int(workers))
-                for i, p in todo:
-                    store.write_cell(run_cell(cfg, i, p, threads))
-                    bar.update(1)
+            done = store.done()
+            todo = [(i, p) for i, p in enumerate(cells) if i not in done]
+            bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
+            try:
+                if client is not None:
+                    _run_dask(cfg, todo, client, store, bar)
+                elif workers is not None and workers > 1 and len(todo) > 1:
+                    _run_processes(cfg, todo, workers, store, bar)
+                else:
+                    threads = None if workers is None else workers
+                    for i, p in todo:
+                        store.write_cell(run_cell(cfg, i, p, threads))
+                        bar.update(1)
+            finally:
+                bar.close()
+            failed = False
         finally:
-            bar.close()
+            store.close(failed=failed)
     finally:
-        store.close()
+        if own:
+            client.close()
     return out
 
 
@@ -224,35 +288,104 @@ def _run_processes(cfg, todo, workers, store, bar):
 
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                             initializer=_set_threads, initargs=(threads,)) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                               initializer=_worker_start, initargs=(threads, os.getpid()))
+    try:
         futures = [pool.submit(run_cell, cfg, i, p, threads) for i, p in todo]
-        try:
-            for f in as_completed(futures):
-                store.write_cell(f.result())
-                bar.update(1)
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
-
-
-def _run_dask(cfg, todo, dask, store, bar):
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise RuntimeError("--dask needs dask.distributed: pip install 'refsim[dask]'") \
-            from None
-    own = not hasattr(dask, "submit")
-    client = Client(dask, timeout="20s") if own else dask
-    try:
-        futures = [client.submit(run_cell, cfg, i, p, None, pure=False) for i, p in todo]
         for f in as_completed(futures):
             store.write_cell(f.result())
             bar.update(1)
-    finally:
-        if own:
-            client.close()
+    except BaseException:
+        # Stop at once (Ctrl-C, a failed cell, a full disk): cells already committed are
+        # kept; the workers' cells in flight are abandoned, not waited for.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            proc.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+DASK_TIMEOUT = 20.0
+
+
+def _dask_client(dask):
+    """A connected ``distributed.Client`` for ``dask`` (an address or a client), and
+    whether it is ours to close. A scheduler that refuses, does not exist or never
+    answers is an error naming the address, after at most :data:`DASK_TIMEOUT` s."""
+    if hasattr(dask, "submit"):
+        return dask, False
+    try:
+        from distributed import Client
+    except ImportError:
+        raise FileProblem("--dask needs dask.distributed: pip install 'refsim[dask]'") \
+            from None
+    address = _check_dask_address(dask)
+    import threading
+
+    box = {}
+
+    def connect():
+        try:
+            box["client"] = Client(address, timeout=f"{DASK_TIMEOUT:g}s")
+        except BaseException as exc:  # reported below
+            box["error"] = exc
+
+    # Client() can wait forever on a port that accepts but never answers: connect in a
+    # daemon thread, and give up after the timeout.
+    thread = threading.Thread(target=connect, daemon=True, name="refsim-dask-connect")
+    thread.start()
+    thread.join(DASK_TIMEOUT + 5.0)
+    if "client" in box:
+        return box["client"], True
+    why = ("no answer" if thread.is_alive() else
+           (str(box.get("error")) or type(box.get("error")).__name__).splitlines()[0][:200])
+    raise FileProblem(f"--dask {dask!r}: no Dask scheduler answered at {address} within "
+                      f"{DASK_TIMEOUT:g} s ({why}); check the address and that the "
+                      f"scheduler is running")
+
+
+def _check_dask_address(dask) -> str:
+    """``dask`` as a scheduler address, refused early when it cannot be one; a TCP
+    address that refuses connections is reported at once, not after the timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not isinstance(dask, str) or not dask.strip():
+        raise InvalidValue(f"--dask must be a scheduler address such as "
+                           f"tcp://10.0.0.5:8786; got {dask!r}")
+    address = dask.strip()
+    if "://" not in address:
+        address = "tcp://" + address
+    parts = urlsplit(address)
+    if parts.scheme in ("tcp", "tls"):
+        try:
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            host = port = None
+        if not host or port is None:
+            raise InvalidValue(f"--dask {dask!r}: give host and port, e.g. "
+                               f"tcp://10.0.0.5:8786")
+        try:
+            socket.create_connection((host, port), timeout=5.0).close()
+        except OSError as exc:
+            why = exc.strerror or str(exc) or type(exc).__name__
+            raise FileProblem(f"--dask {dask!r}: cannot reach a Dask scheduler at "
+                              f"{host}:{port} ({why})") from None
+    return address
+
+
+def _run_dask(cfg, todo, client, store, bar):
+    from distributed import as_completed
+
+    futures = [client.submit(run_cell, cfg, i, p, None, pure=False) for i, p in todo]
+    try:
+        for f in as_completed(futures):
+            store.write_cell(f.result())
+            bar.update(1)
+    except BaseException:
+        client.cancel(futures)
+        raise
 
 
 def _environment() -> dict:

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import FileProblem, InvalidValue
+
 __all__ = ["ResultsStore", "load_results", "load_curves", "load_trees", "load_meta",
            "METRICS", "RunDirError"]
 
@@ -51,8 +53,18 @@ CREATE TABLE IF NOT EXISTS trees (
 """
 
 
-class RunDirError(ValueError):
-    """A run directory that cannot be used as asked (exists, differs, or is not one)."""
+class RunDirError(InvalidValue):
+    """A run directory that cannot be used as asked: it exists, differs, is locked by
+    another run, or is not a (whole) refsim run directory."""
+
+
+#: Tables a refsim store holds, and the version of their layout.
+TABLES = ("meta", "cells", "campaigns", "runs", "trees")
+STORE_VERSION = "1"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Files a run directory holds that ``--overwrite`` may remove (nothing else is touched).
+OWN_FILES = (DB, "config.toml", "meta.json", "report.html", "results.csv",
+             "results.parquet", "curves.csv", "curves.parquet")
 
 
 def _blob(a) -> bytes:
@@ -69,9 +81,109 @@ def config_digest(cfg) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _cause(exc) -> str:
+    """The plain reason behind an OS or SQLite error ("disk is full", "read-only")."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror[0].lower() + exc.strerror[1:]
+    return str(exc) or type(exc).__name__
+
+
+class _DirLock:
+    """An exclusive, non-blocking lock on a run directory, held while a run writes.
+
+    ``flock`` on the directory itself: nothing is left behind, and the lock goes with
+    the process that held it, however it ends. Where ``fcntl`` does not exist
+    (Windows) there is no lock.
+    """
+
+    def __init__(self, path: Path):
+        self.fd = None
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX
+            return
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RunDirError(f"{str(path)!r} is in use by another refsim run; wait for "
+                              f"it to finish, or choose another --out") from None
+        self.fd = fd
+
+    def release(self):
+        if self.fd is not None:
+            os.close(self.fd)  # closing the descriptor drops the lock
+            self.fd = None
+
+
+def prepare_run_dir(run_dir) -> tuple[Path, bool]:
+    """Create ``run_dir`` if needed; return it and whether it was created now.
+
+    Raises :class:`refsim.errors.FileProblem` naming the folder when it is a file or
+    cannot be created (read-only file system, no permission, ...).
+    """
+    path = Path(run_dir)
+    if path.exists() and not path.is_dir():
+        raise FileProblem(f"--out {str(path)!r} is a file, not a folder; give a folder for "
+                          f"the run's results")
+    created = not path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileProblem(f"cannot create the run folder {str(path)!r}: {_cause(exc)}") \
+            from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise FileProblem(f"cannot write in the run folder {str(path)!r}: permission denied")
+    return path, created
+
+
+def check_store(db: Path, hint: str = "") -> None:
+    """Raise :class:`RunDirError` unless ``db`` is a whole refsim store: an SQLite file
+    whose tables are refsim's (not views), that passes SQLite's quick check."""
+    try:
+        with open(db, "rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise FileProblem(f"cannot read {str(db)!r}: {_cause(exc)}") from None
+    if head != _SQLITE_MAGIC:
+        raise RunDirError(f"{str(db)!r} is not a refsim results store (not an SQLite "
+                          f"file){hint}")
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            kinds = dict(conn.execute("SELECT name, type FROM sqlite_master"))
+            wrong = [t for t in TABLES if kinds.get(t) != "table"]
+            if wrong:
+                raise RunDirError(
+                    f"{str(db)!r} is not a refsim results store (no table "
+                    f"{wrong[0]!r}){hint}")
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if ok != "ok":
+                raise sqlite3.DatabaseError(ok)
+            version = conn.execute(
+                "SELECT value FROM meta WHERE key = 'store_version'").fetchone()
+            missing = {"config", "digest", "meta", "points"} - {
+                r[0] for r in conn.execute("SELECT key FROM meta")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise RunDirError(f"{str(db)!r} is damaged ({exc}); its results cannot be "
+                          f"read{hint}") from None
+    if missing:
+        raise RunDirError(f"{str(db)!r} is incomplete (no {sorted(missing)[0]!r} in its "
+                          f"meta table){hint}")
+    if version is not None and version[0] != STORE_VERSION:
+        raise RunDirError(f"{str(db)!r} was written by a refsim with store layout "
+                          f"{version[0]}; this refsim reads layout {STORE_VERSION}")
+
+
 class ResultsStore:
-    """Write access to a run directory's store (one writer: the process running the
-    sweep).
+    """Write access to a run directory's store, for the one process running the sweep.
+
+    Opening it takes an exclusive lock on the directory (a second run on the same
+    ``--out`` is refused), checks an existing store before resuming it, and writes a
+    new one whole or not at all. Every failure to write names the file and the cause.
 
     Parameters
     ----------
@@ -83,27 +195,51 @@ class ResultsStore:
     resume : bool
         Continue an existing run directory of the same config; without it an existing
         store is an error.
+    overwrite : bool
+        Remove an existing store (and the other files refsim wrote there) first.
     """
 
-    def __init__(self, run_dir, cfg, cells, *, resume=False, config_text="", extra_meta=None):
-        self.run_dir = Path(run_dir)
+    def __init__(self, run_dir, cfg, cells, *, resume=False, overwrite=False,
+                 config_text="", extra_meta=None):
+        if resume and overwrite:
+            raise RunDirError("give --resume or --overwrite, not both")
+        if resume and not Path(run_dir).is_dir():
+            raise RunDirError(f"cannot resume {str(run_dir)!r}: no such run directory")
+        self.run_dir, self.created_dir = prepare_run_dir(run_dir)
+        self.created_store = False
+        self.conn = None
+        try:
+            self._lock = _DirLock(self.run_dir)
+            self._open(cfg, cells, resume, overwrite, config_text, extra_meta)
+        except BaseException:
+            self.close(failed=True)
+            raise
+
+    def _open(self, cfg, cells, resume, overwrite, config_text, extra_meta):
         db = self.run_dir / DB
         digest = config_digest(cfg)
+        if db.exists() and overwrite:
+            self._remove_own_files()
         if db.exists():
             if not resume:
                 raise RunDirError(f"{str(self.run_dir)!r} already holds results; pass "
-                                  f"--resume to finish it, or --out for a new directory")
-            self.conn = sqlite3.connect(db, isolation_level=None)
+                                  f"--resume to finish it, --overwrite to replace it, or "
+                                  f"--out for a new directory")
+            check_store(db, "; use --overwrite (or another --out) to start again")
+            self.conn = self._connect(db)
             stored = dict(self.conn.execute("SELECT key, value FROM meta"))
             if stored.get("digest") != digest:
-                old = json.loads(stored.get("config", "{}"))
+                try:
+                    old = json.loads(stored.get("config", "{}"))
+                except ValueError:
+                    old = {}
                 raise RunDirError(f"cannot resume {str(self.run_dir)!r}: its config differs "
                                   f"({_first_difference(old, cfg)}); use --out for a new "
                                   f"directory")
             return
-        if resume and not self.run_dir.exists():
-            raise RunDirError(f"cannot resume {str(self.run_dir)!r}: no such run directory")
-        self.run_dir.mkdir(parents=True, exist_ok=True)
+        if resume:
+            raise RunDirError(f"cannot resume {str(self.run_dir)!r}: it holds no results "
+                              f"({DB} is missing); run without --resume")
         from .. import __version__
 
         meta = {
@@ -117,23 +253,46 @@ class ResultsStore:
             "model": cfg["model"]["kind"], "level": cfg["experiment"]["level"],
             "n_cells": len(cells), **(extra_meta or {}),
         }
-        (self.run_dir / "config.toml").write_text(config_text, encoding="utf-8")
-        (self.run_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n",
-                                                encoding="utf-8")
-        tmp = self.run_dir / (DB + ".tmp")
-        if tmp.exists():
-            tmp.unlink()
-        conn = sqlite3.connect(tmp, isolation_level=None)
-        conn.executescript(_SCHEMA)
-        conn.execute("BEGIN")
-        rows = {"config": json.dumps(cfg), "digest": digest, "meta": json.dumps(meta),
-                "config_text": config_text,
-                "points": json.dumps(cells)}
-        conn.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
-        conn.execute("COMMIT")
-        conn.close()
-        os.replace(tmp, db)  # the store appears whole or not at all
-        self.conn = sqlite3.connect(db, isolation_level=None)
+        tmp = self.run_dir / f"{DB}.tmp-{os.getpid()}"
+        try:
+            (self.run_dir / "config.toml").write_text(config_text, encoding="utf-8")
+            (self.run_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n",
+                                                    encoding="utf-8")
+            if tmp.exists():
+                tmp.unlink()
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.executescript(_SCHEMA)
+                conn.execute("BEGIN")
+                rows = {"config": json.dumps(cfg), "digest": digest,
+                        "meta": json.dumps(meta), "config_text": config_text,
+                        "points": json.dumps(cells), "store_version": STORE_VERSION}
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            os.replace(tmp, db)  # the store appears whole or not at all
+        except (OSError, sqlite3.Error) as exc:
+            tmp.unlink(missing_ok=True)
+            raise FileProblem(f"cannot write the results store in {str(self.run_dir)!r}: "
+                              f"{_cause(exc)}") from None
+        self.created_store = True
+        self.conn = self._connect(db)
+
+    @staticmethod
+    def _connect(db):
+        try:
+            return sqlite3.connect(db, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise FileProblem(f"cannot open {str(db)!r}: {_cause(exc)}") from None
+
+    def _remove_own_files(self):
+        for name in OWN_FILES:
+            try:
+                (self.run_dir / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise FileProblem(f"cannot remove {str(self.run_dir / name)!r} for "
+                                  f"--overwrite: {_cause(exc)}") from None
 
     def done(self) -> set:
         """Cells already committed."""
@@ -141,46 +300,77 @@ class ResultsStore:
 
     def write_cell(self, result) -> None:
         """Commit one cell's results (see :func:`refsim.experiment.runner.run_cell`) in
-        one transaction."""
+        one transaction; on failure nothing of the cell is kept and the error names the
+        file and the cause (a full disk, say)."""
         c = self.conn
-        cell = int(result["cell"])
-        c.execute("BEGIN IMMEDIATE")
         try:
-            for j, camp in enumerate(result["campaigns"]):
-                c.execute("INSERT INTO campaigns VALUES (?,?,?,?,?,?,?,?,?,?)", (
-                    cell, j, camp["name"], camp["strategy"], camp["k"], camp["budget"],
-                    camp["sender_reward"], camp["recipient_reward"],
-                    int(len(camp["seeds"])), _blob(camp["seeds"])))
-                metrics = camp["metrics"]
-                runs = len(metrics["reach"])
-                cols = [np.asarray(metrics[m], dtype=np.float64) if m in metrics else None
-                        for m in METRICS]
-                curves = [camp["curves"].get(s) for s in SERIES]
-                rows = []
-                for r in range(runs):
-                    row = [cell, j, r]
-                    row += [None if col is None or not np.isfinite(col[r]) else float(col[r])
-                            for col in cols]
-                    row += [None if cv is None else _blob(cv[r]) for cv in curves]
-                    rows.append(row)
-                marks = ",".join("?" * (3 + len(METRICS) + len(SERIES)))
-                c.executemany(f"INSERT INTO runs VALUES ({marks})", rows)
-                tree = camp.get("tree")
-                if tree is not None:
-                    c.execute("INSERT INTO trees VALUES (?,?,?,?,?)", (
-                        cell, j, int(tree["run"]), _blob(tree["nodes"]),
-                        _blob(tree["parents"])))
-            c.execute("INSERT INTO cells VALUES (?,?,?,?,?)", (
-                cell, json.dumps(result["point"]), int(result["runs"]),
-                float(result["seconds"]),
-                datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")))
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                self._insert_cell(c, result)
+                c.execute("COMMIT")
+            except BaseException:
+                if c.in_transaction:  # SQLite may have rolled back already (disk full)
+                    c.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            saved = len(self.done())
+            raise FileProblem(
+                f"cannot write to {str(self.run_dir / DB)!r}: {_cause(exc)}; the {saved} "
+                f"cell(s) committed before are kept: fix the cause and finish with "
+                f"--resume") from None
 
-    def close(self):
-        self.conn.close()
+    @staticmethod
+    def _insert_cell(c, result):
+        cell = int(result["cell"])
+        for j, camp in enumerate(result["campaigns"]):
+            c.execute("INSERT INTO campaigns VALUES (?,?,?,?,?,?,?,?,?,?)", (
+                cell, j, camp["name"], camp["strategy"], camp["k"], camp["budget"],
+                camp["sender_reward"], camp["recipient_reward"],
+                int(len(camp["seeds"])), _blob(camp["seeds"])))
+            metrics = camp["metrics"]
+            runs = len(metrics["reach"])
+            cols = [np.asarray(metrics[m], dtype=np.float64) if m in metrics else None
+                    for m in METRICS]
+            curves = [camp["curves"].get(s) for s in SERIES]
+            rows = []
+            for r in range(runs):
+                row = [cell, j, r]
+                row += [None if col is None or not np.isfinite(col[r]) else float(col[r])
+                        for col in cols]
+                row += [None if cv is None else _blob(cv[r]) for cv in curves]
+                rows.append(row)
+            marks = ",".join("?" * (3 + len(METRICS) + len(SERIES)))
+            c.executemany(f"INSERT INTO runs VALUES ({marks})", rows)
+            tree = camp.get("tree")
+            if tree is not None:
+                c.execute("INSERT INTO trees VALUES (?,?,?,?,?)", (
+                    cell, j, int(tree["run"]), _blob(tree["nodes"]),
+                    _blob(tree["parents"])))
+        c.execute("INSERT INTO cells VALUES (?,?,?,?,?)", (
+            cell, json.dumps(result["point"]), int(result["runs"]),
+            float(result["seconds"]),
+            datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")))
+
+    def close(self, *, failed=False):
+        """Close the store and release the lock. With ``failed``, a store this call
+        created and that holds no cell is removed, so that the same command can simply
+        be run again (nothing computed is lost: there was nothing)."""
+        try:
+            empty = failed and (self.conn is None or (self.created_store and not self.done()))
+            if self.conn is not None:
+                self.conn.close()
+                self.conn = None
+            if empty and self.created_store:
+                self._remove_own_files()
+            if empty and self.created_dir:
+                try:
+                    self.run_dir.rmdir()  # only if nothing else is in it
+                except OSError:
+                    pass
+        finally:
+            lock = getattr(self, "_lock", None)
+            if lock is not None:
+                lock.release()
 
 
 def _first_difference(a, b, path="") -> str:
@@ -192,15 +382,71 @@ def _first_difference(a, b, path="") -> str:
         for i, (x, y) in enumerate(zip(a, b)):
             if x != y:
                 return _first_difference(x, y, f"{path}[{i}]")
-    return f"{path or 'config'}: {a!r} then, {b!r} now"
+    return f"{path or 'config'}: {_show(a)} then, {_show(b)} now"
 
 
-def _connect(run_dir) -> sqlite3.Connection:
-    path = Path(run_dir)
-    db = path / DB if path.is_dir() else path
-    if not db.exists():
-        raise RunDirError(f"{str(run_dir)!r} is not a refsim run directory (no {DB})")
-    return sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+def _show(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Reader:
+    """A read-only connection to a checked store; SQLite errors while reading become a
+    :class:`RunDirError` naming the file."""
+
+    def __init__(self, run_dir):
+        path = Path(run_dir)
+        db = path / DB if path.is_dir() else path
+        if not db.exists():
+            raise RunDirError(f"{str(run_dir)!r} is not a refsim run directory (no {DB})")
+        check_store(db)
+        self.db = db
+        self.conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+
+    def __enter__(self):
+        return self.conn
+
+    def __exit__(self, kind, exc, tb):
+        self.conn.close()
+        if isinstance(exc, sqlite3.Error):
+            raise RunDirError(f"{str(self.db)!r} cannot be read ({exc}); it is damaged or "
+                              f"not written by this version of refsim") from None
+        return False
+
+
+def _connect(run_dir):
+    return _Reader(run_dir)
+
+
+def _parse_meta(stored, db):
+    """The meta table's JSON, checked for the shape the readers rely on."""
+    def bad(why):
+        return RunDirError(f"{str(db)!r} is damaged or not written by refsim: {why}")
+
+    try:
+        meta = json.loads(stored["meta"])
+        config = json.loads(stored["config"])
+        points = json.loads(stored["points"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise bad(f"its meta table cannot be read ({type(exc).__name__})") from None
+    if not isinstance(meta, dict) or not isinstance(config, dict):
+        raise bad("meta and config must be JSON objects")
+    axes, camps = meta.get("axes"), meta.get("campaigns")
+    if not (isinstance(axes, list) and all(isinstance(a, str) for a in axes)):
+        raise bad("meta.axes must be a list of names")
+    if not (isinstance(camps, list) and camps and all(isinstance(c, str) for c in camps)
+            and len(set(camps)) == len(camps)):
+        raise bad("meta.campaigns must be a list of distinct names")
+    reserved = {"cell", "campaign", "run", "strategy", "k", "budget", "n_seeds",
+                "sender_reward", "recipient_reward", *METRICS}
+    if len(set(axes)) != len(axes) or reserved & set(axes):
+        raise bad("meta.axes repeats a name or uses a column name")
+    if not (isinstance(points, list) and all(
+            isinstance(p, dict) and list(p) == axes for p in points)):
+        raise bad("its sweep points do not match its axes")
+    meta["config"] = config
+    meta["config_text"] = str(stored.get("config_text", ""))
+    return meta, points
 
 
 def load_meta(run_dir) -> dict:
@@ -209,13 +455,11 @@ def load_meta(run_dir) -> dict:
     """
     import pandas as pd
 
-    with _connect(run_dir) as conn:
+    reader = _connect(run_dir)
+    with reader as conn:
         stored = dict(conn.execute("SELECT key, value FROM meta"))
         done = {r[0] for r in conn.execute("SELECT cell FROM cells")}
-    meta = json.loads(stored["meta"])
-    meta["config"] = json.loads(stored["config"])
-    meta["config_text"] = stored.get("config_text", "")
-    points = json.loads(stored["points"])
+    meta, points = _parse_meta(stored, reader.db)
     cells = pd.DataFrame([{"cell": i, **p} for i, p in enumerate(points)])
     meta["cells"] = cells
     meta["complete"] = len(done) == len(points)

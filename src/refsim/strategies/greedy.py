@@ -51,7 +51,15 @@ def _lazy_greedy(spread, candidates, k, costs, budget, by_ratio):
     return seeds, value
 
 
-@register_strategy("celf", chooses=True, needs_model=True)
+def _celf_params(runs=200, candidates=None, steps=None):
+    return {"runs": check_int("runs", runs, minimum=1, maximum=10**7),
+            "candidates": None if candidates is None else check_int(
+                "candidates", candidates, minimum=1),
+            "steps": None if steps is None else check_int("steps", steps, minimum=1,
+                                                          maximum=100_000)}
+
+
+@register_strategy("celf", chooses=True, needs_model=True, random=True, check=_celf_params)
 def celf(graph, *, k, budget=None, costs, model, rng=None, runs=200, candidates=None,
          steps=None, **_):
     """Lazy greedy (CELF, Leskovec et al. 2007) on Monte Carlo estimates of the model's
@@ -61,10 +69,9 @@ def celf(graph, *, k, budget=None, costs, model, rng=None, runs=200, candidates=
     pass costs one estimate per candidate, so ``candidates`` (the most connected N
     nodes) bounds it on large graphs.
     """
-    runs = check_int("runs", runs, minimum=1)
+    runs, candidates, steps = _celf_params(runs, candidates, steps).values()
     pool = np.arange(graph.n)
     if candidates is not None:
-        candidates = check_int("candidates", candidates, minimum=1)
         pool = np.lexsort((pool, -graph.out_degree))[:candidates]
     spread = _spread_fn(graph, model, runs, rng, steps)
     if budget is None:

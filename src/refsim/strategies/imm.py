@@ -91,19 +91,24 @@ def _select(sampler, n, k, costs, budget):
     return (a, ca) if ca >= cb else (b, cb)
 
 
-@register_strategy("imm", chooses=True, needs_model=True)
-def imm(graph, *, k, budget=None, costs, model, rng=None, epsilon=0.5, ell=1.0, **_):
-    """IMM (Tang, Shi & Xiao 2015): greedy coverage of reverse-reachable sets, with the
-    martingale sample bound, a (1 - 1/e - epsilon)-approximation with probability at
-    least 1 - 1/n^ell under IC or LT; the final sets are drawn afresh (Chen 2018).
-    Under a budget, the better of cost-effective and plain greedy coverage.
-    """
+def _imm_params(epsilon=0.5, ell=1.0):
     epsilon = check_nonnegative("epsilon", epsilon)
     if not 0.0 < epsilon < 1.0:
         raise InvalidValue(f"epsilon must be strictly between 0 and 1; got {epsilon}")
     ell = check_nonnegative("ell", ell)
     if ell <= 0:
         raise InvalidValue(f"ell must be > 0; got {ell}")
+    return {"epsilon": epsilon, "ell": ell}
+
+
+@register_strategy("imm", chooses=True, needs_model=True, random=True, check=_imm_params)
+def imm(graph, *, k, budget=None, costs, model, rng=None, epsilon=0.5, ell=1.0, **_):
+    """IMM (Tang, Shi & Xiao 2015): greedy coverage of reverse-reachable sets, with the
+    martingale sample bound, a (1 - 1/e - epsilon)-approximation with probability at
+    least 1 - 1/n^ell under IC or LT; the final sets are drawn afresh (Chen 2018).
+    Under a budget, the better of cost-effective and plain greedy coverage.
+    """
+    epsilon, ell = _imm_params(epsilon, ell).values()
     n = graph.n
     if budget is not None:  # the bounds need a seed count: the most the budget can buy
         k = int(min(k, np.searchsorted(np.cumsum(np.sort(costs)), budget, side="right")))

@@ -6,7 +6,7 @@ import numpy as np
 
 from .._kernels import centrality
 from .._rng import as_seed_sequence
-from .._validation import check_int, check_probability
+from .._validation import check_int, check_nonnegative, check_probability
 from ..errors import InvalidValue
 from .registry import register_strategy
 
@@ -15,7 +15,7 @@ def _generator(rng):
     return np.random.default_rng(as_seed_sequence(rng))
 
 
-@register_strategy("random")
+@register_strategy("random", random=True)
 def random_seeds(graph, *, rng=None, **_):
     """Uniformly random nodes: the baseline every strategy must beat."""
     return _generator(rng).permutation(graph.n)
@@ -27,12 +27,20 @@ def degree(graph, **_):
     return graph.out_degree.astype(np.float64)
 
 
-@register_strategy("pagerank")
+def _pagerank_params(damping=0.85, tol=1e-10, max_iter=200):
+    tol = check_nonnegative("tol", tol)
+    if tol <= 0:
+        raise InvalidValue(f"tol must be > 0; got {tol!r}")
+    return {"damping": check_probability("damping", damping), "tol": tol,
+            "max_iter": check_int("max_iter", max_iter, minimum=1, maximum=10**6)}
+
+
+@register_strategy("pagerank", check=_pagerank_params)
 def pagerank(graph, *, damping=0.85, tol=1e-10, max_iter=200, **_):
     """PageRank (Brin & Page 1998): audience weighted by the audience's own standing."""
-    damping = check_probability("damping", damping)
-    scores, _ = centrality.pagerank(graph.indptr, graph.indices, damping, float(tol),
-                                    check_int("max_iter", max_iter, minimum=1))
+    p = _pagerank_params(damping, tol, max_iter)
+    scores, _ = centrality.pagerank(graph.indptr, graph.indices, p["damping"], p["tol"],
+                                    p["max_iter"])
     return scores
 
 
@@ -51,11 +59,16 @@ def kcore(graph, **_):
     return core + deg / (deg.max() + 1.0)  # lexicographic: core, then degree
 
 
-@register_strategy("betweenness")
+def _betweenness_params(samples=100):
+    return {"samples": check_int("samples", samples, minimum=1)}
+
+
+@register_strategy("betweenness", check=_betweenness_params,
+                   random=lambda graph, samples=100: graph.n > samples)
 def betweenness(graph, *, samples=100, rng=None, **_):
     """Bridges first: betweenness centrality (Brandes 2001), exact up to ``samples``
     nodes and estimated from ``samples`` random BFS sources above."""
-    samples = check_int("samples", samples, minimum=1)
+    samples = _betweenness_params(samples)["samples"]
     if graph.n <= samples:
         sources = np.arange(graph.n)
     else:
@@ -63,7 +76,7 @@ def betweenness(graph, *, samples=100, rng=None, **_):
     return centrality.betweenness_from(graph.indptr, graph.indices, sources.astype(np.int64))
 
 
-@register_strategy("community")
+@register_strategy("community", random=lambda graph: graph.communities is None)
 def community(graph, *, k, rng=None, **_):
     """Seeds spread over communities in proportion to their size (largest remainders),
     the best-connected first within each; communities from the graph or detected."""
@@ -94,7 +107,7 @@ def community(graph, *, k, rng=None, **_):
     return np.concatenate([by_rank[seated[by_rank]], by_rank[~seated[by_rank]]])
 
 
-@register_strategy("nominated_friend")
+@register_strategy("nominated_friend", random=True)
 def nominated_friend(graph, *, rng=None, **_):
     """A random friend of a random person (Kim et al. 2015, Lancet): the friendship
     paradox finds better-connected people without knowing the network."""
@@ -117,7 +130,11 @@ def nominated_friend(graph, *, rng=None, **_):
     return np.concatenate([np.array(order, dtype=np.int64), rest])
 
 
-@register_strategy("degree_discount")
+def _degree_discount_params(p=None):
+    return {"p": None if p is None else check_probability("p", p)}
+
+
+@register_strategy("degree_discount", check=_degree_discount_params)
 def degree_discount(graph, *, k, model=None, p=None, **_):
     """DegreeDiscountIC (Chen, Wang & Yang 2009): degree, discounted for neighbours
     already seeded; ``p`` from a uniform IC model, else given (default 0.01)."""

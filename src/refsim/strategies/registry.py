@@ -9,11 +9,17 @@ from typing import Callable
 
 import numpy as np
 
-from .._validation import check_int, check_nonnegative
+from .._validation import _show, check_int, check_nonnegative
 from ..errors import InvalidType, InvalidValue
 from ..graph import Graph
 
-__all__ = ["available_strategies", "register_strategy", "select_seeds", "seed_costs"]
+__all__ = ["available_strategies", "register_strategy", "select_seeds", "seed_costs",
+           "is_random", "param_problems", "check_request", "select_checked", "SeedRequest",
+           "RESERVED"]
+
+
+#: Arguments :func:`select_seeds` passes to every strategy itself; never parameters.
+RESERVED = ("graph", "k", "budget", "costs", "model", "rng")
 
 
 @dataclass(frozen=True)
@@ -23,12 +29,26 @@ class _Strategy:
     chooses: bool  # True: returns the final seeds (handles k and budget itself)
     needs_model: bool
     summary: str
+    random: object  # bool, or callable(graph, **params): whether the choice uses rng
+    params: dict  # parameter name -> default
+    check: Callable | None  # params -> checked params, raising on a bad value
 
 
 _REGISTRY: dict[str, _Strategy] = {}
 
 
-def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = False):
+def _parameters(fn) -> dict:
+    """A strategy's own parameters: its named arguments after ``graph``, less the
+    reserved ones, with their defaults."""
+    sig = inspect.signature(fn)
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    named = [p for p in sig.parameters.values() if p.kind in kinds][1:]
+    return {p.name: (None if p.default is inspect.Parameter.empty else p.default)
+            for p in named if p.name not in RESERVED}
+
+
+def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = False,
+                      random=False, check: Callable | None = None):
     """Register a seeding strategy under ``name``, so code and configs can select it.
 
     The decorated function is called as ``fn(graph, *, k, budget, costs, model, rng,
@@ -36,6 +56,14 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
     (float array, higher is better) or node ids in order of preference (int array);
     :func:`select_seeds` then fills ``k`` or the budget in that order. A strategy with
     ``chooses=True`` returns the final seeds itself.
+
+    Its parameters are its named keyword arguments other than the reserved ones
+    (``k``, ``budget``, ``costs``, ``model``, ``rng``); :func:`select_seeds` refuses any
+    other name. ``check``, if given, is called as ``check(**params)`` before any work and
+    returns the parameters checked (raising ``ValueError`` on a bad value), so that a
+    config can be checked without selecting seeds. ``random=True`` declares that the
+    choice depends on ``rng``: campaigns then draw a fresh seed set in every run by
+    default, so that their intervals include the variation of the choice.
 
     Examples
     --------
@@ -52,7 +80,8 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
 
     def wrap(fn):
         summary = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())
-        _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary)
+        _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary, bool(random),
+                                    _parameters(fn), check)
         return fn
 
     return wrap
@@ -127,18 +156,92 @@ def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
     >>> select_seeds(g, "degree", budget=2.5).tolist()
     [4, 0]
     """
+    req = check_request(graph, strategy, k=k, budget=budget, model=model, costs=costs,
+                        params=params)
+    return select_checked(req, rng)
+
+
+@dataclass(frozen=True)
+class SeedRequest:
+    """A checked call of :func:`select_seeds`: everything but the random stream."""
+
+    graph: Graph
+    entry: _Strategy
+    k: int | None
+    budget: float | None
+    model: object
+    price: np.ndarray
+    params: dict
+
+    @property
+    def random(self) -> bool:
+        """Whether this selection depends on its random stream."""
+        flag = self.entry.random
+        if callable(flag):
+            names = set(inspect.signature(flag).parameters)
+            return bool(flag(self.graph, **{k: v for k, v in self.params.items()
+                                            if k in names}))
+        return flag
+
+
+def _strategy(strategy) -> _Strategy:
     from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
 
-    if not isinstance(graph, Graph):
-        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__}")
-    if graph.n == 0:
-        raise InvalidValue("graph is empty (0 nodes); there is nobody to seed")
     entry = _REGISTRY.get(strategy) if isinstance(strategy, str) else None
     if entry is None:
         known = ", ".join(sorted(_REGISTRY))
         close = difflib.get_close_matches(str(strategy), list(_REGISTRY), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InvalidValue(f"unknown strategy {strategy!r}{hint}; known: {known}")
+        raise InvalidValue(f"unknown strategy {_show(strategy)}{hint}; known: {known}")
+    return entry
+
+
+def is_random(strategy) -> bool:
+    """Whether a registered strategy's choice can depend on its random stream (on some
+    graphs; see :attr:`SeedRequest.random` for a given graph)."""
+    return bool(_strategy(strategy).random)
+
+
+def param_problems(strategy, params) -> list[tuple[str, str]]:
+    """``(parameter, problem)`` for each parameter ``strategy`` cannot take: a reserved
+    name, an unknown one (with a did-you-mean), or a value its check refuses."""
+    entry = _strategy(strategy)
+    if not isinstance(params, dict):
+        return [("", f"strategy parameters must be a table; got {_show(params)}")]
+    out = []
+    for key in params:
+        if key in RESERVED:
+            out.append((key, f"{key!r} is not a strategy parameter: refsim sets it "
+                             f"(give the campaign's {key} instead)" if key in ("k", "budget")
+                        else f"{key!r} is not a strategy parameter: refsim sets it"))
+        elif key not in entry.params:
+            allowed = sorted(entry.params)
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = (f"did you mean {close[0]!r}?" if close else
+                    (f"it takes {', '.join(allowed)}" if allowed else "it takes none"))
+            out.append((key, f"strategy {entry.name!r} has no parameter {key!r}; {hint}"))
+    if not out and entry.check is not None and params:
+        try:
+            entry.check(**params)
+        except (ValueError, TypeError) as exc:
+            out.append(("", f"strategy {entry.name!r}: {exc}"))
+    return out
+
+
+def check_request(graph, strategy, *, k=None, budget=None, model=None, costs=None,
+                  params=None) -> SeedRequest:
+    """Check a seed selection before any work (see :func:`select_seeds`)."""
+    if not isinstance(graph, Graph):
+        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__}")
+    if graph.n == 0:
+        raise InvalidValue("graph is empty (0 nodes); there is nobody to seed")
+    entry = _strategy(strategy)
+    params = {} if params is None else params
+    problems = param_problems(strategy, params)
+    if problems:
+        raise InvalidValue(problems[0][1])
+    if entry.check is not None and params:
+        params = entry.check(**params)
     if k is None and budget is None:
         raise InvalidValue("give k (number of seeds) or budget (money for seeds), or both")
     if k is not None:
@@ -149,13 +252,21 @@ def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
         cheapest = float(price.min())
         if budget < cheapest:
             raise InvalidValue(f"budget {budget:g} cannot buy a single seed; the cheapest "
-                             f"costs {cheapest:g}")
+                               f"costs {cheapest:g}")
     if entry.needs_model and model is None:
         raise InvalidValue(f"strategy {strategy!r} needs a model (IndependentCascade, "
-                         f"LinearThreshold or ReferralModel) to simulate")
+                           f"LinearThreshold or ReferralModel) to simulate")
+    return SeedRequest(graph, entry, k, budget, model, price, dict(params))
+
+
+def select_checked(req: SeedRequest, rng=None) -> np.ndarray:
+    """The seeds of a checked request, drawn with ``rng``."""
+    graph, entry, k, budget = req.graph, req.entry, req.k, req.budget
+    strategy = entry.name
+    price = req.price
     limit = k if k is not None else graph.n
-    out = entry.fn(graph, k=limit, budget=budget, costs=price, model=model, rng=rng,
-                   **params)
+    out = entry.fn(graph, k=limit, budget=budget, costs=price, model=req.model, rng=rng,
+                   **req.params)
     out = np.asarray(out)
     if entry.chooses:
         seeds = out.astype(np.int64)
