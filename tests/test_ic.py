@@ -186,3 +186,4 @@ def graph_case(draw):
 def test_property_kernel_equals_twin_on_random_graphs(case):
     g, p, seeds, steps, rng = case
     _check_coupled(g, p, seeds, runs=4, rng=rng, steps=steps)
+

@@ -137,13 +137,68 @@ BAD_CALLS = [
     ("rng", dict(rng=1.5), TypeError, r"rng must be None, .*got 1\.5"),
     ("rng", dict(rng="seed"), TypeError, r"rng must be None, .*got 'seed'"),
     ("model", dict(model="IC"), TypeError, r"model must be one of .*got str"),
+    # the walk through every argument: wrong types, NaN, inf, huge ints, numpy scalars,
+    # bools, strings, nested lists, another library's graph
+    ("graph", dict(graph=None), TypeError, r"graph must be a refsim.Graph; got NoneType"),
+    ("graph", dict(graph=nx.path_graph(3)), TypeError,
+     r"got networkx\.classes\.graph\.Graph \(convert with Graph\.from_networkx"),
+    ("graph", dict(graph=np.eye(3)), TypeError, r"got numpy\.ndarray"),
+    ("model", dict(model=None), TypeError, r"model must be one of .*got NoneType"),
+    ("model", dict(model=refsim.IndependentCascade), TypeError,
+     r"got the class IndependentCascade itself; build one"),
+    ("model", dict(model=refsim.ReferralModel), TypeError, r"got the class ReferralModel"),
+    ("seeds", dict(seeds=None), TypeError, r"seeds must be integer node ids in 0\.\.2999; "
+                                           r"got None"),
+    ("seeds", dict(seeds="0"), TypeError, r"must be integer node ids in 0\.\.2999; got '0'"),
+    ("seeds", dict(seeds=["a"]), TypeError, r"map labels to ids with graph\.node_ids"),
+    ("seeds", dict(seeds=True), TypeError, r"seeds must be integer node ids in .*; got True"),
+    ("seeds", dict(seeds=[True, False]), TypeError, r"seeds must be integer node ids"),
+    ("seeds", dict(seeds=[float("nan")]), TypeError, r"seeds must be integer node ids"),
+    ("seeds", dict(seeds=np.float64(1.0)), TypeError, r"seeds must be integer node ids"),
+    ("seeds", dict(seeds={0, 1}), TypeError, r"seeds must be a list or array of node ids; "
+                                             r"got a set, whose order is not fixed"),
+    ("seeds", dict(seeds=[10**30]), ValueError, r"seeds holds node 10{30}, which is not"),
+    ("seeds", dict(seeds=[-(10**30)]), ValueError, r"seeds holds node -10{30}"),
+    ("seeds", dict(seeds=[[[1]], [[2]]]), ValueError, r"seeds\[0\] must be a one-dimensional"),
+    ("seeds", dict(seeds=[[0], [0, 3000]]), ValueError, r"seeds\[1\] holds node 3000"),
+    ("runs", dict(runs=float("nan")), TypeError, r"runs must be an int; got nan"),
+    ("runs", dict(runs=float("inf")), TypeError, r"runs must be an int; got inf"),
+    ("runs", dict(runs=np.int64(0)), ValueError, r"runs must be >= 1; got 0"),
+    ("runs", dict(runs=np.bool_(True)), TypeError, r"runs must be an int"),
+    ("runs", dict(runs="5"), TypeError, r"runs must be an int; got '5' of type str"),
+    ("runs", dict(runs=None), TypeError, r"runs must be an int; got None"),
+    ("runs", dict(runs=10**30), ValueError, r"runs must be <= 2147483646; got 10{30}"),
+    ("steps", dict(steps=float("nan")), TypeError, r"steps must be an int; got nan"),
+    ("steps", dict(steps=np.float64(3)), TypeError, r"steps must be an int"),
+    ("steps", dict(steps="3"), TypeError, r"steps must be an int; got '3'"),
+    ("steps", dict(steps=10**30), ValueError, r"steps must be <= 4611686018427387904"),
+    ("workers", dict(workers=-1), ValueError, r"workers must be >= 1; got -1"),
+    ("workers", dict(workers=1.0), TypeError, r"workers must be an int; got 1\.0"),
+    ("workers", dict(workers=True), TypeError, r"workers must be an int; got True"),
+    ("first_run", dict(first_run=-1), ValueError, r"first_run must be >= 0; got -1"),
+    ("first_run", dict(first_run=1.0), TypeError, r"first_run must be an int; got 1\.0"),
+    ("first_run", dict(first_run=10**30), ValueError, r"first_run must be <= \d+; got 10{30}"),
+    ("rng", dict(rng=float("nan")), TypeError, r"rng must be None, .*got nan"),
+    ("rng", dict(rng=True), TypeError, r"rng must be None, .*got True"),
+    ("rng", dict(rng=[]), TypeError, r"rng must be None, .*got \[\]"),
+    ("rng", dict(rng=[1, -2]), ValueError, r"rng must hold non-negative ints; got \[1, -2\]"),
+    ("rng", dict(rng=np.random.RandomState(0)), TypeError, r"of type RandomState"),
 ]
 
 
 @pytest.mark.parametrize("field,kwargs,exc,pattern", BAD_CALLS,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(BAD_CALLS)])
-def test_bad_arguments_are_named(ba, field, kwargs, exc, pattern):
-    call = dict(graph=ba, model=IC, seeds=[0], runs=2, rng=0) | kwargs
+@pytest.mark.parametrize("model", [IC, refsim.ReferralModel()], ids=["ic", "referral"])
+def test_bad_arguments_are_named(ba, field, kwargs, exc, pattern, model, monkeypatch):
+    from refsim._kernels import cascade, referral
+
+    def no_kernel(*args, **kw):
+        raise AssertionError("a kernel ran")
+
+    for module, name in [(cascade, "independent_cascade"), (cascade, "linear_threshold"),
+                         (referral, "referral_runs")]:
+        monkeypatch.setattr(module, name, no_kernel)
+    call = dict(graph=ba, model=model, seeds=[0], runs=2, rng=0, steps=3) | kwargs
     with pytest.raises(exc, match=pattern):
         refsim.simulate(call.pop("graph"), call.pop("model"), call.pop("seeds"), **call)
 
@@ -153,6 +208,15 @@ def test_bad_arguments_are_named(ba, field, kwargs, exc, pattern):
     (1.01, ValueError, r"p must be in \[0, 1\]; got 1\.01"),
     (float("nan"), ValueError, r"p must be in \[0, 1\]; got nan"),
     ("cascade", ValueError, r"one of 'weighted_cascade', 'weights'; got 'cascade'"),
+    ("0.5", ValueError, r"one of 'weighted_cascade', 'weights'; got '0\.5'"),
+    (float("inf"), ValueError, r"p must be in \[0, 1\]; got inf"),
+    (10**30, ValueError, r"p must be in \[0, 1\]; got 1e\+30"),
+    (np.bool_(True), TypeError, r"p must be a number in \[0, 1\]; got np\.True_"),
+    (1j, TypeError, r"p must be a number in \[0, 1\]; got 1j of type complex"),
+    ({}, TypeError, r"p must be a number in \[0, 1\]; got \{\} of type dict"),
+    ([0.1, "a"], TypeError, r"p must be an array of real numbers"),
+    ([[0.1], [0.2, 0.3]], ValueError, r"p must be one-dimensional \(one value per arc\)"),
+    (np.array([0.1, np.inf]), ValueError, r"p\[1\] must be in \[0, 1\]; got inf"),
     (None, TypeError, r"p must be a number in \[0, 1\]; got None"),
     (True, TypeError, r"got True of type bool"),
     ([0.1, float("nan")], ValueError, r"p\[1\] must be in \[0, 1\]; got nan"),
@@ -162,6 +226,22 @@ def test_bad_arguments_are_named(ba, field, kwargs, exc, pattern):
 def test_bad_probabilities(p, exc, pattern):
     with pytest.raises(exc, match=pattern):
         refsim.IndependentCascade(p)
+
+
+@pytest.mark.parametrize("weights,exc,pattern", [
+    (0.5, TypeError, r"weights must be one weight per arc, 'graph' .* or None; got 0\.5"),
+    (True, TypeError, r"weights must be one weight per arc.*got True"),
+    ("graphs", ValueError, r"weights must be one weight per arc.*got 'graphs'"),
+    ([float("nan")], ValueError, r"weights\[0\] must be in \[0, 1\]; got nan"),
+    ([0.1, float("inf")], ValueError, r"weights\[1\] must be in \[0, 1\]; got inf"),
+    ([True], TypeError, r"weights must be an array of real numbers"),
+    ([[0.1]], ValueError, r"weights must be one-dimensional \(one value per arc\)"),
+    ([[0.1], [0.2, 0.3]], ValueError, r"weights must be one-dimensional"),
+    ({}, TypeError, r"weights must be an array of real numbers"),
+])
+def test_bad_lt_weights(weights, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        refsim.LinearThreshold(weights)
 
 
 def test_per_arc_array_of_wrong_length(ba):
@@ -183,7 +263,8 @@ def test_lt_in_weights_above_one():
 def test_empty_graph_and_wrong_graph_type():
     with pytest.raises(ValueError, match=r"graph is empty \(0 nodes\)"):
         refsim.simulate(refsim.Graph.from_edges([], [], 0), IC, [])
-    with pytest.raises(TypeError, match=r"graph must be a refsim.Graph; got Graph"):
+    with pytest.raises(TypeError, match=r"graph must be a refsim.Graph; got "
+                                        r"networkx\.classes\.graph\.Graph \(convert"):
         refsim.simulate(nx.path_graph(3), IC, [0])
 
 

@@ -18,7 +18,7 @@ def check_probability(name: str, value, *, low_open: bool = False) -> float:
     """Return ``value`` as a float, or raise unless it is a real number in [0, 1] (in
     (0, 1] if ``low_open``)."""
     allowed = "(0, 1]" if low_open else "[0, 1]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise InvalidType(f"{name} must be a number in {allowed}; got {_show(value)} "
                         f"of type {type(value).__name__}")
     value = float(value)
@@ -89,6 +89,11 @@ def _id_array(name: str, nodes, n: int, ndim: int = 1) -> np.ndarray:
     integers; ranges are checked by the caller, except values int64 cannot hold."""
     if isinstance(nodes, numbers.Integral) and not isinstance(nodes, bool):
         nodes = [nodes]
+    if isinstance(nodes, (set, frozenset, dict)):
+        raise InvalidType(f"{name} must be a list or array of node ids; got a "
+                          f"{type(nodes).__name__}, whose order is not fixed (the order of "
+                          f"the seeds fixes the order of the random draws): pass "
+                          f"sorted({name.split('[')[0]}) or a list")
     try:
         arr = np.asarray(nodes)
     except (ValueError, TypeError):  # ragged nesting

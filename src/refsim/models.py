@@ -106,7 +106,8 @@ class IndependentCascade:
         elif isinstance(p, numbers.Real) and not isinstance(p, bool):
             p = check_probability("IndependentCascade p", p)
         else:
-            if not (isinstance(p, (list, tuple, range)) or hasattr(p, "__array__")):
+            if isinstance(p, np.generic) or not (isinstance(p, (list, tuple, range))
+                                                 or hasattr(p, "__array__")):
                 check_probability("IndependentCascade p", p)  # raises the TypeError
             p = check_float_array("IndependentCascade p", p, None)
         object.__setattr__(self, "_p", p)
@@ -212,17 +213,17 @@ class LinearThreshold:
     THRESHOLD_SLACK = 1e-9
 
     def __init__(self, weights=None, *, thresholds=None):
-        if isinstance(weights, str):
+        if isinstance(weights, (str, numbers.Number, np.generic)):
             if weights != "graph":
-                raise InvalidValue(f"LinearThreshold weights must be one weight per arc, "
-                                   f"'graph' (the graph's arc weights) or None; got "
-                                   f"{_show(weights)}")
+                error = InvalidValue if isinstance(weights, str) else InvalidType
+                raise error(f"LinearThreshold weights must be one weight per arc, 'graph' "
+                            f"(the graph's arc weights) or None; got {_show(weights)}")
         elif weights is not None:
             weights = check_float_array("LinearThreshold weights", weights, None)
         if thresholds is not None:
             if isinstance(thresholds, np.ndarray) and thresholds.ndim == 0:
                 thresholds = thresholds.item()  # a 0-d array is a number
-            if isinstance(thresholds, (numbers.Real, bool, str, bytes)):
+            if isinstance(thresholds, (numbers.Real, np.generic, str, bytes)):
                 thresholds = check_probability("LinearThreshold thresholds", thresholds,
                                                low_open=True)
             else:
@@ -246,7 +247,7 @@ class LinearThreshold:
 
     def __repr__(self) -> str:
         w = self._weights
-        text = ("1/in-degree" if w is None else w if isinstance(w, str)
+        text = ("1/in-degree" if w is None else repr(w) if isinstance(w, str)
                 else f"<{w.shape[0]} per-arc values>")
         t = self._thresholds
         if t is not None:

@@ -49,8 +49,8 @@ def _runner(model):
         known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
         if isinstance(model, type):
             raise InvalidType(f"model must be an instance of one of {known}; got the class "
-                              f"{model.__name__} itself (build one, e.g. "
-                              f"IndependentCascade(0.1))")
+                              f"{model.__name__} itself; build one, e.g. "
+                              f"{model.__name__}(...)")
         raise InvalidType(f"model must be one of {known}; got {type(model).__name__}")
     return runner
 
@@ -132,8 +132,10 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     refsim.errors.InvalidValue: seeds holds node 34, which is not in the graph; nodes are numbered 0..33
     """
     if not isinstance(graph, Graph):
-        raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__} "
-                        f"(convert with Graph.from_networkx or Graph.from_edges)")
+        kind = type(graph)
+        where = "" if kind.__module__ == "builtins" else kind.__module__ + "."
+        raise InvalidType(f"graph must be a refsim.Graph; got {where}{kind.__qualname__} "
+                          f"(convert with Graph.from_networkx or Graph.from_edges)")
     if graph.n == 0:
         raise InvalidValue("graph is empty (0 nodes); simulation needs at least one node")
     runs = check_int("runs", runs, minimum=1, maximum=2**31 - 2)
