@@ -157,6 +157,7 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
     (True, -1)
     """
     from ._kernels.referral import referral_runs
+    from ._memory import check_memory
     from ._rng import as_seed_sequence, run_states
     from ._validation import as_node_array, check_int
     from .referral import ReferralModel
@@ -166,6 +167,8 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
     seeds = as_node_array("seeds", seeds, graph.n)
     steps = check_int("steps", steps, minimum=0, maximum=2**62)
     run = check_int("run", run, minimum=0, maximum=2**62)
+    # three int64 curves of steps + 1 and the kernel's per-node scratch
+    check_memory(f"steps={steps}", (steps + 1) * 24 + graph.n * 40, "give a smaller steps")
     states = run_states(as_seed_sequence(rng), 1, run)
     out = referral_runs(*_kernel_inputs(graph, model), seeds.astype(graph.indices.dtype),
                         np.zeros(1, np.int64), np.full(1, seeds.shape[0], np.int64), states,

@@ -126,6 +126,9 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     >>> per_run = simulate(g, IndependentCascade(0.2), [[0], [5, 6], []], runs=3, rng=1)
     >>> per_run.curves[:, 0].tolist()
     [1, 2, 0]
+
+    Every id is checked before any run starts:
+
     >>> simulate(g, IndependentCascade(0.2), [0, 34])
     Traceback (most recent call last):
     ...
