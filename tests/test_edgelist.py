@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from refsim import Graph, read_edgelist
+from refsim.errors import FileProblem, InvalidType, InvalidValue, MissingFile
 from naive import arc_set, csr_arcs, labelled_arc_set
 
 
@@ -71,9 +72,12 @@ def test_extra_columns_ignored_when_unweighted(tmp_path):
     assert arc_set(g) == PATH_0123
 
 
-def test_only_comments_gives_empty_graph(tmp_path):
-    g = read_edgelist(write(tmp_path, "# nothing here\n\n"))
-    assert g.n == 0 and g.num_arcs == 0
+@pytest.mark.parametrize("text", ["", "# nothing here\n\n", "\n   \n\t\n", "# a\n# b"])
+def test_file_without_edges_is_refused(tmp_path, text):
+    path = write(tmp_path, text)
+    with pytest.raises(InvalidValue, match="holds no edges") as exc:
+        read_edgelist(path)
+    assert str(path) in str(exc.value)
 
 
 @pytest.mark.parametrize("name", ["g.txt.gz", "g.txt", "edges"])
@@ -195,9 +199,12 @@ def test_missing_file_raises(tmp_path):
         read_edgelist(tmp_path / "does-not-exist.txt")
 
 
-@pytest.mark.parametrize("comments", ["", None])
-def test_bad_comment_marker_raises(tmp_path, comments):
-    with pytest.raises(ValueError, match="comments"):
+@pytest.mark.parametrize("comments, exc", [
+    ("", InvalidValue), (" ", InvalidValue), (",", InvalidValue), ("# x", InvalidValue),
+    ("-", InvalidValue), ("1", InvalidValue), (None, InvalidType), (b"#", InvalidType),
+])
+def test_bad_comment_marker_raises(tmp_path, comments, exc):
+    with pytest.raises(exc, match="comments"):
         read_edgelist(write(tmp_path, "0 1\n"), comments=comments)
 
 
