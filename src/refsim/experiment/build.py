@@ -22,6 +22,7 @@ from ..errors import InvalidValue
 __all__ = ["build_graph", "build_model", "build_campaigns", "cell_streams"]
 
 _GRAPHS: dict = {}
+_POPULATIONS: dict = {}
 
 
 def cell_streams(cfg):
@@ -84,6 +85,23 @@ def build_model(cfg, graph):
                                   else m["p"])
     if m["kind"] == "lt":
         return LinearThreshold()
+    population = _population(cfg, graph)
+    return ReferralModel(
+        share=m["share"], conversion=m["conversion"], advocacy=m["advocacy"],
+        forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
+        population=population, program=ReferralProgram(**cfg["program"]),
+        economics=Economics(**cfg["economics"]))
+
+
+def _population(cfg, graph):
+    """The cell's population (the last few are cached: cells of a sweep over model
+    values share theirs)."""
+    from ..referral import DEFAULT_SEGMENTS, Population
+
+    key = (id(graph), cfg["experiment"]["seed"],
+           json.dumps(cfg["population"], sort_keys=True, default=str))
+    if key in _POPULATIONS and _POPULATIONS[key][0] is graph:
+        return _POPULATIONS[key][1]
     seg_cfg = cfg["population"].get("segments", {})
     segments = [dataclasses.replace(s, **seg_cfg.get(s.name, {})) for s in DEFAULT_SEGMENTS]
     _, pop_seq = cell_streams(cfg)
@@ -91,11 +109,10 @@ def build_model(cfg, graph):
         graph, influencers=cfg["population"]["influencers"],
         micro_advocates=cfg["population"]["micro_advocates"], rng=pop_seq,
         segments=segments)
-    return ReferralModel(
-        share=m["share"], conversion=m["conversion"], advocacy=m["advocacy"],
-        forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
-        population=population, program=ReferralProgram(**cfg["program"]),
-        economics=Economics(**cfg["economics"]))
+    while len(_POPULATIONS) >= 4:
+        _POPULATIONS.pop(next(iter(_POPULATIONS)))
+    _POPULATIONS[key] = (graph, population)
+    return population
 
 
 def build_campaigns(cfg):

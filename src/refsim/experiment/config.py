@@ -157,6 +157,20 @@ SCHEMA = {
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
             "campaign", "sweep")
+
+#: Most cells one run may have (each is at least one campaign's runs in the store).
+MAX_CELLS = 100_000
+#: Sweeps of up to this many cells have every cell checked; larger ones every value of
+#: each axis on its own and every combination of the axes whose values interact.
+CHECK_EVERY_CELL = 2_000
+#: Axis keys whose values interact with other keys in the checks (the model kind with
+#: programmes and referral keys; runs with adaptive runs; a graph's source with its
+#: parameters; a campaign's seeding with its parameters and its programme with its
+#: rewards). Every other axis is valid in every cell when each of its values is.
+_COUPLED = ("model.kind", "experiment.runs", "experiment.adaptive", "graph.generator",
+            "graph.dataset", "graph.file", "graph.spec")
+_COUPLED_CAMPAIGN = ("seeding", "params", "program", "reward", "sender_reward",
+                     "recipient_reward", "k", "budget")
 _SEGMENTS = ("regular", "micro_advocate", "influencer")
 
 
@@ -431,6 +445,13 @@ def _check_sweep(table, problems) -> dict:
     if out.get("mode") == "zip" and len(set(lengths.values())) > 1:
         problems.append("sweep.axes: zipped axes must have equal lengths; got "
                         + ", ".join(f"{k} ({n})" for k, n in lengths.items()))
+    elif lengths:
+        count = (max(lengths.values()) if out.get("mode") == "zip"
+                 else math.prod(lengths.values()))
+        if count > MAX_CELLS:
+            problems.append(f"sweep.axes: {count:,} cells; at most {MAX_CELLS:,} in one run "
+                            f"(use fewer values per axis, sweep.mode = 'zip', or split the "
+                            f"sweep over several runs)")
     return out
 
 
@@ -590,11 +611,46 @@ def expand_cells(cfg: dict) -> list[dict]:
     return [dict(zip(keys, vals)) for vals in itertools.product(*axes.values())]
 
 
+def _coupled(key) -> bool:
+    if key.startswith(_COUPLED):
+        return True
+    parts = key.split(".")
+    return parts[0] == "campaign" and any(p in _COUPLED_CAMPAIGN for p in parts[1:])
+
+
+def _points_to_check(cfg) -> list[dict]:
+    """The sweep points whose checks cover every cell: all of them for a small sweep;
+    for a large grid, each value of every uncoupled axis (with the other axes at their
+    first value) and every combination of the coupled axes (see ``_COUPLED``)."""
+    cells_total = _cell_count(cfg)
+    if cells_total <= CHECK_EVERY_CELL or cfg["sweep"].get("mode") == "zip":
+        return expand_cells(cfg)
+    import itertools
+
+    axes = cfg["sweep"]["axes"]
+    first = {k: v[0] for k, v in axes.items()}
+    coupled = [k for k in axes if _coupled(k)]
+    out = []
+    for values in itertools.product(*(axes[k] for k in coupled)):
+        out.append({**first, **dict(zip(coupled, values))})
+    for key, values in axes.items():
+        if key not in coupled:
+            out.extend({**first, key: v} for v in values[1:])
+    return out
+
+
+def _cell_count(cfg) -> int:
+    axes = cfg.get("sweep", {}).get("axes", {})
+    if not axes:
+        return 1
+    lengths = [len(v) for v in axes.values()]
+    return max(lengths) if cfg["sweep"].get("mode") == "zip" else math.prod(lengths)
+
+
 def cell_config(cfg: dict, point: dict) -> dict:
     """The config of one sweep cell: ``cfg`` with the cell's axis values set (check it
     with :func:`resolve_cell`)."""
-    out = copy.deepcopy(cfg)
-    out.pop("sweep", None)
+    out = {k: copy.deepcopy(v) for k, v in cfg.items() if k != "sweep"}
     for key, value in point.items():
         apply_override(out, key, value)
     return out
@@ -642,7 +698,7 @@ def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
                 problems.append(why)
         if not problems:
             seen = set()
-            for point in expand_cells(cfg):
+            for point in _points_to_check(cfg):
                 try:
                     sub = cell_config(cfg, point)
                 except ConfigError as exc:
@@ -685,11 +741,20 @@ def load_config(path, overrides=()) -> dict:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ConfigError([f"config file {str(path)!r} not found"]) from None
     except OSError as exc:
-        raise ConfigError([f"cannot read config {str(path)!r}: {exc.strerror}"]) from None
+        raise ConfigError([f"cannot read config {str(path)!r}: "
+                           f"{exc.strerror or exc}"]) from None
+    if b"\x00" in data[:8192]:
+        raise ConfigError([f"config file {str(path)!r} is binary, not TOML text"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError([f"config file {str(path)!r} is not UTF-8 text (line {line}, "
+                           f"byte {exc.start}); save it as UTF-8"]) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

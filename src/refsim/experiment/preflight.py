@@ -27,6 +27,10 @@ __all__ = ["Plan", "preflight", "cell_memory", "row_bytes"]
 #: Axis prefixes that change each component of a cell.
 _GRAPH = ("graph.",)
 _MODEL = ("graph.", "model.", "population.", "program.", "economics.")
+#: Model values the config's own checks settle (a number in its range cannot make a
+#: model fail to build), so cells differing only in them share one trial build.
+_MODEL_VALUES = ("model.share", "model.conversion", "model.advocacy", "model.forget_rate",
+                 "model.ad_rate", "model.trust", "model.p", "model.p_over_threshold")
 _PRICES = ("graph.", "model.kind", "population.", "economics.", "campaign.")
 _SIZE = ("graph.", "experiment.", "model.kind", "campaign.")
 
@@ -150,7 +154,7 @@ def preflight(cfg: dict, cells: list, *, out=None, workers=None, resume=False,
         if graph is None:
             continue
         plan.graphs[g_sub] = (graph.n, graph.num_arcs)
-        m_sub = _sub(point, _MODEL)
+        m_sub = tuple(kv for kv in _sub(point, _MODEL) if kv[0] not in _MODEL_VALUES)
         if m_sub not in models:
             models[m_sub] = None
             c = resolve_cell(cfg, point)
