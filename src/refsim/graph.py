@@ -7,11 +7,15 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._memory import check_memory
+from ._validation import _show
 from .errors import InvalidType, InvalidValue
 
 __all__ = ["Graph", "InArcs"]
 
 _INT32_LIMIT = 2**31 - 1
+#: Largest n for which ``u * n + v`` (u, v < n) fits in int64: one sort key per arc.
+_KEY_LIMIT = 3_037_000_499
 
 
 class InArcs(NamedTuple):
@@ -78,19 +82,23 @@ class Graph:
 
     def __init__(self, indptr, indices, *, weights=None, labels=None, directed=True,
                  communities=None):
-        indptr = np.asarray(indptr)
-        indices = np.asarray(indices)
+        indptr = _as_array("indptr", indptr)
+        indices = _as_array("indices", indices)
         if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr.dtype.kind not in "iu":
             raise InvalidValue(f"indptr must be a 1-D integer array of length n + 1; got "
                              f"dtype {indptr.dtype}, shape {indptr.shape}")
         if indices.ndim != 1 or (indices.size and indices.dtype.kind not in "iu"):
             raise InvalidValue(f"indices must be a 1-D integer array; got dtype "
                              f"{indices.dtype}, shape {indices.shape}")
+        n = indptr.shape[0] - 1
+        m = indices.shape[0]
+        # copies of both arrays and the O(m) checks' temporaries (arc sources, steps,
+        # keys and their sort: about 7 words per arc)
+        check_memory(f"Graph(indptr, indices) with n={n} nodes and {m} arcs",
+                     24.0 * (n + 1) + 56.0 * m, "build a smaller graph")
         if indptr.max(initial=0) > np.iinfo(np.int64).max:
             raise InvalidValue("indptr holds offsets beyond the int64 range")
         indptr = indptr.astype(np.int64)  # unsigned differences would wrap around
-        n = indptr.shape[0] - 1
-        m = indices.shape[0]
         if indptr[0] != 0 or indptr[-1] != m or (np.diff(indptr) < 0).any():
             raise InvalidValue(f"indptr must start at 0, never decrease and end at "
                              f"len(indices) = {m}; got start {indptr[0]}, end {indptr[-1]}")
@@ -107,7 +115,7 @@ class Graph:
     def _init(self, indptr, indices, weights, labels, directed, communities=None):
         n = indptr.shape[0] - 1
         if weights is not None:
-            weights = np.array(weights, dtype=np.float64)
+            weights = _as_numbers("weights", weights, "one per arc")
             if weights.shape != indices.shape:
                 raise InvalidValue(f"weights must have one value per arc ({indices.shape[0]}); "
                                  f"got shape {weights.shape}")
@@ -125,7 +133,7 @@ class Graph:
                 dup = next(x for x in labels if x in seen or seen.add(x))
                 raise InvalidValue(f"labels must be distinct; {dup!r} names two nodes")
         if communities is not None:
-            communities = np.array(communities, copy=True)
+            communities = np.array(_as_array("communities", communities), copy=True)
             if (communities.shape != (n,) or communities.dtype.kind not in "iu"
                     or (n and communities.min() < 0)):
                 raise InvalidValue(f"communities must hold one integer >= 0 per node "
@@ -164,7 +172,9 @@ class Graph:
         src, dst : array_like of int
             Edge endpoints, node ids in ``0 .. n-1``.
         n : int, optional
-            Number of nodes; default ``max(src, dst) + 1`` (0 without edges).
+            Number of nodes; default ``max(src, dst) + 1`` (0 without edges). The
+            memory this needs (two words per node) is checked before anything is
+            allocated.
         directed : bool, default False
             If false, each edge ``{u, v}`` becomes the two arcs ``u -> v`` and ``v -> u``.
         weights : array_like of float, optional
@@ -176,6 +186,15 @@ class Graph:
         Returns
         -------
         Graph
+
+        Raises
+        ------
+        InvalidType
+            For endpoints that are not integers, or weights that are not numbers.
+        InvalidValue
+            For negative ids, an ``n`` that is not an int >= 0 or leaves out an edge's
+            node, mismatched lengths, non-finite weights, or a graph that does not fit
+            in the memory available now.
 
         Notes
         -----
@@ -193,23 +212,27 @@ class Graph:
         if src.shape != dst.shape:
             raise InvalidValue(f"src and dst must have the same length; got {src.shape[0]} "
                              f"and {dst.shape[0]}")
+        if src.size and min(src.min(), dst.min()) < 0:
+            raise InvalidValue("src and dst must hold node ids >= 0; got a negative id")
         top = int(max(src.max(), dst.max())) + 1 if src.size else 0
         if n is None:
             n = top
+            what = f"node id {top - 1} (so n={n})"
         else:
             if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-                raise InvalidValue(f"n must be a non-negative int; got {n!r}")
+                raise InvalidValue(f"n must be a non-negative int; got {_show(n)}")
             n = int(n)
             if top > n:
                 raise InvalidValue(f"an edge names node {top - 1}, but n = {n}: "
                                  f"nodes are numbered 0..{n - 1}")
-        if src.size and min(src.min(), dst.min()) < 0:
-            raise InvalidValue("src and dst must hold node ids >= 0; got a negative id")
+            what = f"n={n}"
+        arcs = src.shape[0] * (1 if directed else 2)
+        # indptr and the degree count (2 words per node); per arc the endpoints, sort key,
+        # order, kept arcs and weights (about 12 words)
+        check_memory(what, 16.0 * (n + 1) + 96.0 * arcs,
+                     "number the nodes 0..n-1 without gaps (read_edgelist does)")
         if weights is not None:
-            try:
-                weights = np.asarray(weights, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise InvalidType("weights must be numbers, one per edge") from None
+            weights = _as_numbers("weights", weights, "one per edge")
             if weights.shape != src.shape:
                 raise InvalidValue(f"weights must have one value per edge ({src.shape[0]}); "
                                  f"got shape {weights.shape}")
@@ -223,14 +246,13 @@ class Graph:
             src, dst = np.stack([src, dst], axis=1).ravel(), np.stack([dst, src], axis=1).ravel()
             if weights is not None:
                 weights = np.repeat(weights, 2)
-        key = src * np.int64(max(n, 1)) + dst
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        # last of each run of equal keys: the last edge given wins
-        last = np.ones(key.shape[0], dtype=bool)
-        last[:-1] = key[1:] != key[:-1]
+        order = _arc_order(src, dst, n)
+        src, dst = src[order], dst[order]
+        # last of each run of equal arcs: the last edge given wins
+        last = np.ones(src.shape[0], dtype=bool)
+        last[:-1] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
         sel = order[last]
-        src, dst = src[sel], dst[sel]
+        src, dst = src[last], dst[last]
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
         return cls._trusted(indptr, dst.astype(_index_dtype(n)),
@@ -265,6 +287,12 @@ class Graph:
 
         if not isinstance(G, nx.Graph):
             raise InvalidType(f"G must be a networkx Graph or DiGraph; got {type(G).__name__}")
+        if weight is not None:
+            try:
+                hash(weight)
+            except TypeError:
+                raise InvalidType(f"weight must name an edge attribute, e.g. 'weight'; got "
+                                  f"{_show(weight)}") from None
         nodes = list(G.nodes())
         index = {v: i for i, v in enumerate(nodes)}
         m = G.number_of_edges()
@@ -275,9 +303,17 @@ class Graph:
             vals = []
             for u, v, d in G.edges(data=True):
                 if weight not in d:
-                    raise InvalidValue(f"edge ({u!r}, {v!r}) has no attribute {weight!r}; "
-                                     f"weight={weight!r} needs it on every edge")
-                vals.append(d[weight])
+                    raise InvalidValue(f"edge ({_show(u)}, {_show(v)}) has no attribute "
+                                     f"{_show(weight)}; weight={_show(weight)} needs it on "
+                                     f"every edge")
+                x = d[weight]
+                if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+                    raise InvalidType(f"edge ({_show(u)}, {_show(v)}) has {_show(weight)} = "
+                                      f"{_show(x)}; weights must be numbers")
+                if not np.isfinite(float(x)):
+                    raise InvalidValue(f"edge ({_show(u)}, {_show(v)}) has {_show(weight)} = "
+                                       f"{float(x)!r}; weights must be finite")
+                vals.append(float(x))
             weights = np.asarray(vals, dtype=np.float64)
         return cls.from_edges(src, dst, len(nodes), directed=G.is_directed(),
                               weights=weights, labels=nodes)
@@ -463,22 +499,64 @@ def _check_rows(indptr, indices, directed):
                          f"repeats; build the graph with Graph.from_edges, which sorts "
                          f"and merges them")
     if not directed:
-        key = src * n + indices
-        twin = indices.astype(np.int64) * n + src
-        if not np.array_equal(np.sort(twin), key):  # key is sorted: rows and targets
+        # the arcs, sorted by (source, target), must equal their twins sorted the same way
+        order = _arc_order(indices.astype(np.int64), src, n)
+        if not (np.array_equal(indices[order], src) and np.array_equal(src[order], indices)):
             raise InvalidValue("directed=False needs the arc (v, u) for every arc (u, v); "
                              "build an undirected graph with Graph.from_edges")
 
 
+def _arc_order(src, dst, n) -> np.ndarray:
+    """Stable order of the arcs by (source, target): one int64 key per arc while
+    ``n * n`` fits in int64, two sort keys beyond (the key would overflow)."""
+    if n <= _KEY_LIMIT:
+        return np.argsort(src * np.int64(max(n, 1)) + dst, kind="stable")
+    return np.lexsort((dst, src))  # lexsort is stable
+
+
+def _as_array(name: str, values) -> np.ndarray:
+    """``np.asarray(values)``, with ragged nesting and the like as a refsim error."""
+    try:
+        return np.asarray(values)
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidValue(f"{name} must be a 1-D array; got {_show(values)}, which numpy "
+                           f"cannot read as one (ragged nesting?)") from None
+
+
+def _as_numbers(name: str, values, what: str) -> np.ndarray:
+    """``values`` as a float64 array; anything but real numbers is an InvalidType."""
+    arr = _as_array(name, values)
+    if arr.dtype.kind not in "iuf" and not (arr.size == 0 and arr.dtype.kind == "O"):
+        raise InvalidType(f"{name} must be numbers, {what}; got {_show(values)} "
+                          f"(dtype {arr.dtype})")
+    return arr.astype(np.float64)
+
+
 def _as_labels(labels) -> tuple:
-    return tuple(labels.tolist() if isinstance(labels, np.ndarray) else labels)
+    if isinstance(labels, (str, bytes)):
+        raise InvalidType(f"labels must be a list of node names, not one string; got "
+                          f"{_show(labels)}")
+    try:
+        out = tuple(labels.tolist() if isinstance(labels, np.ndarray) else labels)
+    except TypeError:
+        raise InvalidType(f"labels must be a list of node names; got {_show(labels)} of "
+                          f"type {type(labels).__name__}") from None
+    for x in out:
+        try:
+            hash(x)
+        except TypeError:
+            raise InvalidType(f"labels must be hashable (names such as 'ann' or 17); got "
+                              f"{_show(x)}") from None
+    return out
 
 
 def _as_endpoint_array(name: str, values) -> np.ndarray:
-    arr = np.asarray(values)
+    arr = _as_array(name, values)
     if arr.size == 0:
         return arr.reshape(0).astype(np.int64)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
         raise InvalidType(f"{name} must be a 1-D array of integer node ids; got dtype "
                         f"{arr.dtype}, shape {arr.shape}")
+    if arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
+        raise InvalidValue(f"{name} holds node id {int(arr.max())}, beyond the int64 range")
     return arr.astype(np.int64)
