@@ -239,8 +239,10 @@ def test_bad_simulation_calls_are_named():
     m = refsim.ReferralModel()
     with pytest.raises(ValueError, match=r"steps is required for a ReferralModel"):
         refsim.simulate(g, m, [0])
-    with pytest.raises(ValueError, match=r"seeds is empty and ad_rate is 0"):
-        refsim.simulate(g, m, [], steps=5)
+    # no seeds and no advertising is allowed, and nobody ever hears of the product
+    quiet = refsim.simulate(g, m, [], steps=5, runs=2, rng=0)
+    assert not quiet.curves.any() and not quiet.aware_curves.any()
+    assert quiet.tallies["referrals_sent"].tolist() == [0, 0]
     with pytest.raises(ValueError, match=r"trust has 3 values but the graph has 100 nodes"):
         refsim.simulate(g, refsim.ReferralModel(trust=[1.0, 1.0, 1.0]), [0], steps=5)
     with pytest.raises(ValueError, match=r"population has 2 nodes but the graph has 100"):

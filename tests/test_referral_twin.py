@@ -125,7 +125,7 @@ def referral_case(draw):
         seed_cost_per_follower=draw(st.floats(0.0, 5.0)),
         ad_cost_per_step=draw(st.sampled_from([0.0, 7.5])), seed_cost=fee)
     ad_rate = draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0]))
-    seeds = draw(st.permutations(range(n)))[:draw(st.integers(0 if ad_rate else 1, n))]
+    seeds = draw(st.permutations(range(n)))[:draw(st.integers(0, n))]
     model = refsim.ReferralModel(
         share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
         forget_rate=draw(st.one_of(st.sampled_from([0.0, 1.0]), prob)), ad_rate=ad_rate,
