@@ -232,3 +232,205 @@ def test_lfr_places_nodes_in_roomy_communities_and_mixes_as_asked():
 def test_block_models_refuse_impossible_parameters(call, exc, pattern):
     with pytest.raises(exc, match=pattern):
         call()
+
+
+# ------------------------------------------------- memory, limits and silly parameters
+from refsim import _memory  # noqa: E402
+from refsim.errors import InvalidType, InvalidValue, RefsimError  # noqa: E402
+
+
+@pytest.fixture
+def little_memory(monkeypatch):
+    """Pretend 50 MiB is available, so memory checks do not depend on the machine."""
+    monkeypatch.setattr(_memory, "available_memory", lambda: 50 * 2**20)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: gen.erdos_renyi(10**6, 10.0), r"^n=1000000 with about 5e\+06 edges needs about"),
+    (lambda: gen.random_regular(10**6, 10), r"^n=1000000 with about 5e\+06 edges"),
+    (lambda: gen.configuration(np.full(10**6, 10)), r"^len\(degrees\)=1000000 with about"),
+    (lambda: gen.barabasi_albert(10**6, 5), r"^n=1000000 with about 5e\+06 edges"),
+    (lambda: gen.holme_kim(10**6, 5, 0.5), r"^n=1000000 with about 5e\+06 edges"),
+    (lambda: gen.watts_strogatz(10**6, 10, 0.1), r"^n=1000000 with about 5e\+06 edges"),
+    (lambda: gen.stochastic_block([10**5] * 10, 8.0, 2.0), r"^sum\(sizes\)=1000000 with"),
+    (lambda: gen.degree_corrected_block([10**5] * 10, 10.0, 0.2), r"^sum\(sizes\)=1000000"),
+    (lambda: gen.lfr(10**6, 10.0, 0.2), r"^n=1000000 with about 5e\+06 edges"),
+    (lambda: gen.block_probabilities([1] * 10**4, 0.0, 1.0),
+     r"^sizes with 10000 communities \(10000 x 10000 probabilities\) needs about 762\.9 MiB"),
+], ids=["er", "rr", "conf", "ba", "hk", "ws", "sbm", "dcb", "lfr", "block_probabilities"])
+def test_memory_is_checked_against_what_is_available(little_memory, call, pattern):
+    with pytest.raises(InvalidValue, match=pattern) as info:
+        call()
+    assert "of memory; 50.0 MiB is available; " in str(info.value)
+
+
+def test_stochastic_block_with_a_million_communities():
+    # the communities-by-communities matrix (7 TiB here) is never built
+    g = gen.stochastic_block([1] * 10**6, 0.0, 1.0, rng=3)
+    assert g.n == 10**6 and int(g.communities.max()) == 10**6 - 1
+    # one probability for every pair: G(n, p) with p = 1 / (n - 1)
+    assert abs(g.num_arcs / g.n - 1.0) <= 5 * math.sqrt(2.0 / g.n)
+
+
+@pytest.mark.parametrize("sizes, d_in, d_out, arcs", [
+    ([3, 3], 2.0, 3.0, 30),       # both probabilities 1: the complete graph K6
+    ([3, 3], 2.0, 0.0, 12),       # two triangles
+    ([1] * 5, 0.0, 4.0, 20),      # K5 from outside links alone
+    ([2, 2, 2], 1.0, 0.0, 6),     # three single edges
+])
+def test_stochastic_block_exact_when_probabilities_are_zero_or_one(sizes, d_in, d_out, arcs):
+    g = gen.stochastic_block(sizes, d_in, d_out, rng=0)
+    assert g.num_arcs == arcs
+    _simple(g)
+    if d_out == 0:
+        assert (g.communities[np.repeat(np.arange(g.n), g.out_degree)]
+                == g.communities[g.indices]).all()
+
+
+def _realised(g, z, mu):
+    """The mean degree and mixing of g, each within 5 standard deviations of the request:
+    the links inside and between communities are Poisson with means (1 - mu) n z / 2 and
+    mu n z / 2, so the mean degree has sd sqrt(2 z / n) and the mixing about
+    sqrt(mu (1 - mu) / (n z / 2))."""
+    edges = g.n * z / 2
+    assert abs(g.num_arcs / g.n - z) <= 5 * math.sqrt(2 * z / g.n), g.num_arcs / g.n
+    assert abs(_mixing(g) - mu) <= 5 * math.sqrt(mu * (1 - mu) / edges) + 1e-12, _mixing(g)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_degree_corrected_block_meets_mean_degree_where_links_repeat(seed):
+    # hubs of expected degree up to sqrt(10000 * 20) = 447 in communities of 100: their
+    # links repeat a lot; dropping the repeats gave a mean degree near 12.8
+    g = gen.degree_corrected_block([100] * 100, 20.0, 0.3, rng=seed)
+    _realised(g, 20.0, 0.3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_lfr_meets_mean_degree_on_a_small_graph(seed):
+    g = gen.lfr(2000, 10.0, 0.2, rng=seed)  # was near 8.7
+    _realised(g, 10.0, 0.2)
+
+
+@pytest.mark.parametrize("call, pattern", [
+    (lambda: gen.degree_corrected_block([10] * 10, 50, 0.1),
+     r"^mean_degree=50 is more than communities of these sizes can hold with mixing=0\.1: "
+     r"the links inside communities allow a mean degree of at most 10$"),
+    (lambda: gen.degree_corrected_block([20] * 5, 30, 0.0),
+     r"mean_degree=30 .* inside communities allow a mean degree of at most 19$"),
+    (lambda: gen.degree_corrected_block([98, 2], 10, 1.0),
+     r"mean_degree=10 .* the links between communities allow a mean degree of at most 3\.92$"),
+    (lambda: gen.degree_corrected_block([1000, 1], 5, 0.5),  # raised a kernel ValueError
+     r"mean_degree=5 .* between communities allow a mean degree of at most 3\.996$"),
+    (lambda: gen.lfr(1000, 10, 0.1, min_community=5, max_community=6, rng=0),
+     r"^mean_degree=10 is more than the \d+ communities of these sizes can hold"),
+], ids=["inside", "inside-no-mixing", "between", "one-big", "lfr-small-communities"])
+def test_mean_degree_no_simple_graph_has_is_refused_at_once(call, pattern):
+    with pytest.raises(InvalidValue, match=pattern):
+        call()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_mean_degree_the_links_cannot_reach_is_refused(seed):
+    # 500 communities of 2 nodes hold exactly the 500 links a mean degree of 1 needs,
+    # but a hub's community is asked for several links on its single pair
+    with pytest.raises(InvalidValue, match=r"^mean_degree=1 cannot be reached with these "
+                                           r"communities and mixing=0: .* mean degree "
+                                           r"0\.\d+ \(\d+ links missing") as info:
+        gen.degree_corrected_block([2] * 500, 1.0, 0.0, rng=seed)
+    assert "inside community" in str(info.value) and "(2 nodes)" in str(info.value)
+
+
+def test_poisson_counts_above_745():
+    # exp(-mean) underflows to 0 beyond 745: inversion then returned 0 or 1 links
+    from refsim._kernels.graphgen import _poisson
+    from refsim.generators._common import generator_state
+
+    s = generator_state(5)
+    for lam in (600.0, 800.0, 999.0):
+        x = np.array([_poisson(s, lam) for _ in range(2000)])
+        assert abs(x.mean() - lam) <= 5 * math.sqrt(lam / 2000), (lam, x.mean())
+        assert abs(x.var() / lam - 1) < 0.2
+
+
+def test_other_block_is_exact_and_never_repeats_the_first():
+    from refsim._kernels.graphgen import _other_block
+    from refsim.generators._common import generator_state
+
+    s = generator_state(0)
+    cum = np.array([0.0, 1e9, 1e9 + 1])  # one huge community, one tiny
+    assert {int(_other_block(s, cum, 0)) for _ in range(200)} == {1}
+    assert {int(_other_block(s, cum, 1)) for _ in range(200)} == {0}
+    cum = np.array([0.0, 1.0, 3.0, 6.0])  # masses 1, 2, 3; from 0: 2 : 3
+    draws = np.array([_other_block(s, cum, 0) for _ in range(20000)])
+    assert set(draws.tolist()) == {1, 2}
+    assert abs((draws == 1).mean() - 0.4) <= 5 * math.sqrt(0.24 / 20000)
+
+
+@pytest.mark.parametrize("n", range(2, 13))
+def test_random_regular_every_degree(n):
+    for d in range(n):
+        if n * d % 2:
+            continue
+        for seed in range(3):
+            g = gen.random_regular(n, d, rng=seed)
+            _simple(g)
+            assert g.out_degree.tolist() == [d] * n, (n, d, seed)
+
+
+def test_random_regular_dense_is_random():
+    graphs = {tuple(gen.random_regular(8, 5, rng=s).indices.tolist()) for s in range(20)}
+    assert len(graphs) > 10
+
+
+def test_community_sizes_with_a_steep_exponent():
+    from refsim.generators.blocks import _power_law_sizes
+
+    u = np.random.default_rng(0).random(1000)
+    for exponent in (1e6, 400.0):  # (10 ** (1 - exponent)) overflowed or underflowed
+        assert _power_law_sizes(u, 1000, 10, 100, exponent).tolist() == [10] * 100
+    assert _power_law_sizes(u, 1000, 10, 100, 1.0 + 1e-12).max() <= 100
+    g = gen.lfr(1000, 2.0, 0.1, community_exponent=1e6, rng=0)
+    assert set(np.bincount(g.communities).tolist()) == {10}
+
+
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: gen.stochastic_block([[1], [1, 2]], 1, 1), InvalidType, r"^sizes must be a non-empty"),
+    (lambda: gen.stochastic_block(5, 1, 1), InvalidType, r"^sizes must be a non-empty"),
+    (lambda: gen.stochastic_block([], 1, 1), InvalidType, r"^sizes must be a non-empty"),
+    (lambda: gen.stochastic_block([2**62, 2**62], 1, 1), InvalidValue,
+     r"^sizes add up to 4611686018427387904 nodes or more; at most 2147483647"),
+    (lambda: gen.stochastic_block([5, 5], "1", 1), InvalidType, r"^mean_degree_in must be"),
+    (lambda: gen.stochastic_block([5, 5], 1, float("nan")), InvalidValue, r"^mean_degree_out"),
+    (lambda: gen.degree_corrected_block([[50], [50, 1]], 5, 0.1), InvalidType, r"^sizes"),
+    (lambda: gen.degree_corrected_block([50, 50], 0, 0.1), InvalidValue, r"^mean_degree must"),
+    (lambda: gen.degree_corrected_block([50, 50], 5, 0.1, max_degree=2), InvalidValue,
+     r"^max_degree must be at least mean_degree"),
+    (lambda: gen.degree_corrected_block([50, 50], 5, 0.1, exponent=float("inf")),
+     InvalidValue, r"^exponent"),
+    (lambda: gen.lfr(1000, 0, 0.1), InvalidValue, r"^mean_degree must be in \(0, n - 1"),
+    (lambda: gen.lfr(1000, 10, 0.1, degree_exponent=1.5), InvalidValue, r"^degree_exponent"),
+    (lambda: gen.lfr(1000, 10, 0.1, max_community=5), InvalidValue, r"^max_community must"),
+    (lambda: gen.lfr(1000, 10, 0.1, min_community=0), InvalidValue, r"^min_community must"),
+    (lambda: gen.lfr(1000, 10, 0.1, min_community=2.5), InvalidType, r"^min_community must"),
+    (lambda: gen.lfr(1000, 10, 0.1, max_degree=-1), InvalidValue, r"^max_degree must"),
+    (lambda: gen.lfr(1000, 10, -0.5), InvalidValue, r"^mixing must be in \[0, 1\]"),
+    (lambda: gen.erdos_renyi(-1, 1), InvalidValue, r"^n must be >= 1"),
+    (lambda: gen.erdos_renyi(None, 1), InvalidType, r"^n must be an int"),
+    (lambda: gen.erdos_renyi(True, 1), InvalidType, r"^n must be an int"),
+    (lambda: gen.erdos_renyi(10**30, 1), InvalidValue, r"^n must be <= 2147483647"),
+    (lambda: gen.erdos_renyi(10, float("inf")), InvalidValue, r"^mean_degree must be"),
+    (lambda: gen.random_regular(10, 2.0), InvalidType, r"^d must be an int"),
+    (lambda: gen.configuration([[1], [1, 2]]), InvalidType, r"^degrees must be a non-empty"),
+    (lambda: gen.configuration("12"), InvalidType, r"^degrees must be a non-empty"),
+    (lambda: gen.configuration(4), InvalidType, r"^degrees must be a non-empty"),
+    (lambda: gen.barabasi_albert(10, 2.5), InvalidType, r"^m must be an int"),
+    (lambda: gen.holme_kim(10, 10, 0.5), InvalidValue, r"^m must be less than n = 10"),
+    (lambda: gen.holme_kim(10, 2, float("nan")), InvalidValue, r"^triad_p must be in"),
+    (lambda: gen.watts_strogatz(10, -2, 0.1), InvalidValue, r"^k must be >= 0"),
+    (lambda: gen.watts_strogatz(10, 2, 2), InvalidValue, r"^beta must be in \[0, 1\]"),
+    (lambda: gen.erdos_renyi(10, 2, rng="x"), InvalidType, r"^rng must be"),
+])
+def test_silly_parameters_give_one_clear_line(call, exc, pattern):
+    with pytest.raises(exc, match=pattern) as info:
+        call()
+    assert isinstance(info.value, RefsimError) and "\n" not in str(info.value)

@@ -69,6 +69,24 @@ def bipartite_pairs(s, a, b, p, off_a, off_b, src, dst, m):
 
 
 @njit(cache=True)
+def block_pairs(s, offsets, p_in, p_out, src, dst, m):
+    """Append a stochastic block model's edges: pairs inside community r with
+    probability ``p_in[r]``, pairs in different communities with ``p_out``.
+
+    Community r holds nodes ``offsets[r] .. offsets[r+1]-1``, so its pairs with every
+    later community form one rectangle: O(n + edges + communities) in all.
+    """
+    blocks = offsets.shape[0] - 1
+    n = offsets[blocks]
+    for r in range(blocks):
+        lo = offsets[r]
+        hi = offsets[r + 1]
+        src, dst, m = gnp_pairs(s, hi - lo, p_in[r], lo, src, dst, m)
+        src, dst, m = bipartite_pairs(s, hi - lo, n - hi, p_out, lo, hi, src, dst, m)
+    return src, dst, m
+
+
+@njit(cache=True)
 def pair_stubs(s, degrees):
     """Configuration model: shuffle the stubs and pair them in order."""
     total = 0
@@ -310,7 +328,8 @@ def repair_simple(s, n, src, dst):
     A bad edge (a, b) and a random edge (c, d) become (a, c) and (b, d) when both are
     new and neither is a loop; every node keeps its degree. Membership is read from the
     sorted keys of the initial edges plus a small map of what the swaps changed.
-    Returns the number of swaps; raises if no valid swap turns up.
+    Returns the number of swaps, or -1 if the swap budget ran out (the degree is too
+    close to n for this repair; the caller starts again or gives up).
     """
     m = src.shape[0]
     keys = np.empty(m, np.int64)
@@ -324,8 +343,7 @@ def repair_simple(s, n, src, dst):
         while src[i] == dst[i] or _count(keys, delta, _key(n, src[i], dst[i])) > 1:
             budget -= 1
             if budget < 0:
-                raise ValueError("could not remove every self-loop and repeated edge; "
-                                 "the degree is too close to n")
+                return -1
             j = below(s, m)
             if j == i:
                 continue
@@ -347,6 +365,28 @@ def repair_simple(s, n, src, dst):
             src[j], dst[j] = b, d
             swaps += 1
     return swaps
+
+
+@njit(cache=True)
+def complement_edges(indptr, indices, n, d):
+    """Edges ``u < v`` of the complement of a simple graph in CSR (rows sorted) whose
+    nodes all have degree ``n - 1 - d``: ``n * d / 2`` edges."""
+    total = n * d // 2
+    src = np.empty(total, np.int32)
+    dst = np.empty(total, np.int32)
+    e = 0
+    for u in range(n):
+        j = indptr[u]
+        end = indptr[u + 1]
+        for v in range(u + 1, n):
+            while j < end and indices[j] < v:
+                j += 1
+            if j < end and indices[j] == v:
+                continue
+            src[e] = u
+            dst[e] = v
+            e += 1
+    return src, dst
 
 
 @njit(inline="always", cache=True)
@@ -408,7 +448,8 @@ def _draw(s, prob, alias, lo, size):
 
 @njit(cache=True)
 def _poisson(s, lam):
-    """Poisson variate: inversion for small means, normal approximation for large."""
+    """Poisson variate: inversion for means up to 1000 (in pieces of at most 500, whose
+    sum is Poisson too, so exp(-mean) never underflows), normal approximation above."""
     if lam <= 0.0:
         return 0
     if lam > 1000.0:
@@ -417,6 +458,16 @@ def _poisson(s, lam):
         u2 = next_double(s)
         z = math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
         return max(0, np.int64(math.floor(lam + math.sqrt(lam) * z + 0.5)))
+    k = 0
+    while lam > 500.0:
+        k += _poisson_inversion(s, 500.0)
+        lam -= 500.0
+    return k + _poisson_inversion(s, lam)
+
+
+@njit(cache=True)
+def _poisson_inversion(s, lam):
+    """Poisson variate by inversion of the CDF; ``lam`` at most 500."""
     k = 0
     p = math.exp(-lam)
     c = p
@@ -431,43 +482,74 @@ def _poisson(s, lam):
 
 
 @njit(cache=True)
-def degree_corrected_edges(s, theta, offsets, mixing):
-    """Edges of a degree-corrected block model (Karrer & Newman 2011, Chung-Lu style).
-
-    Community r gets Poisson((1 - mixing) * Theta_r / 2) internal edges with both ends
-    drawn in r proportionally to theta; the graph gets Poisson(mixing * Theta / 2)
-    external edges, one end drawn proportionally to theta over all nodes, the other
-    likewise among nodes outside the first end's community (its community redrawn until
-    it differs).
-    """
-    n = theta.shape[0]
+def block_edge_counts(s, theta, offsets, mixing):
+    """Poisson edge counts of a degree-corrected block model (Karrer & Newman 2011):
+    ``counts[r]`` edges inside community r, mean ``(1 - mixing) * Theta_r / 2``, and
+    ``counts[-1]`` between communities, mean ``mixing * Theta / 2``."""
     blocks = offsets.shape[0] - 1
-    prob, alias = alias_tables(theta, offsets)
+    counts = np.empty(blocks + 1, np.int64)
     total = 0.0
-    for i in range(n):
-        total += theta[i]
-    counts = np.empty(blocks, np.int64)
-    edges = 0
     for r in range(blocks):
         t = 0.0
         for i in range(offsets[r], offsets[r + 1]):
             t += theta[i]
         counts[r] = _poisson(s, (1.0 - mixing) * t / 2.0)
-        edges += counts[r]
-    external = _poisson(s, mixing * total / 2.0)
-    # an external end: a community with chance Theta_r / Theta, then a node in it by
-    # theta (so theta_i / Theta overall) without a second, graph-wide alias table
+        total += t
+    counts[blocks] = _poisson(s, mixing * total / 2.0)
+    return counts
+
+
+@njit(cache=True)
+def block_tables(theta, offsets):
+    """Sampling tables of :func:`block_edges`: alias tables of theta within each
+    community and of the communities' masses, and the masses' running sums."""
+    blocks = offsets.shape[0] - 1
+    prob, alias = alias_tables(theta, offsets)
     mass = np.empty(blocks, np.float64)
+    cum = np.zeros(blocks + 1, np.float64)
     for r in range(blocks):
         t = 0.0
         for i in range(offsets[r], offsets[r + 1]):
             t += theta[i]
         mass[r] = t
+        cum[r + 1] = cum[r] + t
     one = np.zeros(2, np.int64)
     one[1] = blocks
     bprob, balias = alias_tables(mass, one)
-    src = np.empty(edges + external, np.int32)
-    dst = np.empty(edges + external, np.int32)
+    return prob, alias, bprob, balias, cum
+
+
+@njit(cache=True)
+def _other_block(s, cum, cu):
+    """A community other than ``cu``, with chance proportional to its mass: a uniform
+    point of the masses with cu's stretch cut out (exact, no rejection)."""
+    blocks = cum.shape[0] - 1
+    own = cum[cu + 1] - cum[cu]
+    x = next_double(s) * (cum[blocks] - own)
+    if x >= cum[cu]:
+        x += own
+    cv = np.searchsorted(cum, x, side="right") - 1
+    cv = min(max(cv, 0), blocks - 1)
+    if cv == cu or cum[cv + 1] <= cum[cv]:  # rounding at a boundary: the nearest other
+        for step in range(1, blocks):
+            for t in (cu + step, cu - step):
+                if 0 <= t < blocks and cum[t + 1] > cum[t]:
+                    return t
+    return cv
+
+
+@njit(cache=True)
+def block_edges(s, prob, alias, bprob, balias, cum, offsets, counts):
+    """Draw ``counts[r]`` edges inside each community r, both ends in r with chance
+    proportional to theta, and ``counts[-1]`` edges between communities: one end's
+    community by mass, the other's by mass among the rest, each node by theta.
+    Repeats and self-loops are left in (see :func:`distinct_keys`)."""
+    blocks = offsets.shape[0] - 1
+    total = 0
+    for c in counts:
+        total += c
+    src = np.empty(total, np.int32)
+    dst = np.empty(total, np.int32)
     e = 0
     for r in range(blocks):
         lo = offsets[r]
@@ -476,21 +558,55 @@ def degree_corrected_edges(s, theta, offsets, mixing):
             src[e] = _draw(s, prob, alias, lo, size)
             dst[e] = _draw(s, prob, alias, lo, size)
             e += 1
-    tries = 0
-    for _ in range(external):
+    for _ in range(counts[blocks]):
         cu = _draw(s, bprob, balias, 0, blocks)
-        cv = _draw(s, bprob, balias, 0, blocks)
-        while cv == cu:
-            tries += 1
-            if tries > 100 * (external + 10):
-                raise ValueError("mixing > 0 needs nodes outside the community; "
-                                 "use at least two communities with degree")
-            cv = _draw(s, bprob, balias, 0, blocks)
-        u = _draw(s, prob, alias, offsets[cu], offsets[cu + 1] - offsets[cu])
-        v = _draw(s, prob, alias, offsets[cv], offsets[cv + 1] - offsets[cv])
-        src[e] = u
-        dst[e] = v
+        cv = _other_block(s, cum, cu)
+        src[e] = _draw(s, prob, alias, offsets[cu], offsets[cu + 1] - offsets[cu])
+        dst[e] = _draw(s, prob, alias, offsets[cv], offsets[cv + 1] - offsets[cv])
         e += 1
+    return src, dst
+
+
+@njit(cache=True)
+def distinct_keys(src, dst, n):
+    """Sorted keys ``min(u, v) * n + max(u, v)`` of the distinct edges that are not
+    self-loops."""
+    keys = np.empty(src.shape[0], np.int64)
+    k = 0
+    for i in range(src.shape[0]):
+        if src[i] != dst[i]:
+            keys[k] = _key(n, src[i], dst[i])
+            k += 1
+    keys = keys[:k]
+    keys.sort()
+    out = 0
+    for i in range(k):
+        if out == 0 or keys[i] != keys[out - 1]:
+            keys[out] = keys[i]
+            out += 1
+    return keys[:out]
+
+
+@njit(cache=True)
+def key_categories(keys, n, offsets):
+    """How many of the edge ``keys`` lie inside each community, and (last) between."""
+    blocks = offsets.shape[0] - 1
+    out = np.zeros(blocks + 1, np.int64)
+    for i in range(keys.shape[0]):
+        cu = np.searchsorted(offsets, keys[i] // n, side="right") - 1
+        cv = np.searchsorted(offsets, keys[i] % n, side="right") - 1
+        out[cu if cu == cv else blocks] += 1
+    return out
+
+
+@njit(cache=True)
+def split_keys(keys, n):
+    """The int32 ends of the edges with the given keys."""
+    src = np.empty(keys.shape[0], np.int32)
+    dst = np.empty(keys.shape[0], np.int32)
+    for i in range(keys.shape[0]):
+        src[i] = keys[i] // n
+        dst[i] = keys[i] % n
     return src, dst
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
+from .. import _memory
 from .._rng import as_seed_sequence, run_states
-from .._validation import check_int
-from ..errors import InvalidValue
+from .._validation import _show, check_int
+from ..errors import InvalidType
 from ..graph import Graph
 
 #: Generators number nodes with int32.
@@ -24,21 +23,30 @@ def check_nodes(n, *, minimum: int = 1) -> int:
     return check_int("n", n, minimum=minimum, maximum=MAX_NODES)
 
 
-def check_memory(n: int, edges: float, *, name: str = "n") -> None:
-    """Raise before allocating if the graph cannot fit in this machine's memory.
-
-    The estimate counts the final CSR (8 bytes per node, 8 per edge as two int32 arcs)
-    and the generator's edge buffers (8 bytes per edge) twice over for sorting room.
-    """
-    need = 8.0 * (n + 1) + 8.0 * edges + 16.0 * edges
+def int_list(name: str, values, what: str) -> np.ndarray:
+    """``values`` as a non-empty 1-D integer array, or an InvalidType naming ``name``."""
     try:
-        avail = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):  # not POSIX: skip the check
-        return
-    if need > avail:
-        raise InvalidValue(f"{name}={n} with about {edges:.3g} edges needs about "
-                         f"{need / 2**30:.1f} GiB, more than this machine's "
-                         f"{avail / 2**30:.1f} GiB; choose a smaller graph")
+        arr = np.asarray(values)
+    except (ValueError, TypeError, OverflowError):  # ragged nesting and the like
+        arr = None
+    if arr is None or arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
+        raise InvalidType(f"{name} must be a non-empty 1-D list of {what} (ints); got "
+                          f"{_show(values)}")
+    return arr
+
+
+def check_memory(n: int, edges: float, *, name: str = "n", per_node: float = 0.0,
+                 per_edge: float = 0.0) -> None:
+    """Raise before allocating if the graph does not fit in the memory available now.
+
+    The estimate counts the final CSR and its construction (16 bytes per node for the
+    offsets and fill positions, 8 per edge for its two int32 arcs), the generator's
+    int32 edge lists (8 bytes per edge), and what the generator adds (``per_node``,
+    ``per_edge`` bytes). ``name`` names the argument that sets the number of nodes.
+    """
+    need = (16.0 + per_node) * (n + 1) + (16.0 + per_edge) * edges
+    _memory.check_memory(f"{name}={n} with about {edges:.3g} edges", need,
+                         "choose a smaller graph")
 
 
 def finish(n, src, dst, *, communities=None) -> Graph:

@@ -7,23 +7,30 @@ import math
 import numpy as np
 
 from .._kernels import graphgen
+from .. import _memory
 from .._validation import check_int, check_nonnegative, check_probability
-from ..errors import InvalidType, InvalidValue
-from ._common import MAX_NODES, check_memory, check_nodes, finish, generator_state
+from ..errors import InvalidValue
+from ._common import (
+    MAX_NODES,
+    check_memory,
+    check_nodes,
+    finish,
+    generator_state,
+    int_list,
+)
 
 __all__ = ["degree_corrected_block", "lfr", "stochastic_block"]
 
 
 def _check_sizes(sizes) -> np.ndarray:
-    arr = np.asarray(sizes)
-    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
-        raise InvalidType(f"sizes must be a non-empty list of community sizes (ints); "
-                        f"got {sizes!r}")
+    arr = int_list("sizes", sizes, "community sizes")
     if arr.min() < 1:
         raise InvalidValue(f"sizes must all be >= 1; community {int(np.argmin(arr))} has "
                          f"{int(arr.min())}")
-    if arr.sum() > MAX_NODES:
-        raise InvalidValue(f"sizes add up to {int(arr.sum())} nodes; at most {MAX_NODES}")
+    # each size first: a sum of huge sizes could wrap around in int64
+    total = int(arr.max()) if arr.max() > MAX_NODES else int(arr.astype(np.int64).sum())
+    if total > MAX_NODES:
+        raise InvalidValue(f"sizes add up to {total} nodes or more; at most {MAX_NODES}")
     return arr.astype(np.int64)
 
 
@@ -31,13 +38,12 @@ def _membership(sizes: np.ndarray) -> np.ndarray:
     return np.repeat(np.arange(sizes.shape[0], dtype=np.int64), sizes)
 
 
-def block_probabilities(sizes, mean_degree_in, mean_degree_out) -> np.ndarray:
-    """Return the edge-probability matrix that :func:`stochastic_block` uses.
+def _offsets(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
 
-    Within community r: ``mean_degree_in / (size_r - 1)``; between communities one
-    probability, set so that the average node has ``mean_degree_out`` outside links.
-    """
-    sizes = _check_sizes(sizes)
+
+def _probabilities(sizes, mean_degree_in, mean_degree_out):
+    """Inside probability per community and the one between them: O(communities)."""
     d_in = check_nonnegative("mean_degree_in", mean_degree_in)
     d_out = check_nonnegative("mean_degree_out", mean_degree_out)
     n = int(sizes.sum())
@@ -52,9 +58,32 @@ def block_probabilities(sizes, mean_degree_in, mean_degree_out) -> np.ndarray:
     if p_out > 1:
         raise InvalidValue(f"mean_degree_out={d_out} is more than the nodes outside a "
                          f"community allow (at most {pairs_out / n:.6g})")
-    P = np.full((sizes.shape[0], sizes.shape[0]), p_out)
     with np.errstate(divide="ignore", invalid="ignore"):
-        np.fill_diagonal(P, np.where(sizes > 1, d_in / (sizes - 1), 0.0))
+        p_in = np.where(sizes > 1, d_in / (sizes - 1), 0.0)
+    return p_in, p_out, d_in, d_out
+
+
+def block_probabilities(sizes, mean_degree_in, mean_degree_out) -> np.ndarray:
+    """Return the edge-probability matrix that :func:`stochastic_block` uses.
+
+    Within community r: ``mean_degree_in / (size_r - 1)``; between communities one
+    probability, set so that the average node has ``mean_degree_out`` outside links.
+    The matrix has one row and column per community; its memory is checked first
+    (:func:`stochastic_block` itself never builds it).
+
+    Examples
+    --------
+    >>> block_probabilities([3, 5], 2.0, 1.0).round(4).tolist()
+    [[1.0, 0.2667], [0.2667, 0.5]]
+    """
+    sizes = _check_sizes(sizes)
+    blocks = sizes.shape[0]
+    _memory.check_memory(f"sizes with {blocks} communities ({blocks} x {blocks} "
+                         f"probabilities)", 8.0 * blocks * blocks,
+                         "use fewer communities; stochastic_block does not need the matrix")
+    p_in, p_out, _, _ = _probabilities(sizes, mean_degree_in, mean_degree_out)
+    P = np.full((blocks, blocks), p_out)
+    np.fill_diagonal(P, p_in)
     return P
 
 
@@ -66,7 +95,8 @@ def stochastic_block(sizes, mean_degree_in, mean_degree_out, *, rng=None):
     ``mean_degree_in / (sizes[r] - 1)``; two nodes of different communities with one
     probability chosen so the average node has ``mean_degree_out`` outside links. The
     same model as ``networkx.stochastic_block_model(sizes, block_probabilities(...))``;
-    pairs are skipped by geometric jumps, so the cost is O(n + m + communities^2).
+    pairs are skipped by geometric jumps, and the pairs of a community with all later
+    ones are one range, so the cost is O(n + m + communities).
 
     Parameters
     ----------
@@ -86,24 +116,16 @@ def stochastic_block(sizes, mean_degree_in, mean_degree_out, *, rng=None):
     (100, [0, 1])
     """
     sizes = _check_sizes(sizes)
-    P = block_probabilities(sizes, mean_degree_in, mean_degree_out)
+    p_in, p_out, d_in, d_out = _probabilities(sizes, mean_degree_in, mean_degree_out)
     n = int(sizes.sum())
-    check_memory(n, n * (float(mean_degree_in) + float(mean_degree_out)) / 2,
-                 name="sum(sizes)")
-    offsets = np.concatenate([[0], np.cumsum(sizes)])
-    expect = int(n * (mean_degree_in + mean_degree_out) / 2 * 1.05 + 64)
+    edges = n * (d_in + d_out) / 2
+    # the community of each node and the per-community tables (4 words per node at most)
+    check_memory(n, edges, name="sum(sizes)", per_node=32)
+    expect = int(edges * 1.05 + 6 * math.sqrt(edges + 1) + 64)
     src = np.empty(expect, np.int32)
     dst = np.empty(expect, np.int32)
-    m = 0
-    s = generator_state(rng)
-    B = sizes.shape[0]
-    for r in range(B):
-        src, dst, m = graphgen.gnp_pairs(s, int(sizes[r]), P[r, r], int(offsets[r]),
-                                         src, dst, m)
-        for t in range(r + 1, B):
-            src, dst, m = graphgen.bipartite_pairs(s, int(sizes[r]), int(sizes[t]), P[r, t],
-                                                   int(offsets[r]), int(offsets[t]),
-                                                   src, dst, m)
+    src, dst, m = graphgen.block_pairs(generator_state(rng), _offsets(sizes), p_in, p_out,
+                                       src, dst, 0)
     return finish(n, src[:m], dst[:m], communities=_membership(sizes))
 
 
@@ -116,9 +138,11 @@ def power_law_degrees(n, mean_degree, exponent, max_degree, rng_state=None, *, r
     u = np.random.default_rng(rng).random(n) if rng_state is None else rng_state
     u = 1.0 - u  # (0, 1]
     shape = -1.0 / (exponent - 1.0)
+    with np.errstate(over="ignore"):  # an exponent near 2: inf, then capped
+        u = u**shape
 
     def mean_for(kmin):
-        return np.minimum(kmin * u**shape, max_degree).mean()
+        return np.minimum(kmin * u, max_degree).mean()
 
     lo, hi = 1e-9, float(mean_degree)
     if mean_for(hi) < mean_degree:  # the cap bites: not reachable
@@ -130,7 +154,7 @@ def power_law_degrees(n, mean_degree, exponent, max_degree, rng_state=None, *, r
             lo = mid
         else:
             hi = mid
-    return np.minimum(hi * u**shape, max_degree)
+    return np.minimum(hi * u, max_degree)
 
 
 def degree_corrected_block(sizes, mean_degree, mixing, *, exponent=2.5, max_degree=None,
@@ -140,9 +164,11 @@ def degree_corrected_block(sizes, mean_degree, mixing, *, exponent=2.5, max_degr
     Each node gets an expected degree drawn from a power law (``exponent``, mean
     ``mean_degree``, capped at ``max_degree``, default ``sqrt(n * mean_degree)``); a
     fraction ``mixing`` of each node's links leaves its community. Edges are placed as
-    in Karrer & Newman's model (Chung-Lu within and between communities), then repeats
-    and self-loops dropped, so the largest hubs end slightly below their expected
-    degree. O(n + m) time.
+    in Karrer & Newman's model (Chung-Lu within and between communities: Poisson numbers
+    of links inside each community and between them); a repeated link or self-loop is
+    drawn again until the graph holds those numbers of distinct links, so mean degree
+    and mixing hold in expectation, while the largest hubs, whose links repeat most,
+    end slightly below their expected degree. O(n + m) time.
 
     Parameters
     ----------
@@ -156,6 +182,14 @@ def degree_corrected_block(sizes, mean_degree, mixing, *, exponent=2.5, max_degr
         Power-law exponent of the expected degrees, > 2.
     max_degree : float, optional
         Largest expected degree.
+
+    Raises
+    ------
+    InvalidValue
+        For parameters out of range, and for a ``mean_degree`` the communities cannot
+        hold with this ``mixing``: at once if no simple graph could (the message gives
+        the largest mean degree they allow), or after wiring if the links could not be
+        placed without repeats (the message gives the mean degree reached).
 
     References
     ----------
@@ -184,10 +218,39 @@ def degree_corrected_block(sizes, mean_degree, mixing, *, exponent=2.5, max_degr
                          f"got {max_degree}")
     if mixing > 0 and sizes.shape[0] < 2:
         raise InvalidValue("mixing > 0 needs at least two communities")
-    check_memory(n, n * mean_degree / 2, name="sum(sizes)")
+    _check_room(sizes, mean_degree, mixing, "")
+    check_memory(n, n * mean_degree / 2, name="sum(sizes)", per_node=_NODE_BYTES,
+                 per_edge=_EDGE_BYTES)
     s = generator_state(rng)
     theta = power_law_degrees(n, mean_degree, exponent, max_degree, _uniforms(s, n))
-    return _wire(s, theta, sizes, mixing)
+    return _wire(s, theta, sizes, mixing, mean_degree)
+
+
+#: Scratch of the degree-corrected wiring: per node the expected degree, uniforms,
+#: alias tables, community and placement order; per edge the drawn ends and the keys
+#: of distinct links.
+_NODE_BYTES, _EDGE_BYTES = 64, 16
+#: Rounds of redrawing repeated links before the wiring gives up.
+_ROUNDS = 1000
+
+
+def _check_room(sizes, mean_degree, mixing, drawn):
+    """Refuse a mean degree that no simple graph with these communities and mixing has:
+    a fraction 1 - mixing of the n * mean_degree link ends lies inside communities, at
+    most sum(s * (s - 1)) of them, and the rest between, at most n**2 - sum(s**2)."""
+    n = float(sizes.sum())
+    sq = float((sizes.astype(float) ** 2).sum())
+    limits = []
+    if mixing < 1:
+        limits.append(((sq - n) / (n * (1 - mixing)), "inside"))
+    if mixing > 0:
+        limits.append(((n * n - sq) / (n * mixing), "between"))
+    most, where = min(limits)
+    if mean_degree > most:
+        raise InvalidValue(
+            f"mean_degree={mean_degree:g} is more than {drawn}communities of these sizes "
+            f"can hold with mixing={mixing:g}: the links {where} communities allow a mean "
+            f"degree of at most {most:.4g}")
 
 
 def _uniforms(s, n):
@@ -199,11 +262,68 @@ def _uniforms(s, n):
     return u
 
 
-def _wire(s, theta, sizes, mixing):
-    """The degree-corrected block model on nodes numbered community by community."""
-    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    src, dst = graphgen.degree_corrected_edges(s, theta, offsets, mixing)
-    return finish(int(sizes.sum()), src, dst, communities=_membership(sizes))
+def _wire(s, theta, sizes, mixing, mean_degree):
+    """The degree-corrected block model on nodes numbered community by community.
+
+    The Poisson numbers of links inside each community and between communities are
+    drawn first; links are then drawn until each number is met by distinct links
+    (repeats and self-loops drawn again, in rounds), or the draws spent on it run out.
+    """
+    n = int(sizes.sum())
+    offsets = _offsets(sizes)
+    tables = graphgen.block_tables(theta, offsets)
+    target = graphgen.block_edge_counts(s, theta, offsets, mixing)
+    keys = graphgen.distinct_keys(*graphgen.block_edges(s, *tables, offsets, target), n)
+    short = target - graphgen.key_categories(keys, n, offsets)
+    # a number is given up once 20 draws per link have been spent on it: far more than
+    # the few redraws a number that fits needs (only near saturation do most draws repeat)
+    budget = 20 * target + 100
+    spent = target.copy()
+    added = np.empty(0, np.int64)  # keys found by redrawing, sorted, merged in batches
+    rounds = 0
+    while rounds < _ROUNDS:
+        draw = np.where(spent < budget, short, 0)
+        if not draw.any():
+            break
+        rounds += 1
+        spent += draw
+        new = graphgen.distinct_keys(*graphgen.block_edges(s, *tables, offsets, draw), n)
+        new = new[~_holds(keys, new) & ~_holds(added, new)]
+        short -= graphgen.key_categories(new, n, offsets)
+        added = np.union1d(added, new)
+        if added.size > max(4096, keys.size // 64):
+            keys = np.insert(keys, np.searchsorted(keys, added), added)
+            added = np.empty(0, np.int64)
+    missing = int(target.sum()) - keys.shape[0] - added.shape[0]
+    # Tolerance. The number of links is Poisson with mean n * mean_degree / 2, so the
+    # mean degree 2 * links / n has standard deviation sqrt(2 * mean_degree / n). Links
+    # left missing lower the mean degree by 2 * missing / n; allowing that much only up
+    # to one standard deviation means missing <= sqrt(n * mean_degree / 2): a shortfall
+    # no larger than the sampling noise of a graph that met its numbers.
+    if missing > math.sqrt(n * mean_degree / 2):
+        worst = int(np.argmax(short / np.maximum(target, 1)))
+        reached = 2.0 * (keys.shape[0] + added.shape[0]) / n
+        where = ("between communities" if worst == sizes.shape[0] else
+                 f"inside community {worst} ({int(sizes[worst])} nodes)")
+        raise InvalidValue(
+            f"mean_degree={mean_degree:g} cannot be reached with these communities and "
+            f"mixing={mixing:g}: the hubs' links repeat, and after {rounds} rounds of "
+            f"redrawing the graph has mean degree {reached:.4g} ({missing} links "
+            f"missing, most {where}); ask for a mean degree of at most about "
+            f"{reached:.3g}, or larger communities")
+    if added.size:
+        keys = np.insert(keys, np.searchsorted(keys, added), added)
+    src, dst = graphgen.split_keys(keys, n)
+    del keys, added
+    return finish(n, src, dst, communities=_membership(sizes))
+
+
+def _holds(sorted_keys, keys):
+    """Whether each of ``keys`` is in ``sorted_keys``."""
+    if sorted_keys.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), sorted_keys.size - 1)
+    return sorted_keys[at] == keys
 
 
 def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
@@ -217,8 +337,9 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     links, and a fraction ``mixing`` (LFR's mu) of its links leaves the community. This
     keeps the laws, the placement and the mixing of the LFR benchmark (Lancichinetti,
     Fortunato & Radicchi 2008) but wires the graph as a degree-corrected block model in
-    O(n log n + m) instead of LFR's rewiring, so degrees and mixing hold in expectation
-    (up to the few repeated links dropped) rather than exactly.
+    O(n log n + m) instead of LFR's rewiring (see :func:`degree_corrected_block`), so
+    mean degree and mixing hold in expectation rather than exactly, and the largest
+    hubs end slightly below their expected degree.
 
     Parameters
     ----------
@@ -238,6 +359,12 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     min_community, max_community : int, optional
         Community size range; default from ``max(mean_degree + 1, 10)`` to ``n // 10``.
 
+    Raises
+    ------
+    InvalidValue
+        For parameters out of range, and for a ``mean_degree`` the communities drawn
+        cannot hold with this ``mixing`` (see :func:`degree_corrected_block`).
+
     Examples
     --------
     >>> g = lfr(2000, 10.0, 0.2, rng=0)
@@ -246,7 +373,12 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     """
     n = check_nodes(n, minimum=2)
     mean_degree = check_nonnegative("mean_degree", mean_degree)
+    if not 0 < mean_degree <= n - 1:
+        raise InvalidValue(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
     mixing = check_probability("mixing", mixing)
+    degree_exponent = check_nonnegative("degree_exponent", degree_exponent)
+    if degree_exponent <= 2.0:
+        raise InvalidValue(f"degree_exponent must be > 2; got {degree_exponent}")
     community_exponent = check_nonnegative("community_exponent", community_exponent)
     if community_exponent <= 1.0:
         raise InvalidValue(f"community_exponent must be > 1; got {community_exponent}")
@@ -262,20 +394,17 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
         if mixing < 1:
             max_degree = min(max_degree, (max_community - 1) / (1 - mixing))
         max_degree = max(max_degree, mean_degree)
+    max_degree = check_nonnegative("max_degree", max_degree)
+    # the draws for degrees and sizes, the placement's need, order and tree: 5 words
+    check_memory(n, n * mean_degree / 2, per_node=_NODE_BYTES + 40, per_edge=_EDGE_BYTES)
     s = generator_state(rng)
     u = _uniforms(s, n)
     sizes = _power_law_sizes(_uniforms(s, n), n, min_community, max_community,
                              community_exponent)
-    if not 0 < mean_degree <= n - 1:
-        raise InvalidValue(f"mean_degree must be in (0, n - 1 = {n - 1}]; got {mean_degree}")
-    max_degree = check_nonnegative("max_degree", max_degree)
-    degree_exponent = check_nonnegative("degree_exponent", degree_exponent)
-    if degree_exponent <= 2.0:
-        raise InvalidValue(f"degree_exponent must be > 2; got {degree_exponent}")
     if mixing > 0 and sizes.shape[0] < 2:
         raise InvalidValue(f"mixing > 0 needs at least two communities; min_community="
                          f"{min_community} puts all {n} nodes in one")
-    check_memory(n, n * mean_degree / 2)
+    _check_room(sizes, mean_degree, mixing, f"the {sizes.shape[0]} ")
     theta = power_law_degrees(n, mean_degree, degree_exponent, max_degree, u)
     del u
     sizes = np.sort(sizes)[::-1].copy()
@@ -286,13 +415,19 @@ def lfr(n, mean_degree, mixing, *, degree_exponent=2.5, community_exponent=1.5,
     del member
     theta = theta[order]
     del order  # free the placement's scratch before the edges are drawn
-    return _wire(s, theta, sizes, mixing)
+    return _wire(s, theta, sizes, mixing, mean_degree)
 
 
 def _power_law_sizes(u, n, low, high, exponent):
-    """Community sizes from p(x) ~ x**-exponent on [low, high], adding up to n."""
+    """Community sizes from p(x) ~ x**-exponent on [low, high], adding up to n.
+
+    Inverse transform ``low * (1 + u * ((high/low)**(1-g) - 1)) ** (1/(1-g))``, which
+    keeps every power between 0 and 1 (no overflow for steep exponents).
+    """
     a, b, g = float(low), float(high), float(exponent)
-    draws = (a ** (1 - g) + u * (b ** (1 - g) - a ** (1 - g))) ** (1 / (1 - g))
+    span = math.exp((1.0 - g) * math.log(b / a))  # (b/a)**(1-g), in (0, 1]
+    with np.errstate(divide="ignore", over="ignore"):
+        draws = np.minimum(a * (1.0 + u * (span - 1.0)) ** (1.0 / (1.0 - g)), b)
     sizes = []
     left = n
     for x in np.rint(draws).astype(np.int64):

@@ -8,8 +8,8 @@ import numpy as np
 
 from .._kernels import graphgen
 from .._validation import check_int, check_nonnegative
-from ..errors import InvalidType, InvalidValue
-from ._common import check_memory, check_nodes, finish, generator_state
+from ..errors import InvalidValue
+from ._common import check_memory, check_nodes, finish, generator_state, int_list
 
 __all__ = ["configuration", "erdos_renyi", "random_regular"]
 
@@ -76,10 +76,7 @@ def configuration(degrees, *, rng=None):
     >>> g.n, int(g.out_degree.sum()) <= 12
     (5, True)
     """
-    deg = np.asarray(degrees)
-    if deg.ndim != 1 or deg.size == 0 or deg.dtype.kind not in "iu":
-        raise InvalidType(f"degrees must be a non-empty 1-D array of ints; got dtype "
-                        f"{deg.dtype}, shape {deg.shape}")
+    deg = int_list("degrees", degrees, "node degrees")
     n = check_nodes(deg.shape[0])
     if deg.min() < 0:
         raise InvalidValue(f"degrees must be >= 0; node {int(np.argmin(deg))} has "
@@ -91,7 +88,8 @@ def configuration(degrees, *, rng=None):
     if total % 2:
         raise InvalidValue(f"degrees must have an even sum (each edge has two ends); "
                          f"got {total}")
-    check_memory(n, total / 2, name="len(degrees)")
+    # the stubs (8 bytes per edge) and an int64 copy of the degrees
+    check_memory(n, total / 2, name="len(degrees)", per_node=8, per_edge=8)
     src, dst = graphgen.pair_stubs(generator_state(rng), deg.astype(np.int64))
     return finish(n, src, dst)
 
@@ -103,7 +101,9 @@ def random_regular(n, d, *, rng=None):
     and repeated edge is removed by random degree-preserving double-edge swaps with other
     edges, which leaves each node with exactly ``d`` neighbours. The result is close to
     uniform over d-regular graphs for the small ``d`` of social-network work
-    (``networkx.random_regular_graph`` samples the same family).
+    (``networkx.random_regular_graph`` samples the same family). Above ``(n - 1) / 2``
+    the graph is the complement of a random ``(n - 1 - d)``-regular graph, which maps
+    uniform to uniform and leaves the swaps room to work.
 
     Parameters
     ----------
@@ -117,6 +117,8 @@ def random_regular(n, d, *, rng=None):
     >>> g = random_regular(100, 4, rng=0)
     >>> sorted(set(g.out_degree.tolist()))
     [4]
+    >>> sorted(set(random_regular(10, 9, rng=0).out_degree.tolist()))  # complete
+    [9]
     """
     n = check_nodes(n)
     d = check_int("d", d, minimum=0)
@@ -124,8 +126,26 @@ def random_regular(n, d, *, rng=None):
         raise InvalidValue(f"d must be less than n = {n}; got {d}")
     if (n * d) % 2:
         raise InvalidValue(f"n * d must be even for a d-regular graph; got n={n}, d={d}")
-    check_memory(n, n * d / 2)
+    # the stubs, and the repair's sorted edge keys and map of changes (about 24 bytes
+    # per edge); the complement's sparse graph is smaller than the final one
+    check_memory(n, n * d / 2, per_edge=24)
     s = generator_state(rng)
-    src, dst = graphgen.pair_stubs(s, np.full(n, d, np.int64))
-    graphgen.repair_simple(s, n, src, dst)
-    return finish(n, src, dst)
+    dense = d > (n - 1) / 2
+    k = n - 1 - d if dense else d
+    for _ in range(_RESTARTS):
+        src, dst = graphgen.pair_stubs(s, np.full(n, k, np.int64))
+        if graphgen.repair_simple(s, n, src, dst) >= 0:
+            break
+    else:  # pragma: no cover - not seen for any n < 40; kept so it cannot hang or crash
+        raise InvalidValue(f"random_regular could not make a simple {d}-regular graph on "
+                           f"n={n} nodes in {_RESTARTS} attempts; choose d further from "
+                           f"(n - 1) / 2")
+    if not dense:
+        return finish(n, src, dst)
+    sparse = finish(n, src, dst)
+    del src, dst
+    return finish(n, *graphgen.complement_edges(sparse.indptr, sparse.indices, n, d))
+
+
+#: Fresh pairings random_regular tries before it gives up.
+_RESTARTS = 10

@@ -44,7 +44,7 @@ def barabasi_albert(n, m, *, rng=None):
     """
     n = check_nodes(n, minimum=2)
     m = _check_m(n, m)
-    check_memory(n, n * m)
+    check_memory(n, n * m, per_edge=8)  # the list of nodes repeated once per link
     src, dst = graphgen.barabasi_albert(generator_state(rng), n, m)
     return finish(n, src, dst)
 
@@ -85,7 +85,7 @@ def holme_kim(n, m, triad_p, *, rng=None):
     n = check_nodes(n, minimum=2)
     m = _check_m(n, m)
     triad_p = check_probability("triad_p", triad_p)
-    check_memory(n, n * m)
+    check_memory(n, n * m, per_node=12, per_edge=8)  # adjacency lists while growing
     src, dst = graphgen.holme_kim(generator_state(rng), n, m, triad_p)
     return finish(n, src, dst)
 
@@ -122,6 +122,6 @@ def watts_strogatz(n, k, beta, *, rng=None):
     if k >= n:
         raise InvalidValue(f"k must be less than n = {n}; got {k}")
     beta = check_probability("beta", beta)
-    check_memory(n, n * k / 2)
+    check_memory(n, n * k / 2, per_node=8, per_edge=4)  # each node's ring slots
     src, dst = graphgen.watts_strogatz(generator_state(rng), n, k, beta)
     return finish(n, src, dst)
