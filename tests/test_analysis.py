@@ -115,18 +115,28 @@ def test_paired_interval_matches_ttest_rel(level):
 
 
 def test_paired_interval_is_narrower_with_common_noise_and_covers_the_effect():
-    runs = experiment(runs=50, shared=10.0, own=1.0, seed=11)
+    n, shared, own = 50, 10.0, 1.0
+    runs = experiment(runs=n, shared=shared, own=own, seed=11)
     d = analysis.paired_differences(runs, "zeta", "reach")
     s = analysis.summarize(runs, "reach").set_index(["cell", "campaign"])
+    # Normal noise: (n - 1) s^2 / sigma^2 is chi-square with n - 1 degrees of freedom, so
+    # s / sigma lies in [low, high] below except with probability 2e-5 per estimate
+    low, high = np.sqrt(stats.chi2.ppf([1e-5, 1 - 1e-5], n - 1) / (n - 1))
+    sd_diff = np.sqrt(2) * own  # the shared term cancels in a paired difference
+    sd_each = np.hypot(shared, own)  # ... but not within one campaign's runs
+    t_paired, t_unpaired = stats.t.ppf(0.975, [n - 1, 2 * n - 2])
     for _, row in d.iterrows():
         a, b = s.loc[(row["cell"], row["campaign"])], s.loc[(row["cell"], "zeta")]
         # Welch-style interval of two independent means, what an unpaired analysis gives
-        unpaired = 2 * stats.t.ppf(0.975, 2 * 50 - 2) * np.hypot(a["sem"], b["sem"])
-        assert row["hi"] - row["lo"] < 0.25 * unpaired
+        unpaired = 2 * t_unpaired * np.hypot(a["sem"], b["sem"])
+        # widths 2 t s / sqrt(n): paired at most t_paired sd_diff high, unpaired at least
+        # t_unpaired sqrt(2) sd_each low; their ratio is about 0.1 and at most 0.24
+        bound = (t_paired * sd_diff * high) / (t_unpaired * np.sqrt(2) * sd_each * low)
+        assert row["hi"] - row["lo"] <= bound * unpaired
         true = {"alpha": 1.5, "mid": -0.5}[row["campaign"]]
-        # own noise sd 1 on both sides: sd of the difference is sqrt(2)
-        assert abs(row["mean"] - true) < 4 * np.sqrt(2 / 50)
-        assert row["sem"] == pytest.approx(np.sqrt(2 / 50), rel=0.35)
+        # 4 standard errors of the mean difference, sd_diff / sqrt(n)
+        assert abs(row["mean"] - true) < 4 * sd_diff / np.sqrt(n)
+        assert low <= row["sem"] / (sd_diff / np.sqrt(n)) <= high
 
 
 def test_paired_is_matched_on_run_not_on_row_order():
