@@ -25,3 +25,181 @@ def test_programme_factors_follow_their_formulas():
     assert refsim.ReferralProgram(recipient_reward=10).trust_factor == 1.0
     none = refsim.ReferralProgram()
     assert (none.share_factor, none.conversion_factor, none.referred_value_factor) == (1, 1, 1)
+
+
+def test_defaults_are_the_documented_ones():
+    """The README's parameter table: model, programme, economics and segment defaults."""
+    m = refsim.ReferralModel()
+    assert (m.share, m.conversion, m.advocacy, m.forget_rate, m.ad_rate, m.trust) == (
+        0.1, 0.2, 0.5, 0.3, 0.0, 1.0)
+    assert m.population is None
+    p = m.program
+    assert (p.sender_reward, p.recipient_reward, p.disclosed, p.share_lift, p.conversion_lift,
+            p.reward_scale, p.sincerity_penalty, p.quality_decay) == (
+        0.0, 0.0, True, 0.5, 0.3, 5.0, 0.15, 0.2)
+    e = m.economics
+    assert (e.customer_value, e.advocate_multiplier, e.referral_premium,
+            e.seed_cost_per_follower, e.ad_cost_per_step, e.seed_cost) == (
+        100.0, 1.0, 0.16, 0.0, 0.0, None)
+    table = {s.name: (s.trust, s.share, s.advocacy, s.seed_cost)
+             for s in refsim.DEFAULT_SEGMENTS}
+    assert table == {"regular": (0.8, None, None, 10.0),
+                     "micro_advocate": (1.0, None, 0.8, 40.0),
+                     "influencer": (0.5, None, 1.0, 200.0)}
+    assert refsim.Segment("x").trust == 1.0 and refsim.Segment("x").seed_cost == 0.0
+
+
+@pytest.mark.parametrize("kind,sender,recipient", [
+    ("none", 0.0, 0.0), ("sender", 12.0, 0.0), ("recipient", 0.0, 12.0),
+    ("two_sided", 6.0, 6.0)])
+def test_named_programmes_split_the_reward(kind, sender, recipient):
+    p = refsim.ReferralProgram.named(kind, 12, sincerity_penalty=0.3)
+    assert (p.sender_reward, p.recipient_reward, p.sincerity_penalty) == (sender, recipient, 0.3)
+    assert refsim.ReferralProgram.KINDS == ("none", "sender", "recipient", "two_sided")
+    with pytest.raises(InvalidValue, match=r"reward must be a finite number >= 0; got -1\.0"):
+        refsim.ReferralProgram.named(kind, -1)
+
+
+@pytest.mark.parametrize("make,exc,pattern", [
+    (lambda: refsim.ReferralModel(share=True), InvalidValue,
+     r"ReferralModel share must be a number or one value per node; got shape \(\)"),
+    (lambda: refsim.ReferralModel(trust=[[0.5]]), InvalidValue,
+     r"ReferralModel trust must be a number or one value per node; got shape \(1, 1\)"),
+    (lambda: refsim.ReferralModel(advocacy=[0.2, 1.5]), InvalidValue,
+     r"ReferralModel advocacy\[1\] must be in \[0, 1\]"),
+    (lambda: refsim.ReferralModel(conversion=1.5), InvalidValue,
+     r"ReferralModel conversion must be in \[0, 1\]; got 1\.5"),
+    (lambda: refsim.ReferralModel(ad_rate=-0.1), InvalidValue,
+     r"ReferralModel ad_rate must be in \[0, 1\]"),
+    (lambda: refsim.ReferralModel(population=[0, 1]), InvalidType,
+     r"ReferralModel population must be a Population; got list"),
+    (lambda: refsim.ReferralModel(economics=refsim.ReferralProgram()), InvalidType,
+     r"ReferralModel economics must be an Economics; got ReferralProgram"),
+    (lambda: refsim.ReferralProgram(disclosed=1), InvalidType,
+     r"ReferralProgram disclosed must be True or False; got 1"),
+    (lambda: refsim.ReferralProgram(reward_scale=-2), InvalidValue,
+     r"ReferralProgram reward_scale must be a finite number >= 0; got -2\.0"),
+    (lambda: refsim.ReferralProgram(sincerity_penalty=1.2), InvalidValue,
+     r"ReferralProgram sincerity_penalty must be in \[0, 1\]"),
+    (lambda: refsim.Economics(customer_value=-1), InvalidValue,
+     r"Economics customer_value must be a finite number >= 0; got -1\.0"),
+    (lambda: refsim.Economics(seed_cost=-1), InvalidValue,
+     r"Economics seed_cost must be a finite number >= 0; got -1\.0"),
+    (lambda: refsim.Economics(seed_cost=[[1.0]]), InvalidValue,
+     r"Economics seed_cost must be a number or one value per node"),
+    (lambda: refsim.Segment(""), InvalidValue, r"Segment name must be a non-empty string; got ''"),
+    (lambda: refsim.Segment(3), InvalidValue, r"Segment name must be a non-empty string; got 3"),
+    (lambda: refsim.Segment("a", share=1.5), InvalidValue, r"Segment share must be in \[0, 1\]"),
+    (lambda: refsim.Segment("a", advocacy=-1), InvalidValue, r"Segment advocacy must be in"),
+    (lambda: refsim.Population([0], segments=[]), InvalidType,
+     r"segments must be a non-empty sequence of Segment"),
+    (lambda: refsim.Population([0], segments=["regular"]), InvalidType,
+     r"segments must be a non-empty sequence of Segment"),
+    (lambda: refsim.Population([0], segments=[refsim.Segment("a"), refsim.Segment("a")]),
+     InvalidValue, r"segment names must be distinct; got \['a', 'a'\]"),
+    (lambda: refsim.Population([[0]]), InvalidValue,
+     r"Population assignment must be one value per node; got shape \(1, 1\)"),
+    (lambda: refsim.Population([0, -1, 1]), InvalidValue,
+     r"Population assignment holds segment index -1; allowed 0\.\.2"),
+    (lambda: refsim.Population([3, 0]), InvalidValue,
+     r"Population assignment holds segment index 3; allowed 0\.\.2"),
+])
+def test_bad_values_are_named_exactly(make, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        make()
+
+
+def test_values_at_the_edges_are_accepted():
+    assert refsim.Economics(seed_cost=250.0).seed_cost == 250.0  # fees are not probabilities
+    assert refsim.Economics(seed_cost=[0.0, 300.0]).seed_cost.tolist() == [0.0, 300.0]
+    m = refsim.ReferralModel(share=1, conversion=0, advocacy=[0, 1], trust=np.float64(0.5))
+    assert (m.share, m.conversion, m.advocacy.tolist(), m.trust) == (1.0, 0.0, [0.0, 1.0], 0.5)
+    assert isinstance(m.share, float)
+    assert refsim.Segment("a", share=None, advocacy=None).share is None
+    assert refsim.Population([2, 2, 2]).codes.tolist() == [2, 2, 2]
+    assert refsim.Population([]).codes.tolist() == []
+
+
+def test_population_is_read_only_and_describes_itself():
+    pop = refsim.Population(["influencer", "regular", "regular", "micro_advocate"])
+    assert pop.codes.dtype == np.int8 and pop.codes.tolist() == [2, 0, 0, 1]
+    assert not pop.codes.flags.writeable
+    with pytest.raises(AttributeError, match="immutable"):
+        pop.segments = ()
+    assert len(pop) == 4
+    assert repr(pop) == "Population(regular=2, micro_advocate=1, influencer=1)"
+    assert pop.segments == refsim.DEFAULT_SEGMENTS
+    assert pop.per_node("advocacy", 0.25).tolist() == [1.0, 0.25, 0.25, 0.8]
+    assert pop.per_node("seed_cost", 0.0).tolist() == [200.0, 10.0, 10.0, 40.0]
+
+
+def test_by_audience_picks_the_largest_audiences_and_ordinary_micro_advocates():
+    # out-degrees: hubs 0 (9 leaves) and 1 (6 leaves), everyone else small
+    edges = [(0, v) for v in range(2, 11)] + [(1, v) for v in range(11, 17)] + [(2, 3)]
+    g = refsim.Graph.from_edges(*np.array(edges).T, 40, directed=True)
+    deg = g.out_degree
+    pop = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=3)
+    names = np.array(pop.names)[pop.codes]
+    # ceil(0.05 x 40) = 2 influencers, the two largest audiences
+    assert sorted(np.flatnonzero(names == "influencer").tolist()) == [0, 1]
+    micro = np.flatnonzero(names == "micro_advocate")
+    assert micro.size == round(0.2 * 40)
+    assert (deg[micro] <= np.percentile(deg, 75)).all()
+    again = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=3)
+    assert again.codes.tolist() == pop.codes.tolist()
+    # every ordinary node can be drawn: over many streams each one is, influencers never
+    seen = set()
+    for r in range(60):
+        p = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=r)
+        seen |= set(np.flatnonzero(p.codes == 1).tolist())
+    assert seen == set(np.flatnonzero(deg <= np.percentile(deg, 75)).tolist()) - {0, 1}
+    none = refsim.Population.by_audience(g, influencers=0.0, micro_advocates=1.0, rng=0)
+    ordinary = deg <= np.percentile(deg, 75)
+    assert (none.codes == np.where(ordinary, 1, 0)).all()  # no influencers, all ordinary
+    with pytest.raises(InvalidValue, match=r"by_audience needs a segment named 'influencer'"):
+        refsim.Population.by_audience(g, segments=refsim.DEFAULT_SEGMENTS[:2])
+    with pytest.raises(InvalidValue, match=r"influencers must be in \[0, 1\]"):
+        refsim.Population.by_audience(g, influencers=2.0)
+    with pytest.raises(InvalidValue, match=r"micro_advocates must be in \[0, 1\]"):
+        refsim.Population.by_audience(g, micro_advocates=-0.5)
+
+
+def test_node_arrays_combine_scalars_arrays_segments_and_programme():
+    g = refsim.Graph.from_networkx(nx.path_graph(3))
+    segs = (refsim.Segment("a", trust=0.5, share=0.7), refsim.Segment("b", advocacy=0.1))
+    pop = refsim.Population([0, 1, 1], segs)
+    prog = refsim.ReferralProgram(sender_reward=5, recipient_reward=5, disclosed=False)
+    m = refsim.ReferralModel(share=0.2, conversion=0.6, advocacy=[0.3, 0.4, 0.9],
+                             trust=[1.0, 0.8, 0.5], population=pop, program=prog)
+    share, conv, adv = m.node_arrays(g)
+    f = 1 - math.exp(-1)
+    assert share.tolist() == pytest.approx([0.7 * (1 + 0.5 * f), 0.2 * (1 + 0.5 * f),
+                                            0.2 * (1 + 0.5 * f)], rel=1e-15)
+    c = 0.6 * (1 + 0.3 * f)
+    assert conv.tolist() == pytest.approx([c * 0.5, c * 0.8, c * 0.5], rel=1e-15)
+    assert adv.tolist() == [0.3, 0.1, 0.1]
+    # capped at 1: share 0.9 x 1.5 and conversion 0.9 x 1.3
+    big = refsim.ReferralModel(share=0.9, conversion=0.9, program=refsim.ReferralProgram(
+        sender_reward=1e9, recipient_reward=1e9, disclosed=False))
+    share, conv, _ = big.node_arrays(g)
+    assert share.tolist() == [1.0] * 3 and conv.tolist() == [1.0] * 3
+
+
+def test_seed_costs_in_each_pricing():
+    g = refsim.Graph.from_edges([0, 0, 1], [1, 2, 2], directed=True)  # out-degrees 2, 1, 0
+    pop = refsim.Population([2, 0, 1])
+    per_follower = refsim.Economics(seed_cost_per_follower=3.0)
+    assert refsim.ReferralModel(economics=per_follower).seed_costs(g, [0, 2]).tolist() == [
+        6.0, 0.0]
+    assert refsim.ReferralModel(population=pop, economics=per_follower).seed_costs(
+        g, [2, 0, 1]).tolist() == [40.0, 206.0, 13.0]
+    flat = refsim.Economics(seed_cost=7.0)
+    assert refsim.ReferralModel(population=pop, economics=flat).seed_costs(
+        g, [1, 0]).tolist() == [7.0, 7.0]
+    listed = refsim.Economics(seed_cost=[1.0, 2.0, 4.0], seed_cost_per_follower=0.5)
+    assert refsim.ReferralModel(economics=listed).seed_costs(g, [2, 1, 0]).tolist() == [
+        4.0, 2.5, 2.0]
+    with pytest.raises(InvalidValue, match=r"Economics seed_cost has 2 values but the graph "
+                                           r"has 3 nodes"):
+        refsim.ReferralModel(economics=refsim.Economics(seed_cost=[1.0, 2.0])).seed_costs(
+            g, [0])
