@@ -307,10 +307,9 @@ def _wire(s, theta, sizes, mixing, mean_degree):
                  f"inside community {worst} ({int(sizes[worst])} nodes)")
         raise InvalidValue(
             f"mean_degree={mean_degree:g} cannot be reached with these communities and "
-            f"mixing={mixing:g}: the hubs' links repeat, and after {rounds} rounds of "
-            f"redrawing the graph has mean degree {reached:.4g} ({missing} links "
-            f"missing, most {where}); ask for a mean degree of at most about "
-            f"{reached:.3g}, or larger communities")
+            f"mixing={mixing:g}: after {rounds} rounds of redrawing repeated links the "
+            f"graph has mean degree {reached:.4g} ({missing} links missing, most "
+            f"{where}); ask for at most about {reached:.3g}, or use larger communities")
     if added.size:
         keys = np.insert(keys, np.searchsorted(keys, added), added)
     src, dst = graphgen.split_keys(keys, n)
