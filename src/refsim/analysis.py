@@ -138,8 +138,9 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
                          f"campaigns are {campaigns}")
     keys = runs[["cell", "campaign", "run"]]
     if keys.duplicated().any():
-        dup = keys[keys.duplicated()].iloc[0].tolist()
-        raise InvalidValue(f"(cell, campaign, run) = {tuple(dup)} appears more than once; "
+        dup = tuple(v.item() if isinstance(v, np.generic) else v
+                    for v in keys[keys.duplicated()].iloc[0])
+        raise InvalidValue(f"(cell, campaign, run) = {dup} appears more than once; "
                          "runs cannot be paired")
     carried = [c for c in _CARRIED if c in runs.columns]
     others = runs[runs["campaign"] != baseline]
