@@ -350,3 +350,60 @@ def test_no_traceback_for_any_of_these(tmp_path, data):
             read_edgelist(path, **kwargs)
         except RefsimError as exc:
             assert str(path) in str(exc)
+
+
+# ------------------------------------------------------------ property checks
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TOKENS = ["0", "1", "7", "-3", "+4", "99999999999999999999", "a", "\u00e9", ",", " ", "\t",
+           "#", "%", "\n", "\r\n", "\r", "0.5", "-1", "nan", "1,5", "\x00", "\ufeff",
+           "source", "target", "\u00a0"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.one_of(st.binary(max_size=60),
+                 st.lists(st.sampled_from(_TOKENS), max_size=30).map(
+                     lambda t: "".join(t).encode("utf-8"))),
+       st.booleans(), st.booleans(), st.sampled_from(["utf-8", "latin-1", "utf-16"]))
+def test_any_bytes_give_a_graph_or_a_refsim_error(tmp_path_factory, data, weighted, header,
+                                                   encoding):
+    path = tmp_path_factory.mktemp("any") / "g.txt"
+    path.write_bytes(data)
+    try:
+        read_edgelist(path, weighted=weighted, header=header, encoding=encoding)
+    except RefsimError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+
+
+def _line(draw_ids, sep, weight, comment):
+    return sep.join(map(str, draw_ids)) + (f"{sep}{weight}" if weight else "") + comment
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(st.lists(st.sampled_from([0, 1, 2, 5, -4, 2**63 - 1, -(2**63)]),
+                                   min_size=2, max_size=2),
+                          st.sampled_from([" ", "\t", ",", ", "]),
+                          st.sampled_from(["", "0.5", "0", "1e-300", "-0.0", "-1", "x"]),
+                          st.sampled_from(["", " # 9 9"])), max_size=8),
+       st.booleans(), st.booleans(), st.sampled_from(["\n", "\r\n"]))
+def test_numpy_reader_and_line_reader_agree(tmp_path_factory, rows, weighted, header, eol):
+    lines = (["u v w"] if header else []) + [_line(*r) for r in rows]
+    path = tmp_path_factory.mktemp("agree") / "g.txt"
+    path.write_bytes(eol.join(lines).encode())
+
+    def outcome():
+        try:
+            g = read_edgelist(path, weighted=weighted, header=header)
+        except RefsimError as exc:
+            return str(exc)
+        return (g.labels, g.indptr.tolist(), g.indices.tolist(),
+                None if g.weights is None else g.weights.tolist())
+
+    fast = outcome()
+    real = edgelist_module._read_numeric
+    edgelist_module._read_numeric = lambda *args: None
+    try:
+        assert outcome() == fast
+    finally:
+        edgelist_module._read_numeric = real

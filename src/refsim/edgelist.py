@@ -124,7 +124,7 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#", header=
         found = _read_numeric(src, comments, weighted, header)
         if found is None:
             found = _read_lines(src, comments, weighted, header)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # UnicodeDecodeError, or a UTF-16 stream without a BOM
         raise src.decode_problem(exc) from None
     names, ends, wts = found
     m = ends.shape[0]
@@ -229,12 +229,17 @@ class _Source:
                                        f"on line {lineno})")
                 yield lineno, raw
 
-    def decode_problem(self, exc: UnicodeDecodeError) -> InvalidValue:
+    def decode_problem(self, exc: UnicodeError) -> InvalidValue:
         """The error for text that is not in the encoding, with its line when the
         encoding lets lines be found byte-wise (ASCII-compatible ones)."""
         hint = ('if the file is in another encoding, pass it, e.g. encoding="latin-1" '
                 '(config key graph.encoding)' if self.codec == "utf-8" else
                 "pass the file's encoding (config key graph.encoding)")
+        if not isinstance(exc, UnicodeDecodeError):
+            if self.codec in ("utf-16", "utf-32"):
+                hint = (f'without a byte-order mark, name the byte order, e.g. '
+                        f'encoding="{self.codec}-le" (config key graph.encoding)')
+            return InvalidValue(f"{self.name}: not valid {self.codec} text ({exc}); {hint}")
         where = ""
         if self.ascii_compatible:
             with self.open("latin-1") as fh:  # latin-1 maps each byte to one character
@@ -349,7 +354,7 @@ def _read_numeric(src: _Source, comments, weighted, header):
             with src.open() as fh:
                 rows = np.loadtxt(fh, comments=comments, delimiter=delimiter, dtype=dtype,
                                   usecols=cols, ndmin=1, skiprows=skip)
-    except (RefsimError, UnicodeDecodeError):
+    except (RefsimError, UnicodeError):
         raise
     except (ValueError, IndexError, OverflowError, TypeError):
         return None
