@@ -22,19 +22,22 @@ def close(a, b, scale=1.0):
     return abs(a - b) <= 1e-12 * max(1.0, abs(b), scale)
 
 
-def check_against_twin(g, model, seeds, runs, rng, steps):
-    res = refsim.simulate(g, model, seeds, runs=runs, rng=rng, steps=steps)
-    states = run_states(np.random.SeedSequence(rng), runs)
+def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, first_run=0):
+    """Compare every run with the twin; ``per_run``: ``seeds`` holds one set per run."""
+    res = refsim.simulate(g, model, seeds, runs=runs, rng=rng, steps=steps,
+                          first_run=first_run)
+    states = run_states(np.random.SeedSequence(rng), runs, first_run)
     assert tuple(res.tallies) == TALLY
     for r in range(runs):
-        twin = referral_coupled(g, model, seeds, states[r], steps)
+        own = [int(v) for v in seeds[r]] if per_run else seeds
+        twin = referral_coupled(g, model, own, states[r], steps)
         assert res.curves[r].tolist() == twin["adopters"], r
         assert res.aware_curves[r].tolist() == twin["aware"], r
         assert res.advocate_curves[r].tolist() == twin["advocates"], r
         assert res.final_sizes[r] == len(twin["order"])
         assert {k: int(v[r]) for k, v in res.tallies.items()} == twin["tally"], r
         assert close(res.virality[r], twin["virality"]), (res.virality[r], twin["virality"])
-        bill = money(model, g, seeds, twin, steps)
+        bill = money(model, g, own, twin, steps)
         scale = abs(bill["revenue"]) + abs(bill["cost"])
         for name in MONEY:
             got, want = float(res.money[name][r]), bill[name]
@@ -130,13 +133,24 @@ def referral_case(draw):
         share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
         forget_rate=draw(st.one_of(st.sampled_from([0.0, 1.0]), prob)), ad_rate=ad_rate,
         trust=per_node(prob), population=segments, program=program, economics=economics)
-    return g, model, list(seeds), draw(st.integers(0, 6)), draw(st.integers(0, 2**32))
+    # one set for all runs, a list of sets of any sizes, or an array with one row per run
+    layout = draw(st.sampled_from(["one", "one", "list", "rows"]))
+    if layout == "list":
+        seeds = [draw(st.permutations(range(n)))[:draw(st.integers(0, n))] for _ in range(3)]
+    elif layout == "rows":
+        k = draw(st.integers(1, n))
+        seeds = np.array([draw(st.permutations(range(n)))[:k] for _ in range(3)])
+    else:
+        seeds = list(seeds)
+    return (g, model, seeds, layout != "one", draw(st.integers(0, 6)),
+            draw(st.integers(0, 2**32)), draw(st.sampled_from([0, 0, 5])))
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(referral_case())
 def test_property_kernel_equals_twin_on_random_campaigns(case):
-    g, model, seeds, steps, rng = case
-    res = check_against_twin(g, model, seeds, runs=3, rng=rng, steps=steps)
-    check_tree(g, model, seeds, rng, steps, run=2)
+    g, model, seeds, per_run, steps, rng, first = case
+    res = check_against_twin(g, model, seeds, runs=3, rng=rng, steps=steps, per_run=per_run,
+                             first_run=first)
+    check_tree(g, model, list(seeds[2]) if per_run else seeds, rng, steps, run=first + 2)
     assert res.curves.shape == (3, steps + 1)
