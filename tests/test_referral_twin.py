@@ -154,3 +154,28 @@ def test_property_kernel_equals_twin_on_random_campaigns(case):
                              first_run=first)
     check_tree(g, model, list(seeds[2]) if per_run else seeds, rng, steps, run=first + 2)
     assert res.curves.shape == (3, steps + 1)
+
+
+def test_exact_past_255_runs_per_worker():
+    # a worker's scratch stamps wrap after 255 runs: a run after the wrap must not see
+    # the states left by the run that used the same stamp before
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    model = refsim.ReferralModel(share=0.6, conversion=0.5, advocacy=0.7, forget_rate=0.5,
+                                 ad_rate=0.02)
+    runs = 300
+    res = refsim.simulate(g, model, [0, 11], runs=runs, rng=12, steps=6, workers=1)
+    states = run_states(np.random.SeedSequence(12), runs)
+    for r in list(range(3)) + list(range(250, runs)):
+        twin = referral_coupled(g, model, [0, 11], states[r], 6)
+        assert res.curves[r].tolist() == twin["adopters"], r
+        assert res.aware_curves[r].tolist() == twin["aware"], r
+        assert {k: int(v[r]) for k, v in res.tallies.items()} == twin["tally"], r
+    # a node only run 0 touched still carries run 0's stamp when the stamp comes round
+    # again: star, run 0 seeds leaf 1, runs 1..254 seed leaf 2 (which reaches only the
+    # centre in one step), run 255 seeds the centre, which converts all five leaves
+    star = refsim.Graph.from_networkx(nx.star_graph(5))
+    sure = refsim.ReferralModel(share=1.0, conversion=1.0, advocacy=1.0, forget_rate=0.0)
+    sets = [[1]] + [[2]] * 254 + [[0]]
+    res = refsim.simulate(star, sure, sets, runs=256, rng=0, steps=1, workers=1)
+    assert res.final_sizes[255] == 6 and res.tallies["referrals_sent"][255] == 5
+    assert res.final_sizes[:255].tolist() == [2] * 255  # a leaf and the centre
