@@ -276,6 +276,14 @@ class Graph:
         Graph
             With ``labels`` holding the original node names.
 
+        Raises
+        ------
+        InvalidType
+            If ``G`` is not a networkx graph, ``weight`` is not an attribute name, or
+            an edge's weight is not a number (the message names the edge).
+        InvalidValue
+            If an edge lacks the ``weight`` attribute or its weight is not finite.
+
         Examples
         --------
         >>> import networkx as nx
