@@ -2,7 +2,10 @@
 # Mutation testing of one module with cosmic-ray, in a scratch git worktree (never in
 # the checkout itself: cosmic-ray rewrites the source file it mutates).
 #
-#   mutation/run.sh kernel|models|result|analysis
+#   mutation/run.sh kernel|models|result|analysis [again]
+#
+# "again" keeps the last session of that target and re-tests only its survivors at the
+# current commit (after new tests; the mutated module itself must be unchanged).
 #
 # Environment: REFSIM_PYTHON (python with refsim's test dependencies; default
 # .venv/bin/python), COSMIC_RAY (directory holding cosmic-ray and cr-report; default
@@ -10,7 +13,8 @@
 # REFSIM_MUTATION_REV (commit to mutate; default HEAD).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-target=${1:?usage: mutation/run.sh kernel|models|result|analysis}
+target=${1:?usage: mutation/run.sh kernel|models|result|analysis [again]}
+again=${2:-}
 case $target in
     kernel) module=src/refsim/_kernels/referral.py ;;
     models) module=src/refsim/referral.py ;;
@@ -41,9 +45,17 @@ session=.mutation/$target.sqlite
   echo "module-path = \"$module\""
   echo "test-command = \"bash mutation/test.sh $target\""
   cat mutation/cosmic-ray.toml; } > "$config"
-rm -f "$session"
-"$cr/cosmic-ray" init "$config" "$session"
-"$cr/cr-filter-operators" "$session" "$config"
+if [ "$again" = again ]; then
+    if ! git diff --quiet "$(cat ".mutation/$target.rev")" "$rev" -- "$module"; then
+        echo "$module changed since the last session; run without 'again'" >&2; exit 1
+    fi
+    "$cr/python" mutation/survivors.py "$session" --reset
+else
+    rm -f "$session"
+    "$cr/cosmic-ray" init "$config" "$session"
+    "$cr/cr-filter-operators" "$session" "$config"
+    echo "$rev" > ".mutation/$target.rev"
+fi
 "$cr/python" mutation/equivalent.py "$session" mutation/equivalent.tsv
 "$cr/cosmic-ray" baseline "$config"
 start=$(date +%s)

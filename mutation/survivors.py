@@ -1,16 +1,30 @@
 """Print a cosmic-ray session's score and each surviving mutant as a diff.
 
-    python mutation/survivors.py SESSION
+    python mutation/survivors.py SESSION [--reset]
+
+With --reset, survivors are put back to pending (to test them again after new tests).
 """
 
 import sys
 from collections import Counter
 
-from cosmic_ray.work_db import WorkDB, use_db
+from cosmic_ray.work_db import WorkDB, WorkResultStorage, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 
-def main(session):
+def reset(session):
+    with use_db(session, WorkDB.Mode.open) as db:
+        with db._session_maker.begin() as s:  # WorkDB has no public way to forget a result
+            ids = [item.job_id for item, r in db.completed_work_items
+                   if r.test_outcome == TestOutcome.SURVIVED
+                   or (r.output or "").startswith("equivalent")]
+            s.query(WorkResultStorage).filter(WorkResultStorage.job_id.in_(ids)).delete()
+    print(f"{len(ids)} survivors and equivalents to test again")
+
+
+def main(session, *flags):
+    if "--reset" in flags:
+        return reset(session)
     with use_db(session, WorkDB.Mode.open) as db:
         done = list(db.completed_work_items)
         pending = db.num_work_items - len(done)
