@@ -203,3 +203,56 @@ def test_seed_costs_in_each_pricing():
                                            r"has 3 nodes"):
         refsim.ReferralModel(economics=refsim.Economics(seed_cost=[1.0, 2.0])).seed_costs(
             g, [0])
+
+
+def test_summary_is_every_per_run_output_with_its_interval():
+    from scipy import stats
+
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    model = refsim.ReferralModel(share=0.4, conversion=0.4, ad_rate=0.01,
+                                 program=refsim.ReferralProgram(2, 2))
+    res = refsim.simulate(g, model, [0, 11], runs=12, rng=1, steps=5)
+    for level in (0.9, 0.95):
+        summary = res.summary(level)
+        per_run = {"adopters": res.final_sizes, "virality": res.virality, **res.tallies,
+                   **res.money}
+        assert list(summary) == list(per_run)
+        for name, values in per_run.items():
+            x = np.asarray(values, dtype=float)
+            x = x[np.isfinite(x)]
+            got = summary[name]
+            assert got["runs"] == x.shape[0], name
+            assert got["mean"] == pytest.approx(x.mean(), rel=1e-12), name
+            if x.shape[0] > 1 and x.std() > 0:
+                half = stats.t.ppf(0.5 + level / 2, x.shape[0] - 1) * stats.sem(x)
+                assert got["high"] - got["mean"] == pytest.approx(half, rel=1e-9), name
+
+
+def test_simulate_restores_the_thread_count():
+    import numba
+
+    before = numba.get_num_threads()
+    g = refsim.Graph.from_networkx(nx.path_graph(4))
+    refsim.simulate(g, refsim.ReferralModel(), [0], runs=3, rng=0, steps=2, workers=1)
+    assert numba.get_num_threads() == before
+
+
+def test_referral_tree_checks_its_arguments():
+    g = refsim.Graph.from_networkx(nx.path_graph(4))
+    m = refsim.ReferralModel(share=1.0, conversion=1.0, advocacy=1.0)
+    full = refsim.referral_tree(g, m, [0], steps=3, rng=0, run=2**62)
+    assert full["nodes"].tolist() == [0, 1, 2, 3] and full["seeds"].tolist() == [0]
+    assert full["parents"].tolist() == [-1, 0, 1, 2]
+    assert full["nodes"].dtype == full["parents"].dtype == np.int64
+    assert refsim.referral_tree(g, m, [1], steps=0, rng=0)["nodes"].tolist() == [1]
+    with pytest.raises(InvalidValue, match="run"):
+        refsim.referral_tree(g, m, [0], steps=3, run=-1)
+    with pytest.raises(InvalidValue, match="run"):
+        refsim.referral_tree(g, m, [0], steps=3, run=2**62 + 1)
+    with pytest.raises(InvalidValue, match="steps"):
+        refsim.referral_tree(g, m, [0], steps=-1)
+    with pytest.raises(InvalidValue, match="seeds holds node 9"):
+        refsim.referral_tree(g, m, [9], steps=2)
+    with pytest.raises(InvalidType, match="referral_tree needs a ReferralModel; got "
+                                          "IndependentCascade"):
+        refsim.referral_tree(g, refsim.IndependentCascade(0.1), [0], steps=3)
