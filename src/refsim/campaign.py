@@ -11,7 +11,11 @@ from ._validation import check_int, check_nonnegative
 from .errors import InvalidType, InvalidValue
 from .referral import ReferralModel, ReferralProgram
 
-__all__ = ["Campaign", "run_campaign"]
+__all__ = ["Campaign", "run_campaign", "SEED_SETS"]
+
+#: How a campaign's runs get their seeds: None (per run when the strategy is random),
+#: "per_run" (always drawn per run) or "fixed" (one set for all runs).
+SEED_SETS = (None, "per_run", "fixed")
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,18 @@ class Campaign:
     program: ReferralProgram | None = None
     seeding_params: dict = field(default_factory=dict)
     name: str | None = None
+    seed_sets: str | None = None
 
     def __post_init__(self):
         if not isinstance(self.seeding, str):
             raise InvalidType(f"Campaign seeding must be a strategy name; got {self.seeding!r}")
+        if self.seed_sets not in SEED_SETS:
+            raise InvalidValue(f"Campaign seed_sets must be one of "
+                               f"{', '.join(repr(s) for s in SEED_SETS)}; got "
+                               f"{self.seed_sets!r}")
+        if not isinstance(self.seeding_params, dict):
+            raise InvalidType(f"Campaign seeding_params must be a dict; got "
+                              f"{type(self.seeding_params).__name__}")
         if self.k is None and self.budget is None:
             raise InvalidValue("a Campaign needs k (number of seeds) or budget, or both")
         if self.k is not None:
@@ -71,11 +83,57 @@ class Campaign:
         return select_seeds(graph, self.seeding, k=self.k, budget=self.budget,
                             model=self.model_for(model), rng=rng, **self.seeding_params)
 
+    def request(self, graph, model):
+        """The checked seed selection of this campaign on ``graph``."""
+        from .strategies.registry import check_request
+
+        return check_request(graph, self.seeding, k=self.k, budget=self.budget,
+                             model=self.model_for(model), params=self.seeding_params)
+
+    def per_run(self, graph, model) -> bool:
+        """Whether runs draw their own seed sets: ``seed_sets = "per_run"``, or by
+        default when the strategy's choice is random on this graph."""
+        return self._per_run(self.request(graph, model))
+
+    def _per_run(self, req) -> bool:
+        if self.seed_sets is not None:
+            return self.seed_sets == "per_run"
+        return req.random and req.entry.default_seed_sets == "per_run"
+
+    def draw_seeds(self, graph, model, *, rng=None, runs=1, first_run=0):
+        """The seed sets of runs ``first_run .. first_run + runs - 1``.
+
+        Returns one array (every run starts from it: the strategy is not random, or
+        ``seed_sets = "fixed"``; drawn with child ``2**32`` of ``rng``) or a list of
+        ``runs`` arrays (run ``r`` draws its own with child ``(r, 2**32)`` of ``rng``,
+        a stream apart from the one its cascade uses). Either way a campaign's seeds
+        depend only on ``rng`` and the run's number, so campaigns with the same
+        strategy start each run from the same seeds (paired), and a batch of runs
+        extends an earlier one exactly.
+        """
+        from ._rng import as_seed_sequence
+        from .strategies.registry import select_checked
+
+        seq = as_seed_sequence(rng)
+        req = self.request(graph, model)
+        if not self._per_run(req):
+            return select_checked(req, seeding_stream(seq))
+        return [select_checked(req, run_seeding_stream(seq, first_run + i))
+                for i in range(runs)]
+
 
 def seeding_stream(seq: np.random.SeedSequence) -> np.random.SeedSequence:
-    """The stream seeds are chosen with: child ``2**32`` of ``seq``, apart from the
-    run streams ``0, 1, ...``."""
+    """The stream one fixed seed set is chosen with: child ``2**32`` of ``seq``, apart
+    from the run streams ``0, 1, ...``."""
     return np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (2**32,),
+                                  pool_size=seq.pool_size)
+
+
+def run_seeding_stream(seq: np.random.SeedSequence, run: int) -> np.random.SeedSequence:
+    """The stream run ``run`` draws its own seed set with: child ``2**32`` of the run's
+    stream (the cascade itself uses the run's stream, never its children)."""
+    return np.random.SeedSequence(seq.entropy,
+                                  spawn_key=tuple(seq.spawn_key) + (int(run), 2**32),
                                   pool_size=seq.pool_size)
 
 
@@ -84,10 +142,14 @@ def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=
     """Select the campaign's seeds and simulate it; campaigns run with the same ``rng``
     share their random streams (common random numbers), so differences are paired.
 
-    The seeds are chosen with a stream of their own (child ``2**32`` of ``rng``), so
-    choosing them never shifts the simulation's streams. ``first_run`` numbers the first
-    run (see :func:`refsim.simulate`); ``seeds``, when given, are used instead of
-    selecting them again (they must be the campaign's own, e.g. from an earlier batch).
+    A strategy whose choice is random (``random``, ``nominated_friend``, ``imm``,
+    sampled ``betweenness``, detected ``community``) draws a fresh seed set in every
+    run, so the result's intervals include the variation of the choice; with
+    ``campaign.seed_sets = "fixed"`` one set is drawn for all runs and the intervals
+    are conditional on it (see :meth:`Campaign.draw_seeds`). Seeds are drawn with
+    streams of their own, so choosing them never shifts the cascades' streams.
+    ``first_run`` numbers the first run (see :func:`refsim.simulate`); ``seeds``, when
+    given, are used instead of drawing them (one set, or one per run).
     """
     from ._rng import as_seed_sequence
     from .simulate import simulate
@@ -95,6 +157,6 @@ def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=
     seq = as_seed_sequence(rng)
     m = campaign.model_for(model)
     if seeds is None:
-        seeds = campaign.seeds(graph, model, rng=seeding_stream(seq))
+        seeds = campaign.draw_seeds(graph, model, rng=seq, runs=runs, first_run=first_run)
     return simulate(graph, m, seeds, runs=runs, rng=seq, steps=steps, workers=workers,
                     first_run=first_run)

@@ -68,13 +68,13 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
         one = rows[rows["campaign"] == campaign].sort_values("step")
         step = one["step"].to_numpy(dtype=np.float64)
         color = f"C{i % 10}"
-        ax.plot(step, one["mean"].to_numpy(dtype=np.float64), color=color, label=str(campaign))
+        ax.plot(step, one["mean"].to_numpy(dtype=np.float64), color=color, label=_t(campaign))
         ax.fill_between(step, one["lo"].to_numpy(dtype=np.float64),
                         one["hi"].to_numpy(dtype=np.float64), color=color, alpha=0.2,
                         linewidth=0)
     ax.set_xlabel("step")
-    ax.set_ylabel(f"{series} (mean, CI band)")
-    ax.set_title(_wrap(f"cell {cell}" if title is None else title), fontsize="medium")
+    ax.set_ylabel(_t(f"{series} (mean, CI band)"))
+    ax.set_title(_t(_wrap(f"cell {cell}" if title is None else title)), fontsize="medium")
     ax.legend(fontsize="small")
     ax.grid(alpha=0.3)
     return fig
@@ -156,12 +156,12 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
                 err = np.nan_to_num(np.abs(np.stack([mean - line["lo"].to_numpy(np.float64),
                                                      line["hi"].to_numpy(np.float64) - mean])))
                 label = str(name) if group is None else f"{name}, {group}={_show(value)}"
-                ax.errorbar(line[x].to_numpy(dtype=np.float64), mean, yerr=err, label=label,
+                ax.errorbar(line[x].to_numpy(dtype=np.float64), mean, yerr=err, label=_t(label),
                             color=f"C{i % 10}", linestyle=("-", "--", ":", "-.")[j % 4],
                             marker="o", markersize=4, capsize=3)
-        ax.set_xlabel("budget" if x == "budget" else ("k (seeds)" if x == "k" else x))
-        ax.set_ylabel(f"{metric} (mean, CI)")
-        ax.set_title(metric + "".join(f"\n{a}={_show(v)}" for a, v in held.items()),
+        ax.set_xlabel(_t("budget" if x == "budget" else ("k (seeds)" if x == "k" else x)))
+        ax.set_ylabel(_t(f"{metric} (mean, CI)"))
+        ax.set_title(_t(metric + "".join(f"\n{a}={_show(v)}" for a, v in held.items())),
                      fontsize="medium")
         ax.grid(alpha=0.3)
         for handle, label in zip(*ax.get_legend_handles_labels()):
@@ -256,18 +256,18 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
             dark = shade < 0.6 if differences is None else abs(shade - 0.5) > 0.3
             ax.text(j, i, f"{v:.3g}{mark}", ha="center", va="center", fontsize="small",
                     color="white" if dark else "black")
-    ax.set_xticks(range(len(xs)), [_show(v) for v in xs])
-    ax.set_yticks(range(len(ys)), [_show(v) for v in ys])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xticks(range(len(xs)), [_t(_show(v)) for v in xs])
+    ax.set_yticks(range(len(ys)), [_t(_show(v)) for v in ys])
+    ax.set_xlabel(_t(x))
+    ax.set_ylabel(_t(y))
     if differences is None:
         title, label = f"{metric}: {campaign}", metric
     else:
         baseline = pd.unique(rows["baseline"])[0]
         title = f"{metric}: {campaign} \N{MINUS SIGN} {baseline} (* CI excludes 0)"
         label = f"{metric} difference"
-    fig.colorbar(image, ax=ax, label=label)
-    ax.set_title(_wrap(title) + "".join(f"\n{a}={_show(v)}" for a, v in held.items()),
+    fig.colorbar(image, ax=ax, label=_t(label))
+    ax.set_title(_t(_wrap(title) + "".join(f"\n{a}={_show(v)}" for a, v in held.items())),
                  fontsize="medium")
     return fig
 
@@ -388,7 +388,7 @@ def tree_figure(tree: dict, max_nodes: int = 300):
     ax.set_ylabel("referral generation")
     ax.yaxis.get_major_locator().set_params(integer=True)
     where = ", ".join(f"{k} {tree[k]}" for k in ("cell", "campaign", "run") if k in tree)
-    ax.set_title(_wrap(f"referral forest: {where}") + f"\n{_wrap(note)}", fontsize="medium")
+    ax.set_title(_t(_wrap(f"referral forest: {where}") + f"\n{_wrap(note)}"), fontsize="medium")
     if len(nodes):
         fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
@@ -476,6 +476,12 @@ def _show(value):
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
         return f"{value:g}"
     return str(value)
+
+
+def _t(text) -> str:
+    """``text`` as matplotlib shows it literally: a ``$`` in a name must not start
+    mathtext (a campaign called "$10 off, $5 back" would otherwise fail to draw)."""
+    return str(text).replace("$", r"\$")
 
 
 def _wrap(text, width=60):

@@ -93,6 +93,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     baseline = meta.get("baseline")
     baseline = baseline if baseline in campaigns else None
     summary = summarize(runs, metrics, level) if len(runs) else None
+    if summary is not None and "seed_sets" in runs:
+        sets = runs[["cell", "campaign", "seed_sets"]].drop_duplicates(["cell", "campaign"])
+        summary = summary.merge(sets, on=["cell", "campaign"], how="left", sort=False)
     diffs = (paired_differences(runs, baseline, metrics, level)
              if summary is not None and baseline is not None and len(campaigns) > 1 else None)
     pct = f"{100 * level:g}%"
@@ -111,7 +114,7 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     else:
         parts.append(_answer(summary, diffs, baseline, pct))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
-                     "interval below it.</p>")
+                     f"interval below it.{_seed_note(runs)}</p>")
         parts.append(_results_table(summary, metrics))
         if diffs is not None:
             parts.append(f"<h2>Paired differences from the baseline "
@@ -148,6 +151,7 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     pathlib.Path
         The file written.
     """
+    from .experiment.export import writing
     from .experiment.store import load_curves, load_meta, load_results, load_trees
 
     run_dir = pathlib.Path(run_dir)
@@ -155,7 +159,8 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     text = render_report(meta, load_results(run_dir), load_curves(run_dir),
                          load_trees(run_dir), level=float(meta.get("level", 0.95)))
     out = run_dir / "report.html" if out is None else pathlib.Path(out)
-    out.write_text(text, encoding="utf-8")
+    with writing(out) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     return out
 
 
@@ -204,11 +209,42 @@ def _best_sentence(rows, diffs, metric, what, baseline, pct):
             f"baseline {_esc(baseline)}: {verdict} at {pct}.")
 
 
+def _seed_note(runs) -> str:
+    """What the intervals are conditional on, as far as the choice of seeds goes."""
+    if "seed_sets" not in runs:
+        return ""
+    sets = runs.drop_duplicates(["campaign", "seed_sets"])
+    per_run = sorted({str(c) for c in sets.loc[sets["seed_sets"] == "per_run", "campaign"]})
+    fixed_random = sorted({str(c) for c in sets.loc[
+        (sets["seed_sets"] == "fixed") & sets["strategy"].map(_random_strategy), "campaign"]})
+    text = ""
+    if per_run:
+        text += (" Campaigns whose seeds are chosen at random draw a new seed set in "
+                 "every run (seeds: per run), so their intervals include the variation of "
+                 "that choice as well as of the cascades.")
+    if fixed_random:
+        text += (" " + ", ".join(f"&ldquo;{_esc(c)}&rdquo;" for c in fixed_random)
+                 + " drew one seed set for all runs (seeds: fixed): its intervals are "
+                   "conditional on that set.")
+    return text
+
+
+def _random_strategy(name) -> bool:
+    from .strategies.registry import is_random
+
+    try:
+        return is_random(name)
+    except ValueError:  # a strategy this session has not registered
+        return False
+
+
 def _results_table(summary, metrics):
     axes = _axes(summary)
     stats = summary.set_index(["cell", "campaign", "metric"])
     first = summary.drop_duplicates(["cell", "campaign"])
     extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
+    if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
+        extra.append("seed_sets")
     head = ["cell", *axes, "campaign", "strategy", *extra, *metrics, "runs"]
     body = []
     for _, row in first.iterrows():
@@ -225,7 +261,8 @@ def _results_table(summary, metrics):
 
 def _differences_table(diffs, metrics):
     axes = _axes(diffs)
-    head = ["cell", *axes, "campaign", *(f"&Delta; {m}" for m in metrics), "pairs"]
+    head = ["cell", *map(_esc, axes), "campaign", *(f"&Delta; {_esc(m)}" for m in metrics),
+            "pairs"]
     body = []
     for _, group in diffs.groupby(["cell", "campaign"], sort=False):
         row = group.iloc[0]

@@ -46,7 +46,9 @@ def build_graph(gcfg):
         graph = graph_from_spec(gcfg["spec"], rng=gcfg["seed"])
     elif "file" in gcfg:
         graph = read_edgelist(gcfg["file"], directed=gcfg.get("directed", False),
-                              weighted=gcfg.get("weighted", False))
+                              weighted=gcfg.get("weighted", False),
+                              header=gcfg.get("header", False),
+                              encoding=gcfg.get("encoding", "utf-8"))
     elif "dataset" in gcfg:
         graph = datasets.load(gcfg["dataset"])
     else:
@@ -81,10 +83,13 @@ def build_model(cfg, graph):
                                  "threshold (<k^2> <= 2<k>: no cascade can grow); give "
                                  "model.p instead")
             return IndependentCascade(min(1.0, m["p_over_threshold"] * pc))
+        if m.get("weights"):
+            return IndependentCascade("weights")
         return IndependentCascade("weighted_cascade" if m.get("weighted_cascade")
                                   else m["p"])
     if m["kind"] == "lt":
-        return LinearThreshold()
+        return LinearThreshold("graph" if m.get("weights") else None,
+                               thresholds=m.get("thresholds"))
     population = _population(cfg, graph)
     return ReferralModel(
         share=m["share"], conversion=m["conversion"], advocacy=m["advocacy"],
@@ -134,5 +139,5 @@ def build_campaigns(cfg):
                                                 c.get("reward", 0.0), **effects)
         out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
                             program=program, seeding_params=dict(c.get("params", {})),
-                            name=c["name"]))
+                            name=c["name"], seed_sets=c.get("seed_sets")))
     return out

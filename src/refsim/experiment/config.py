@@ -48,6 +48,7 @@ class Field:
     choices: tuple | None = None
     low_open: bool = False
     required: bool = False
+    high_open: bool = False
 
 
 def _strategies():
@@ -81,7 +82,7 @@ SCHEMA = {
         "runs": Field("int", 100, low=1, high=10_000_000),
         "steps": Field("int", 30, low=1, high=100_000),
         "baseline": Field("str"),
-        "level": Field("float", 0.95, low=0.0, high=1.0, low_open=True),
+        "level": Field("float", 0.95, low=0.0, high=1.0, low_open=True, high_open=True),
         "adaptive": Field("table"),
     },
     "adaptive": {
@@ -98,6 +99,8 @@ SCHEMA = {
         "spec": Field("str"),
         "directed": Field("bool", False),
         "weighted": Field("bool", False),
+        "header": Field("bool"),
+        "encoding": Field("str"),
         "seed": Field("int", low=0),
     },
     "population": {
@@ -122,6 +125,8 @@ SCHEMA = {
         "p": Field("prob"),
         "p_over_threshold": Field("float", low=0.0),
         "weighted_cascade": Field("bool", False),
+        "weights": Field("bool", False),
+        "thresholds": Field("float", low=0.0, high=1.0, low_open=True),
     },
     "program": {
         "disclosed": Field("bool", True),
@@ -148,6 +153,7 @@ SCHEMA = {
         "sender_reward": NONNEG,
         "recipient_reward": NONNEG,
         "params": Field("table"),
+        "seed_sets": Field("str", choices=("per_run", "fixed")),
     },
     "sweep": {
         "mode": Field("str", "grid", choices=("grid", "zip")),
@@ -223,10 +229,11 @@ def _check_value(path, value, spec: Field, problems) -> object:
             return value
     low, high = (0.0, 1.0) if kind == "prob" else (spec.low, spec.high)
     too_low = low is not None and (value <= low if spec.low_open else value < low)
-    too_high = high is not None and value > high
+    too_high = high is not None and (value >= high if spec.high_open else value > high)
     if too_low or too_high:
         if low is not None and high is not None:
-            rng = f"in {'(' if spec.low_open else '['}{low:g}, {high:g}]"
+            rng = (f"in {'(' if spec.low_open else '['}{low:g}, {high:g}"
+                   f"{')' if spec.high_open else ']'}")
         elif low is not None:
             rng = f"{'>' if spec.low_open else '>='} {low:g}"
         else:
@@ -403,31 +410,70 @@ def _check_model(table, problems) -> dict:
     kind = out.get("kind", "referral")
     referral_only = {"share", "conversion", "advocacy", "forget_rate", "ad_rate", "trust"}
     given = set(table) if isinstance(table, dict) else set()
+    ic_only = {"p", "p_over_threshold", "weighted_cascade"}
     if kind == "ic":
         ways = [k for k in ("p", "p_over_threshold") if k in out]
-        ways += ["weighted_cascade"] if out.get("weighted_cascade") else []
+        ways += [k for k in ("weighted_cascade", "weights") if out.get(k)]
         if len(ways) != 1:
             problems.append("model.p: IC needs exactly one of p, p_over_threshold (p as a "
-                            "multiple of the graph's epidemic threshold) or "
-                            "weighted_cascade = true; got " + (", ".join(ways) or "none"))
-        for k in sorted(given & referral_only):
-            problems.append(f"model.{k}: only for kind = 'referral'; IC takes p")
+                            "multiple of the graph's epidemic threshold), "
+                            "weighted_cascade = true or weights = true (the graph's edge "
+                            "weights); got " + (", ".join(ways) or "none"))
+        for k in sorted(given & (referral_only | {"thresholds"})):
+            problems.append(f"model.{k}: only for kind = "
+                            f"{'lt' if k == 'thresholds' else 'referral'!r}; IC takes p")
     elif kind == "lt":
-        for k in sorted(given & (referral_only | {"p", "p_over_threshold",
-                                                  "weighted_cascade"})):
-            problems.append(f"model.{k}: LT takes no parameters (weights 1/in-degree)")
+        for k in sorted(given & (referral_only | ic_only)):
+            problems.append(f"model.{k}: LT takes weights (true: the graph's edge weights; "
+                            f"default 1/in-degree) and thresholds (default uniform per run)")
     elif kind == "referral":
-        for k in sorted(given & {"p", "p_over_threshold", "weighted_cascade"}):
-            problems.append(f"model.{k}: only for kind = 'ic'; the referral model takes "
-                            f"share and conversion")
+        for k in sorted(given & (ic_only | {"weights", "thresholds"})):
+            problems.append(f"model.{k}: not for the referral model, which takes share and "
+                            f"conversion (kind = 'ic' or 'lt' for {k})")
     if kind != "ic":
-        out.pop("p", None)
-        out.pop("p_over_threshold", None)
-        out.pop("weighted_cascade", None)
+        for k in ic_only:
+            out.pop(k, None)
+    if kind == "referral":
+        out.pop("weights", None)
     if kind != "referral":
         for k in referral_only:
             out.pop(k, None)
     return out
+
+
+def _check_weights(cfg, problems) -> None:
+    """A weighted graph must be used by the model, and a model that uses weights needs a
+    weighted graph: nothing given is silently ignored."""
+    graph, model = cfg["graph"], cfg["model"]
+    kind = model.get("kind", "referral")
+    if graph.get("weighted") and "file" not in graph:
+        problems.append("graph.weighted: only for graph.file (an edge list with a third "
+                        "column of weights)")
+    elif graph.get("weighted") and not model.get("weights"):
+        if kind == "referral":
+            problems.append("graph.weighted: the referral model does not use edge weights; "
+                            "drop graph.weighted, or use model.kind = 'ic' or 'lt' with "
+                            "model.weights = true")
+        else:
+            problems.append(f"graph.weighted: the weights would be ignored; set "
+                            f"model.weights = true to use them as {kind.upper()} "
+                            f"{'probabilities' if kind == 'ic' else 'weights'}, or drop "
+                            f"graph.weighted")
+    if model.get("weights") and not graph.get("weighted"):
+        problems.append("model.weights: needs graph.weighted = true (a graph.file with a "
+                        "third column of weights)")
+    for key in ("header", "encoding"):
+        if key in graph and "file" not in graph:
+            problems.append(f"graph.{key}: only for graph.file")
+    enc = graph.get("encoding")
+    if isinstance(enc, str):
+        import codecs
+
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            problems.append(f"graph.encoding: unknown encoding {enc!r}; e.g. 'utf-8', "
+                            f"'latin-1', 'cp1252'")
 
 
 def _check_sweep(table, problems) -> dict:
@@ -487,6 +533,7 @@ def _resolve(raw: dict) -> tuple[dict, list]:
             if raw.get(sec):
                 problems.append(f"{sec}: only for model.kind = 'referral'; got {kind!r}")
             cfg[sec] = {}
+    _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
     cfg["sweep"] = _check_sweep(raw.get("sweep", {}), problems)
     names = [c["name"] for c in cfg["campaign"]]
@@ -499,11 +546,23 @@ def _resolve(raw: dict) -> tuple[dict, list]:
     ad = exp.get("adaptive")
     if isinstance(ad, dict):
         ad.setdefault("batch", exp.get("runs", 100))
+        metrics = _run_metrics(kind)
+        if isinstance(ad.get("metric"), str) and ad["metric"] not in metrics:
+            problems.append(f"experiment.adaptive.metric: {ad['metric']!r} is not a "
+                            f"per-run metric of the {kind} model; "
+                            f"{_suggest(ad['metric'], metrics)}")
         if isinstance(ad.get("max_runs"), int) and isinstance(exp.get("runs"), int) \
                 and ad["max_runs"] < exp["runs"]:
             problems.append(f"experiment.adaptive.max_runs: must be >= experiment.runs "
                             f"({exp['runs']}); got {ad['max_runs']}")
     return cfg, problems
+
+
+def _run_metrics(kind) -> tuple:
+    """The per-run metrics a model kind's runs record (see the results store)."""
+    from .store import METRICS
+
+    return METRICS if kind == "referral" else ("reach", "steps")
 
 
 def parse_override(text: str) -> tuple[str, object]:

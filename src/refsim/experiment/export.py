@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
-from ..errors import InvalidValue
+from ..errors import FileProblem, InvalidValue, MissingFile
 
-__all__ = ["export", "curves_long"]
+__all__ = ["export", "curves_long", "writing"]
 
 
 def curves_long(run_dir):
@@ -46,9 +48,35 @@ def export(run_dir, out=None, *, fmt="csv", curves=False) -> Path:
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise ImportError("Parquet export needs pyarrow: pip install 'refsim[parquet]'") \
-                from None
-        df.to_parquet(out, index=False)
-    else:
-        df.to_csv(out, index=False)
+            raise MissingFile("Parquet export needs pyarrow: pip install "
+                              "'refsim[parquet]'") from None
+    with writing(out) as tmp:
+        if fmt == "parquet":
+            df.to_parquet(tmp, index=False)
+        else:
+            df.to_csv(tmp, index=False)
     return out
+
+
+@contextlib.contextmanager
+def writing(out: Path):
+    """Write ``out`` through a temporary file beside it, replaced at the end, so a
+    failure (a full disk) never leaves half a file; its folder is created if missing.
+    Yields the temporary path. OS errors become a :class:`~refsim.errors.FileProblem`
+    naming ``out`` and the cause."""
+    out = Path(out)
+    if out.is_dir():
+        raise FileProblem(f"{str(out)!r} is a folder; give a file name to write")
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        yield tmp
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise FileProblem(f"cannot write {str(out)!r}: "
+                          f"{exc.strerror or exc}") from None
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -68,16 +68,27 @@ def row_bytes(steps: int, series: int) -> float:
 
 
 def cell_memory(nodes: int, arcs: int, runs: int, steps: int, campaigns: int,
-                referral: bool) -> float:
+                referral: bool, seeds: int = 0) -> float:
     """Peak bytes of one cell: the graph and its per-node arrays, and every campaign's
-    per-run curves and metrics held three times over (kernel output, the cell's
-    arrays, and the rows being written to the store)."""
+    per-run curves, metrics and (drawn per run) ``seeds`` held three times over
+    (kernel output, the cell's arrays, and the rows being written to the store)."""
     series = 3 if referral else 1
     graph = 8.0 * (nodes + 1) + 8.0 * arcs  # CSR (int32 indices) and the in-arcs
     per_node = (120.0 if referral else 24.0) * nodes  # model arrays and kernel scratch
-    per_run = series * 8.0 * (steps + 1) + 30 * 8.0
+    per_run = series * 8.0 * (steps + 1) + 30 * 8.0 + 8.0 * seeds
     rows = 3.0 * campaigns * runs * per_run + 400.0 * runs  # + Python rows of one batch
     return graph + per_node + rows
+
+
+def _check_model_on(model, graph) -> None:
+    """What ``simulate`` checks of a model against its graph: per-arc probabilities or
+    weights (from the graph's weights, say) and LT in-weight sums."""
+    from ..models import IndependentCascade, LinearThreshold
+
+    if isinstance(model, IndependentCascade):
+        model.arc_probabilities(graph)
+    elif isinstance(model, LinearThreshold):
+        model.arc_weights(graph)
 
 
 def _graph_problem(gcfg, gpath, exc):
@@ -159,7 +170,9 @@ def preflight(cfg: dict, cells: list, *, out=None, workers=None, resume=False,
             models[m_sub] = None
             c = resolve_cell(cfg, point)
             try:
-                models[m_sub] = build_model(c, graph)
+                model = build_model(c, graph)
+                _check_model_on(model, graph)
+                models[m_sub] = model
             except RefsimError as exc:
                 report(m_sub, "model", exc)
         model = models[m_sub]
@@ -207,7 +220,10 @@ def _estimate(cfg, plan, sizes, out, workers, resume):
         runs = exp["adaptive"]["max_runs"] if "adaptive" in exp else exp["runs"]
         nodes, arcs = plan.graphs[_sub(point, _GRAPH)]
         referral = c["model"]["kind"] == "referral"
-        need = cell_memory(nodes, arcs, runs, exp["steps"], len(c["campaign"]), referral)
+        # seeds drawn per run: at most k each (a budget's count is bounded by n)
+        seeds = max((min(cc.get("k") or nodes, nodes) for cc in c["campaign"]), default=0)
+        need = cell_memory(nodes, arcs, runs, exp["steps"], len(c["campaign"]), referral,
+                           seeds)
         if worst is None or need > worst[0]:
             worst = (need, runs, exp["steps"], s_sub)
         plan.disk += count * len(c["campaign"]) * runs * row_bytes(

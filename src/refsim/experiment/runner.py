@@ -85,10 +85,12 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     -------
     dict
         ``cell``, ``point``, ``runs`` (per campaign), ``seconds`` and ``campaigns``: per
-        campaign its name, strategy, k, budget, rewards, seeds, per-run ``metrics``,
-        per-run ``curves`` and an example referral ``tree`` (the run of median reach).
+        campaign its name, strategy, k, budget, rewards, ``seed_sets`` (``"fixed"``:
+        one set in ``seeds``; ``"per_run"``: each run's in ``run_seeds``), per-run
+        ``metrics``, per-run ``curves`` and an example referral ``tree`` (the run of
+        median reach).
     """
-    from ..campaign import run_campaign, seeding_stream
+    from ..campaign import run_campaign
     from ..referral_result import referral_tree
     from .build import build_campaigns, build_graph, build_model, cell_streams
 
@@ -103,7 +105,9 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     names = [camp.name for camp in campaigns]
     base = names.index(exp["baseline"])
 
-    seeds = [None] * len(campaigns)
+    per_run = [camp.per_run(graph, model) for camp in campaigns]
+    fixed = [None] * len(campaigns)  # the one seed set of a campaign that has one
+    run_seeds = [[] for _ in campaigns]  # each run's own set, for the others
     metrics = [dict() for _ in campaigns]
     curves = [dict() for _ in campaigns]
     adaptive = exp.get("adaptive")
@@ -111,10 +115,16 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     batch = exp["runs"]
     while True:
         for j, camp in enumerate(campaigns):
-            if seeds[j] is None:  # chosen once, with run_campaign's own stream
-                seeds[j] = camp.seeds(graph, model, rng=seeding_stream(root))
+            if per_run[j]:
+                seeds = camp.draw_seeds(graph, model, rng=root, runs=batch,
+                                        first_run=done)
+                run_seeds[j].extend(seeds)
+            else:
+                if fixed[j] is None:  # drawn once, with run_campaign's own stream
+                    fixed[j] = camp.draw_seeds(graph, model, rng=root)
+                seeds = fixed[j]
             res = run_campaign(graph, model, camp, runs=batch, steps=steps, rng=root,
-                               workers=threads, first_run=done, seeds=seeds[j])
+                               workers=threads, first_run=done, seeds=seeds)
             for k, v in _metrics(res).items():
                 metrics[j][k] = np.concatenate([metrics[j].get(k, np.empty(0)), v])
             for k, v in _curves(res).items():
@@ -134,7 +144,8 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
         if c["model"]["kind"] == "referral":
             reach = metrics[j]["reach"]
             r = int(np.argsort(reach, kind="stable")[len(reach) // 2])
-            t = referral_tree(graph, camp.model_for(model), seeds[j], steps=steps, rng=root,
+            seeds_r = run_seeds[j][r] if per_run[j] else fixed[j]
+            t = referral_tree(graph, camp.model_for(model), seeds_r, steps=steps, rng=root,
                               run=r)
             tree = {"run": r, "nodes": t["nodes"], "parents": t["parents"]}
         out.append({
@@ -143,7 +154,12 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
             "budget": None if camp.budget is None else float(camp.budget),
             "sender_reward": 0.0 if prog is None else float(prog.sender_reward),
             "recipient_reward": 0.0 if prog is None else float(prog.recipient_reward),
-            "seeds": np.asarray(seeds[j], dtype=np.int64), "metrics": metrics[j],
+            "seed_sets": "per_run" if per_run[j] else "fixed",
+            "seeds": (np.empty(0, np.int64) if per_run[j]
+                      else np.asarray(fixed[j], dtype=np.int64)),
+            "run_seeds": ([np.asarray(x, dtype=np.int64) for x in run_seeds[j]]
+                          if per_run[j] else None),
+            "metrics": metrics[j],
             "curves": curves[j], "tree": tree})
     return {"cell": cell, "point": point, "runs": done, "campaigns": out,
             "seconds": time.perf_counter() - start}

@@ -40,10 +40,11 @@ CREATE TABLE IF NOT EXISTS cells (
 CREATE TABLE IF NOT EXISTS campaigns (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, name TEXT NOT NULL,
     strategy TEXT NOT NULL, k REAL, budget REAL, sender_reward REAL NOT NULL,
-    recipient_reward REAL NOT NULL, n_seeds INTEGER NOT NULL, seeds BLOB NOT NULL,
-    PRIMARY KEY (cell, campaign));
+    recipient_reward REAL NOT NULL, seed_sets TEXT NOT NULL, n_seeds INTEGER NOT NULL,
+    seeds BLOB NOT NULL, PRIMARY KEY (cell, campaign));
 CREATE TABLE IF NOT EXISTS runs (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, run INTEGER NOT NULL,
+    n_seeds INTEGER NOT NULL, seeds BLOB,
     {", ".join(f"{m} REAL" for m in METRICS)},
     {", ".join(f"curve_{s} BLOB" for s in SERIES)},
     PRIMARY KEY (cell, campaign, run));
@@ -60,7 +61,7 @@ class RunDirError(InvalidValue):
 
 #: Tables a refsim store holds, and the version of their layout.
 TABLES = ("meta", "cells", "campaigns", "runs", "trees")
-STORE_VERSION = "1"
+STORE_VERSION = "2"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Files a run directory holds that ``--overwrite`` may remove (nothing else is touched).
 OWN_FILES = (DB, "config.toml", "meta.json", "report.html", "results.csv",
@@ -71,7 +72,10 @@ def _blob(a) -> bytes:
     return np.ascontiguousarray(a, dtype="<i8").tobytes()
 
 
-def _unblob(b) -> np.ndarray:
+def _unblob(b, db="the store") -> np.ndarray:
+    if not isinstance(b, bytes) or len(b) % 8:
+        raise RunDirError(f"{str(db)!r} is damaged: a stored array is not a whole number "
+                          f"of int64")
     return np.frombuffer(b, dtype="<i8")
 
 
@@ -163,8 +167,8 @@ def check_store(db: Path, hint: str = "") -> None:
                 raise sqlite3.DatabaseError(ok)
             version = conn.execute(
                 "SELECT value FROM meta WHERE key = 'store_version'").fetchone()
-            missing = {"config", "digest", "meta", "points"} - {
-                r[0] for r in conn.execute("SELECT key FROM meta")}
+            stored = dict(conn.execute("SELECT key, value FROM meta"))
+            missing = {"config", "digest", "meta", "points"} - set(stored)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -173,9 +177,12 @@ def check_store(db: Path, hint: str = "") -> None:
     if missing:
         raise RunDirError(f"{str(db)!r} is incomplete (no {sorted(missing)[0]!r} in its "
                           f"meta table){hint}")
-    if version is not None and version[0] != STORE_VERSION:
+    _parse_meta(stored, db, hint)
+    layout = version[0] if version is not None else "1"  # layout 1 did not say
+    if layout != STORE_VERSION:
         raise RunDirError(f"{str(db)!r} was written by a refsim with store layout "
-                          f"{version[0]}; this refsim reads layout {STORE_VERSION}")
+                          f"{layout}; this refsim reads layout {STORE_VERSION} (run the "
+                          f"experiment again to read it here){hint}")
 
 
 class ResultsStore:
@@ -323,23 +330,27 @@ class ResultsStore:
     def _insert_cell(c, result):
         cell = int(result["cell"])
         for j, camp in enumerate(result["campaigns"]):
-            c.execute("INSERT INTO campaigns VALUES (?,?,?,?,?,?,?,?,?,?)", (
+            sets = camp.get("seed_sets", "fixed")
+            c.execute("INSERT INTO campaigns VALUES (?,?,?,?,?,?,?,?,?,?,?)", (
                 cell, j, camp["name"], camp["strategy"], camp["k"], camp["budget"],
-                camp["sender_reward"], camp["recipient_reward"],
+                camp["sender_reward"], camp["recipient_reward"], sets,
                 int(len(camp["seeds"])), _blob(camp["seeds"])))
             metrics = camp["metrics"]
             runs = len(metrics["reach"])
             cols = [np.asarray(metrics[m], dtype=np.float64) if m in metrics else None
                     for m in METRICS]
             curves = [camp["curves"].get(s) for s in SERIES]
+            own = camp.get("run_seeds")
             rows = []
             for r in range(runs):
                 row = [cell, j, r]
+                row += ([len(camp["seeds"]), None] if own is None
+                        else [len(own[r]), _blob(own[r])])
                 row += [None if col is None or not np.isfinite(col[r]) else float(col[r])
                         for col in cols]
                 row += [None if cv is None else _blob(cv[r]) for cv in curves]
                 rows.append(row)
-            marks = ",".join("?" * (3 + len(METRICS) + len(SERIES)))
+            marks = ",".join("?" * (5 + len(METRICS) + len(SERIES)))
             c.executemany(f"INSERT INTO runs VALUES ({marks})", rows)
             tree = camp.get("tree")
             if tree is not None:
@@ -418,10 +429,10 @@ def _connect(run_dir):
     return _Reader(run_dir)
 
 
-def _parse_meta(stored, db):
+def _parse_meta(stored, db, hint=""):
     """The meta table's JSON, checked for the shape the readers rely on."""
     def bad(why):
-        return RunDirError(f"{str(db)!r} is damaged or not written by refsim: {why}")
+        return RunDirError(f"{str(db)!r} is damaged or not written by refsim: {why}{hint}")
 
     try:
         meta = json.loads(stored["meta"])
@@ -472,7 +483,9 @@ def load_results(run_dir):
 
     Columns: ``cell``, one per sweep axis (named by its key), ``campaign``,
     ``strategy``, ``k``, ``budget``, ``sender_reward``, ``recipient_reward``,
-    ``n_seeds``, ``run``, then the metrics that apply to the model (``reach``,
+    ``seed_sets`` (``"per_run"``: every run drew its own seeds, so the runs' spread
+    includes the choice of seeds; ``"fixed"``: one set for all runs), ``n_seeds`` (of
+    the run), ``run``, then the metrics that apply to the model (``reach``,
     ``steps``; for the referral model also adoptions by source, referrals, virality and
     money: ``revenue``, ``cost``, ``profit``, ``roi``, ``cac``, ...). Rows with equal
     ``(cell, run)`` used the same random stream (common random numbers). Only committed
@@ -489,10 +502,13 @@ def load_results(run_dir):
     with _connect(run_dir) as conn:
         camps = pd.read_sql_query(
             "SELECT cell, campaign, name, strategy, k, budget, sender_reward, "
-            "recipient_reward, n_seeds FROM campaigns", conn)
+            "recipient_reward, seed_sets FROM campaigns", conn)
         runs = pd.read_sql_query(
-            f"SELECT cell, campaign, run, {', '.join(METRICS)} FROM runs "
+            f"SELECT cell, campaign, run, n_seeds, {', '.join(METRICS)} FROM runs "
             f"ORDER BY cell, campaign, run", conn)
+    if not camps["name"].isin(meta["campaigns"]).all():
+        raise RunDirError(f"{str(run_dir)!r} is damaged: its campaigns table names a "
+                          f"campaign its meta table does not list")
     df = runs.merge(camps, on=["cell", "campaign"], how="left")
     df = df.merge(meta["cells"], on="cell", how="left")
     df = df.sort_values(["cell", "campaign", "run"], kind="stable")
@@ -504,8 +520,8 @@ def load_results(run_dir):
         df[m] = df[m].astype("float64")  # NULL (not set) becomes NaN
     df["n_seeds"] = df["n_seeds"].astype("int64")
     order = (["cell"] + meta["axes"] + ["campaign", "strategy", "k", "budget",
-                                         "sender_reward", "recipient_reward", "n_seeds",
-                                         "run"] + metrics)
+                                         "sender_reward", "recipient_reward", "seed_sets",
+                                         "n_seeds", "run"] + metrics)
     df = df[order].reset_index(drop=True)
     df["campaign"] = pd.Categorical(df["campaign"], categories=meta["campaigns"])
     return df
@@ -524,14 +540,22 @@ def load_curves(run_dir, *, raw=False):
     meta = load_meta(run_dir)
     names = meta["campaigns"]
     arrays = {}
-    with _connect(run_dir) as conn:
+    reader = _connect(run_dir)
+    with reader as conn:
         for cell, j, *blobs in conn.execute(
                 f"SELECT cell, campaign, {', '.join('curve_' + s for s in SERIES)} FROM runs "
                 f"ORDER BY cell, campaign, run"):
+            if not 0 <= j < len(names):
+                raise RunDirError(f"{str(run_dir)!r} is damaged: its runs table holds "
+                                  f"campaign {j}, which its meta table does not list")
             for s, b in zip(SERIES, blobs):
                 if b is not None:
-                    arrays.setdefault((cell, names[j], s), []).append(_unblob(b))
-    arrays = {k: np.vstack(v) for k, v in arrays.items()}
+                    arrays.setdefault((cell, names[j], s), []).append(_unblob(b, reader.db))
+    try:
+        arrays = {k: np.vstack(v) for k, v in arrays.items()}
+    except ValueError:  # curves of unequal lengths
+        raise RunDirError(f"{str(run_dir)!r} is damaged: its curves differ in length "
+                          f"within a campaign") from None
     if raw:
         return arrays
     frames = []
@@ -556,12 +580,23 @@ def load_trees(run_dir) -> list:
     (the referrer of each, -1 for seeds and outside adoptions) and ``seeds``."""
     meta = load_meta(run_dir)
     out = []
-    with _connect(run_dir) as conn:
+    reader = _connect(run_dir)
+    with reader as conn:
         for cell, j, run, nodes, parents, seeds in conn.execute(
-                "SELECT t.cell, t.campaign, t.run, t.nodes, t.parents, c.seeds "
+                "SELECT t.cell, t.campaign, t.run, t.nodes, t.parents, "
+                "COALESCE(r.seeds, c.seeds) "
                 "FROM trees t JOIN campaigns c ON t.cell = c.cell AND "
-                "t.campaign = c.campaign ORDER BY t.cell, t.campaign"):
+                "t.campaign = c.campaign LEFT JOIN runs r ON r.cell = t.cell AND "
+                "r.campaign = t.campaign AND r.run = t.run ORDER BY t.cell, t.campaign"):
+            if not 0 <= j < len(meta["campaigns"]):
+                raise RunDirError(f"{str(run_dir)!r} is damaged: its trees table holds "
+                                  f"campaign {j}, which its meta table does not list")
+            nodes, parents = (_unblob(nodes, reader.db).copy(),
+                              _unblob(parents, reader.db).copy())
+            if nodes.shape != parents.shape:
+                raise RunDirError(f"{str(run_dir)!r} is damaged: a referral tree's "
+                                  f"nodes and parents differ in length")
             out.append({"cell": cell, "campaign": meta["campaigns"][j], "run": run,
-                        "nodes": _unblob(nodes).copy(), "parents": _unblob(parents).copy(),
-                        "seeds": _unblob(seeds).copy()})
+                        "nodes": nodes, "parents": parents,
+                        "seeds": _unblob(seeds, reader.db).copy()})
     return out

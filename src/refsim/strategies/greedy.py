@@ -59,7 +59,10 @@ def _celf_params(runs=200, candidates=None, steps=None):
                                                           maximum=100_000)}
 
 
-@register_strategy("celf", chooses=True, needs_model=True, random=True, check=_celf_params)
+# One CELF selection costs thousands of simulations, so by default a campaign draws one
+# set for all its runs (its intervals are then conditional on that draw).
+@register_strategy("celf", chooses=True, needs_model=True, random=True, check=_celf_params,
+                   default_seed_sets="fixed")
 def celf(graph, *, k, budget=None, costs, model, rng=None, runs=200, candidates=None,
          steps=None, **_):
     """Lazy greedy (CELF, Leskovec et al. 2007) on Monte Carlo estimates of the model's

@@ -32,6 +32,7 @@ class _Strategy:
     random: object  # bool, or callable(graph, **params): whether the choice uses rng
     params: dict  # parameter name -> default
     check: Callable | None  # params -> checked params, raising on a bad value
+    default_seed_sets: str  # for a random choice: "per_run" or (costly ones) "fixed"
 
 
 _REGISTRY: dict[str, _Strategy] = {}
@@ -48,7 +49,8 @@ def _parameters(fn) -> dict:
 
 
 def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = False,
-                      random=False, check: Callable | None = None):
+                      random=False, check: Callable | None = None,
+                      default_seed_sets: str = "per_run"):
     """Register a seeding strategy under ``name``, so code and configs can select it.
 
     The decorated function is called as ``fn(graph, *, k, budget, costs, model, rng,
@@ -61,9 +63,12 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
     (``k``, ``budget``, ``costs``, ``model``, ``rng``); :func:`select_seeds` refuses any
     other name. ``check``, if given, is called as ``check(**params)`` before any work and
     returns the parameters checked (raising ``ValueError`` on a bad value), so that a
-    config can be checked without selecting seeds. ``random=True`` declares that the
-    choice depends on ``rng``: campaigns then draw a fresh seed set in every run by
-    default, so that their intervals include the variation of the choice.
+    config can be checked without selecting seeds. ``random=True`` (or a function of
+    the graph and the parameters returning whether) declares that the choice depends
+    on ``rng``: campaigns then draw a fresh seed set in every run by default, so that
+    their intervals include the variation of the choice; ``default_seed_sets="fixed"``
+    makes one draw the default instead, for a strategy too costly to run once per run
+    (the report then says that its intervals are conditional on that draw).
 
     Examples
     --------
@@ -77,11 +82,15 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise InvalidValue(f"strategy name must be an identifier; got {name!r}")
+    if default_seed_sets not in ("per_run", "fixed"):
+        raise InvalidValue(f"default_seed_sets must be 'per_run' or 'fixed'; got "
+                           f"{default_seed_sets!r}")
 
     def wrap(fn):
         summary = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())
-        _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary, bool(random),
-                                    _parameters(fn), check)
+        flag = random if callable(random) else bool(random)
+        _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary, flag,
+                                    _parameters(fn), check, default_seed_sets)
         return fn
 
     return wrap
