@@ -251,6 +251,24 @@ def exact_ic_spread(graph, arc_p, seeds):
     return mean, second - mean * mean
 
 
+def exact_ic_distribution(graph, arc_p, seeds):
+    """The exact law of the IC final size: ``{size: probability}``, over all 2**m
+    live-arc subsets."""
+    indptr, indices = _arcs(graph)
+    arcs = [(u, indices[e]) for u in range(graph.n) for e in range(indptr[u], indptr[u + 1])]
+    ps = [float(x) for x in arc_p]
+    assert len(arcs) <= 20, "enumeration is 2**m"
+    law = {}
+    for live in itertools.product((False, True), repeat=len(arcs)):
+        prob = 1.0
+        for on, p in zip(live, ps):
+            prob *= p if on else 1.0 - p
+        if prob:
+            size = _reach(graph.n, [a for a, on in zip(arcs, live) if on], seeds)
+            law[size] = law.get(size, 0.0) + prob
+    return law
+
+
 def exact_lt_spread(graph, arc_w, seeds):
     """Expected LT final size and its variance, by live-edge enumeration.
 

@@ -321,10 +321,11 @@ class ResultsStore:
                 raise
         except sqlite3.Error as exc:
             saved = len(self.done())
-            raise FileProblem(
-                f"cannot write to {str(self.run_dir / DB)!r}: {_cause(exc)}; the {saved} "
-                f"cell(s) committed before are kept: fix the cause and finish with "
-                f"--resume") from None
+            then = (f"the {saved} cell(s) committed before are kept: fix the cause and "
+                    f"finish with --resume" if saved else
+                    "no cell was committed: fix the cause and run again")
+            raise FileProblem(f"cannot write to {str(self.run_dir / DB)!r}: {_cause(exc)}; "
+                              f"{then}") from None
 
     @staticmethod
     def _insert_cell(c, result):
