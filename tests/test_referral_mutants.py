@@ -256,3 +256,38 @@ def test_referral_tree_checks_its_arguments():
     with pytest.raises(InvalidType, match="referral_tree needs a ReferralModel; got "
                                           "IndependentCascade"):
         refsim.referral_tree(g, refsim.IndependentCascade(0.1), [0], steps=3)
+
+
+def _draws(rng, k):
+    """The first k uniforms of run 0 of ``simulate(..., rng=rng)``."""
+    from naive import Xoshiro
+    from refsim._rng import run_states
+
+    x = Xoshiro(run_states(np.random.SeedSequence(rng), 1)[0])
+    return [x.double() for _ in range(k)]
+
+
+def test_an_event_of_probability_p_fires_when_the_uniform_is_below_p():
+    """Each event compares a uniform u in [0, 1) with its probability p and fires when
+    u < p (so p = 0 never fires and p = 1 always does). Setting p to the very uniform
+    the event will draw, and to the next float above it, shows the comparison is strict."""
+    g = refsim.Graph.from_edges([0], [1], directed=True)
+    first, second = _draws(0, 2)
+    up = np.nextafter
+
+    def run(**kw):
+        return refsim.simulate(g, refsim.ReferralModel(**kw), [0], runs=1, rng=0, steps=1)
+
+    # conversion: share 1 draws no jump, so the first uniform decides the referral
+    for conversion, size in [(first, 1), (up(first, 1.0), 2)]:
+        res = run(share=1.0, conversion=conversion, advocacy=0.0, forget_rate=0.0)
+        assert res.final_sizes[0] == size and res.aware_curves[0, 1] == 2 - size
+    # forgetting: share 0 draws nothing, so the seed's forgetting draw is the first
+    for forget, left in [(first, 1), (up(first, 1.0), 0)]:
+        res = run(share=0.0, forget_rate=forget, advocacy=0.0)
+        assert res.advocate_curves[0].tolist() == [1, left]
+    # advocacy: the referral converts surely on the first uniform; the second decides
+    for advocacy, talks in [(second, 0), (up(second, 1.0), 1)]:
+        res = run(share=1.0, conversion=1.0, advocacy=advocacy, forget_rate=0.0)
+        assert res.tallies["referral_advocates"][0] == talks
+        assert res.advocate_curves[0].tolist() == [1, 1 + talks]

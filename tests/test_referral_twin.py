@@ -127,7 +127,8 @@ def referral_case(draw):
         referral_premium=draw(st.floats(0.0, 1.0)),
         seed_cost_per_follower=draw(st.floats(0.0, 5.0)),
         ad_cost_per_step=draw(st.sampled_from([0.0, 7.5])), seed_cost=fee)
-    ad_rate = draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0]))
+    # 1 - 1/e: log(1 - ad_rate) is exactly -1, a value no other rate gives
+    ad_rate = draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0, -math.expm1(-1.0)]))
     seeds = draw(st.permutations(range(n)))[:draw(st.integers(0, n))]
     model = refsim.ReferralModel(
         share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
@@ -179,3 +180,18 @@ def test_exact_past_255_runs_per_worker():
     res = refsim.simulate(star, sure, sets, runs=256, rng=0, steps=1, workers=1)
     assert res.final_sizes[255] == 6 and res.tallies["referrals_sent"][255] == 5
     assert res.final_sizes[:255].tolist() == [2] * 255  # a leaf and the centre
+
+
+@pytest.mark.parametrize("ad_rate", [-math.expm1(-1.0), 1.0])
+def test_kernel_equals_twin_at_special_ad_rates(ad_rate):
+    # 1 - 1/e makes log(1 - ad_rate) exactly -1; 1 reaches every node without a draw
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    model = refsim.ReferralModel(share=0.3, conversion=0.3, ad_rate=ad_rate, forget_rate=0.5)
+    check_against_twin(g, model, [0], runs=4, rng=8, steps=3)
+    # without advocates, advertising still brings customers in every step
+    quiet = refsim.ReferralModel(share=0.0, ad_rate=ad_rate, advocacy=0.0)
+    res = check_against_twin(g, quiet, [], runs=4, rng=8, steps=3)
+    assert (res.advocate_curves == 0).all()
+    if ad_rate < 1:
+        assert (np.diff(res.curves, axis=1) > 0).all()
+
