@@ -134,28 +134,34 @@ def test_population_is_read_only_and_describes_itself():
 
 
 def test_by_audience_picks_the_largest_audiences_and_ordinary_micro_advocates():
-    # out-degrees: hubs 0 (9 leaves) and 1 (6 leaves), everyone else small
-    edges = [(0, v) for v in range(2, 11)] + [(1, v) for v in range(11, 17)] + [(2, 3)]
-    g = refsim.Graph.from_edges(*np.array(edges).T, 40, directed=True)
+    # node i follows nodes 0..i-1: out-degrees 0..100, so the 74th, 75th and 76th
+    # percentiles of the audiences are the distinct sizes 74, 75 and 76
+    n = 101
+    src = np.repeat(np.arange(n), np.arange(n))
+    dst = np.concatenate([np.arange(i) for i in range(n)])
+    g = refsim.Graph.from_edges(src, dst, n, directed=True)
     deg = g.out_degree
+    assert deg.tolist() == list(range(n))
     pop = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=3)
-    names = np.array(pop.names)[pop.codes]
-    # ceil(0.05 x 40) = 2 influencers, the two largest audiences
-    assert sorted(np.flatnonzero(names == "influencer").tolist()) == [0, 1]
-    micro = np.flatnonzero(names == "micro_advocate")
-    assert micro.size == round(0.2 * 40)
-    assert (deg[micro] <= np.percentile(deg, 75)).all()
+    # ceil(0.05 x 101) = 6 influencers: the six largest audiences
+    assert sorted(np.flatnonzero(pop.codes == 2).tolist()) == list(range(95, 101))
     again = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=3)
     assert again.codes.tolist() == pop.codes.tolist()
-    # every ordinary node can be drawn: over many streams each one is, influencers never
+    # round(0.2 x 101) = 20 distinct micro-advocates, drawn among audiences <= 75; over
+    # 60 streams each such node is drawn (a given one is missed by all with p ~ 1e-8)
     seen = set()
     for r in range(60):
         p = refsim.Population.by_audience(g, influencers=0.05, micro_advocates=0.2, rng=r)
-        seen |= set(np.flatnonzero(p.codes == 1).tolist())
-    assert seen == set(np.flatnonzero(deg <= np.percentile(deg, 75)).tolist()) - {0, 1}
-    none = refsim.Population.by_audience(g, influencers=0.0, micro_advocates=1.0, rng=0)
-    ordinary = deg <= np.percentile(deg, 75)
-    assert (none.codes == np.where(ordinary, 1, 0)).all()  # no influencers, all ordinary
+        micro = np.flatnonzero(p.codes == 1)
+        assert micro.size == 20
+        seen |= set(micro.tolist())
+    assert seen == set(range(76))
+    # no influencers: micro-advocates may then be anyone ordinary, everyone else regular
+    everyone = refsim.Population.by_audience(g, influencers=0.0, micro_advocates=1.0, rng=0)
+    assert everyone.codes.tolist() == [1] * 76 + [0] * 25
+    small = refsim.Graph.from_edges([0, 0, 1], [1, 2, 2], directed=True)  # audiences 2, 1, 0
+    top = refsim.Population.by_audience(small, influencers=0.5, micro_advocates=0.0, rng=0)
+    assert top.codes.tolist() == [2, 2, 0]  # ceil(1.5) = 2
     with pytest.raises(InvalidValue, match=r"by_audience needs a segment named 'influencer'"):
         refsim.Population.by_audience(g, segments=refsim.DEFAULT_SEGMENTS[:2])
     with pytest.raises(InvalidValue, match=r"influencers must be in \[0, 1\]"):
