@@ -14,10 +14,10 @@ from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 def reset(session):
     with use_db(session, WorkDB.Mode.open) as db:
+        ids = [item.job_id for item, r in db.completed_work_items
+               if r.test_outcome == TestOutcome.SURVIVED
+               or (r.output or "").startswith("equivalent")]
         with db._session_maker.begin() as s:  # WorkDB has no public way to forget a result
-            ids = [item.job_id for item, r in db.completed_work_items
-                   if r.test_outcome == TestOutcome.SURVIVED
-                   or (r.output or "").startswith("equivalent")]
             s.query(WorkResultStorage).filter(WorkResultStorage.job_id.in_(ids)).delete()
     print(f"{len(ids)} survivors and equivalents to test again")
 

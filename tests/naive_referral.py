@@ -110,7 +110,7 @@ def referral_coupled(graph, model, seeds, state, steps):
     curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)]}
     for _ in range(steps):
         first_new = len(order)
-        for u in list(advocates):
+        for u in advocates:  # those active at the start: step 1 adds none
             contacts = indices[indptr[u]:indptr[u + 1]]
             pos = 0
             while True:

@@ -1,5 +1,6 @@
 """The referral model: its two exact limits, its bookkeeping, money and bad input."""
 
+import itertools
 import math
 
 import networkx as nx
@@ -110,7 +111,7 @@ def test_bass_limit_on_the_complete_graph(stat_scale):
         ex, _ = exact_complete_graph_curve(size, k, s_n, conversion, ad_rate, steps)
         gaps.append(np.max(np.abs(bass_recursion(size, k, s_n, conversion, ad_rate, steps)
                                   - ex)) / size)
-    for small, (a, b) in zip((150, 300), zip(gaps, gaps[1:])):
+    for small, (a, b) in zip((150, 300), itertools.pairwise(gaps)):
         assert abs(b / a - 0.5) <= 1 / small, gaps
 
 
