@@ -16,7 +16,8 @@ def _cmd_graph(args) -> int:
     from .specs import graph_from_spec
 
     graph = graph_from_spec(args.spec, rng=args.seed, directed=args.directed,
-                            weighted=args.weighted)
+                            weighted=args.weighted, header=args.header,
+                            encoding=args.encoding)
     profile = describe(graph, rng=args.seed, clustering_sample=args.sample)
     if args.json:  # strict JSON: an undefined number (NaN, infinity) is null
         print(json.dumps(_json_safe(profile.as_dict()), indent=2, allow_nan=False))
@@ -198,6 +199,10 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     g.add_argument("--directed", action="store_true", help="read an edge list as directed")
     g.add_argument("--weighted", action="store_true", help="read a third column as weight")
+    g.add_argument("--header", action="store_true",
+                   help="skip the edge list's first line (column names)")
+    g.add_argument("--encoding", default="utf-8",
+                   help="text encoding of the edge list (default utf-8; e.g. latin-1)")
     g.add_argument("--sample", type=int, default=2000,
                    help="nodes sampled for clustering on large graphs (default 2000)")
     g.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -121,7 +121,8 @@ def _money(model, seed_cost, t, steps):
     ad_cost = econ.ad_cost_per_step * steps
     cost = rewards + seed_cost + ad_cost
     acquired = t["referral"] + t["outside"]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a cost of a few subnormal cents makes ROI overflow to infinity: that is its value
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         roi = np.where(cost > 0, (revenue - cost) / np.where(cost > 0, cost, 1), np.nan)
         cac = np.where(acquired > 0, cost / np.maximum(acquired, 1), np.nan)
         cpr = np.where(t["referrals_converted"] > 0,

@@ -43,7 +43,10 @@ def build_graph(gcfg):
     if "spec" in gcfg:
         from ..specs import graph_from_spec
 
-        graph = graph_from_spec(gcfg["spec"], rng=gcfg["seed"])
+        # file options only when given: a generator or dataset spec refuses them
+        extra = {k: gcfg[k] for k in ("directed", "weighted", "header", "encoding")
+                 if gcfg.get(k)}
+        graph = graph_from_spec(gcfg["spec"], rng=gcfg["seed"], **extra)
     elif "file" in gcfg:
         graph = read_edgelist(gcfg["file"], directed=gcfg.get("directed", False),
                               weighted=gcfg.get("weighted", False),

@@ -446,7 +446,8 @@ def _check_weights(cfg, problems) -> None:
     weighted graph: nothing given is silently ignored."""
     graph, model = cfg["graph"], cfg["model"]
     kind = model.get("kind", "referral")
-    if graph.get("weighted") and "file" not in graph:
+    edge_list = "file" in graph or "spec" in graph  # a spec may name a file
+    if graph.get("weighted") and not edge_list:
         problems.append("graph.weighted: only for graph.file (an edge list with a third "
                         "column of weights)")
     elif graph.get("weighted") and not model.get("weights"):
@@ -463,7 +464,7 @@ def _check_weights(cfg, problems) -> None:
         problems.append("model.weights: needs graph.weighted = true (a graph.file with a "
                         "third column of weights)")
     for key in ("header", "encoding"):
-        if key in graph and "file" not in graph:
+        if key in graph and not edge_list:
             problems.append(f"graph.{key}: only for graph.file")
     enc = graph.get("encoding")
     if isinstance(enc, str):

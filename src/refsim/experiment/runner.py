@@ -213,7 +213,8 @@ def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, das
     Parameters
     ----------
     cfg : dict
-        A resolved config (:func:`refsim.experiment.load_config`).
+        A config: resolved (:func:`refsim.experiment.load_config`) or raw (checked
+        here with :func:`refsim.experiment.resolve_config`).
     out : path
         The run directory; created if needed. It must not hold results unless
         ``resume`` or ``overwrite`` is set.
@@ -250,6 +251,10 @@ def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, das
     from .preflight import preflight
     from .store import ResultsStore
 
+    from .config import resolve_config
+
+    # a resolved config resolves to itself; a raw dict from Python is checked here
+    cfg = resolve_config(cfg, source=source)
     out = Path(out)
     if workers is not None:
         from .._validation import check_int
