@@ -245,12 +245,14 @@ def _results_table(summary, metrics):
     extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
     if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
         extra.append("seed_sets")
-    head = ["cell", *axes, "campaign", "strategy", *extra, *metrics, "runs"]
+    head = ["cell", *axes, "campaign", "strategy",
+            *("seeds" if c == "seed_sets" else c for c in extra), *metrics, "runs"]
     body = []
     for _, row in first.iterrows():
         cells = [_td(row["cell"]), *(_td(row[a]) for a in axes),
                  _td(row["campaign"], text=True), _td(row.get("strategy", ""), text=True),
-                 *(_td(row[c]) for c in extra)]
+                 *(_td(str(row[c]).replace("_", " "), text=True) if c == "seed_sets"
+                   else _td(row[c]) for c in extra)]
         for m in metrics:
             s = stats.loc[(row["cell"], row["campaign"], m)]
             cells.append(_td(_stacked(s["mean"], s["lo"], s["hi"]), raw=True))
