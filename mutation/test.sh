@@ -3,9 +3,13 @@
 # Kernels run as plain Python (NUMBA_DISABLE_JIT): a mutant then costs about a second of
 # exact twin comparisons on small graphs instead of ~15 s of numba compilation. Plain
 # Python wraps uint64 arithmetic with a warning, which the project turns into an error.
+# REFSIM_MUTATION_JIT=1 keeps numba on, to confirm a plain-Python survivor under the
+# compiler (which rejects some mutants Python accepts, e.g. an njit kernel calling a
+# function whose decorator was removed).
 set -eu
 target=$1
-export PYTHONPATH=$PWD/src NUMBA_DISABLE_JIT=1
+export PYTHONPATH=$PWD/src
+[ "${REFSIM_MUTATION_JIT:-0}" = 1 ] || export NUMBA_DISABLE_JIT=1
 run() {
     exec "${REFSIM_PYTHON:-python}" -m pytest -x -q -p no:cacheprovider -p no:randomly \
         -o addopts= -W "ignore:overflow encountered:RuntimeWarning" "$@"
