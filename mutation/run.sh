@@ -10,7 +10,9 @@
 # Environment: REFSIM_PYTHON (python with refsim's test dependencies; default
 # .venv/bin/python), COSMIC_RAY (directory holding cosmic-ray and cr-report; default
 # that python's bin), REFSIM_MUTATION_TREE (worktree; default ../refsim-mutation),
-# REFSIM_MUTATION_REV (commit to mutate; default HEAD).
+# REFSIM_MUTATION_REV (commit to mutate; default HEAD), REFSIM_MUTATION_TIMEOUT (seconds
+# a mutant's tests may take before it counts as killed; default 90), REFSIM_MUTATION_JIT
+# (1: run the tests under numba, see test.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 target=${1:?usage: mutation/run.sh kernel|models|result|analysis [again]}
@@ -44,6 +46,7 @@ session=.mutation/$target.sqlite
 { echo "[cosmic-ray]"
   echo "module-path = \"$module\""
   echo "test-command = \"bash mutation/test.sh $target\""
+  echo "timeout = ${REFSIM_MUTATION_TIMEOUT:-90}"
   cat mutation/cosmic-ray.toml; } > "$config"
 if [ "$again" = again ]; then
     if ! git diff --quiet "$(cat ".mutation/$target.rev")" "$rev" -- "$module"; then
