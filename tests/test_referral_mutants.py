@@ -297,3 +297,15 @@ def test_an_event_of_probability_p_fires_when_the_uniform_is_below_p():
         res = run(share=1.0, conversion=1.0, advocacy=advocacy, forget_rate=0.0)
         assert res.tallies["referral_advocates"][0] == talks
         assert res.advocate_curves[0].tolist() == [1, 1 + talks]
+
+
+def test_a_tie_for_the_largest_cascade_goes_to_the_first_root():
+    # two cascades of four: a chain from seed 0 (mean distance 10/6) and a star from
+    # seed 4 (9/6); the largest-cascade tie goes to the root that adopted first
+    g = refsim.Graph.from_edges([0, 1, 2, 4, 4, 4], [1, 2, 3, 5, 6, 7], directed=True)
+    sure = refsim.ReferralModel(share=1.0, conversion=1.0, advocacy=1.0, forget_rate=0.0)
+    for seeds, virality in [([0, 4], 10 / 6), ([4, 0], 9 / 6)]:
+        res = refsim.simulate(g, sure, seeds, runs=2, rng=0, steps=5)
+        assert res.tallies["largest_cascade"].tolist() == [4, 4]
+        assert res.tallies["depth"].tolist() == [3, 3]
+        assert res.virality.tolist() == pytest.approx([virality] * 2, rel=1e-15)
