@@ -9,8 +9,12 @@
   arithmetic; it draws nothing.
 - ``ic_coin``: IC the textbook way, one coin per arc out of a newly active node; it shares
   no code or draw order with the kernel, so it is compared in distribution.
-- ``exact_ic_spread`` / ``exact_lt_spread``: expected final size by enumerating every
-  live-arc subset (IC) or every live-edge choice (LT) of a small graph.
+- ``exact_ic_spread`` / ``exact_lt_spread``: expected final size and its variance by
+  enumerating every live-arc subset (IC) or every live-edge choice (LT) of a small graph;
+  ``exact_ic_distribution`` / ``exact_lt_distribution`` the whole law of the final size,
+  and ``sample_variance_se`` the standard error of a sample variance drawn from a law.
+- ``exact_undirected_ic_spreads``: IC on an undirected graph with one probability, from
+  many seed sets, by enumerating the open-edge subsets of bond percolation.
 """
 
 from __future__ import annotations
@@ -232,45 +236,48 @@ def _reach(n, live_arcs, seeds):
     return len(seen)
 
 
-def exact_ic_spread(graph, arc_p, seeds):
-    """Expected IC final size and its variance, over all 2**m live-arc subsets."""
+def _ic_outcomes(graph, arc_p, seeds):
+    """(probability, final size) of every live-arc subset of positive probability."""
     indptr, indices = _arcs(graph)
     arcs = [(u, indices[e]) for u in range(graph.n) for e in range(indptr[u], indptr[u + 1])]
     ps = [float(x) for x in arc_p]
     assert len(arcs) <= 20, "enumeration is 2**m"
-    mean = second = 0.0
-    for live in itertools.product((False, True), repeat=len(arcs)):
-        prob = 1.0
-        for on, p in zip(live, ps):
-            prob *= p if on else 1.0 - p
-        if prob == 0.0:
-            continue
-        size = _reach(graph.n, [a for a, on in zip(arcs, live) if on], seeds)
-        mean += prob * size
-        second += prob * size * size
-    return mean, second - mean * mean
-
-
-def exact_ic_distribution(graph, arc_p, seeds):
-    """The exact law of the IC final size: ``{size: probability}``, over all 2**m
-    live-arc subsets."""
-    indptr, indices = _arcs(graph)
-    arcs = [(u, indices[e]) for u in range(graph.n) for e in range(indptr[u], indptr[u + 1])]
-    ps = [float(x) for x in arc_p]
-    assert len(arcs) <= 20, "enumeration is 2**m"
-    law = {}
     for live in itertools.product((False, True), repeat=len(arcs)):
         prob = 1.0
         for on, p in zip(live, ps):
             prob *= p if on else 1.0 - p
         if prob:
-            size = _reach(graph.n, [a for a, on in zip(arcs, live) if on], seeds)
-            law[size] = law.get(size, 0.0) + prob
+            yield prob, _reach(graph.n, [a for a, on in zip(arcs, live) if on], seeds)
+
+
+def _mean_and_variance(outcomes):
+    mean = second = 0.0
+    for prob, size in outcomes:
+        mean += prob * size
+        second += prob * size * size
+    return mean, second - mean * mean
+
+
+def _law(outcomes):
+    law = {}
+    for prob, size in outcomes:
+        law[size] = law.get(size, 0.0) + prob
     return law
 
 
-def exact_lt_spread(graph, arc_w, seeds):
-    """Expected LT final size and its variance, by live-edge enumeration.
+def exact_ic_spread(graph, arc_p, seeds):
+    """Expected IC final size and its variance, over all 2**m live-arc subsets."""
+    return _mean_and_variance(_ic_outcomes(graph, arc_p, seeds))
+
+
+def exact_ic_distribution(graph, arc_p, seeds):
+    """The exact law of the IC final size: ``{size: probability}``, over all 2**m
+    live-arc subsets."""
+    return _law(_ic_outcomes(graph, arc_p, seeds))
+
+
+def _lt_outcomes(graph, arc_w, seeds):
+    """(probability, final size) of every live-edge choice of positive probability.
 
     Each node keeps at most one in-arc: arc (u, v) with probability w(u, v), none with
     1 - sum of v's in-weights (Kempe, Kleinberg & Tardos 2003, Theorem 2.5).
@@ -285,17 +292,74 @@ def exact_lt_spread(graph, arc_w, seeds):
         opts = [((u, v), w) for u, w in into[v]]
         opts.append((None, 1.0 - sum(w for _, w in into[v])))
         choices.append(opts)
-    mean = second = 0.0
     for pick in itertools.product(*choices):
         prob = 1.0
         for _, w in pick:
             prob *= w
-        if prob <= 0.0:
-            continue
-        size = _reach(graph.n, [a for a, _ in pick if a is not None], seeds)
-        mean += prob * size
-        second += prob * size * size
-    return mean, second - mean * mean
+        if prob > 0.0:
+            yield prob, _reach(graph.n, [a for a, _ in pick if a is not None], seeds)
+
+
+def exact_lt_spread(graph, arc_w, seeds):
+    """Expected LT final size and its variance, by live-edge enumeration."""
+    return _mean_and_variance(_lt_outcomes(graph, arc_w, seeds))
+
+
+def exact_lt_distribution(graph, arc_w, seeds):
+    """The exact law of the LT final size: ``{size: probability}``, by live-edge
+    enumeration."""
+    return _law(_lt_outcomes(graph, arc_w, seeds))
+
+
+def exact_undirected_ic_spreads(graph, p, sets):
+    """Mean and variance of the IC final size from each seed set in ``sets``, on an
+    undirected graph with probability ``p`` on every arc, exactly, by bond percolation.
+
+    Each edge is tried at most once, from whichever end is active first (a try from the
+    later end finds the node active), so IC reaches the nodes joined to the seeds by open
+    edges, each edge open with probability p independently (the SIR-percolation mapping,
+    exact for one step of infectiousness; Grassberger 1983, Newman 2002). All 2**m edge
+    subsets are enumerated at once, merging the components edge by edge; identical
+    partitions are then pooled. Returns [(mean, variance), ...] in the order of ``sets``.
+    """
+    assert not graph.directed and graph.n <= 16, "partitions are keyed in 4 bits a node"
+    n = graph.n
+    edges = [(u, v) for u, v, _ in csr_arcs(graph) if u < v]
+    assert len(edges) <= 22, "enumeration is 2**m"
+    labels = np.arange(n, dtype=np.int8)[None, :]  # one row a subset: component labels
+    prob = np.ones(1)
+    for u, v in edges:  # rows without the edge, then the same rows with it
+        lo = np.minimum(labels[:, u], labels[:, v])[:, None]
+        hi = np.maximum(labels[:, u], labels[:, v])[:, None]
+        labels = np.concatenate([labels, np.where(labels == hi, lo, labels)])
+        prob = np.concatenate([prob * (1.0 - p), prob * p])
+    key = labels.astype(np.int64) @ (np.int64(16) ** np.arange(n))
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    labels = np.ascontiguousarray(labels[first].T)  # one row a node
+    prob = np.bincount(inverse.ravel(), weights=prob)
+    size = np.array([(labels == labels[v]).sum(axis=0) for v in range(n)], dtype=float)
+    out = []
+    for seeds in sets:
+        seeds = [int(s) for s in seeds]
+        reached = np.zeros(prob.size)
+        for i, s in enumerate(seeds):  # each component counted at its first seed
+            first_seed = np.ones(prob.size, bool)
+            for t in seeds[:i]:
+                first_seed &= labels[s] != labels[t]
+            reached += size[s] * first_seed
+        mean = float(prob @ reached)
+        out.append((mean, float(prob @ reached**2) - mean * mean))
+    return out
+
+
+def sample_variance_se(law, runs):
+    """Standard error of the sample variance (ddof=1) of ``runs`` independent draws from
+    ``law`` (``{value: probability}``): Var(s^2) = mu4 / R - sigma^4 (R - 3) / (R (R - 1))
+    with the law's exact central moments, exact for independent draws."""
+    mean = sum(p * x for x, p in law.items())
+    var = sum(p * (x - mean) ** 2 for x, p in law.items())
+    mu4 = sum(p * (x - mean) ** 4 for x, p in law.items())
+    return math.sqrt(max(mu4 / runs - var**2 * (runs - 3) / (runs * (runs - 1)), 0.0))
 
 
 def holme_kim_reference(n, m, triad_p, seed):
