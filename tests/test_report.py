@@ -2,6 +2,7 @@
 rendered by a real browser."""
 
 import base64
+import io
 import re
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import types
 from html.parser import HTMLParser
 
+import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,7 +146,10 @@ def test_every_image_is_an_inline_png(page):
         prefix = "data:image/png;base64,"
         assert attrs["src"].startswith(prefix)
         data = base64.b64decode(attrs["src"][len(prefix):], validate=True)
-        assert data[:8] == PNG_MAGIC and len(data) > 5000
+        assert data[:8] == PNG_MAGIC
+        # the whole image decodes, and something is drawn on it: not all one colour
+        pixels = matplotlib.image.imread(io.BytesIO(data), format="png")
+        assert pixels.ndim == 3 and (pixels != pixels[0, 0]).any()
         assert attrs["alt"]
 
 
@@ -308,27 +313,59 @@ def chromium():
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(chromium() is None, reason="no chromium or chromium-browser on PATH")
-def test_renders_in_headless_chromium(tmp_path, page_text):
-    import matplotlib.image
-
-    html_file = tmp_path / "report.html"
-    html_file.write_text(page_text, encoding="utf-8")
-    shot = tmp_path / "shot.png"
+def screenshot(html_file, shot, profile):
+    """Headless Chromium's 1200 x 2000 screenshot of a page, as uint8 RGB rows."""
     cmd = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-           "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
+           "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
            f"--screenshot={shot}", "--window-size=1200,2000", html_file.as_uri()]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert shot.exists(), done.stderr[-2000:]
     pixels = matplotlib.image.imread(shot)
     assert pixels.shape[:2] == (2000, 1200)
-    rgb = np.round(pixels[..., :3] * 255).astype(np.uint8).reshape(-1, 3)
-    colours = np.unique(rgb, axis=0)
-    assert len(colours) > 50  # text, table shading, figure lines
-    # not blank: more than a sliver of the page differs from the background
-    background = np.all(rgb == rgb[0], axis=1).mean()
-    assert background < 0.95
-    # the answer box's background colour is on screen
-    assert np.all(rgb == (0xEE, 0xF5, 0xFB), axis=1).sum() > 10_000
+    return np.round(pixels[..., :3] * 255).astype(np.uint8)
+
+
+def colour_mask(rgb, hex_colour):
+    return np.all(rgb == tuple(bytes.fromhex(hex_colour.lstrip("#"))), axis=-1)
+
+
+def rows_and_columns(mask):
+    ys, xs = np.nonzero(mask)
+    return (ys.min(), ys.max()), (xs.min(), xs.max())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(chromium() is None, reason="no chromium or chromium-browser on PATH")
+def test_renders_in_headless_chromium(tmp_path, page_text):
+    html_file = tmp_path / "report.html"
+    html_file.write_text(page_text, encoding="utf-8")
+    rgb = screenshot(html_file, tmp_path / "shot.png", tmp_path / "profile")
+    # a page known to be blank, shot the same way: one colour, none of the report's
+    blank_file = tmp_path / "blank.html"
+    blank_file.write_text("<!DOCTYPE html>\n<title>blank</title>\n", encoding="utf-8")
+    blank = screenshot(blank_file, tmp_path / "blank.png", tmp_path / "profile")
+    assert (blank == blank[0, 0]).all()
+    assert (rgb[0, 0] == blank[0, 0]).all()  # the report's page background is the same
+    # the stylesheet's colours are on screen, and on the blank page not at all: text,
+    # h2 rules, the answer box, the results table's header and cell borders, and the
+    # marks of differences significantly up or down (the key above the table and its cells)
+    for colour in ("#1d232b", "#d6dbe1", "#eef5fb", "#2f7ebc", "#e9edf1", "#ccd3da",
+                   "#dcebf7", "#fbe5d6"):
+        assert colour_mask(rgb, colour).any() and not colour_mask(blank, colour).any(), colour
+    # the answer box as its CSS draws it (.answer: border-left 4px, padding 0.6em 1em)
+    # at the default 16px font: a 4-pixel stripe down the box's full height, from the
+    # left end of the h2 rules (both span the body's content box); right of it the
+    # background, to the right end of the rules; at least 9 rows of plain background
+    # above the text and 9 below (the 9.6px padding holds no text); and room for at
+    # least six lines of 1.45em (the six list items), 158.4px with the padding
+    stripe = colour_mask(rgb, "#2f7ebc")
+    (top, bottom), (left, right) = rows_and_columns(stripe)
+    assert right - left + 1 == 4 and stripe.sum() == 4 * (bottom - top + 1)
+    _, (rule_left, rule_right) = rows_and_columns(colour_mask(rgb, "#d6dbe1"))
+    box = colour_mask(rgb, "#eef5fb")
+    assert left == rule_left
+    assert rows_and_columns(box) == ((top, bottom), (right + 1, rule_right))
+    plain = box[top:bottom + 1, right + 1:rule_right + 1].all(axis=1)
+    assert plain[:9].all() and plain[-9:].all()
+    assert bottom - top + 1 >= 2 * 9.6 + 6 * 1.45 * 16
