@@ -309,3 +309,26 @@ def test_a_tie_for_the_largest_cascade_goes_to_the_first_root():
         assert res.tallies["largest_cascade"].tolist() == [4, 4]
         assert res.tallies["depth"].tolist() == [3, 3]
         assert res.virality.tolist() == pytest.approx([virality] * 2, rel=1e-15)
+
+
+def test_more_edges_of_the_parameter_objects():
+    # the first bad segment index is the one quoted
+    with pytest.raises(InvalidValue, match=r"holds segment index 5; allowed 0\.\.2"):
+        refsim.Population([0, 5, -1])
+    # by_audience's options are keyword-only
+    g = refsim.Graph.from_networkx(nx.path_graph(5))
+    with pytest.raises(TypeError):
+        refsim.Population.by_audience(g, 0.2)
+    # a named programme's reward defaults to nothing
+    assert refsim.ReferralProgram.named("sender").sender_reward == 0.0
+    assert refsim.ReferralProgram.named("two_sided").reward_per_conversion == 0.0
+    # every Economics amount is checked, the per-follower price too
+    for name in ("customer_value", "advocate_multiplier", "referral_premium",
+                 "seed_cost_per_follower", "ad_cost_per_step"):
+        with pytest.raises(InvalidValue, match=f"Economics {name} must be a finite number"):
+            refsim.Economics(**{name: -1.0})
+    # a segment without a trust of its own leaves the model's trust as it is
+    pop = refsim.Population([0, 1], (refsim.Segment("a", trust=None), refsim.Segment("b")))
+    m = refsim.ReferralModel(conversion=0.5, trust=[0.4, 0.6], population=pop)
+    pair = refsim.Graph.from_edges([0], [1])
+    assert m.node_arrays(pair)[1].tolist() == pytest.approx([0.2, 0.3], rel=1e-15)
