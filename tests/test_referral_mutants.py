@@ -332,3 +332,34 @@ def test_more_edges_of_the_parameter_objects():
     m = refsim.ReferralModel(conversion=0.5, trust=[0.4, 0.6], population=pop)
     pair = refsim.Graph.from_edges([0], [1])
     assert m.node_arrays(pair)[1].tolist() == pytest.approx([0.2, 0.3], rel=1e-15)
+
+
+def test_parameter_objects_are_frozen_and_sized():
+    import dataclasses
+
+    for obj, name in [(refsim.Segment("a"), "trust"), (refsim.ReferralProgram(), "disclosed"),
+                      (refsim.Economics(), "customer_value"), (refsim.ReferralModel(), "share")]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, name, 0.5)
+    pop = refsim.Population([0, 2])
+    assert pop.names == ("regular", "micro_advocate", "influencer")
+    with pytest.raises(InvalidValue, match=r"one value per node; got shape \(\)"):
+        refsim.Population(0)
+    g = refsim.Graph.from_networkx(nx.path_graph(3))
+    with pytest.raises(InvalidValue, match=r"trust has 5 values but the graph has 3 nodes"):
+        refsim.ReferralModel(trust=[1.0] * 5).node_arrays(g)
+    # any disclosed sender reward, however small, costs sincerity
+    assert refsim.ReferralProgram(sender_reward=0.5).trust_factor == 0.85
+
+
+def test_by_audience_never_turns_an_influencer_into_a_micro_advocate():
+    # equal audiences: the first five by id are influencers, the fifteen others are all
+    # the ordinary nodes there are, so all of them and only they become micro-advocates
+    g = refsim.Graph.from_networkx(nx.cycle_graph(20))
+    pop = refsim.Population.by_audience(g, influencers=0.25, micro_advocates=0.75, rng=1)
+    assert pop.codes.tolist() == [2] * 5 + [1] * 15
+    # the same with the influencer segment listed first
+    order = (refsim.DEFAULT_SEGMENTS[2], refsim.DEFAULT_SEGMENTS[0], refsim.DEFAULT_SEGMENTS[1])
+    pop = refsim.Population.by_audience(g, influencers=0.25, micro_advocates=0.75, rng=1,
+                                        segments=order)
+    assert pop.codes.tolist() == [0] * 5 + [2] * 15
