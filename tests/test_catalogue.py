@@ -725,3 +725,13 @@ def test_the_catalogue_has_at_least_150_cases():
     n = (2 * len(CONFIGS) + len(CONFIG_FILES) + 2 * len(EDGE_FILES) + len(WEIGHTED)
          + len(API) + 3 * len(DAMAGE) + len(RUN_DIRS) + len(OTHER_COMMANDS))
     assert n >= 150, n
+
+
+@pytest.mark.parametrize("name", ["quickstart", "seeding", "incentives", "micro_vs_macro"])
+def test_the_flagship_configs_validate(name, capsys):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / f"{name}.toml"
+    status, out, err = cli(capsys, "validate", path)
+    assert status == 0, err
+    assert "ok;" in out and "memory" in out
