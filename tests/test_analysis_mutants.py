@@ -124,3 +124,10 @@ def test_paired_differences_pair_within_their_own_cell():
     inf = frame([(0, "a", 0, np.inf), (0, "b", 0, np.inf), (0, "a", 1, 1.0),
                  (0, "b", 1, 2.0)])
     assert analysis.paired_differences(inf, "a")["pairs"].tolist() == [1]
+
+
+def test_the_first_repeated_run_is_named():
+    rows = [(0, "a", 0, 1.0), (0, "a", 1, 2.0), (0, "b", 0, 3.0), (0, "a", 1, 4.0),
+            (0, "b", 0, 5.0)]
+    with pytest.raises(InvalidValue, match=r"\(cell, campaign, run\) = \(0, 'a', 1\)"):
+        analysis.paired_differences(frame(rows), "a")

@@ -363,3 +363,14 @@ def test_by_audience_never_turns_an_influencer_into_a_micro_advocate():
     pop = refsim.Population.by_audience(g, influencers=0.25, micro_advocates=0.75, rng=1,
                                         segments=order)
     assert pop.codes.tolist() == [0] * 5 + [2] * 15
+
+
+def test_population_size_and_unset_segment_fees():
+    g = refsim.Graph.from_edges([0, 0], [1, 2], directed=True)  # out-degrees 2, 0, 0
+    with pytest.raises(InvalidValue, match=r"population has 4 nodes but the graph has 3"):
+        refsim.ReferralModel(population=refsim.Population([0] * 4)).node_arrays(g)
+    # a segment whose fee is unset charges nothing beyond the per-follower price
+    segs = (refsim.Segment("free", seed_cost=None), refsim.Segment("paid", seed_cost=5.0))
+    m = refsim.ReferralModel(population=refsim.Population([0, 1, 0], segs),
+                             economics=refsim.Economics(seed_cost_per_follower=1.5))
+    assert m.seed_costs(g, [0, 1, 2]).tolist() == [3.0, 5.0, 0.0]
