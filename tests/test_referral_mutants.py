@@ -374,3 +374,18 @@ def test_population_size_and_unset_segment_fees():
     m = refsim.ReferralModel(population=refsim.Population([0, 1, 0], segs),
                              economics=refsim.Economics(seed_cost_per_follower=1.5))
     assert m.seed_costs(g, [0, 1, 2]).tolist() == [3.0, 5.0, 0.0]
+
+
+def test_a_referral_result_is_a_read_only_one_line_summary():
+    g = refsim.Graph.from_networkx(nx.path_graph(4))
+    model = refsim.ReferralModel(share=1.0, conversion=1.0, advocacy=1.0)
+    res = refsim.simulate(g, model, [0], runs=2, rng=0, steps=3)
+    assert isinstance(res, refsim.ReferralResult) and isinstance(res, refsim.SimResult)
+    assert repr(res).startswith("SimResult(ReferralModel(") and "runs=2" in repr(res)
+    assert {res: 1}[res] == 1 and res == res and res != refsim.simulate(
+        g, model, [0], runs=2, rng=0, steps=3)  # compared (and hashed) by identity
+    with pytest.raises(AttributeError):
+        res.virality = None
+    assert res.final_sizes.tolist() == [4, 4] and not res.final_sizes.flags.writeable
+    assert res.n == 4 and res.model == repr(model)
+    assert res.seed == {"entropy": 0, "spawn_key": []}
