@@ -389,3 +389,21 @@ def test_a_referral_result_is_a_read_only_one_line_summary():
     assert res.final_sizes.tolist() == [4, 4] and not res.final_sizes.flags.writeable
     assert res.n == 4 and res.model == repr(model)
     assert res.seed == {"entropy": 0, "spawn_key": []}
+
+
+def test_referral_tree_options_and_its_memory_rule(monkeypatch):
+    import refsim._memory
+
+    g = refsim.Graph.from_networkx(nx.path_graph(4))
+    m = refsim.ReferralModel()
+    with pytest.raises(TypeError):
+        refsim.referral_tree(g, m, [0], 3)  # steps is keyword-only
+    with pytest.raises(InvalidValue, match=r"steps must be <= 4611686018427387904"):
+        refsim.referral_tree(g, m, [0], steps=2**62 + 1)
+    # it needs three int64 curves of steps + 1 and 40 bytes of scratch per node, and may
+    # use 80% of the memory available: 10 x 24 + 4 x 40 = 400 bytes fit in 500, not 499
+    monkeypatch.setattr(refsim._memory, "available_memory", lambda: 500)
+    assert refsim.referral_tree(g, m, [0], steps=9, rng=0)["seeds"].tolist() == [0]
+    monkeypatch.setattr(refsim._memory, "available_memory", lambda: 499)
+    with pytest.raises(InvalidValue, match=r"steps=9 needs about"):
+        refsim.referral_tree(g, m, [0], steps=9, rng=0)
