@@ -407,3 +407,11 @@ def test_referral_tree_options_and_its_memory_rule(monkeypatch):
     monkeypatch.setattr(refsim._memory, "available_memory", lambda: 499)
     with pytest.raises(InvalidValue, match=r"steps=9 needs about"):
         refsim.referral_tree(g, m, [0], steps=9, rng=0)
+
+
+def test_referral_tree_replays_run_0_by_default():
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    m = refsim.ReferralModel(share=0.4, conversion=0.5, ad_rate=0.02)
+    res = refsim.simulate(g, m, [0], runs=2, rng=5, steps=6)
+    assert res.final_sizes[0] != res.final_sizes[1]  # the two runs can be told apart
+    assert len(refsim.referral_tree(g, m, [0], steps=6, rng=5)["nodes"]) == res.final_sizes[0]
