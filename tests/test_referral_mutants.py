@@ -415,3 +415,19 @@ def test_referral_tree_replays_run_0_by_default():
     res = refsim.simulate(g, m, [0], runs=2, rng=5, steps=6)
     assert res.final_sizes[0] != res.final_sizes[1]  # the two runs can be told apart
     assert len(refsim.referral_tree(g, m, [0], steps=6, rng=5)["nodes"]) == res.final_sizes[0]
+
+
+def test_last_edges_of_populations_summaries_and_seed_costs():
+    with pytest.raises(InvalidValue, match=r"holds segment index -1"):
+        refsim.Population([1, -1])  # the first bad index, not the first non-zero one
+    g = refsim.Graph.from_networkx(nx.star_graph(4))  # centre 0: the one influencer
+    pop = refsim.Population.by_audience(g, influencers=0.2, micro_advocates=0.8, rng=0)
+    assert pop.codes.tolist() == [2, 1, 1, 1, 1]
+    m = refsim.ReferralModel(economics=refsim.Economics(seed_cost=[1.0, 2.0, 4.0, 8.0, 16.0]))
+    res = refsim.simulate(g, m, [0], runs=3, rng=0, steps=2)
+    assert res.summary() == res.summary(0.95)
+    # per-run seed sets: each run pays for its own set, empty or not, equal-sized or not
+    for sets, paid in [([[1, 2], [], []], [6.0, 0.0, 0.0]), ([[1, 2], [3, 4], [0]], [6.0, 24.0, 1.0]),
+                       ([[0], [1, 2], [3]], [1.0, 6.0, 8.0])]:
+        res = refsim.simulate(g, m, sets, runs=3, rng=0, steps=2)
+        assert res.money["seed_cost"].tolist() == paid, sets
