@@ -2,7 +2,7 @@
 # Mutation testing of one module with cosmic-ray, in a scratch git worktree (never in
 # the checkout itself: cosmic-ray rewrites the source file it mutates).
 #
-#   mutation/run.sh kernel|models|result|analysis [again]
+#   mutation/run.sh TARGET [again]     (targets: mutation/targets/TARGET.txt)
 #
 # "again" keeps the last session of that target and re-tests only its survivors at the
 # current commit (after new tests; the mutated module itself must be unchanged).
@@ -15,15 +15,14 @@
 # (1: run the tests under numba, see test.sh).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-target=${1:?usage: mutation/run.sh kernel|models|result|analysis [again]}
+target=${1:?usage: mutation/run.sh TARGET [again]  (TARGET: a name in mutation/targets)}
 again=${2:-}
-case $target in
-    kernel) module=src/refsim/_kernels/referral.py ;;
-    models) module=src/refsim/referral.py ;;
-    result) module=src/refsim/referral_result.py ;;
-    analysis) module=src/refsim/analysis.py ;;
-    *) echo "unknown target $target; choose kernel, models, result or analysis" >&2; exit 2 ;;
-esac
+if [ ! -f "$here/mutation/targets/$target.txt" ]; then
+    echo "unknown target $target; choose one of:" \
+        $(cd "$here/mutation/targets" && ls *.txt | sed 's/\.txt$//') >&2
+    exit 2
+fi
+module=$(head -n 1 "$here/mutation/targets/$target.txt")
 py=${REFSIM_PYTHON:-$here/.venv/bin/python}
 cr=${COSMIC_RAY:-$(dirname "$py")}
 tree=${REFSIM_MUTATION_TREE:-$here/../refsim-mutation}
@@ -59,7 +58,9 @@ else
     "$cr/cr-filter-operators" "$session" "$config"
     echo "$rev" > ".mutation/$target.rev"
 fi
-"$cr/python" mutation/equivalent.py "$session" mutation/equivalent.tsv
+for list in mutation/equivalent*.tsv; do
+    "$cr/python" mutation/equivalent.py "$session" "$list"
+done
 "$cr/cosmic-ray" baseline "$config"
 start=$(date +%s)
 "$cr/cosmic-ray" exec "$config" "$session"

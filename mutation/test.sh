@@ -14,16 +14,16 @@ run() {
     exec "${REFSIM_PYTHON:-python}" -m pytest -x -q -p no:cacheprovider -p no:randomly \
         -o addopts= -W "ignore:overflow encountered:RuntimeWarning" "$@"
 }
-# exact and twin tests of the referral model, fastest first; test_referral.py's Monte
-# Carlo comparisons are left to the ordinary test run (minutes each without numba)
-t=tests/test_referral.py::test_
-referral=(tests/test_referral_mutants.py tests/test_referral_twin.py
-          ${t}a_referral_converts_with_the_referrers_trust ${t}bad_parameters_are_named
-          ${t}bad_simulation_calls_are_named ${t}per_node_values_and_segment_overrides
-          ${t}structural_virality_and_depth_match_networkx ${t}money_follows_the_tallies
-          ${t}referral_tree_replays_a_run_and_is_a_forest)
-case $target in
-    kernel|models|result) run "${referral[@]}" ;;
-    analysis) run tests/test_analysis_mutants.py tests/test_analysis.py ;;
-    *) echo "unknown target $target" >&2; exit 2 ;;
-esac
+# the target's tests: mutation/targets/$target.txt, after its first line (the module)
+args=()
+while IFS= read -r line; do
+    case $line in
+        ""|"#"*) ;;
+        @*) while IFS= read -r inc; do
+                case $inc in ""|"#"*) ;; *) args+=("$inc") ;; esac
+            done < "mutation/targets/${line#@}.tests" ;;
+        *) args+=("$line") ;;
+    esac
+done < <(tail -n +2 "mutation/targets/$target.txt")
+[ ${#args[@]} -gt 0 ] || { echo "no tests for target $target" >&2; exit 2; }
+run "${args[@]}"
