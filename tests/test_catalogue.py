@@ -465,6 +465,11 @@ API = [
     ("referral-share", lambda: refsim.ReferralModel(share=2.0), "share"),
     ("referral-conversion-text", lambda: refsim.ReferralModel(conversion="high"),
      "conversion"),
+    ("referral-share-none", lambda: refsim.ReferralModel(share=None), "share"),
+    ("referral-share-ragged", lambda: refsim.ReferralModel(share=[[0.1], [0.2, 0.3]]),
+     "flat list of numbers"),
+    ("referral-share-mixed", lambda: refsim.ReferralModel(share=[0.1, "a"]), "share"),
+    ("referral-share-matrix", lambda: refsim.ReferralModel(share=[[0.1, 0.2]]), "shape"),
     ("program-negative", lambda: refsim.ReferralProgram(sender_reward=-5), "sender_reward"),
     ("program-kind", lambda: refsim.ReferralProgram.named("double", 10), "double"),
     ("economics-negative", lambda: refsim.Economics(customer_value=-1), "customer_value"),
@@ -719,6 +724,12 @@ def test_export_and_report_create_missing_folders(finished, tmp_path, capsys):
     assert (tmp_path / "a" / "b" / "r.csv").read_text().startswith("cell,")
     status, out, err = cli(capsys, "report", run, "--out", tmp_path / "c" / "r.html")
     assert status == 0, err and (tmp_path / "c" / "r.html").exists()
+
+
+def test_numpy_scalars_are_numbers():
+    for value in (np.float32(0.25), np.float64(0.25), np.array(0.25)):
+        assert refsim.ReferralModel(share=value).share == pytest.approx(0.25, abs=1e-7)
+    assert refsim.ReferralModel(trust=np.int64(1)).trust == 1.0
 
 
 def test_the_catalogue_has_at_least_150_cases():

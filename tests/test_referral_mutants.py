@@ -61,8 +61,8 @@ def test_named_programmes_split_the_reward(kind, sender, recipient):
 
 
 @pytest.mark.parametrize("make,exc,pattern", [
-    (lambda: refsim.ReferralModel(share=True), InvalidValue,
-     r"ReferralModel share must be a number or one value per node; got shape \(\)"),
+    (lambda: refsim.ReferralModel(share=True), InvalidType,
+     r"ReferralModel share must be a number in \[0, 1\]; got True of type bool"),
     (lambda: refsim.ReferralModel(trust=[[0.5]]), InvalidValue,
      r"ReferralModel trust must be a number or one value per node; got shape \(1, 1\)"),
     (lambda: refsim.ReferralModel(advocacy=[0.2, 1.5]), InvalidValue,

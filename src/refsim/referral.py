@@ -7,11 +7,12 @@ with a graph and turns these parameters into per-node arrays for the kernel.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from ._validation import check_nonnegative, check_probability
+from ._validation import _show, check_nonnegative, check_probability
 from .errors import InvalidType, InvalidValue
 
 __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
@@ -23,13 +24,22 @@ def _scalar_or_nodes(owner, name, value, *, probability=True):
     from ._validation import check_float_array
 
     label = f"{owner} {name}"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()  # a 0-d array is a number
+    if isinstance(value, (numbers.Real, np.bool_)):  # numpy scalars too; bools refused
         return check_probability(label, value) if probability else check_nonnegative(
             label, value)
-    arr = np.asarray(value)
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise InvalidType(f"{label} must be a number or one value per node; got "
+                          f"{type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{label} must be a number or one value per node (a flat list "
+                           f"of numbers); got {_show(value)}") from None
     if arr.ndim != 1:
         raise InvalidValue(f"{label} must be a number or one value per node; got shape "
-                         f"{arr.shape}")
+                           f"{arr.shape}")
     return check_float_array(label, arr, arr.shape[0], what="node",
                              high=1.0 if probability else None)
 
