@@ -31,7 +31,8 @@ class ReferralResult(SimResult):
     virality : numpy.ndarray
         Structural virality of each run's largest cascade tree: the mean distance
         between two of its members (Goel, Anderson, Hofman & Watts 2016); 0 for a
-        single node.
+        single node. When trees tie for the largest, the one whose root adopted first
+        counts.
     money : dict of numpy.ndarray
         Per run: ``revenue``, ``cost``, ``profit``, ``roi`` (profit / cost), ``cac``
         (cost per acquired customer), ``cost_per_referral`` (rewards per converted
