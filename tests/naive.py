@@ -403,3 +403,99 @@ def holme_kim_reference(n, m, triad_p, seed):
             count += 1
         repeated.extend([source] * m)
     return G
+
+
+def _below(rng, k):
+    """The kernels' ``below``: an integer uniform on 0 .. k-1 from one double."""
+    return min(int(rng.double() * k), k - 1)
+
+
+def rr_sets_coupled(kind, in_indptr, in_src, in_p, states, block, first, count):
+    """RR sets ``first .. first+count-1`` drawn exactly as ``rr_sets`` draws them.
+
+    Set j uses the stream ``states[j // block]``, continuing where set j-1 left it when
+    both lie in one block. IC (kind 0): a breadth-first search backwards from a uniform
+    root; the in-arcs of v are visited by geometric jumps at v's largest probability
+    pmax ("the next arc live at pmax"), each landing kept with probability p / pmax
+    (one more double, drawn only when p < pmax and the probabilities differ). LT
+    (kind 1): a backward walk, each node keeping the in-arc whose weight interval holds
+    one double, until no arc is kept or the walk meets itself. Returns a list of lists.
+    """
+    in_indptr = [int(x) for x in in_indptr]
+    in_src = [int(x) for x in in_src]
+    in_p = [float(x) for x in in_p]
+    n = len(in_indptr) - 1
+    uniform = len(set(in_p)) <= 1
+    streams = {}
+    out = []
+    for j in range(first, first + count):
+        b = j // block
+        if b not in streams:
+            streams[b] = Xoshiro(states[b])
+        rng = streams[b]
+        root = _below(rng, n)
+        rr = [root]
+        if kind == 0:
+            head = 0
+            while head < len(rr):
+                v = rr[head]
+                head += 1
+                lo, hi = in_indptr[v], in_indptr[v + 1]
+                pm = max(in_p[lo:hi], default=0.0)
+                if pm == 0.0:
+                    continue
+                e = lo
+                while True:
+                    if pm < 1.0:
+                        gap = math.log(rng.open_closed()) / math.log1p(-pm)
+                        if gap >= hi - e:
+                            break
+                        e += int(gap)
+                    elif e >= hi:
+                        break
+                    if not uniform and in_p[e] < pm and rng.double() * pm >= in_p[e]:
+                        e += 1
+                        continue
+                    if in_src[e] not in rr:
+                        rr.append(in_src[e])
+                    e += 1
+        else:
+            v = root
+            while True:
+                x = rng.double()
+                acc, pick = 0.0, None
+                for e in range(in_indptr[v], in_indptr[v + 1]):
+                    acc += in_p[e]
+                    if x < acc:
+                        pick = in_src[e]
+                        break
+                if pick is None or pick in rr:
+                    break
+                rr.append(pick)
+                v = pick
+        out.append(rr)
+    return out
+
+
+def greedy_coverage(n, sets, k, costs=None, budget=math.inf, by_ratio=False):
+    """Greedy maximum coverage, plainly: each pick the affordable untaken node covering
+    most still-uncovered sets (per unit cost if ``by_ratio``), ties to the smaller id;
+    stops after k picks or when nothing affordable is left. Returns (picks, covered)."""
+    costs = [1.0] * n if costs is None else [float(c) for c in costs]
+    uncovered = [set(s) for s in sets]
+    picks, left = [], budget
+    while len(picks) < k:
+        best, best_score = None, None
+        for u in range(n):
+            if u in picks or costs[u] > left:
+                continue
+            gain = sum(u in s for s in uncovered)
+            score = gain / costs[u] if by_ratio else gain
+            if best is None or score > best_score:
+                best, best_score = u, score
+        if best is None:
+            break
+        picks.append(best)
+        left -= costs[best]
+        uncovered = [s for s in uncovered if best not in s]
+    return picks, len(sets) - len(uncovered)
