@@ -499,3 +499,38 @@ def greedy_coverage(n, sets, k, costs=None, budget=math.inf, by_ratio=False):
         left -= costs[best]
         uncovered = [s for s in uncovered if best not in s]
     return picks, len(sets) - len(uncovered)
+
+
+def label_propagation_coupled(state, indptr, indices, max_sweeps, stop_below, block):
+    """Asynchronous label propagation as ``label_propagation`` draws it: each sweep a
+    Fisher-Yates shuffle of the runs of ``block`` consecutive ids, then every node of
+    every run, in order, takes the label most frequent among its neighbours unless its
+    own is among the most frequent; a tie is broken by one uniform draw over the tied
+    labels in the order they first appear in its row. Stops after a sweep that changed
+    at most ``stop_below`` labels. Returns (labels, sweeps)."""
+    rng = Xoshiro(state)
+    indptr = [int(x) for x in indptr]
+    indices = [int(x) for x in indices]
+    n = len(indptr) - 1
+    label = list(range(n))
+    runs = list(range(-(-n // block)))
+    for sweep in range(1, max_sweeps + 1):
+        for i in range(len(runs) - 1, 0, -1):
+            j = _below(rng, i + 1)
+            runs[i], runs[j] = runs[j], runs[i]
+        changed = 0
+        for r in runs:
+            for u in range(r * block, min(r * block + block, n)):
+                counts = {}  # dicts keep first-insertion order
+                for v in indices[indptr[u]:indptr[u + 1]]:
+                    counts[label[v]] = counts.get(label[v], 0) + 1
+                if not counts:
+                    continue
+                most = max(counts.values())
+                tied = [lab for lab, c in counts.items() if c == most]
+                if label[u] not in tied:
+                    label[u] = tied[_below(rng, len(tied))]
+                    changed += 1
+        if changed <= stop_below:
+            return label, sweep
+    return label, max_sweeps
