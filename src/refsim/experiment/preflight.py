@@ -45,7 +45,7 @@ class Plan:
     cells: int
     memory: float = 0.0  # bytes, the largest cell (times the workers running at once)
     disk: float = 0.0  # bytes of results in all
-    graphs: dict = field(default_factory=dict)  # graph key -> (nodes, arcs)
+    graphs: dict = field(default_factory=dict)  # swept graph values -> (nodes, arcs)
     memory_available: float | None = None
     disk_available: float | None = None
 
@@ -147,41 +147,46 @@ def preflight(cfg: dict, cells: list, *, out=None, workers=None, resume=False,
             seen.add(text)
             problems.append(("sweep: " if sub else "") + text)
 
+    # Only the outcome of each distinct build is kept (graph sizes, whether a model
+    # builds): holding every graph of a sweep at once could exhaust memory. The objects
+    # themselves are rebuilt when needed (build_graph keeps the last two).
     graphs, models, checked = {}, {}, set()
     plan = Plan(cells=len(cells))
     sizes = {}
     for point in cells:
         g_sub = _sub(point, _GRAPH)
+        gcfg = None
         if g_sub not in graphs:
-            graphs[g_sub] = None
+            graphs[g_sub] = False
             gcfg = resolve_cell(cfg, point)["graph"]
             gpath = next((f"graph.{k}" for k in ("file", "spec", "dataset", "generator")
                           if k in gcfg), "graph")
             try:
-                graphs[g_sub] = build_graph(gcfg)
+                graph = build_graph(gcfg)
             except RefsimError as exc:
                 report(g_sub, *_graph_problem(gcfg, gpath, exc))
-        graph = graphs[g_sub]
-        if graph is None:
+            else:
+                graphs[g_sub] = True
+                plan.graphs[g_sub] = (graph.n, graph.num_arcs)
+        if not graphs[g_sub]:
             continue
-        plan.graphs[g_sub] = (graph.n, graph.num_arcs)
         m_sub = tuple(kv for kv in _sub(point, _MODEL) if kv[0] not in _MODEL_VALUES)
-        if m_sub not in models:
-            models[m_sub] = None
+        c_sub = _sub(point, _PRICES)
+        if m_sub not in models or c_sub not in checked:
             c = resolve_cell(cfg, point)
+            graph = build_graph(c["graph"])
             try:
                 model = build_model(c, graph)
-                _check_model_on(model, graph)
-                models[m_sub] = model
+                if m_sub not in models:
+                    _check_model_on(model, graph)
             except RefsimError as exc:
                 report(m_sub, "model", exc)
-        model = models[m_sub]
-        if model is None:
+                model = None
+            models[m_sub] = model is not None
+        if not models[m_sub]:
             continue
-        c_sub = _sub(point, _PRICES)
         if c_sub not in checked:
             checked.add(c_sub)
-            c = resolve_cell(cfg, point)
             for j, camp in enumerate(build_campaigns(c)):
                 path = f"campaign[{j}]"
                 if camp.k is not None and camp.k > graph.n:
