@@ -215,8 +215,10 @@ class ResultsStore:
         self.run_dir, self.created_dir = prepare_run_dir(run_dir)
         self.created_store = False
         self.conn = None
+        # Refused the lock: the directory belongs to the run that holds it (it may have
+        # taken it between our creating the folder and locking it): touch nothing.
+        self._lock = _DirLock(self.run_dir)
         try:
-            self._lock = _DirLock(self.run_dir)
             self._open(cfg, cells, resume, overwrite, config_text, extra_meta)
         except BaseException:
             self.close(failed=True)
@@ -380,9 +382,7 @@ class ResultsStore:
                 except OSError:
                     pass
         finally:
-            lock = getattr(self, "_lock", None)
-            if lock is not None:
-                lock.release()
+            self._lock.release()
 
 
 def _first_difference(a, b, path="") -> str:
