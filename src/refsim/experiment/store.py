@@ -263,12 +263,12 @@ class ResultsStore:
             "n_cells": len(cells), **(extra_meta or {}),
         }
         tmp = self.run_dir / f"{DB}.tmp-{os.getpid()}"
+        for old in self.run_dir.glob(f"{DB}.tmp-*"):  # a killed run's, under our lock
+            old.unlink(missing_ok=True)
         try:
             (self.run_dir / "config.toml").write_text(config_text, encoding="utf-8")
             (self.run_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n",
                                                     encoding="utf-8")
-            if tmp.exists():
-                tmp.unlink()
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
                 conn.executescript(_SCHEMA)
@@ -296,7 +296,9 @@ class ResultsStore:
             raise FileProblem(f"cannot open {str(db)!r}: {_cause(exc)}") from None
 
     def _remove_own_files(self):
-        for name in OWN_FILES:
+        # with the lock held, a temporary store is a leftover of a killed run
+        stale = [p.name for p in self.run_dir.glob(f"{DB}.tmp-*")]
+        for name in (*OWN_FILES, *stale):
             try:
                 (self.run_dir / name).unlink(missing_ok=True)
             except OSError as exc:
