@@ -534,3 +534,84 @@ def label_propagation_coupled(state, indptr, indices, max_sweeps, stop_below, bl
         if changed <= stop_below:
             return label, sweep
     return label, max_sweeps
+
+
+def _unscramble(out):
+    """The word s[1] whose xoshiro256** output is ``out``: rotl(s1 * 5, 7) * 9 inverted
+    (5 and 9 are odd, so invertible modulo 2**64)."""
+    y = (out * pow(9, -1, 1 << 64)) & MASK
+    y = ((y >> 7) | (y << 57)) & MASK  # rotate right by 7
+    return (y * pow(5, -1, 1 << 64)) & MASK
+
+
+def xoshiro_state_for(outputs):
+    """A xoshiro256** state whose first ``len(outputs)`` (at most 4) 64-bit outputs are
+    ``outputs``; an entry None leaves that output free.
+
+    The state transition is linear over GF(2) (xor, shift, rotate), so the word s[1] read
+    by the i-th output is a linear function of the state: the 64 bits of each wanted s[1]
+    give 64 linear equations, solved by Gaussian elimination on 256 unknown bits. Free
+    bits are set to 1, which keeps the state away from all-zero.
+    """
+    assert len(outputs) <= 4
+
+    def words_of(state_bits):
+        return [(state_bits >> (64 * k)) & MASK for k in range(4)]
+
+    # column j: the s[1] words read at steps 0..3 from the state with only bit j set
+    reads = []
+    for j in range(256):
+        rng = Xoshiro(words_of(1 << j))
+        seen = []
+        for _ in range(4):
+            seen.append(rng.s[1])
+            rng.next_u64()
+        reads.append(seen)
+    rows = []  # (mask over the 256 state bits, wanted bit)
+    for i, out in enumerate(outputs):
+        if out is None:
+            continue
+        want = _unscramble(int(out))
+        for b in range(64):
+            mask = sum(1 << j for j in range(256) if (reads[j][i] >> b) & 1)
+            rows.append([mask, (want >> b) & 1])
+    pivots = []
+    for row in rows:
+        for p_bit, p_row in pivots:
+            if (row[0] >> p_bit) & 1:
+                row[0] ^= p_row[0]
+                row[1] ^= p_row[1]
+        if row[0] == 0:
+            assert row[1] == 0, "inconsistent outputs"
+            continue
+        bit = row[0].bit_length() - 1
+        for _, other in pivots:  # keep the system reduced
+            if (other[0] >> bit) & 1:
+                other[0] ^= row[0]
+                other[1] ^= row[1]
+        pivots.append((bit, row))
+    pivot_bits = {bit for bit, _ in pivots}
+    state = sum(1 << j for j in range(256) if j not in pivot_bits)  # free bits: 1
+    for bit, (mask, value) in pivots:
+        rest = mask & ~(1 << bit)
+        parity = bin(rest & state).count("1") & 1
+        if parity ^ value:
+            state |= 1 << bit
+    words = words_of(state)
+    check = Xoshiro(words)
+    for out in outputs:
+        got = check.next_u64()
+        assert out is None or got == int(out)
+    return np.array(words, dtype=np.uint64)
+
+
+def output_for_double(d):
+    """The 64-bit output whose ``double()`` (top 53 bits / 2**53) is exactly ``d``."""
+    k = d * 9007199254740992.0
+    assert 0.0 <= d < 1.0 and k == int(k), f"{d!r} is not a multiple of 2**-53"
+    return int(k) << 11
+
+
+def output_for_open_closed(x):
+    """The 64-bit output whose ``open_closed()`` (1 - double) is exactly ``x``."""
+    return output_for_double(1.0 - x)
