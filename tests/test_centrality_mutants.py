@@ -152,9 +152,6 @@ def test_betweenness_from_sources_equals_path_counting(G):
     assert np.allclose(everyone / 2, [ref[v] for v in G], rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="betweenness_from walks w's out-arcs back towards "
-                   "the source as if they were w's predecessors: right only when every "
-                   "arc has its reverse, so the betweenness strategy misranks digraphs")
 def test_betweenness_on_a_directed_graph_follows_the_arcs():
     """On the directed path 0 -> 1 -> 2, node 1 lies on the one path from 0 to 2."""
     G = nx.DiGraph([(0, 1), (1, 2)])

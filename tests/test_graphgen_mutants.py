@@ -569,10 +569,12 @@ def place_twin(rng, need, sizes):
     ([5, 3, 3, 2], 3, 3),  # communities of exactly the need fit; the last nodes overflow
     ([7, 5, 5, 2, 2], 3, 5),  # the three largest fit every node
     ([4, 4], 9, 9),  # none fits: any community with room
-    ([6], 1, 7)])
+    ([6], 1, 7),
+    ([8, 6, 4, 3, 2, 2], 1, 8),  # more communities fit each smaller need
+    ([5, 4, 4, 1], 1, 4)])
 def test_place_in_communities_equals_the_twin(sizes, low, high):
-    """Needs for which the communities that fit are the same for every node (see
-    test_nodes_are_placed_where_they_fit for the others)."""
+    """Needs for which the communities that fit are the same for every node, and needs
+    for which they grow as the needs fall."""
     rng = np.random.default_rng(len(sizes))
     total = sum(sizes)
     need = rng.integers(low, high + 1, total)
@@ -583,11 +585,6 @@ def test_place_in_communities_equals_the_twin(sizes, low, high):
     assert Counter(want) == Counter({c: size for c, size in enumerate(sizes)})  # all full
 
 
-@pytest.mark.xfail(strict=True, reason="place_in_communities only ever lowers fits, the "
-                   "number of communities big enough, while the needs come in decreasing "
-                   "order: every node is offered only the communities that fit the largest "
-                   "need, and once those are full it falls back to any community with room, "
-                   "too small for it or not")
 def test_nodes_are_placed_where_they_fit():
     """Communities of 4, 3 and 1 places; one node needs 4, four need 3, three need 1.
     The four that need 3 fit in the 3 places left in the first community and the 3 of

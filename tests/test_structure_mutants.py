@@ -87,10 +87,11 @@ def lp_graphs():
     return {"cliques": G, "sparse": nx.gnp_random_graph(48, 0.06, seed=3)}
 
 
-# runs that tile the ids (34 and 48 nodes); a partial last run is the subject of
-# test_every_node_is_visited_each_sweep
-@pytest.mark.parametrize("name,block", [("cliques", 1), ("cliques", 2), ("sparse", 1),
-                                        ("sparse", 2), ("sparse", 16)])
+# runs that tile the ids (34 and 48 nodes) and runs whose last one is short (34 = 8 * 4
+# + 2, 48 = 5 * 9 + 3)
+@pytest.mark.parametrize("name,block", [("cliques", 1), ("cliques", 2), ("cliques", 4),
+                                        ("sparse", 1), ("sparse", 2), ("sparse", 5),
+                                        ("sparse", 16)])
 @pytest.mark.parametrize("seed", range(3))
 def test_label_propagation_equals_the_coupled_twin(name, block, seed):
     G = lp_graphs()[name]
@@ -155,10 +156,6 @@ def test_label_propagation_on_an_edge_takes_one_label():
         assert labels[0] == labels[1] and sweeps == 2
 
 
-@pytest.mark.xfail(strict=True, reason="label_propagation steps t over range(n) instead of "
-                   "every position of every run: when the run holding the last ids (shorter "
-                   "than block) is not shuffled last, the tail of the run visited last is "
-                   "skipped that sweep")
 def test_every_node_is_visited_each_sweep():
     """Pairs 2i - 2i+1 in runs of 4 ids, 10 nodes: after one sweep every pair shares a
     label, whoever of the two was visited first."""

@@ -86,7 +86,8 @@ def betweenness_from(indptr, indices, sources):
     """Unnormalised betweenness accumulated from the given BFS sources (Brandes 2001).
 
     With all nodes as sources this is exact (each unordered pair counted twice on an
-    undirected graph); with a uniform sample it estimates betweenness up to a constant.
+    undirected graph; arcs followed in their direction on a digraph); with a uniform
+    sample it estimates betweenness up to a constant.
     """
     n = indptr.shape[0] - 1
     bc = np.zeros(n)
@@ -112,12 +113,15 @@ def betweenness_from(indptr, indices, sources):
                     tail += 1
                 if dist[w] == dist[v] + 1:
                     sigma[w] += sigma[v]
+        # dependencies through successors (arcs w -> x one level further), so that a
+        # digraph is walked along its arcs; in reverse BFS order every successor of w
+        # is final before w
         for j in range(tail - 1, -1, -1):
             w = order[j]
             for e in range(indptr[w], indptr[w + 1]):
-                v = indices[e]
-                if dist[v] == dist[w] - 1:
-                    delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w])
+                x = indices[e]
+                if dist[x] == dist[w] + 1:
+                    delta[w] += sigma[w] / sigma[x] * (1.0 + delta[x])
             if w != s:
                 bc[w] += delta[w]
         for j in range(tail):  # reset only what this source touched

@@ -630,11 +630,11 @@ def place_in_communities(s, need, sizes):
             j += j & (-j)
     order = np.argsort(-need, kind="mergesort")
     out = np.empty(n, np.int64)
-    fits = B  # communities 0 .. fits-1 are big enough for the current node
+    fits = 0  # communities 0 .. fits-1 are big enough for the current node
     for t in range(n):
         i = order[t]
-        while fits > 0 and sizes[fits - 1] < need[i]:
-            fits -= 1
+        while fits < B and sizes[fits] >= need[i]:  # needs fall, so more communities fit
+            fits += 1
         free = 0  # free places in communities 0 .. fits-1 (prefix sum)
         j = fits
         while j > 0:

@@ -87,7 +87,7 @@ def label_propagation(s, indptr, indices, max_sweeps, stop_below, block):
             j = below(s, i + 1)
             order[i], order[j] = order[j], order[i]
         changed = 0
-        for t in range(n):
+        for t in range(nb * block):  # every position of every run; the last may be short
             u = order[t // block] * block + t % block
             if u >= n:
                 continue
