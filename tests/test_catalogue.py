@@ -80,7 +80,12 @@ CONFIGS = [
     ("share-nan", ["model.share=nan"], None, "model.share: must be a finite number"),
     ("share-bool", ["model.share=true"], None, "model.share: must be a number"),
     ("conversion-inf", ["model.conversion=inf"], None, "model.conversion"),
-    ("trust-negative", ["model.trust=-1"], None, "model.trust: must be >= 0"),
+    ("trust-negative", ["model.trust=-1"], None, "model.trust: must be in [0, 1]"),
+    # trust is a share of conversion, as in ReferralModel and Segment (was let through
+    # by validate, then refused by run)
+    ("trust-above-one", ["model.trust=1.5"], None, "model.trust: must be in [0, 1]"),
+    ("segment-trust-above-one", ["population.segments.regular={trust=2}"], None,
+     "population.segments.regular.trust: must be in [0, 1]"),
     ("forget-above-1", ["model.forget_rate=2"], None, "model.forget_rate"),
     ("runs-zero", ["experiment.runs=0"], None, "experiment.runs: must be in [1,"),
     ("runs-fraction", ["experiment.runs=2.5"], None, "experiment.runs: must be an integer"),
@@ -203,7 +208,7 @@ CONFIGS = [
     ("segment-unknown", ["population.segments.celebrity={trust=1.0}"], None,
      "population.segments.celebrity: unknown segment"),
     ("segment-trust", ["population.segments.influencer={trust=-1.0}"], None,
-     "population.segments.influencer.trust: must be >= 0"),
+     "population.segments.influencer.trust: must be in [0, 1]"),
     ("segment-key", ["population.segments.influencer={trusted=1.0}"], None,
      "did you mean 'trust'"),
     ("program-scale", ["program.reward_scale=0"], None, "program.reward_scale: must be > 0"),

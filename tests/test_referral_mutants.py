@@ -78,7 +78,7 @@ def test_named_programmes_split_the_reward(kind, sender, recipient):
     (lambda: refsim.ReferralProgram(disclosed=1), InvalidType,
      r"ReferralProgram disclosed must be True or False; got 1"),
     (lambda: refsim.ReferralProgram(reward_scale=-2), InvalidValue,
-     r"ReferralProgram reward_scale must be a finite number >= 0; got -2\.0"),
+     r"ReferralProgram reward_scale must be > 0; got -2\.0"),
     (lambda: refsim.ReferralProgram(sincerity_penalty=1.2), InvalidValue,
      r"ReferralProgram sincerity_penalty must be in \[0, 1\]"),
     (lambda: refsim.Economics(customer_value=-1), InvalidValue,

@@ -369,3 +369,28 @@ def test_renders_in_headless_chromium(tmp_path, page_text):
     plain = box[top:bottom + 1, right + 1:rule_right + 1].all(axis=1)
     assert plain[:9].all() and plain[-9:].all()
     assert bottom - top + 1 >= 2 * 9.6 + 6 * 1.45 * 16
+
+
+def test_assumptions_table_lists_every_effective_value_with_its_source():
+    """Built from the resolved config and the parameter descriptions: one row per
+    effective value; a swept key shows its values, not the base one."""
+    from refsim.experiment.config import resolve_config
+    from refsim.experiment.reference import assumption_rows
+
+    cfg = resolve_config({"graph": {"generator": "erdos_renyi", "n": 100, "mean_degree": 4},
+                          "campaign": [{"seeding": "degree", "k": 5}],
+                          "economics": {"customer_value": 80.0},
+                          "sweep": {"axes": {"model.share": [0.05, 0.2]}}})
+    meta, runs, curves, trees = synthetic_experiment()
+    meta = {**meta, "config": cfg}
+    rows = Page(report.render_report(meta, runs, curves, trees)).tables["assumptions"]
+    table = {r[0]["text"]: [c["text"] for c in r[1:]] for r in rows}
+    assert len(table) == len(assumption_rows(cfg))
+    assert table["economics.customer_value"][:2] == ["80", "$ per customer"]
+    assert table["model.share"][0] == "swept: 0.05, 0.2"
+    assert table["program.disclosed"][0] == "yes"
+    assert table["economics.referral_premium"][3].startswith("Schmitt, Skiera")
+    assert table["population.segments.influencer.seed_cost"][0] == "200"
+    # a run directory whose config this version cannot read still gets its report
+    assert "Assumptions" not in report.render_report({**meta, "config": {}}, runs, curves,
+                                                     trees)

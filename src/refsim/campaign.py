@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import check_int, check_nonnegative
 from .errors import InvalidType, InvalidValue
+from .params import CHOICE, Param, check_params, param
 from .referral import ReferralModel, ReferralProgram
 
 __all__ = ["Campaign", "run_campaign", "SEED_SETS"]
@@ -34,13 +34,29 @@ class Campaign:
     ([10, 10, 10], True)
     """
 
-    seeding: str = "degree"
-    k: int | None = None
-    budget: float | None = None
+    seeding: str = param(
+        "degree", "str", unit="", source=CHOICE,
+        meaning="Seeding strategy: whom to recruit as seeds (refsim strategies lists "
+                "them).")
+    k: int | None = param(
+        None, "int", low=1, unit="seeds", source=CHOICE,
+        meaning="Number of seeds (with budget: at most k, within the budget).")
+    budget: float | None = param(
+        None, low=0.0, unit="$", source=CHOICE,
+        meaning="Seeding budget: seeds are bought by the strategy's order until it is "
+                "spent.")
     program: ReferralProgram | None = None
-    seeding_params: dict = field(default_factory=dict)
-    name: str | None = None
-    seed_sets: str | None = None
+    seeding_params: dict = field(default_factory=dict, metadata={"param": Param(
+        "table", unit="", source=CHOICE,
+        meaning="The strategy's own parameters, e.g. {epsilon = 0.3} for imm "
+                "(config key: params).")})
+    name: str | None = param(
+        None, "str", unit="", meaning="Name in reports (default: from seeding, k or "
+        "budget and the programme).")
+    seed_sets: str | None = param(
+        None, "str", choices=("per_run", "fixed"), unit="",
+        meaning="per_run: each run draws its own seeds; fixed: one set for every run "
+                "(default: per run when the strategy is random).")
 
     def __post_init__(self):
         if not isinstance(self.seeding, str):
@@ -54,10 +70,7 @@ class Campaign:
                               f"{type(self.seeding_params).__name__}")
         if self.k is None and self.budget is None:
             raise InvalidValue("a Campaign needs k (number of seeds) or budget, or both")
-        if self.k is not None:
-            object.__setattr__(self, "k", check_int("Campaign k", self.k, minimum=1))
-        if self.budget is not None:
-            object.__setattr__(self, "budget", check_nonnegative("Campaign budget", self.budget))
+        check_params(self)
         if self.program is not None and not isinstance(self.program, ReferralProgram):
             raise InvalidType(f"Campaign program must be a ReferralProgram; got "
                             f"{type(self.program).__name__}")

@@ -45,6 +45,13 @@ def _check_workers(args):
         raise InvalidValue(f"--workers must be >= 1 and <= 1024; got {args.workers}")
 
 
+def _cmd_config(args) -> int:
+    from .experiment.reference import defaults_toml, reference_markdown
+
+    print(defaults_toml() if args.what == "defaults" else reference_markdown())
+    return 0
+
+
 def _cmd_validate(args) -> int:
     from pathlib import Path
 
@@ -241,6 +248,15 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--workers", type=int, metavar="N",
                    help="check memory for N worker processes")
     v.set_defaults(run=_cmd_validate)
+
+    c = sub.add_parser("config", help="print every config key: a commented TOML or "
+                                      "the Markdown reference",
+                       description="defaults: a complete experiment TOML, every key with "
+                                   "its default, allowed values, unit, meaning and source "
+                                   "(it runs as it is); reference: the same as the "
+                                   "Markdown of docs/config.md.")
+    c.add_argument("what", choices=("defaults", "reference"))
+    c.set_defaults(run=_cmd_config)
 
     p = sub.add_parser("report", help="write the HTML report of a run directory",
                        description="Write a self-contained HTML report (figures embedded) "

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import enum
 import numbers
+from types import MappingProxyType
 
 import numpy as np
 
 from ._validation import _show, check_float_array, check_probability
 from .errors import InvalidType, InvalidValue
+from .params import ASSUMPTION, Param
 
 __all__ = ["ArcScheme", "IndependentCascade", "LinearThreshold"]
 
@@ -92,6 +94,23 @@ class IndependentCascade:
     """
 
     __slots__ = ("_p",)
+
+    #: The ``[model]`` keys of ``kind = "ic"``: exactly one of them gives ``p``.
+    PARAMS = MappingProxyType({
+        "p": Param("prob", unit="probability per arc",
+                   meaning="Chance an active node activates each inactive out-neighbour "
+                           "(one try per arc).", source=ASSUMPTION),
+        "p_over_threshold": Param(
+            "float", low=0.0, unit="multiple of the epidemic threshold",
+            meaning="p as a multiple of the graph's epidemic threshold <k>/(<k^2> - <k>) "
+                    "(1: critical).", source="Newman 2002, Phys. Rev. E 66(1)"),
+        "weighted_cascade": Param(
+            "bool", False, unit="", meaning="p(u, v) = 1 / in-degree(v).",
+            source="Kempe, Kleinberg & Tardos 2003"),
+        "weights": Param("bool", False, unit="",
+                         meaning="p(u, v) = the arc's weight in graph.file (needs "
+                                 "graph.weighted)."),
+    })
 
     def __init__(self, p):
         if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iuf":
@@ -206,6 +225,18 @@ class LinearThreshold:
     """
 
     __slots__ = ("_weights", "_thresholds")
+
+    #: The ``[model]`` keys of ``kind = "lt"``.
+    PARAMS = MappingProxyType({
+        "weights": Param("bool", False, unit="",
+                         meaning="Arc weights from graph.file (needs graph.weighted); "
+                                 "default 1 / in-degree."),
+        "thresholds": Param("prob", low_open=True, unit="share of in-weight",
+                            meaning="One fixed threshold for every node (default: uniform "
+                                    "on (0, 1] per node and run).",
+                            source="Granovetter 1978, Am. J. Sociology 83(6); Watts 2002, "
+                                   "PNAS 99(9)"),
+    })
 
     #: Slack allowed on in-weight sums above 1, for floating-point rounding.
     SUM_TOLERANCE = 1e-9

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._validation import _show, check_nonnegative, check_probability
 from .errors import InvalidType, InvalidValue
+from .params import ASSUMPTION, CHOICE, check_params, param
 
 __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
@@ -54,18 +55,6 @@ def _per_node(owner, name, value, n):
     return np.full(n, float(value))
 
 
-def _frozen_checks(obj, probabilities=(), nonnegative=()):
-    name = type(obj).__name__
-    for f in probabilities:
-        v = getattr(obj, f)
-        if v is not None:
-            object.__setattr__(obj, f, check_probability(f"{name} {f}", v))
-    for f in nonnegative:
-        v = getattr(obj, f)
-        if v is not None:
-            object.__setattr__(obj, f, check_nonnegative(f"{name} {f}", v))
-
-
 @dataclass(frozen=True)
 class Segment:
     """A kind of customer: how far others trust them, how much they talk, what they cost.
@@ -78,15 +67,27 @@ class Segment:
     """
 
     name: str
-    trust: float = 1.0
-    share: float | None = None
-    advocacy: float | None = None
-    seed_cost: float = 0.0
+    trust: float = param(
+        1.0, "prob", optional=True, unit="share of conversion",
+        meaning="Multiplier on the conversion of this segment's referrals: how far "
+                "others believe them (unset: 1).", source=ASSUMPTION)
+    share: float | None = param(
+        None, "prob", unit="probability per contact per step",
+        meaning="This segment's own share: chance to refer a given contact each step "
+                "(unset: the model's share).", source=ASSUMPTION)
+    advocacy: float | None = param(
+        None, "prob", unit="probability",
+        meaning="This segment's own chance to become an advocate on adopting (unset: the "
+                "model's advocacy).", source=ASSUMPTION)
+    seed_cost: float = param(
+        0.0, low=0.0, optional=True, unit="$ per seed",
+        meaning="Fee to recruit one member as a seed, before the per-follower price "
+                "(unset: 0).", source=ASSUMPTION)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise InvalidValue(f"Segment name must be a non-empty string; got {self.name!r}")
-        _frozen_checks(self, ("trust", "share", "advocacy"), ("seed_cost",))
+        check_params(self)
 
 
 #: Regular customers; micro-advocates (small audiences, trusted like close friends, keen
@@ -246,25 +247,47 @@ class ReferralProgram:
     refsim.errors.InvalidValue: ReferralProgram sender_reward must be a finite number >= 0; got -5.0
     """
 
-    sender_reward: float = 0.0
-    recipient_reward: float = 0.0
-    disclosed: bool = True
-    share_lift: float = 0.5
-    conversion_lift: float = 0.3
-    reward_scale: float = 5.0
-    sincerity_penalty: float = 0.15
-    quality_decay: float = 0.2
+    sender_reward: float = param(
+        0.0, low=0.0, unit="$ per converted referral",
+        meaning="Reward paid to the advocate for each referral that converts.",
+        source=CHOICE)
+    recipient_reward: float = param(
+        0.0, low=0.0, unit="$ per converted referral",
+        meaning="Reward paid to the new customer a referral brings.",
+        source=CHOICE)
+    disclosed: bool = param(
+        True, "bool", unit="",
+        meaning="Whether recipients know the sender is rewarded (only then does the "
+                "sincerity penalty apply).", source=CHOICE)
+    share_lift: float = param(
+        0.5, low=0.0, unit="ratio",
+        meaning="Largest relative rise in share a sender reward can buy (reached as the "
+                "reward grows past reward_scale).",
+        source="Ryu & Feick 2007, J. Marketing 71(1): shape; size assumed")
+    conversion_lift: float = param(
+        0.3, low=0.0, unit="ratio",
+        meaning="Largest relative rise in conversion a recipient reward can buy.",
+        source="Gershon, Cryder & John 2020, J. Marketing Research 57(5): shape; "
+               "size assumed")
+    reward_scale: float = param(
+        5.0, low=0.0, low_open=True, unit="$",
+        meaning="Reward at which a response reaches 63% (1 - 1/e) of its largest lift; "
+                "also sets how fast referred customers' value falls with the reward.",
+        source=ASSUMPTION)
+    sincerity_penalty: float = param(
+        0.15, "prob", unit="share of trust",
+        meaning="Trust a referral loses when a sender reward is disclosed.",
+        source="Tuk, Verlegh, Smidts & Wigboldus 2009, J. Consumer Psychology 19(1): "
+               "direction; size assumed")
+    quality_decay: float = param(
+        0.2, "prob", unit="share of value",
+        meaning="Largest share of a referred customer's value lost to large rewards "
+                "(value x (1 - quality_decay x R / (R + reward_scale))).",
+        source="Wolters, Schulze & Gedenk 2020, J. Marketing Research 57(4): direction; "
+               "size assumed")
 
     def __post_init__(self):
-        _frozen_checks(self, ("sincerity_penalty", "quality_decay"),
-                       ("sender_reward", "recipient_reward", "share_lift",
-                        "conversion_lift", "reward_scale"))
-        if self.reward_scale <= 0:
-            raise InvalidValue(f"ReferralProgram reward_scale must be > 0; got "
-                             f"{self.reward_scale}")
-        if not isinstance(self.disclosed, bool):
-            raise InvalidType(f"ReferralProgram disclosed must be True or False; got "
-                            f"{self.disclosed!r}")
+        check_params(self)
 
     KINDS = ("none", "sender", "recipient", "two_sided")
 
@@ -342,18 +365,33 @@ class Economics:
         segments' ``seed_cost`` when given.
     """
 
-    customer_value: float = 100.0
-    advocate_multiplier: float = 1.0
-    referral_premium: float = 0.16
-    seed_cost_per_follower: float = 0.0
-    ad_cost_per_step: float = 0.0
-    seed_cost: object = None
+    customer_value: float = param(
+        100.0, low=0.0, unit="$ per customer",
+        meaning="Contribution of an acquired customer (seeds are not counted).",
+        source=ASSUMPTION)
+    advocate_multiplier: float = param(
+        1.0, low=0.0, unit="ratio",
+        meaning="Value of an advocate relative to a silent customer.",
+        source=ASSUMPTION)
+    referral_premium: float = param(
+        0.16, low=0.0, unit="share of value",
+        meaning="Extra value of a referred customer over one won otherwise.",
+        source="Schmitt, Skiera & Van den Bulte 2011, J. Marketing 75(1)")
+    seed_cost_per_follower: float = param(
+        0.0, low=0.0, unit="$ per follower",
+        meaning="Added to a seed's fee for each of its out-neighbours (influencer "
+                "pricing).", source=ASSUMPTION)
+    ad_cost_per_step: float = param(
+        0.0, low=0.0, unit="$ per step",
+        meaning="Advertising spend per step (what buys the model's ad_rate).",
+        source=ASSUMPTION)
+    seed_cost: object = param(
+        None, low=0.0, per_node=True, config=False, unit="$ per seed",
+        meaning="Fee to recruit each node as a seed, one value or one per node; replaces "
+                "the segments' seed_cost when given.", source="user data")
 
     def __post_init__(self):
-        _frozen_checks(self, (), tuple(f.name for f in fields(self) if f.name != "seed_cost"))
-        if self.seed_cost is not None:
-            object.__setattr__(self, "seed_cost", _scalar_or_nodes(
-                "Economics", "seed_cost", self.seed_cost, probability=False))
+        check_params(self)
 
 
 @dataclass(frozen=True)
@@ -391,21 +429,35 @@ class ReferralModel:
         Values and costs; default ``Economics()``.
     """
 
-    share: object = 0.1
-    conversion: float = 0.2
-    advocacy: object = 0.5
-    forget_rate: float = 0.3
-    ad_rate: float = 0.0
-    trust: object = 1.0
+    share: object = param(
+        0.1, "prob", per_node=True, unit="probability per contact per step",
+        meaning="Chance an advocate refers a given contact who has not adopted, each "
+                "step.", source=ASSUMPTION)
+    conversion: float = param(
+        0.2, "prob", unit="probability per referral",
+        meaning="Chance a referral converts its recipient, before trust and programme "
+                "effects.", source=ASSUMPTION)
+    advocacy: object = param(
+        0.5, "prob", per_node=True, unit="probability",
+        meaning="Chance a new customer becomes an advocate who refers others.",
+        source=ASSUMPTION)
+    forget_rate: float = param(
+        0.3, "prob", unit="probability per step",
+        meaning="Chance an advocate stops referring, each step.", source=ASSUMPTION)
+    ad_rate: float = param(
+        0.0, "prob", unit="probability per step",
+        meaning="Chance a non-customer adopts from advertising each step (the "
+                "innovation coefficient p of Bass 1969).", source=ASSUMPTION)
+    trust: object = param(
+        1.0, "prob", per_node=True, unit="share of conversion",
+        meaning="Multiplier on the conversion of each node's referrals, times its "
+                "segment's trust.", source=ASSUMPTION)
     population: Population | None = None
     program: ReferralProgram = field(default_factory=ReferralProgram)
     economics: Economics = field(default_factory=Economics)
 
     def __post_init__(self):
-        _frozen_checks(self, ("conversion", "forget_rate", "ad_rate"))
-        for name in ("share", "advocacy", "trust"):
-            object.__setattr__(self, name,
-                               _scalar_or_nodes("ReferralModel", name, getattr(self, name)))
+        check_params(self)
         if self.population is not None and not isinstance(self.population, Population):
             raise InvalidType(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")

@@ -128,6 +128,7 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         parts.append("<h2>Figures</h2>")
         parts.append(_figures(summary, diffs, curves, trees, baseline,
                               float(meta.get("level", 0.95))))
+    parts.append(_assumptions(meta))
     parts.append("<h2>Resolved configuration</h2>")
     parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
     title = _esc(meta.get("name", "experiment"))
@@ -162,6 +163,36 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     with writing(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return out
+
+
+def _assumptions(meta) -> str:
+    """Every effective model, population, programme and economics value, with its unit
+    and source; swept keys show their values."""
+    from .experiment.reference import assumption_rows
+
+    cfg = meta.get("config")
+    if not isinstance(cfg, dict) or not isinstance(cfg.get("model"), dict):
+        return ""
+    try:
+        rows = assumption_rows(cfg)
+    except (KeyError, TypeError, AttributeError):  # a config this version cannot read
+        return ""
+    axes = (cfg.get("sweep") or {}).get("axes") or {}
+    body = []
+    for r in rows:
+        swept = axes.get(r["key"])
+        value = ("swept: " + ", ".join(_value(v) for v in swept) if swept is not None
+                 else {True: "yes", False: "no"}.get(r["value"], _value(r["value"]))
+                 if isinstance(r["value"], bool) else _value(r["value"]))
+        body.append("<tr>" + _td(r["key"], text=True) + _td(value, text=True)
+                    + _td(r["unit"], text=True) + _td(r["meaning"], text=True)
+                    + _td(r["source"], text=True) + "</tr>")
+    if not body:
+        return ""
+    return ("<h2>Assumptions</h2>\n<p>Every value the model ran with, defaults included. "
+            "<em>assumption</em> marks a starting value to calibrate to your market, not "
+            "an estimate.</p>\n"
+            + _table(("key", "value", "unit", "meaning", "source"), body, "assumptions"))
 
 
 def _provenance(meta, runs):

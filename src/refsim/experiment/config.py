@@ -12,12 +12,12 @@ import copy
 import difflib
 import inspect
 import math
-import numbers
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InvalidValue
+from ..params import Param
+from .schema import MODEL_KINDS, SCHEMA, SECTIONS, SEGMENTS, model_params, segment_defaults
 
 __all__ = ["ConfigError", "load_config", "resolve_config", "resolve_cell", "expand_cells",
            "parse_override", "apply_override", "SCHEMA"]
@@ -35,20 +35,6 @@ class ConfigError(InvalidValue):
         else:
             lines = "\n  ".join(self.problems)
             super().__init__(f"{where}{len(self.problems)} problems:\n  {lines}")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One config value: its kind, default and allowed range."""
-
-    kind: str  # "int", "float", "prob", "str", "bool", "table", "list"
-    default: object = None
-    low: float | None = None
-    high: float | None = None
-    choices: tuple | None = None
-    low_open: bool = False
-    required: bool = False
-    high_open: bool = False
 
 
 def _strategies():
@@ -69,101 +55,6 @@ def _datasets():
     return tuple(datasets.names())
 
 
-PROB = Field("prob")
-NONNEG = Field("float", low=0.0)
-
-#: Every section's fields. ``graph`` also takes the generator's own parameters;
-#: ``campaign`` entries are checked against ``CAMPAIGN``.
-SCHEMA = {
-    "experiment": {
-        "name": Field("str"),
-        "question": Field("str", ""),
-        "seed": Field("int", 0, low=0),
-        "runs": Field("int", 100, low=1, high=10_000_000),
-        "steps": Field("int", 30, low=1, high=100_000),
-        "baseline": Field("str"),
-        "level": Field("float", 0.95, low=0.0, high=1.0, low_open=True, high_open=True),
-        "adaptive": Field("table"),
-    },
-    "adaptive": {
-        "metric": Field("str", "reach"),
-        "width": Field("float", required=True, low=0.0, low_open=True),
-        "max_runs": Field("int", 10_000, low=1),
-        "batch": Field("int", low=1),
-        "paired": Field("bool", True),
-    },
-    "graph": {
-        "generator": Field("str"),
-        "dataset": Field("str"),
-        "file": Field("str"),
-        "spec": Field("str"),
-        "directed": Field("bool", False),
-        "weighted": Field("bool", False),
-        "header": Field("bool"),
-        "encoding": Field("str"),
-        "seed": Field("int", low=0),
-    },
-    "population": {
-        "influencers": Field("prob", 0.001),
-        "micro_advocates": Field("prob", 0.05),
-        "segments": Field("table"),
-    },
-    "segment": {
-        "trust": Field("float", low=0.0),
-        "share": PROB,
-        "advocacy": PROB,
-        "seed_cost": NONNEG,
-    },
-    "model": {
-        "kind": Field("str", "referral", choices=("referral", "ic", "lt")),
-        "share": Field("prob", 0.1),
-        "conversion": Field("prob", 0.2),
-        "advocacy": Field("prob", 0.5),
-        "forget_rate": Field("prob", 0.3),
-        "ad_rate": Field("prob", 0.0),
-        "trust": Field("float", 1.0, low=0.0),
-        "p": Field("prob"),
-        "p_over_threshold": Field("float", low=0.0),
-        "weighted_cascade": Field("bool", False),
-        "weights": Field("bool", False),
-        "thresholds": Field("float", low=0.0, high=1.0, low_open=True),
-    },
-    "program": {
-        "disclosed": Field("bool", True),
-        "share_lift": NONNEG,
-        "conversion_lift": NONNEG,
-        "reward_scale": Field("float", low=0.0, low_open=True),
-        "sincerity_penalty": PROB,
-        "quality_decay": NONNEG,
-    },
-    "economics": {
-        "customer_value": NONNEG,
-        "advocate_multiplier": NONNEG,
-        "referral_premium": NONNEG,
-        "seed_cost_per_follower": NONNEG,
-        "ad_cost_per_step": NONNEG,
-    },
-    "campaign": {
-        "name": Field("str"),
-        "seeding": Field("str", "degree"),
-        "k": Field("int", low=1),
-        "budget": NONNEG,
-        "program": Field("str", "none", choices=("none", "sender", "recipient", "two_sided")),
-        "reward": NONNEG,
-        "sender_reward": NONNEG,
-        "recipient_reward": NONNEG,
-        "params": Field("table"),
-        "seed_sets": Field("str", choices=("per_run", "fixed")),
-    },
-    "sweep": {
-        "mode": Field("str", "grid", choices=("grid", "zip")),
-        "axes": Field("table"),
-    },
-}
-
-SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
-            "campaign", "sweep")
-
 #: Most cells one run may have (each is at least one campaign's runs in the store).
 MAX_CELLS = 100_000
 #: Sweeps of up to this many cells have every cell checked; larger ones every value of
@@ -177,7 +68,6 @@ _COUPLED = ("model.kind", "experiment.runs", "experiment.adaptive", "graph.gener
             "graph.dataset", "graph.file", "graph.spec")
 _COUPLED_CAMPAIGN = ("seeding", "params", "program", "reward", "sender_reward",
                      "recipient_reward", "k", "budget")
-_SEGMENTS = ("regular", "micro_advocate", "influencer")
 
 
 def _suggest(key, allowed) -> str:
@@ -192,53 +82,11 @@ def _show(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _check_value(path, value, spec: Field, problems) -> object:
-    """Return ``value`` converted to the field's kind, or record a problem."""
-    kind = spec.kind
-    if kind == "bool":
-        if not isinstance(value, bool):
-            problems.append(f"{path}: must be true or false; got {_show(value)}")
-        return value
-    if kind == "str":
-        if not isinstance(value, str):
-            problems.append(f"{path}: must be a string; got {_show(value)}")
-        elif spec.choices and value not in spec.choices:
-            problems.append(f"{path}: {value!r} is not allowed; allowed: "
-                            f"{', '.join(spec.choices)}")
-        return value
-    if kind == "table":
-        if not isinstance(value, dict):
-            problems.append(f"{path}: must be a table; got {_show(value)}")
-        return value
-    # numbers
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        what = "an integer" if kind == "int" else "a number"
-        problems.append(f"{path}: must be {what}; got {_show(value)}")
-        return value
-    if kind == "int":
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if not isinstance(value, numbers.Integral):
-            problems.append(f"{path}: must be an integer; got {_show(value)}")
-            return value
-        value = int(value)
-    else:
-        value = float(value)
-        if not math.isfinite(value):
-            problems.append(f"{path}: must be a finite number; got {value!r}")
-            return value
-    low, high = (0.0, 1.0) if kind == "prob" else (spec.low, spec.high)
-    too_low = low is not None and (value <= low if spec.low_open else value < low)
-    too_high = high is not None and (value >= high if spec.high_open else value > high)
-    if too_low or too_high:
-        if low is not None and high is not None:
-            rng = (f"in {'(' if spec.low_open else '['}{low:g}, {high:g}"
-                   f"{')' if spec.high_open else ']'}")
-        elif low is not None:
-            rng = f"{'>' if spec.low_open else '>='} {low:g}"
-        else:
-            rng = f"<= {high:g}"
-        problems.append(f"{path}: must be {rng}; got {value!r}")
+def _check_value(path, value, spec: Param, problems) -> object:
+    """Return ``value`` converted to the parameter's kind, or record a problem."""
+    value, why = spec.problem(value)
+    if why:
+        problems.append(f"{path}: {why}")
     return value
 
 
@@ -394,13 +242,15 @@ def _check_population(table, problems) -> dict:
     segs = out.get("segments", {})
     if isinstance(segs, dict):
         checked = {}
-        for name, seg in segs.items():
-            if name not in _SEGMENTS:
+        for name in segs:
+            if name not in SEGMENTS:
                 problems.append(f"population.segments.{name}: unknown segment; "
-                                f"{_suggest(name, _SEGMENTS)}")
-                continue
-            checked[name] = _check_table(f"population.segments.{name}", seg,
-                                         SCHEMA["segment"], problems)
+                                f"{_suggest(name, SEGMENTS)}")
+        defaults = segment_defaults()
+        for name in SEGMENTS:  # every segment's effective values
+            checked[name] = {**defaults[name], **_check_table(
+                f"population.segments.{name}", segs.get(name, {}), SCHEMA["segment"],
+                problems)}
         out["segments"] = checked
     return out
 
@@ -408,9 +258,8 @@ def _check_population(table, problems) -> dict:
 def _check_model(table, problems) -> dict:
     out = _check_table("model", table, SCHEMA["model"], problems)
     kind = out.get("kind", "referral")
-    referral_only = {"share", "conversion", "advocacy", "forget_rate", "ad_rate", "trust"}
     given = set(table) if isinstance(table, dict) else set()
-    ic_only = {"p", "p_over_threshold", "weighted_cascade"}
+    own = {k: set(model_params(k)) for k in MODEL_KINDS}
     if kind == "ic":
         ways = [k for k in ("p", "p_over_threshold") if k in out]
         ways += [k for k in ("weighted_cascade", "weights") if out.get(k)]
@@ -419,25 +268,23 @@ def _check_model(table, problems) -> dict:
                             "multiple of the graph's epidemic threshold), "
                             "weighted_cascade = true or weights = true (the graph's edge "
                             "weights); got " + (", ".join(ways) or "none"))
-        for k in sorted(given & (referral_only | {"thresholds"})):
-            problems.append(f"model.{k}: only for kind = "
-                            f"{'lt' if k == 'thresholds' else 'referral'!r}; IC takes p")
+        for k in sorted(given - own["ic"] - {"kind"}):
+            if k in SCHEMA["model"]:
+                problems.append(f"model.{k}: only for kind = "
+                                f"{'lt' if k in own['lt'] else 'referral'!r}; IC takes p")
     elif kind == "lt":
-        for k in sorted(given & (referral_only | ic_only)):
-            problems.append(f"model.{k}: LT takes weights (true: the graph's edge weights; "
-                            f"default 1/in-degree) and thresholds (default uniform per run)")
+        for k in sorted(given - own["lt"] - {"kind"}):
+            if k in SCHEMA["model"]:
+                problems.append(f"model.{k}: LT takes weights (true: the graph's edge "
+                                f"weights; default 1/in-degree) and thresholds (default "
+                                f"uniform per run)")
     elif kind == "referral":
-        for k in sorted(given & (ic_only | {"weights", "thresholds"})):
-            problems.append(f"model.{k}: not for the referral model, which takes share and "
-                            f"conversion (kind = 'ic' or 'lt' for {k})")
-    if kind != "ic":
-        for k in ic_only:
-            out.pop(k, None)
-    if kind == "referral":
-        out.pop("weights", None)
-    if kind != "referral":
-        for k in referral_only:
-            out.pop(k, None)
+        for k in sorted(given - own["referral"] - {"kind"}):
+            if k in SCHEMA["model"]:
+                problems.append(f"model.{k}: not for the referral model, which takes share "
+                                f"and conversion (kind = 'ic' or 'lt' for {k})")
+    if kind in own:  # only the kind's own keys (and their defaults) are kept
+        out = {k: v for k, v in out.items() if k == "kind" or k in own[kind]}
     return out
 
 

@@ -1,0 +1,188 @@
+"""The experiment config's keys, each one :class:`refsim.params.Param`.
+
+The model, programme, economics, segment and campaign keys come from the classes that
+own them (:class:`refsim.ReferralModel`, :class:`refsim.IndependentCascade`,
+:class:`refsim.LinearThreshold`, :class:`refsim.ReferralProgram`,
+:class:`refsim.Economics`, :class:`refsim.Segment`, :class:`refsim.Campaign`); the
+experiment, graph, population and sweep keys, which belong to no such class, are
+described here. ``SCHEMA`` maps each table to its keys.
+"""
+
+from __future__ import annotations
+
+from ..params import ASSUMPTION, CHOICE, Param, params_of
+
+__all__ = [
+    "MODEL_KINDS",
+    "SCHEMA",
+    "SECTIONS",
+    "SEGMENTS",
+    "model_params",
+    "segment_defaults",
+]
+
+SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
+            "campaign", "sweep")
+
+#: The segments of ``[population.segments]``, in the order of
+#: :data:`refsim.DEFAULT_SEGMENTS`.
+SEGMENTS = ("regular", "micro_advocate", "influencer")
+
+#: ``model.kind`` values and the classes that own their keys.
+MODEL_KINDS = ("referral", "ic", "lt")
+
+_EXPERIMENT = {
+    "name": Param("str", unit="", meaning="Name shown in reports (default: the config "
+                  "file's name)."),
+    "question": Param("str", "", unit="", meaning="The question the experiment answers, "
+                      "shown at the top of the report."),
+    "seed": Param("int", 0, low=0, unit="", meaning="Root of every random stream: the "
+                  "same seed gives the same numbers on any machine."),
+    "runs": Param("int", 100, low=1, high=10_000_000, unit="runs per campaign and cell",
+                  meaning="Simulated runs of each campaign in each cell; run r of every "
+                          "campaign shares random numbers (paired comparisons)."),
+    "steps": Param("int", 30, low=1, high=100_000, unit="steps",
+                   meaning="Length of each run; one step is one round of referrals."),
+    "baseline": Param("str", unit="", meaning="Campaign others are compared with "
+                      "(default: the first)."),
+    "level": Param("float", 0.95, low=0.0, high=1.0, low_open=True, high_open=True,
+                   unit="probability", meaning="Confidence level of every interval."),
+    "adaptive": Param("table", unit="", meaning="Add runs in batches until every "
+                      "interval is narrow enough (see [experiment.adaptive])."),
+}
+
+_ADAPTIVE = {
+    "metric": Param("str", "reach", unit="", meaning="Per-run metric whose interval must "
+                    "be narrow enough."),
+    "width": Param("float", required=True, low=0.0, low_open=True,
+                   unit="units of the metric", meaning="Widest interval accepted "
+                   "(full width, at experiment.level)."),
+    "max_runs": Param("int", 10_000, low=1, unit="runs", meaning="Stop adding runs "
+                      "here, narrow enough or not."),
+    "batch": Param("int", low=1, unit="runs", meaning="Runs added at a time (default: "
+                   "experiment.runs)."),
+    "paired": Param("bool", True, unit="", meaning="Judge the width of the paired "
+                    "differences with the baseline rather than of each campaign alone."),
+}
+
+_GRAPH = {
+    "generator": Param("str", unit="", meaning="Synthetic graph: a function of "
+                       "refsim.generators; its parameters go in the same table."),
+    "dataset": Param("str", unit="", meaning="A bundled real network (refsim.datasets)."),
+    "file": Param("str", unit="", meaning="Your own edge list (one 'source target "
+                  "[weight]' per line; .gz read too), relative to the config file."),
+    "spec": Param("str", unit="", meaning="A generator or dataset written as "
+                  "'NAME:key=value,...', as on the command line."),
+    "directed": Param("bool", False, unit="", meaning="Read the edge list's pairs as "
+                      "arcs source -> target (else each as two arcs)."),
+    "weighted": Param("bool", False, unit="", meaning="The edge list has a third column "
+                      "of weights (used by IC or LT with model.weights)."),
+    "header": Param("bool", unit="", meaning="Skip the edge list's first line, a "
+                    "header of column names (default false)."),
+    "encoding": Param("str", unit="", meaning="Text encoding of the edge list "
+                      "(default utf-8)."),
+    "seed": Param("int", low=0, unit="", meaning="Seed of the generator (default: "
+                  "experiment.seed)."),
+}
+
+_POPULATION = {
+    "influencers": Param("prob", 0.001, unit="share of nodes",
+                         meaning="Share of nodes, those of the largest audiences, who are "
+                                 "influencers.", source=ASSUMPTION),
+    "micro_advocates": Param("prob", 0.05, unit="share of nodes",
+                             meaning="Share of nodes, drawn among ordinary audiences, who "
+                                     "are micro-advocates.", source=ASSUMPTION),
+    "segments": Param("table", unit="", meaning="Per-segment values: "
+                      "[population.segments.regular], .micro_advocate, .influencer."),
+}
+
+_SWEEP = {
+    "mode": Param("str", "grid", choices=("grid", "zip"), unit="",
+                  meaning="grid: every combination of the axes' values; zip: the i-th "
+                          "value of every axis together."),
+    "axes": Param("table", unit="", meaning="KEY = [values]: any numeric or text key "
+                  "of the config, e.g. \"model.share\" = [0.05, 0.1]."),
+}
+
+_KIND = Param("str", "referral", choices=MODEL_KINDS, unit="",
+              meaning="referral (advocates, rewards and money), ic (Independent Cascade) "
+                      "or lt (Linear Threshold).")
+
+#: Campaign keys that are not fields of :class:`refsim.Campaign`: the programme by name
+#: and its reward (split by :meth:`refsim.ReferralProgram.named`).
+_CAMPAIGN_PROGRAM = {
+    "program": Param("str", "none", choices=("none", "sender", "recipient", "two_sided"),
+                     unit="", meaning="Who is paid for a converted referral: the "
+                     "advocate (sender), the new customer (recipient), or both "
+                     "(two_sided, the reward split 50/50).", source=CHOICE),
+    "reward": Param("float", low=0.0, unit="$ per converted referral",
+                    meaning="Total reward per converted referral under program (or give "
+                            "sender_reward and recipient_reward).",
+                    source=CHOICE),
+}
+
+
+def model_params(kind: str) -> dict[str, Param]:
+    """The ``[model]`` keys of one model kind (``kind`` itself aside)."""
+    from ..models import IndependentCascade, LinearThreshold
+    from ..referral import ReferralModel
+
+    cls = {"referral": ReferralModel, "ic": IndependentCascade,
+           "lt": LinearThreshold}[kind]
+    return {k: p for k, p in params_of(cls).items() if p.config}
+
+
+def segment_defaults() -> dict[str, dict]:
+    """Each default segment's own values (unset ones left out)."""
+    from ..referral import DEFAULT_SEGMENTS
+
+    return {s.name: {k: getattr(s, k) for k in params_of(type(s))
+                     if getattr(s, k) is not None} for s in DEFAULT_SEGMENTS}
+
+
+def _campaign_params() -> dict[str, Param]:
+    from ..campaign import Campaign
+    from ..referral import ReferralProgram
+
+    own = params_of(Campaign)
+    prog = params_of(ReferralProgram)
+    out = {"name": own["name"], "seeding": own["seeding"], "k": own["k"],
+           "budget": own["budget"], **_CAMPAIGN_PROGRAM,
+           "sender_reward": _optional(prog["sender_reward"]),
+           "recipient_reward": _optional(prog["recipient_reward"]),
+           "params": own["seeding_params"], "seed_sets": own["seed_sets"]}
+    return out
+
+
+def _optional(p: Param) -> Param:
+    """``p`` without a default (a key only set when given)."""
+    import dataclasses
+
+    return dataclasses.replace(p, default=None)
+
+
+def _build() -> dict:
+    from ..referral import Economics, ReferralProgram, Segment
+
+    model = {"kind": _KIND}
+    for kind in MODEL_KINDS:
+        for k, p in model_params(kind).items():
+            model.setdefault(k, p)
+    return {
+        "experiment": _EXPERIMENT,
+        "adaptive": _ADAPTIVE,
+        "graph": _GRAPH,
+        "population": _POPULATION,
+        "segment": {k: _optional(p) for k, p in params_of(Segment).items() if p.config},
+        "model": model,
+        "program": {k: p for k, p in params_of(ReferralProgram).items()
+                    if k not in ("sender_reward", "recipient_reward")},
+        "economics": {k: p for k, p in params_of(Economics).items() if p.config},
+        "campaign": _campaign_params(),
+        "sweep": _SWEEP,
+    }
+
+
+#: Every table's keys: ``graph`` also takes the generator's own parameters and
+#: ``campaign`` entries are checked against ``SCHEMA["campaign"]``.
+SCHEMA = _build()

@@ -1,0 +1,210 @@
+"""One definition per parameter: the classes, the config schema, the resolved config,
+``refsim config defaults``, docs/config.md and the report's assumptions all come from
+the same :class:`refsim.params.Param` descriptions, and agree."""
+
+import dataclasses
+import math
+import pathlib
+import tomllib
+
+import pytest
+
+import refsim
+from refsim.experiment.config import ConfigError, resolve_config
+from refsim.experiment.reference import (
+    assumption_rows,
+    defaults_toml,
+    reference_markdown,
+)
+from refsim.experiment.schema import SCHEMA, SEGMENTS, model_params
+from refsim.experiment.store import config_digest
+from refsim.params import Param, params_of
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+MINIMAL = {"graph": {"generator": "holme_kim", "n": 2000, "m": 3, "triad_p": 0.5},
+           "campaign": [{"name": "20 hubs", "seeding": "degree", "k": 20}]}
+OWNED = [refsim.ReferralModel, refsim.ReferralProgram, refsim.Economics, refsim.Segment,
+         refsim.Campaign, refsim.IndependentCascade, refsim.LinearThreshold]
+
+
+def test_docs_config_md_is_current():
+    """docs/config.md is what ``refsim config reference`` prints: regenerate it with
+    ``refsim config reference > docs/config.md`` after changing a parameter."""
+    assert (ROOT / "docs" / "config.md").read_text() == reference_markdown() + "\n"
+
+
+def every_key():
+    for section, params in SCHEMA.items():
+        for key in params:
+            yield section, key
+
+
+@pytest.mark.parametrize("section,key", list(every_key()))
+def test_every_key_is_described_and_listed(section, key):
+    p = SCHEMA[section][key]
+    assert p.meaning and p.meaning.endswith((".", ")")), (section, key)
+    if p.kind in ("int", "float", "prob") and section not in ("experiment", "graph"):
+        assert p.unit, (section, key)
+    if section in ("model", "population", "segment", "program", "economics") \
+            and p.kind in ("float", "prob"):
+        assert p.source, (section, key)  # a citation or "assumption"
+    text = defaults_toml()
+    listed = f"\n{key} = " in text or f"\n# {key} = " in text
+    header = p.kind == "table" and f".{key}" in text  # [experiment.adaptive], ...
+    assert listed or header, key
+    assert f"| `{key}` |" in reference_markdown(), key
+
+
+def test_defaults_file_runs_and_resolves_to_the_defaults():
+    """The printed defaults are a valid config whose resolved values are exactly those
+    of a config that gives only the graph and the campaign."""
+    from_file = resolve_config(tomllib.loads(defaults_toml()))
+    minimal = resolve_config(MINIMAL)
+    for cfg in (from_file, minimal):
+        cfg["experiment"].pop("name")
+    assert from_file == minimal
+
+
+@pytest.mark.parametrize("cls", [refsim.ReferralModel, refsim.ReferralProgram,
+                                 refsim.Economics])
+def test_the_resolved_config_records_every_effective_value(cls):
+    """Every configurable field of the model, programme and economics appears in the
+    resolved config with the class's own default (so the saved config.toml and the
+    digest pin it)."""
+    cfg = resolve_config(MINIMAL)
+    section = {refsim.ReferralModel: "model", refsim.ReferralProgram: "program",
+               refsim.Economics: "economics"}[cls]
+    own = {k: p for k, p in params_of(cls).items() if p.config}
+    rewards = {"sender_reward", "recipient_reward"}  # set per campaign
+    assert set(cfg[section]) - {"kind"} == set(own) - rewards
+    default = cls()
+    for key in set(own) - rewards:
+        assert cfg[section][key] == getattr(default, key), key
+
+
+def test_segments_are_recorded_with_their_own_defaults():
+    cfg = resolve_config(MINIMAL)
+    got = cfg["population"]["segments"]
+    assert list(got) == list(SEGMENTS)
+    for seg in refsim.DEFAULT_SEGMENTS:
+        for key in ("trust", "share", "advocacy", "seed_cost"):
+            value = getattr(seg, key)
+            assert got[seg.name].get(key) == value, (seg.name, key)
+    # a value given replaces that one only
+    cfg = resolve_config({**MINIMAL, "population": {"segments": {
+        "influencer": {"seed_cost": 500.0}}}})
+    assert cfg["population"]["segments"]["influencer"] == {
+        "trust": 0.5, "advocacy": 1.0, "seed_cost": 500.0}
+
+
+@pytest.mark.parametrize("key,value", [("program.share_lift", 0.7),
+                                       ("program.reward_scale", 6.0),
+                                       ("economics.referral_premium", 0.2),
+                                       ("population.segments.regular.trust", 0.7),
+                                       ("population.segments.influencer.seed_cost", 150.0)])
+def test_a_default_given_explicitly_keeps_the_digest_and_another_value_changes_it(
+        key, value):
+    """Defaults are filled in before the digest is taken: writing one out changes
+    nothing, and a different value (which the old resolved config omitted) is seen."""
+    base = config_digest(resolve_config(MINIMAL))
+    section, *rest = key.split(".")
+    default = resolve_config(MINIMAL)[section]
+    for part in rest:
+        default = default[part]
+    assert config_digest(resolve_config(MINIMAL, overrides=[(key, default)])) == base
+    assert config_digest(resolve_config(MINIMAL, overrides=[(key, value)])) != base
+
+
+PROBES = [-1, -0.0, 0, 1e-300, 0.5, 1, 1.0 + 1e-12, 1.5, 7, 10**7 + 1, math.nan, math.inf,
+          -math.inf, True, "0.5", None]
+
+
+def class_fields():
+    for cls in (refsim.ReferralModel, refsim.ReferralProgram, refsim.Economics,
+                refsim.Segment):
+        for key, p in params_of(cls).items():
+            if p.config and p.kind in ("float", "prob", "int", "bool"):
+                yield cls, key, p
+
+
+@pytest.mark.parametrize("cls,key,p", list(class_fields()),
+                         ids=lambda x: getattr(x, "__name__", str(x)))
+def test_the_class_and_the_config_accept_the_same_values(cls, key, p):
+    """One range: the class refuses exactly the values the config check refuses
+    (``None`` aside: a Python-only "unset")."""
+    for value in PROBES:
+        if value is None:
+            continue
+        _, why = p.problem(value)
+        args = ("s",) if cls is refsim.Segment else ()
+        try:
+            obj = cls(*args, **{key: value})
+        except (ValueError, TypeError):
+            accepted = False
+        else:
+            accepted = True
+            got = getattr(obj, key)
+            assert got == p.problem(value)[0] and type(got) is type(p.problem(value)[0])
+        assert accepted == (why is None), (cls.__name__, key, value, why)
+
+
+@pytest.mark.parametrize("key,value,fragment", [
+    ("campaign.k", 0, "campaign[0].k: must be >= 1; got 0"),
+    ("campaign.budget", -1, "campaign[0].budget: must be >= 0; got -1.0"),
+    ("campaign.seed_sets", "each", "campaign[0].seed_sets: 'each' is not allowed"),
+])
+def test_campaign_keys_are_checked_by_the_campaigns_description(key, value, fragment):
+    with pytest.raises(ConfigError, match=fragment.replace("[", r"\[").replace(
+            "]", r"\]").replace(".", r"\.")):
+        resolve_config(MINIMAL, overrides=[(key, value)])
+    field = key.split(".")[1]
+    with pytest.raises((ValueError, TypeError)):
+        refsim.Campaign("degree", **({"k": 1} if field != "k" else {}), **{field: value})
+
+
+def test_model_keys_come_from_the_model_classes():
+    assert list(model_params("referral")) == ["share", "conversion", "advocacy",
+                                              "forget_rate", "ad_rate", "trust"]
+    assert set(model_params("ic")) == {"p", "p_over_threshold", "weighted_cascade",
+                                       "weights"}
+    assert set(model_params("lt")) == {"weights", "thresholds"}
+    merged = set(SCHEMA["model"]) - {"kind"}
+    assert merged == set().union(*(model_params(k) for k in ("referral", "ic", "lt")))
+
+
+def test_every_class_describes_its_parameters():
+    for cls in OWNED:
+        described = params_of(cls)
+        assert described, cls
+        for key, p in described.items():
+            assert isinstance(p, Param) and p.meaning, (cls.__name__, key)
+    # a dataclass's described fields are its fields (program, population and economics
+    # of ReferralModel are objects, described on their own classes)
+    model_fields = {f.name for f in dataclasses.fields(refsim.ReferralModel)}
+    assert model_fields - set(params_of(refsim.ReferralModel)) == {
+        "population", "program", "economics"}
+
+
+def test_assumption_rows_cover_every_effective_value():
+    cfg = resolve_config(MINIMAL)
+    rows = {r["key"]: r for r in assumption_rows(cfg)}
+    assert rows["program.share_lift"]["value"] == 0.5
+    assert rows["program.share_lift"]["source"].startswith("Ryu & Feick 2007")
+    assert rows["economics.referral_premium"]["unit"] == "share of value"
+    assert rows["population.segments.influencer.seed_cost"]["value"] == 200.0
+    expected = (len(model_params("referral")) + 2 + sum(
+        len(v) for v in cfg["population"]["segments"].values())
+        + len(cfg["program"]) + len(cfg["economics"]))
+    assert len(rows) == expected
+    ic = resolve_config({**MINIMAL, "model": {"kind": "ic", "p": 0.05}})
+    assert [r["key"] for r in assumption_rows(ic)] == ["model.p", "model.weighted_cascade",
+                                                       "model.weights"]
+
+
+def test_cli_prints_the_defaults_and_the_reference(capsys):
+    from refsim.cli import main
+
+    assert main(["config", "defaults"]) == 0
+    assert capsys.readouterr().out == defaults_toml() + "\n"
+    assert main(["config", "reference"]) == 0
+    assert capsys.readouterr().out == reference_markdown() + "\n"
