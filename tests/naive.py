@@ -92,9 +92,9 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
     if uniform:
         pmax = [arc_p[0] if arc_p else 0.0] * n
         most = max((indptr[u + 1] - indptr[u] for u in range(n)), default=0)
-        from refsim.simulate import _q_powers  # the kernel's table, the same floats
+        from refsim.simulate import q_powers  # the kernel's table, the same floats
 
-        q_pow = _q_powers(pmax[0], most).tolist()
+        q_pow = q_powers(pmax[0], most).tolist()
     active = set(seeds)
     frontier = list(seeds)
     counts = [len(active)]

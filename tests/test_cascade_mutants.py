@@ -23,7 +23,7 @@ import pytest
 
 import refsim
 from refsim._kernels import cascade
-from refsim.simulate import _ic_args, _lt_args
+from refsim.simulate import ic_kernel_args, lt_kernel_args
 from naive import (output_for_double, output_for_open_closed, xoshiro_state_for)
 
 ULP = 2.0**-53  # spacing of the draws (multiples of 2**-53)
@@ -43,12 +43,12 @@ def _one_run(kernel, args, graph, seeds, state):
 
 
 def _ic(graph, p, seeds, outputs):
-    kernel, args = _ic_args(graph, refsim.IndependentCascade(p))
+    kernel, args = ic_kernel_args(graph, refsim.IndependentCascade(p))
     return _one_run(kernel, args, graph, seeds, xoshiro_state_for(outputs))
 
 
 def _lt(graph, model, seeds, outputs):
-    kernel, args = _lt_args(graph, model)
+    kernel, args = lt_kernel_args(graph, model)
     return _one_run(kernel, args, graph, seeds, xoshiro_state_for(outputs))
 
 
@@ -60,7 +60,7 @@ def _star(leaves, extra=()):
 
 
 def _table(graph, p):
-    return _ic_args(graph, refsim.IndependentCascade(p))[1][6]
+    return ic_kernel_args(graph, refsim.IndependentCascade(p))[1][6]
 
 
 # ------------------------------------------------------------------ IC, uniform p

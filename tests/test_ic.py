@@ -67,7 +67,7 @@ def _percolation_giant(zp):
     return brentq(lambda s: s - 1.0 + math.exp(-zp * s), 1e-9, 1.0)
 
 
-def _t_quantile(df):
+def t_quantile(df):
     """Z for a standard error estimated with df degrees of freedom: the Student t quantile
     with the false-alarm rate Z has for a known one (6.3e-5, two-sided)."""
     from scipy import stats
@@ -101,11 +101,11 @@ def test_large_outbreaks_follow_bond_percolation(stat_scale):
     # 7.5 / n and S by about 2.4 / n; the giant's own finite-size bias is O(1/n) too;
     # a few 1e-5, under a twentieth of the tolerance here
     se_size = np.std(sizes, ddof=1) / math.sqrt(graphs)
-    tol = _t_quantile(graphs - 1) * se_size
+    tol = t_quantile(graphs - 1) * se_size
     assert abs(np.mean(sizes) - S) <= tol, (np.mean(sizes), S, se_size)
     # chance of a large outbreak: starting nodes are the independent units
     se_hit = np.std(hits, ddof=1) / math.sqrt(len(hits))
-    tol = _t_quantile(len(hits) - 1) * se_hit
+    tol = t_quantile(len(hits) - 1) * se_hit
     assert abs(np.mean(hits) - S) <= tol, (np.mean(hits), S, se_hit)
 
 

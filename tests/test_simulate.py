@@ -300,7 +300,7 @@ def test_public_names():
 def test_a_run_does_not_depend_on_the_runs_sharing_its_worker(which):
     """Past 255 runs a worker clears its one-byte visit stamps; any run computed among
     600 on one worker must equal the same run computed alone."""
-    from refsim.simulate import _ic_args, _lt_args
+    from refsim.simulate import ic_kernel_args, lt_kernel_args
 
     g = refsim.generators.holme_kim(300, 3, 0.5, rng=1)
     seeds = np.array([0, 1], dtype=g.indices.dtype)
@@ -324,7 +324,7 @@ def test_a_run_does_not_depend_on_the_runs_sharing_its_worker(which):
             assert np.array_equal(kept[5], alone[5]) and np.array_equal(kept[6], alone[6])
             assert alone[5].shape[0] == full[0][r, -1]
         return
-    kernel, args = (_ic_args if which == "ic" else _lt_args)(
+    kernel, args = (ic_kernel_args if which == "ic" else lt_kernel_args)(
         g, refsim.IndependentCascade(0.3) if which == "ic" else refsim.LinearThreshold())
     full = kernel(*args, seeds, lo, hi, states, everyone, g.n, 64, 1)
     for r in (254, 255, 256, 300, 511, 599):
@@ -347,12 +347,12 @@ def test_long_adjacency_lists_use_the_logarithm_and_stay_exact(stat_scale):
 
 
 def test_the_no_fire_table_is_one_minus_p_to_the_r():
-    from refsim.simulate import _q_powers
+    from refsim.simulate import q_powers
 
     for p in (1e-6, 0.01, 0.3, 0.999):
         r = np.arange(200)
-        assert np.allclose(_q_powers(p, 199), np.power(1.0 - p, r), rtol=1e-12, atol=0)
-    assert _q_powers(1.0, 3).tolist() == [1.0, 0.0, 0.0, 0.0]
+        assert np.allclose(q_powers(p, 199), np.power(1.0 - p, r), rtol=1e-12, atol=0)
+    assert q_powers(1.0, 3).tolist() == [1.0, 0.0, 0.0, 0.0]
 
 
 def test_other_pool_sizes_use_numpys_own_children():

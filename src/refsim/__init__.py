@@ -11,11 +11,13 @@ Examples
 [4, 4, 4]
 """
 
-from . import analysis, datasets, errors, generators
+from . import analysis, datasets, errors, generators, model_registry, params
+from ._version import __version__
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
 from .experiment import load_config, load_results, run_experiment
 from .graph import Graph, InArcs
+from .model_registry import register_model
 from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe, epidemic_threshold
 from .referral import (
@@ -30,8 +32,6 @@ from .referral_result import ReferralResult, referral_tree
 from .result import SimResult
 from .simulate import simulate
 from .strategies import available_strategies, register_strategy, select_seeds
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_SEGMENTS",
@@ -57,6 +57,9 @@ __all__ = [
     "analysis",
     "datasets",
     "errors",
+    "model_registry",
+    "params",
+    "register_model",
     "describe",
     "epidemic_threshold",
     "generators",

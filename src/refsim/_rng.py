@@ -133,3 +133,10 @@ def seed_record(seq: np.random.SeedSequence) -> dict:
     if seq.pool_size != 4:
         record["pool_size"] = int(seq.pool_size)
     return record
+
+
+def population_stream(seed) -> np.random.SeedSequence:
+    """The stream an experiment's population is drawn with: child ``2**32 + 2`` of
+    ``SeedSequence(seed)``, apart from the runs' ``0, 1, ...`` and seeding's ``2**32``."""
+    root = np.random.SeedSequence(seed)
+    return np.random.SeedSequence(root.entropy, spawn_key=(2**32 + 2,))

@@ -9,7 +9,7 @@ import numpy as np
 from .errors import InvalidType, InvalidValue
 
 
-def _show(value, limit: int = 60) -> str:
+def show_value(value, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -19,7 +19,7 @@ def check_probability(name: str, value, *, low_open: bool = False) -> float:
     (0, 1] if ``low_open``)."""
     allowed = "(0, 1]" if low_open else "[0, 1]"
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{name} must be a number in {allowed}; got {_show(value)} "
+        raise InvalidType(f"{name} must be a number in {allowed}; got {show_value(value)} "
                         f"of type {type(value).__name__}")
     value = float(value)
     if not ((0.0 < value) if low_open else (0.0 <= value)) or not value <= 1.0:  # and NaN
@@ -30,7 +30,7 @@ def check_probability(name: str, value, *, low_open: bool = False) -> float:
 def check_nonnegative(name: str, value) -> float:
     """Return ``value`` as a float, or raise unless it is a finite real number >= 0."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidType(f"{name} must be a number >= 0; got {_show(value)} "
+        raise InvalidType(f"{name} must be a number >= 0; got {show_value(value)} "
                         f"of type {type(value).__name__}")
     value = float(value)
     if not (value >= 0.0 and np.isfinite(value)):
@@ -42,7 +42,7 @@ def check_int(name: str, value, *, minimum: int | None = None,
               maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise unless it is an integer within the bounds."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InvalidType(f"{name} must be an int; got {_show(value)} "
+        raise InvalidType(f"{name} must be an int; got {show_value(value)} "
                         f"of type {type(value).__name__}")
     value = int(value)
     if minimum is not None and value < minimum:
@@ -61,9 +61,9 @@ def check_float_array(name: str, values, length: int | None, *, low: float = 0.0
         raw = np.asarray(values)
     except (ValueError, TypeError):  # ragged nesting
         raise InvalidValue(f"{name} must be one-dimensional (one value per {what}); got "
-                           f"{_show(values)}") from None
+                           f"{show_value(values)}") from None
     if raw.dtype.kind not in "iuf" and not (raw.dtype.kind == "O" and raw.size == 0):
-        raise InvalidType(f"{name} must be an array of real numbers; got {_show(values)} "
+        raise InvalidType(f"{name} must be an array of real numbers; got {show_value(values)} "
                         f"(dtype {raw.dtype})")
     arr = np.array(raw, dtype=np.float64)
     if arr.ndim != 1:
@@ -98,7 +98,7 @@ def _id_array(name: str, nodes, n: int, ndim: int = 1) -> np.ndarray:
         arr = np.asarray(nodes)
     except (ValueError, TypeError):  # ragged nesting
         raise InvalidValue(f"{name} must be a one-dimensional list of node ids; got "
-                           f"{_show(nodes)}") from None
+                           f"{show_value(nodes)}") from None
     if arr.ndim == 0 and ndim == 1 and arr.dtype.kind in "iu":
         arr = arr.reshape(1)  # a 0-d array is one id
     if arr.dtype == object and arr.ndim == 1:
@@ -113,7 +113,7 @@ def _id_array(name: str, nodes, n: int, ndim: int = 1) -> np.ndarray:
             arr = arr.astype(np.int64)
         else:
             raise InvalidType(f"{name} must be integer node ids in 0..{n - 1}; got "
-                              f"{_show(nodes)} (dtype {arr.dtype}); map labels to ids "
+                              f"{show_value(nodes)} (dtype {arr.dtype}); map labels to ids "
                               f"with graph.node_ids(labels)")
     if arr.ndim != ndim:
         what = "one-dimensional list of node ids" if ndim == 1 else "2-D array"
@@ -193,8 +193,8 @@ def _per_run_sets(seeds):
     if not all(kinds):
         i = kinds.index(False) if kinds[0] else kinds.index(True)
         raise InvalidType(f"seeds must be one seed set (a flat list of node ids) or one set "
-                          f"per run; got a mix: seeds[0] is {_show(seeds[0], 30)} but "
-                          f"seeds[{i}] is {_show(seeds[i], 30)}")
+                          f"per run; got a mix: seeds[0] is {show_value(seeds[0], 30)} but "
+                          f"seeds[{i}] is {show_value(seeds[i], 30)}")
     return seeds
 
 
@@ -224,3 +224,36 @@ def as_seed_sets(seeds, n: int, runs: int):
     hi = np.cumsum(lengths)
     _check_sets(nodes, hi, n, "seeds")
     return nodes, hi - lengths, hi
+
+
+def scalar_or_nodes(owner, name, value, *, probability=True):
+    """Check a parameter given as one number or one value per node."""
+    label = f"{owner} {name}"
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()  # a 0-d array is a number
+    if isinstance(value, (numbers.Real, np.bool_)):  # numpy scalars too; bools refused
+        return check_probability(label, value) if probability else check_nonnegative(
+            label, value)
+    if value is None or isinstance(value, (str, bytes, dict, set)):
+        raise InvalidType(f"{label} must be a number or one value per node; got "
+                          f"{type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidValue(f"{label} must be a number or one value per node (a flat list "
+                           f"of numbers); got {show_value(value)}") from None
+    if arr.ndim != 1:
+        raise InvalidValue(f"{label} must be a number or one value per node; got shape "
+                           f"{arr.shape}")
+    return check_float_array(label, arr, arr.shape[0], what="node",
+                             high=1.0 if probability else None)
+
+
+def per_node_values(owner, name, value, n):
+    """Broadcast a checked scalar-or-array parameter to n nodes."""
+    if isinstance(value, np.ndarray):
+        if value.shape[0] != n:
+            raise InvalidValue(f"{owner} {name} has {value.shape[0]} values but the graph "
+                             f"has {n} nodes")
+        return value
+    return np.full(n, float(value))

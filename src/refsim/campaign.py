@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .errors import InvalidType, InvalidValue
 from .params import CHOICE, Param, check_params, param
-from .referral import ReferralModel, ReferralProgram
+from .referral import ReferralProgram
 
 __all__ = ["Campaign", "run_campaign", "SEED_SETS"]
 
@@ -84,10 +83,13 @@ class Campaign:
         """The model with this campaign's programme (a referral model only)."""
         if self.program is None:
             return model
-        if not isinstance(model, ReferralModel):
+        from .model_registry import model_kind
+
+        kind = model_kind(model)
+        if kind.with_program is None:
             raise InvalidValue(f"campaign {self.name!r} has a referral programme, which needs "
                              f"a ReferralModel; got {type(model).__name__}")
-        return dataclasses.replace(model, program=self.program)
+        return kind.with_program(model, self.program)
 
     def seeds(self, graph, model, *, rng=None):
         """The seeds this campaign buys (see :func:`refsim.select_seeds`)."""

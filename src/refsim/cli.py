@@ -188,7 +188,7 @@ def _cmd_bench(args) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from ._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="refsim", description="Referral and word-of-mouth diffusion simulator.")

@@ -12,9 +12,9 @@ import zlib
 
 import numpy as np
 
-from ._validation import _show
+from ._validation import show_value
 from .errors import FileProblem, InvalidType, InvalidValue, MissingFile, RefsimError
-from .graph import Graph, _check_bool
+from .graph import Graph, check_bool
 
 __all__ = ["read_edgelist"]
 
@@ -113,11 +113,11 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#", header=
         path = os.fspath(path)
     except TypeError:
         raise InvalidType(f"path must be a file name (str or os.PathLike); got "
-                          f"{_show(path)} of type {type(path).__name__}") from None
+                          f"{show_value(path)} of type {type(path).__name__}") from None
     name = os.fsdecode(path)
-    directed = _check_bool("directed", directed)
-    weighted = _check_bool("weighted", weighted)
-    header = _check_bool("header", header)
+    directed = check_bool("directed", directed)
+    weighted = check_bool("weighted", weighted)
+    header = check_bool("header", header)
     comments = _check_comments(comments)
     src = _Source(name, path, _check_encoding(encoding))
     try:
@@ -141,27 +141,27 @@ def read_edgelist(path, *, directed=False, weighted=False, comments="#", header=
 # --------------------------------------------------------------------- arguments
 def _check_comments(comments) -> str:
     if not isinstance(comments, str):
-        raise InvalidType(f"comments must be a string such as '#'; got {_show(comments)} "
+        raise InvalidType(f"comments must be a string such as '#'; got {show_value(comments)} "
                           f"of type {type(comments).__name__}")
     if (not comments or _SEPARATORS.search(comments) or comments[0].isdigit()
             or comments in ("+", "-", ".")):
         raise InvalidValue(f"comments must be a non-empty marker such as '#' or '%', "
                            f"without spaces or commas, not a digit or a sign (these "
-                           f"start fields); got {_show(comments)}")
+                           f"start fields); got {show_value(comments)}")
     return comments
 
 
 def _check_encoding(encoding) -> codecs.CodecInfo:
     if not isinstance(encoding, str):
         raise InvalidType(f"encoding must be the name of a text encoding such as "
-                          f"'utf-8' or 'latin-1'; got {_show(encoding)} of type "
+                          f"'utf-8' or 'latin-1'; got {show_value(encoding)} of type "
                           f"{type(encoding).__name__}")
     try:
         info = codecs.lookup(encoding)
     except LookupError:
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
-        raise InvalidValue(f"encoding {_show(encoding)} is not a text encoding Python "
+        raise InvalidValue(f"encoding {show_value(encoding)} is not a text encoding Python "
                            f"knows; use e.g. 'utf-8', 'latin-1' or 'cp1252'")
     return info
 
@@ -388,7 +388,7 @@ def _read_lines(src: _Source, comments, weighted, header):
             if header:
                 if _looks_like_edge(parts, weighted):
                     raise InvalidValue(f"{name}, line {lineno}: header=True skips this "
-                                       f"line, but {_show(raw.rstrip(), 80)} reads as an "
+                                       f"line, but {show_value(raw.rstrip(), 80)} reads as an "
                                        f"edge; pass header=False")
                 continue
         if len(parts) < need:
@@ -397,7 +397,7 @@ def _read_lines(src: _Source, comments, weighted, header):
             if is_first and not any(_is_number(t) for t in parts):
                 hint = f"; if it is a header, {_HEADER_HINT}"
             raise InvalidValue(f"{name}, line {lineno}: expected {what}; got "
-                               f"{_show(raw.rstrip(), 80)}{hint}")
+                               f"{show_value(raw.rstrip(), 80)}{hint}")
         if is_first and not header and not _is_int(parts[0]) and not _is_int(parts[1]):
             suspect = (lineno, raw)
         src_tok.append(parts[0])
@@ -415,7 +415,7 @@ def _read_lines(src: _Source, comments, weighted, header):
     if suspect is not None and len(src_tok) > 1 and all(
             _is_int(t) for tokens in (src_tok, dst_tok) for t in tokens[1:]):
         lineno, raw = suspect
-        raise InvalidValue(f"{name}, line {lineno}: {_show(raw.rstrip(), 80)} looks like a "
+        raise InvalidValue(f"{name}, line {lineno}: {show_value(raw.rstrip(), 80)} looks like a "
                            f"header (every other line holds integer ids); {_HEADER_HINT}")
     if deferred is not None:
         raise InvalidValue(deferred)
@@ -429,14 +429,14 @@ def _weight_problem(line: str, token: str):
         ws = line.split()
         if (len(ws) >= 3 and "," not in ws[0] + ws[1]
                 and _DECIMAL_COMMA.fullmatch(ws[2])):
-            return (f"weight {_show(ws[2], 80)} uses a decimal comma, but commas "
+            return (f"weight {show_value(ws[2], 80)} uses a decimal comma, but commas "
                     f"separate fields; write it with a decimal point")
     try:
         w = float(token)
     except ValueError:
-        return f"weight must be a number >= 0; got {_show(token, 80)}"
+        return f"weight must be a number >= 0; got {show_value(token, 80)}"
     if not (w >= 0 and np.isfinite(w)):
-        return f"weight must be a finite number >= 0; got {_show(token, 80)}"
+        return f"weight must be a finite number >= 0; got {show_value(token, 80)}"
     return None
 
 

@@ -8,7 +8,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._memory import check_memory
-from ._validation import _show
+from ._validation import show_value
 from .errors import InvalidType, InvalidValue
 
 __all__ = ["Graph", "InArcs"]
@@ -107,7 +107,7 @@ class Graph:
             raise InvalidValue(f"indices holds node {bad}; nodes are numbered 0..{n - 1}")
         indptr = np.array(indptr, dtype=np.int64, order="C", copy=True)
         indices = np.array(indices, dtype=_index_dtype(n), order="C", copy=True)
-        directed = _check_bool("directed", directed)
+        directed = check_bool("directed", directed)
         _check_rows(indptr, indices, directed)
         # copies: the caller keeps its arrays writable, the graph stays fixed
         self._init(indptr, indices, weights, labels, directed, communities)
@@ -206,7 +206,7 @@ class Graph:
         >>> g.num_arcs, g.indices.tolist()
         (2, [1, 0])
         """
-        directed = _check_bool("directed", directed)
+        directed = check_bool("directed", directed)
         src = _as_endpoint_array("src", src)
         dst = _as_endpoint_array("dst", dst)
         if src.shape != dst.shape:
@@ -220,7 +220,7 @@ class Graph:
             what = f"node id {top - 1} (so n={n})"
         else:
             if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 0:
-                raise InvalidValue(f"n must be a non-negative int; got {_show(n)}")
+                raise InvalidValue(f"n must be a non-negative int; got {show_value(n)}")
             n = int(n)
             if top > n:
                 raise InvalidValue(f"an edge names node {top - 1}, but n = {n}: "
@@ -300,7 +300,7 @@ class Graph:
                 hash(weight)
             except TypeError:
                 raise InvalidType(f"weight must name an edge attribute, e.g. 'weight'; got "
-                                  f"{_show(weight)}") from None
+                                  f"{show_value(weight)}") from None
         nodes = list(G.nodes())
         index = {v: i for i, v in enumerate(nodes)}
         m = G.number_of_edges()
@@ -311,15 +311,15 @@ class Graph:
             vals = []
             for u, v, d in G.edges(data=True):
                 if weight not in d:
-                    raise InvalidValue(f"edge ({_show(u)}, {_show(v)}) has no attribute "
-                                     f"{_show(weight)}; weight={_show(weight)} needs it on "
+                    raise InvalidValue(f"edge ({show_value(u)}, {show_value(v)}) has no attribute "
+                                     f"{show_value(weight)}; weight={show_value(weight)} needs it on "
                                      f"every edge")
                 x = d[weight]
                 if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
-                    raise InvalidType(f"edge ({_show(u)}, {_show(v)}) has {_show(weight)} = "
-                                      f"{_show(x)}; weights must be numbers")
+                    raise InvalidType(f"edge ({show_value(u)}, {show_value(v)}) has {show_value(weight)} = "
+                                      f"{show_value(x)}; weights must be numbers")
                 if not np.isfinite(float(x)):
-                    raise InvalidValue(f"edge ({_show(u)}, {_show(v)}) has {_show(weight)} = "
+                    raise InvalidValue(f"edge ({show_value(u)}, {show_value(v)}) has {show_value(weight)} = "
                                        f"{float(x)!r}; weights must be finite")
                 vals.append(float(x))
             weights = np.asarray(vals, dtype=np.float64)
@@ -480,7 +480,7 @@ class Graph:
         return f"<Graph {kind}: {self.n} nodes, {self.num_arcs} arcs>"
 
 
-def _check_bool(name, value) -> bool:
+def check_bool(name, value) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidType(f"{name} must be True or False; got {value!r}")
     return bool(value)
@@ -527,7 +527,7 @@ def _as_array(name: str, values) -> np.ndarray:
     try:
         return np.asarray(values)
     except (ValueError, TypeError, OverflowError):
-        raise InvalidValue(f"{name} must be a 1-D array; got {_show(values)}, which numpy "
+        raise InvalidValue(f"{name} must be a 1-D array; got {show_value(values)}, which numpy "
                            f"cannot read as one (ragged nesting?)") from None
 
 
@@ -535,7 +535,7 @@ def _as_numbers(name: str, values, what: str) -> np.ndarray:
     """``values`` as a float64 array; anything but real numbers is an InvalidType."""
     arr = _as_array(name, values)
     if arr.dtype.kind not in "iuf" and not (arr.size == 0 and arr.dtype.kind == "O"):
-        raise InvalidType(f"{name} must be numbers, {what}; got {_show(values)} "
+        raise InvalidType(f"{name} must be numbers, {what}; got {show_value(values)} "
                           f"(dtype {arr.dtype})")
     return arr.astype(np.float64)
 
@@ -543,18 +543,18 @@ def _as_numbers(name: str, values, what: str) -> np.ndarray:
 def _as_labels(labels) -> tuple:
     if isinstance(labels, (str, bytes)):
         raise InvalidType(f"labels must be a list of node names, not one string; got "
-                          f"{_show(labels)}")
+                          f"{show_value(labels)}")
     try:
         out = tuple(labels.tolist() if isinstance(labels, np.ndarray) else labels)
     except TypeError:
-        raise InvalidType(f"labels must be a list of node names; got {_show(labels)} of "
+        raise InvalidType(f"labels must be a list of node names; got {show_value(labels)} of "
                           f"type {type(labels).__name__}") from None
     for x in out:
         try:
             hash(x)
         except TypeError:
             raise InvalidType(f"labels must be hashable (names such as 'ann' or 17); got "
-                              f"{_show(x)}") from None
+                              f"{show_value(x)}") from None
     return out
 
 

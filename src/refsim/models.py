@@ -12,7 +12,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._validation import _show, check_float_array, check_probability
+from ._validation import check_float_array, check_probability, show_value
 from .errors import InvalidType, InvalidValue
 from .params import ASSUMPTION, Param
 
@@ -248,7 +248,7 @@ class LinearThreshold:
             if weights != "graph":
                 error = InvalidValue if isinstance(weights, str) else InvalidType
                 raise error(f"LinearThreshold weights must be one weight per arc, 'graph' "
-                            f"(the graph's arc weights) or None; got {_show(weights)}")
+                            f"(the graph's arc weights) or None; got {show_value(weights)}")
         elif weights is not None:
             weights = check_float_array("LinearThreshold weights", weights, None)
         if thresholds is not None:
@@ -318,3 +318,72 @@ class LinearThreshold:
                                f"but the graph has {graph.n} nodes")
         return np.atleast_1d(t) * (1.0 - self.THRESHOLD_SLACK)
 
+
+
+# -- the IC and LT model kinds -----------------------------------------------------------
+
+def _ic_from_config(cfg, graph):
+    m = cfg["model"]
+    if "p_over_threshold" in m:
+        import math
+
+        from .profile import epidemic_threshold
+
+        pc = epidemic_threshold(graph)
+        if not math.isfinite(pc):
+            raise InvalidValue("model.p_over_threshold: the graph has no epidemic "
+                               "threshold (<k^2> <= 2<k>: no cascade can grow); give "
+                               "model.p instead")
+        return IndependentCascade(min(1.0, m["p_over_threshold"] * pc))
+    if m.get("weights"):
+        return IndependentCascade("weights")
+    return IndependentCascade("weighted_cascade" if m.get("weighted_cascade") else m["p"])
+
+
+def _lt_from_config(cfg, graph):
+    m = cfg["model"]
+    return LinearThreshold("graph" if m.get("weights") else None,
+                           thresholds=m.get("thresholds"))
+
+
+def _run_ic(graph, model, seed_sets, seq, **how):
+    from .simulate import ic_kernel_args, run_cascade
+
+    return run_cascade(graph, model, *ic_kernel_args(graph, model), seed_sets, seq, **how)
+
+
+def _run_lt(graph, model, seed_sets, seq, **how):
+    from .simulate import lt_kernel_args, run_cascade
+
+    return run_cascade(graph, model, *lt_kernel_args(graph, model), seed_sets, seq, **how)
+
+
+def _register():
+    from .model_registry import (
+        ModelKind,
+        Series,
+        cascade_curves,
+        cascade_metrics,
+        reach_and_steps,
+        register_model,
+    )
+
+    adopters = (Series("adopters", "nodes", "Active nodes, seeds included.", monotone=True),)
+    register_model(ModelKind(
+        name="ic", cls=IndependentCascade, label="Independent Cascade", run=_run_ic,
+        metrics=cascade_metrics(), per_run=reach_and_steps, series=adopters,
+        curves=cascade_curves, from_config=_ic_from_config,
+        check_on=lambda graph, model: model.arc_probabilities(graph),
+        in_arcs=lambda graph, model: (0, model.arc_probabilities(graph)[
+            graph.in_arcs.arc_ids])))
+    register_model(ModelKind(
+        name="lt", cls=LinearThreshold, label="Linear Threshold", run=_run_lt,
+        metrics=cascade_metrics(), per_run=reach_and_steps, series=adopters,
+        curves=cascade_curves, from_config=_lt_from_config,
+        check_on=lambda graph, model: (model.arc_weights(graph),
+                                       model.threshold_levels(graph)),
+        in_arcs=lambda graph, model: (1, model.arc_weights(graph)[
+            graph.in_arcs.arc_ids])))
+
+
+_register()

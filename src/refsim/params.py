@@ -20,14 +20,17 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
 
+from ._validation import show_value
 from .errors import InvalidType, InvalidValue
 
-__all__ = ["ASSUMPTION", "Param", "check_params", "param", "params_of"]
+__all__ = ["ASSUMPTION", "CHOICE", "Param", "check_params", "param", "params_of", "trusted"]
 
 #: The source of a value chosen as a starting point, to be calibrated.
 ASSUMPTION = "assumption"
@@ -135,28 +138,28 @@ class Param:
         kind = self.kind
         if kind == "bool":
             return value, (None if isinstance(value, bool)
-                           else f"must be true or false; got {_show(value)}")
+                           else f"must be true or false; got {show_value(value)}")
         if kind == "str":
             if not isinstance(value, str):
-                return value, f"must be a string; got {_show(value)}"
+                return value, f"must be a string; got {show_value(value)}"
             if self.choices and value not in self.choices:
                 return value, (f"{value!r} is not allowed; allowed: "
                                f"{', '.join(self.choices)}")
             return value, None
         if kind == "table":
             return value, (None if isinstance(value, dict)
-                           else f"must be a table; got {_show(value)}")
+                           else f"must be a table; got {show_value(value)}")
         if kind == "list":
             return value, (None if isinstance(value, list)
-                           else f"must be a list; got {_show(value)}")
+                           else f"must be a list; got {show_value(value)}")
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             what = "an integer" if kind == "int" else "a number"
-            return value, f"must be {what}; got {_show(value)}"
+            return value, f"must be {what}; got {show_value(value)}"
         if kind == "int":
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             if not isinstance(value, numbers.Integral):
-                return value, f"must be an integer; got {_show(value)}"
+                return value, f"must be an integer; got {show_value(value)}"
             value = int(value)
         else:
             value = float(value)
@@ -181,10 +184,10 @@ class Param:
         if value is None and (self.optional or self.default is None) and not self.required:
             return None
         if self.per_node:
-            from .referral import _scalar_or_nodes
+            from ._validation import scalar_or_nodes
 
             owner, _, name = label.rpartition(" ")
-            return _scalar_or_nodes(owner, name, value, probability=self.kind == "prob")
+            return scalar_or_nodes(owner, name, value, probability=self.kind == "prob")
         if self.kind == "prob":
             if self.low == 0.0 and self.high == 1.0 and not self.high_open:
                 return check_probability(label, value, low_open=self.low_open)
@@ -200,7 +203,7 @@ class Param:
         if self.kind in ("float", "prob") and (isinstance(value, bool)
                                                or not isinstance(value, numbers.Real)):
             raise InvalidType(f"{label} must be a number {self.range_text()}; got "
-                              f"{_show(value)} of type {type(value).__name__}")
+                              f"{show_value(value)} of type {type(value).__name__}")
         out, why = self.problem(value)
         if why:
             raise InvalidValue(f"{label} {why}")
@@ -215,10 +218,6 @@ def _num(x) -> str | None:
         return f"{int(x):,}"
     return f"{x:g}"
 
-
-def _show(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def param(default=None, kind: str = "float", **description) -> dataclasses.Field:
@@ -253,8 +252,34 @@ def params_of(cls) -> dict[str, Param]:
     return dict(getattr(cls, "PARAMS", {}))
 
 
+_TRUSTED = contextvars.ContextVar("refsim_trusted_params", default=False)
+
+
+@contextlib.contextmanager
+def trusted():
+    """Build parameter objects from values already checked against their
+    :class:`Param` (a resolved config): :func:`check_params` does nothing inside, so
+    each value is checked once, at the door.
+
+    Examples
+    --------
+    >>> from refsim import ReferralProgram
+    >>> with trusted():
+    ...     ReferralProgram(share_lift=0.7).share_lift
+    0.7
+    """
+    token = _TRUSTED.set(True)
+    try:
+        yield
+    finally:
+        _TRUSTED.reset(token)
+
+
 def check_params(obj) -> None:
-    """Check and convert, in place, every described field of a frozen dataclass."""
+    """Check and convert, in place, every described field of a frozen dataclass (not
+    inside :func:`trusted`)."""
+    if _TRUSTED.get():
+        return
     owner = type(obj).__name__
     for name, p in params_of(type(obj)).items():
         value = getattr(obj, name)

@@ -161,7 +161,7 @@ def describe(graph, *, rng=0, clustering_sample: int = 2000, detect_sweeps: int 
     detect_sweeps = check_int("detect_sweeps", detect_sweeps, minimum=1)
     from ._kernels import structure
 
-    g = _undirected(graph)
+    g = undirected(graph)
     n = g.n
     deg = g.out_degree
     kf = deg.astype(np.float64)
@@ -228,11 +228,11 @@ def epidemic_threshold(graph: Graph) -> float:
     >>> round(epidemic_threshold(generators.random_regular(1000, 4, rng=1)), 4)
     0.3333
     """
-    k = _undirected(graph).out_degree.astype(np.float64)
+    k = undirected(graph).out_degree.astype(np.float64)
     return _threshold(float(k.mean()), float((k * k).mean()))
 
 
-def _undirected(graph: Graph) -> Graph:
+def undirected(graph: Graph) -> Graph:
     if not graph.directed:
         return graph
     src = np.repeat(np.arange(graph.n, dtype=np.int64), graph.out_degree)

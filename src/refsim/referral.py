@@ -7,52 +7,16 @@ with a graph and turns these parameters into per-node arrays for the kernel.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import _show, check_nonnegative, check_probability
+from ._validation import check_nonnegative, check_probability, per_node_values
 from .errors import InvalidType, InvalidValue
 from .params import ASSUMPTION, CHOICE, check_params, param
 
 __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
-
-
-def _scalar_or_nodes(owner, name, value, *, probability=True):
-    """Check a parameter given as one number or one value per node."""
-    from ._validation import check_float_array
-
-    label = f"{owner} {name}"
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        value = value.item()  # a 0-d array is a number
-    if isinstance(value, (numbers.Real, np.bool_)):  # numpy scalars too; bools refused
-        return check_probability(label, value) if probability else check_nonnegative(
-            label, value)
-    if value is None or isinstance(value, (str, bytes, dict, set)):
-        raise InvalidType(f"{label} must be a number or one value per node; got "
-                          f"{type(value).__name__}")
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise InvalidValue(f"{label} must be a number or one value per node (a flat list "
-                           f"of numbers); got {_show(value)}") from None
-    if arr.ndim != 1:
-        raise InvalidValue(f"{label} must be a number or one value per node; got shape "
-                           f"{arr.shape}")
-    return check_float_array(label, arr, arr.shape[0], what="node",
-                             high=1.0 if probability else None)
-
-
-def _per_node(owner, name, value, n):
-    """Broadcast a checked scalar-or-array parameter to n nodes."""
-    if isinstance(value, np.ndarray):
-        if value.shape[0] != n:
-            raise InvalidValue(f"{owner} {name} has {value.shape[0]} values but the graph "
-                             f"has {n} nodes")
-        return value
-    return np.full(n, float(value))
 
 
 @dataclass(frozen=True)
@@ -479,9 +443,9 @@ class ReferralModel:
         if pop is not None and len(pop) != n:
             raise InvalidValue(f"ReferralModel population has {len(pop)} nodes but the graph "
                              f"has {n}")
-        trust = _per_node("ReferralModel", "trust", self.trust, n)
-        share = _per_node("ReferralModel", "share", self.share, n)
-        advocacy = _per_node("ReferralModel", "advocacy", self.advocacy, n)
+        trust = per_node_values("ReferralModel", "trust", self.trust, n)
+        share = per_node_values("ReferralModel", "share", self.share, n)
+        advocacy = per_node_values("ReferralModel", "advocacy", self.advocacy, n)
         if pop is not None:
             trust = trust * pop.per_node("trust", 1.0)
             seg_share = pop.per_node("share", np.nan)
@@ -498,7 +462,7 @@ class ReferralModel:
         seeds = np.asarray(seeds, dtype=np.int64)
         fee = self.economics.seed_cost
         if fee is not None:
-            base = _per_node("Economics", "seed_cost", fee, graph.n)[seeds]
+            base = per_node_values("Economics", "seed_cost", fee, graph.n)[seeds]
         elif self.population is not None:
             base = self.population.per_node("seed_cost", 0.0)[seeds]
         else:

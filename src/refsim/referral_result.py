@@ -177,3 +177,141 @@ def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
                         np.zeros(1, dtype=np.int64), steps, 1, 0)
     return {"nodes": out[5].astype(np.int64), "parents": out[6].astype(np.int64),
             "seeds": seeds.astype(np.int64)}
+
+
+# -- the referral model kind -------------------------------------------------------------
+
+def _from_config(cfg, graph):
+    """The referral model of a resolved cell config."""
+    from .params import trusted
+    from .referral import Economics, ReferralModel, ReferralProgram
+
+    m = {k: v for k, v in cfg["model"].items() if k != "kind"}
+    population = population_for(cfg, graph)
+    with trusted():  # every value was checked by the config against its Param
+        return ReferralModel(**m, population=population,
+                             program=ReferralProgram(**cfg["program"]),
+                             economics=Economics(**cfg["economics"]))
+
+
+_POPULATIONS: dict = {}
+
+
+def population_for(cfg, graph):
+    """The population of a resolved cell config on ``graph``: segments placed by
+    audience (:meth:`refsim.Population.by_audience`) from the experiment seed's
+    population stream, with each segment's configured values. The last few are cached:
+    the cells of a sweep over model values share theirs."""
+    import dataclasses
+    import json
+
+    from ._rng import population_stream
+    from .referral import DEFAULT_SEGMENTS, Population
+
+    key = (id(graph), cfg["experiment"]["seed"],
+           json.dumps(cfg["population"], sort_keys=True, default=str))
+    if key in _POPULATIONS and _POPULATIONS[key][0] is graph:
+        return _POPULATIONS[key][1]
+    seg_cfg = cfg["population"].get("segments", {})
+    segments = [dataclasses.replace(s, **seg_cfg.get(s.name, {})) for s in DEFAULT_SEGMENTS]
+    population = Population.by_audience(
+        graph, influencers=cfg["population"]["influencers"],
+        micro_advocates=cfg["population"]["micro_advocates"],
+        rng=population_stream(cfg["experiment"]["seed"]), segments=segments)
+    while len(_POPULATIONS) >= 4:
+        _POPULATIONS.pop(next(iter(_POPULATIONS)))
+    _POPULATIONS[key] = (graph, population)
+    return population
+
+
+def _run(graph, model, seed_sets, seq, *, runs, first_run, steps, workers, record):
+    from ._rng import run_states
+
+    return run_referral(graph, model, seed_sets, run_states(seq, runs, first_run), steps,
+                        workers, record)
+
+
+def _per_run(result):
+    from .model_registry import reach_and_steps
+
+    out = reach_and_steps(result)
+    out["aware"] = result.aware_curves[:, -1]
+    out["advocates"] = result.advocate_curves[:, -1]
+    out.update(result.tallies)
+    out["virality"] = result.virality
+    out.update(result.money)
+    return out
+
+
+def _curves(result):
+    return {"adopters": result.curves, "aware": result.aware_curves,
+            "advocates": result.advocate_curves}
+
+
+def _in_arcs(graph, model):
+    """IMM's IC approximation: u converts v at some point of its advocacy, which lasts
+    1 / forget_rate steps on average; only advocates refer."""
+    share, conv, advocacy = model.node_arrays(graph)
+    life = 1.0 / model.forget_rate if model.forget_rate > 0 else 30.0
+    p_node = advocacy * (1.0 - (1.0 - share * conv) ** life)
+    return 0, p_node[graph.in_arcs.sources]
+
+
+def _tree(graph, model, seeds, steps, rng, run):
+    return referral_tree(graph, model, seeds, steps=steps, rng=rng, run=run)
+
+
+def _metrics():
+    from .model_registry import Metric, cascade_metrics
+
+    people = "customers"
+    return cascade_metrics() + (
+        Metric("aware", people, "Referred at least once but did not buy, at the end."),
+        Metric("advocates", people, "Customers still referring at the end.", True),
+        Metric("seed", people, "Adopters who were seeds."),
+        Metric("referral", people, "Customers won by a referral.", True),
+        Metric("outside", people, "Customers won from outside (advertising).", True),
+        Metric("referral_advocates", people, "Referred customers who became advocates.",
+               True),
+        Metric("outside_advocates", people, "Outside customers who became advocates.",
+               True),
+        Metric("referrals_sent", "referrals", "Referrals made."),
+        Metric("referrals_converted", "referrals", "Referrals that won a customer.", True),
+        Metric("depth", "generations", "Longest chain of referrals from a seed."),
+        Metric("largest_cascade", people, "Customers in the largest referral tree."),
+        Metric("virality", "mean distance", "Structural virality of the largest tree "
+               "(Goel et al. 2016)."),
+        Metric("revenue", "$", "Value of the customers won.", True),
+        Metric("cost", "$", "Seed fees, rewards and advertising.", False),
+        Metric("profit", "$", "Revenue minus cost.", True),
+        Metric("roi", "ratio", "Profit per dollar of cost.", True),
+        Metric("cac", "$ per customer", "Cost per customer won.", False),
+        Metric("cost_per_referral", "$ per referral", "Rewards per converted referral.",
+               False),
+        Metric("rewards", "$", "Referral rewards paid.", False),
+        Metric("seed_cost", "$", "What the seeds cost.", False),
+        Metric("ad_cost", "$", "Advertising spend.", False))
+
+
+def _register():
+    import dataclasses
+
+    from .model_registry import ModelKind, Series, register_model
+    from .referral import ReferralModel
+
+    register_model(ModelKind(
+        name="referral", cls=ReferralModel, label="referral model", run=_run,
+        metrics=_metrics(), per_run=_per_run,
+        series=(Series("adopters", "customers", "Customers, seeds included.",
+                       monotone=True),
+                Series("aware", "people", "Referred but not (yet) customers."),
+                Series("advocates", "customers", "Customers referring others.")),
+        curves=_curves, from_config=_from_config, needs_steps=True,
+        sections=("population", "program", "economics"), memory=(120.0, 512.0),
+        check_on=lambda graph, model: model.node_arrays(graph), in_arcs=_in_arcs,
+        seed_costs=lambda graph, model, nodes: model.seed_costs(graph, nodes),
+        with_program=lambda model, program: dataclasses.replace(model, program=program),
+        tree=_tree, default_steps=30))
+
+
+_register()

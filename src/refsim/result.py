@@ -13,7 +13,7 @@ __all__ = ["SimResult"]
 
 
 @functools.lru_cache(maxsize=4096)
-def _t_quantile(level: float, dof: int) -> float:
+def t_quantile(level: float, dof: int) -> float:
     from scipy.stats import t
 
     return float(t.ppf(0.5 + level / 2.0, dof))
@@ -33,7 +33,7 @@ def mean_ci(values, level: float = 0.95) -> dict:
         return {"mean": mean, "sem": float("nan"), "low": float("nan"),
                 "high": float("nan"), "runs": 1}
     sem = float(x.std(ddof=1) / np.sqrt(k))
-    half = _t_quantile(level, k - 1) * sem
+    half = t_quantile(level, k - 1) * sem
     return {"mean": mean, "sem": sem, "low": mean - half, "high": mean + half, "runs": k}
 
 
@@ -115,7 +115,7 @@ class SimResult:
             raise InvalidValue(f"level must be a number strictly between 0 and 1; got {level!r}")
         if self.runs < 2:
             raise InvalidValue(f"a confidence interval needs at least 2 runs; got {self.runs}")
-        half = _t_quantile(level, self.runs - 1) * self.sem
+        half = t_quantile(level, self.runs - 1) * self.sem
         return float(self.mean - half), float(self.mean + half)
 
     @property

@@ -11,16 +11,13 @@ from ._rng import as_seed_sequence, run_states, seed_record
 from ._validation import as_seed_sets, check_int, count_ids
 from .errors import InvalidType, InvalidValue
 from .graph import Graph
-from .models import IndependentCascade, LinearThreshold
-from .referral import ReferralModel
-from .referral_result import run_referral
+from .model_registry import model_kind
 from .result import SimResult
 
-__all__ = ["simulate"]
+__all__ = ["run_cascade", "simulate"]
 
 _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone wider
 _RUN_BYTES = 96  # per run besides curves: RNG state, run id, seed offsets, size, depth
-_REFERRAL_RUN_BYTES = 512  # per run besides curves: tallies and money, twice
 _SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
 
 
@@ -42,19 +39,6 @@ def _resolve_workers(workers) -> int:
     return check_int("workers", workers, minimum=1, maximum=most)
 
 
-def _runner(model):
-    """Return the function that turns ``model`` into kernel arguments."""
-    runner = next((r for t, r in _RUNNERS.items() if isinstance(model, t)), None)
-    if runner is None:
-        known = ", ".join([t.__name__ for t in _RUNNERS] + ["ReferralModel"])
-        if isinstance(model, type):
-            raise InvalidType(f"model must be an instance of one of {known}; got the class "
-                              f"{model.__name__} itself; build one, e.g. "
-                              f"{model.__name__}(...)")
-        raise InvalidType(f"model must be one of {known}; got {type(model).__name__}")
-    return runner
-
-
 def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
              first_run=0):
     """Run a diffusion model ``runs`` times and collect the outcomes.
@@ -63,9 +47,9 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     ----------
     graph : Graph
         The network, with at least one node.
-    model : IndependentCascade, LinearThreshold or ReferralModel
-        The diffusion model and its parameters. A ``ReferralModel`` returns a
-        :class:`refsim.ReferralResult` and needs ``steps``.
+    model : IndependentCascade, LinearThreshold, ReferralModel or another registered kind
+        The diffusion model and its parameters (see :mod:`refsim.model_registry`). A
+        ``ReferralModel`` returns a :class:`refsim.ReferralResult` and needs ``steps``.
     seeds : array_like of int, or a sequence of them
         The nodes active at step 0, as distinct ids in ``0 .. graph.n - 1`` (use
         ``graph.node_ids(labels)`` to map original names): one set (a flat list or 1-D
@@ -146,24 +130,31 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
     if steps is not None:
         steps = check_int("steps", steps, minimum=0, maximum=2**62)
     workers = _resolve_workers(workers)
-    room = dict(seed_ids=count_ids(seeds), n=graph.n, workers=workers)
-    if isinstance(model, ReferralModel):
-        if steps is None:
-            raise InvalidValue("steps is required for a ReferralModel: the campaign's "
-                             "horizon in steps (e.g. steps=30)")
-        seq = as_seed_sequence(rng)
-        _check_room(f"steps={steps} with runs={runs}", runs, steps, copies=3,
-                    per_run=_REFERRAL_RUN_BYTES, **room)
-        nodes, lo, hi = as_seed_sets(seeds, graph.n, runs)
-        return run_referral(graph, model, (nodes, lo, hi), run_states(seq, runs, first_run),
-                            steps, workers, seed_record(seq))
-    kernel, args = _runner(model)(graph, model)
-    cap = steps if steps is not None else min(_FIRST_CAP, graph.n)
-    what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
+    kind = model_kind(model)
+    if kind.needs_steps and steps is None:
+        raise InvalidValue(f"steps is required for a {type(model).__name__}: the "
+                           f"campaign's horizon in steps (e.g. steps=30)")
     seq = as_seed_sequence(rng)
     record = seed_record(seq)  # before the work, so a bad seed fails early
-    _check_room(what, runs, cap, **room)
-    nodes, lo, hi = as_seed_sets(seeds, graph.n, runs)
+    width = steps if steps is not None else min(_FIRST_CAP, graph.n)
+    what = f"steps={steps} with runs={runs}" if steps is not None else f"runs={runs}"
+    _check_room(what, runs, width, copies=len(kind.series), per_run=kind.memory[1],
+                seed_ids=count_ids(seeds), n=graph.n, workers=workers)
+    seed_sets = as_seed_sets(seeds, graph.n, runs)
+    return kind.run(graph, model, seed_sets, seq, runs=runs, first_run=first_run,
+                    steps=steps, workers=workers, record=record)
+
+
+def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, steps,
+                workers, record):
+    """Run an IC or LT kernel (``kernel(*args, nodes, lo, hi, states, ids, max_steps,
+    cap, workers)``) and assemble a :class:`refsim.SimResult`; inputs already checked.
+
+    With ``steps=None`` the curves are first kept for ``min(64, n)`` steps; the rare
+    runs that go deeper are redone, from the same streams, with room for every step.
+    """
+    nodes, lo, hi = seed_sets
+    cap = steps if steps is not None else min(_FIRST_CAP, graph.n)
     max_steps = steps if steps is not None else graph.n
     states = run_states(seq, runs, first_run)
     ids = np.arange(runs, dtype=np.int64)
@@ -196,7 +187,7 @@ def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
                      model=repr(model), seed=record)
 
 
-def _ic_args(graph, model):
+def ic_kernel_args(graph, model):
     p = model.arc_probabilities(graph)
     pmax = np.zeros(graph.n)
     has_arcs = graph.out_degree > 0
@@ -208,22 +199,20 @@ def _ic_args(graph, model):
         pmax[:] = p[0] if graph.num_arcs else 0.0
     with np.errstate(divide="ignore"):
         logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where pmax == 1
-    q_pow = _q_powers(pmax[0], int(graph.out_degree.max(initial=0))) if uniform else np.ones(1)
+    q_pow = q_powers(pmax[0], int(graph.out_degree.max(initial=0))) if uniform else np.ones(1)
     return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq,
                                          np.ascontiguousarray(p), uniform, q_pow)
 
 
-def _q_powers(p, most):
+def q_powers(p, most):
     """Return ``(1 - p) ** r`` for ``r = 0 .. most`` (the chance that r arcs all fail)."""
     if p >= 1.0:
         return (np.arange(most + 1) == 0).astype(np.float64)
     return np.exp(np.arange(most + 1) * np.log1p(-p))
 
 
-def _lt_args(graph, model):
+def lt_kernel_args(graph, model):
     w = np.ascontiguousarray(model.arc_weights(graph), dtype=np.float64)
     return cascade.linear_threshold, (graph.indptr, graph.indices, w,
                                       model.threshold_levels(graph))
 
-
-_RUNNERS = {IndependentCascade: _ic_args, LinearThreshold: _lt_args}

@@ -8,7 +8,7 @@ import inspect
 import os
 
 from . import datasets, generators
-from ._validation import _show
+from ._validation import show_value
 from .edgelist import read_edgelist
 from .errors import InvalidType, InvalidValue, MissingFile, RefsimError
 
@@ -63,7 +63,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False, head
     """
     if not isinstance(spec, str):
         raise InvalidType(f"graph spec must be a string (a file, a dataset or NAME:key=value,"
-                          f"...); got {_show(spec)} of type {type(spec).__name__}")
+                          f"...); got {show_value(spec)} of type {type(spec).__name__}")
     if not spec.strip():
         raise InvalidValue("graph spec must be a non-empty string; give a file, a dataset "
                            "or NAME:key=value,...")
@@ -73,7 +73,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False, head
                              encoding=encoding)
     if os.sep in spec or (os.altsep and os.altsep in spec) or spec.lower().endswith(
             _FILE_ENDINGS):
-        raise MissingFile(f"graph spec {_show(spec, 80)}: no such file")
+        raise MissingFile(f"graph spec {show_value(spec, 80)}: no such file")
     options = [f"{k}={v!r}" for k, v, default in (
         ("directed", directed, False), ("weighted", weighted, False),
         ("header", header, False), ("encoding", encoding, "utf-8")) if v != default]
@@ -81,7 +81,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False, head
     name = name.strip()
     if name in datasets.names():
         if args.strip():
-            raise InvalidValue(f"dataset {name} takes no arguments; got {_show(args, 80)}")
+            raise InvalidValue(f"dataset {name} takes no arguments; got {show_value(args, 80)}")
         _no_file_options(options, f"dataset {name}")
         return datasets.load(name)
     if name not in _generator_names():
@@ -89,10 +89,10 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False, head
         close = difflib.get_close_matches(name, known, n=3)
         hint = f"did you mean {', '.join(close)}? " if close else ""
         raise InvalidValue(
-            f"graph spec {_show(spec, 80)} is not a file, a dataset "
+            f"graph spec {show_value(spec, 80)} is not a file, a dataset "
             f"({', '.join(datasets.names())}) or a generator ({', '.join(_generator_names())})"
             f"; {hint}generators take NAME:key=value,...")
-    kwargs = _parse_kwargs(name, args)
+    kwargs = parse_kwargs(name, args)
     fn = getattr(generators, name)
     params = inspect.signature(fn).parameters
     allowed = ", ".join(p for p in params if p != "rng")
@@ -103,7 +103,7 @@ def graph_from_spec(spec: str, *, rng=None, directed=False, weighted=False, head
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(params), n=1)
         hint = f"did you mean {close[0]!r}? " if close else ""
-        raise InvalidValue(f"{name} has no parameter {_show(unknown[0], 40)}; {hint}"
+        raise InvalidValue(f"{name} has no parameter {show_value(unknown[0], 40)}; {hint}"
                            f"it takes {allowed}")
     missing = [p for p, v in params.items()
                if v.default is inspect.Parameter.empty and p not in kwargs]
@@ -123,10 +123,10 @@ def _no_file_options(options, what):
                            f"{what} makes its graph as it is")
 
 
-def _parse_kwargs(name: str, text: str) -> dict:
+def parse_kwargs(name: str, text: str) -> dict:
     if not text.strip():
         return {}
-    bad = InvalidValue(f"cannot read the arguments of {name!r}: {_show(text, 80)}; write "
+    bad = InvalidValue(f"cannot read the arguments of {name!r}: {show_value(text, 80)}; write "
                        f"key=value pairs separated by commas, with Python literals as "
                        f"values, e.g. n=1000,m=3")
     try:
@@ -141,5 +141,5 @@ def _parse_kwargs(name: str, text: str) -> dict:
     if len(kwargs) < len(pairs):
         names = [k for k, _ in pairs]
         twice = next(k for k in names if names.count(k) > 1)
-        raise InvalidValue(f"{name}: {twice} is given twice in {_show(text, 80)}")
+        raise InvalidValue(f"{name}: {twice} is given twice in {show_value(text, 80)}")
     return kwargs

@@ -11,25 +11,21 @@ depend on nothing else:
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import math
 
 import numpy as np
 
-from ..errors import InvalidValue
-
-__all__ = ["build_graph", "build_model", "build_campaigns", "cell_streams"]
+__all__ = ["build_campaigns", "build_graph", "build_model", "cell_streams"]
 
 _GRAPHS: dict = {}
-_POPULATIONS: dict = {}
 
 
 def cell_streams(cfg):
     """Return ``(runs, population)`` seed sequences for the config's experiment seed."""
-    root = np.random.SeedSequence(cfg["experiment"]["seed"])
-    pop = np.random.SeedSequence(root.entropy, spawn_key=(2**32 + 2,))
-    return root, pop
+    from .._rng import population_stream
+
+    seed = cfg["experiment"]["seed"]
+    return np.random.SeedSequence(seed), population_stream(seed)
 
 
 def build_graph(gcfg):
@@ -65,82 +61,35 @@ def build_graph(gcfg):
 
 
 def build_model(cfg, graph):
-    """Return the diffusion model of a resolved cell config on ``graph``."""
-    from ..models import IndependentCascade, LinearThreshold
-    from ..referral import (
-        DEFAULT_SEGMENTS,
-        Economics,
-        Population,
-        ReferralModel,
-        ReferralProgram,
-    )
+    """Return the diffusion model of a resolved cell config on ``graph`` (built by its
+    kind's ``from_config``, see :mod:`refsim.model_registry`)."""
+    from ..model_registry import kind_named
 
-    m = cfg["model"]
-    if m["kind"] == "ic":
-        if "p_over_threshold" in m:
-            from ..profile import epidemic_threshold
-
-            pc = epidemic_threshold(graph)
-            if not math.isfinite(pc):
-                raise InvalidValue("model.p_over_threshold: the graph has no epidemic "
-                                 "threshold (<k^2> <= 2<k>: no cascade can grow); give "
-                                 "model.p instead")
-            return IndependentCascade(min(1.0, m["p_over_threshold"] * pc))
-        if m.get("weights"):
-            return IndependentCascade("weights")
-        return IndependentCascade("weighted_cascade" if m.get("weighted_cascade")
-                                  else m["p"])
-    if m["kind"] == "lt":
-        return LinearThreshold("graph" if m.get("weights") else None,
-                               thresholds=m.get("thresholds"))
-    population = _population(cfg, graph)
-    return ReferralModel(
-        share=m["share"], conversion=m["conversion"], advocacy=m["advocacy"],
-        forget_rate=m["forget_rate"], ad_rate=m["ad_rate"], trust=m["trust"],
-        population=population, program=ReferralProgram(**cfg["program"]),
-        economics=Economics(**cfg["economics"]))
-
-
-def _population(cfg, graph):
-    """The cell's population (the last few are cached: cells of a sweep over model
-    values share theirs)."""
-    from ..referral import DEFAULT_SEGMENTS, Population
-
-    key = (id(graph), cfg["experiment"]["seed"],
-           json.dumps(cfg["population"], sort_keys=True, default=str))
-    if key in _POPULATIONS and _POPULATIONS[key][0] is graph:
-        return _POPULATIONS[key][1]
-    seg_cfg = cfg["population"].get("segments", {})
-    segments = [dataclasses.replace(s, **seg_cfg.get(s.name, {})) for s in DEFAULT_SEGMENTS]
-    _, pop_seq = cell_streams(cfg)
-    population = Population.by_audience(
-        graph, influencers=cfg["population"]["influencers"],
-        micro_advocates=cfg["population"]["micro_advocates"], rng=pop_seq,
-        segments=segments)
-    while len(_POPULATIONS) >= 4:
-        _POPULATIONS.pop(next(iter(_POPULATIONS)))
-    _POPULATIONS[key] = (graph, population)
-    return population
+    return kind_named(cfg["model"]["kind"]).from_config(cfg, graph)
 
 
 def build_campaigns(cfg):
     """Return the cell's :class:`refsim.Campaign` objects, in config order."""
     from ..campaign import Campaign
+    from ..model_registry import kind_named
+    from ..params import trusted
     from ..referral import ReferralProgram
 
     effects = cfg.get("program", {})
+    takes_program = kind_named(cfg["model"]["kind"]).with_program is not None
     out = []
-    for c in cfg["campaign"]:
-        program = None
-        if cfg["model"]["kind"] == "referral":
-            if "sender_reward" in c or "recipient_reward" in c:
-                program = ReferralProgram(sender_reward=c.get("sender_reward", 0.0),
-                                          recipient_reward=c.get("recipient_reward", 0.0),
-                                          **effects)
-            else:
-                program = ReferralProgram.named(c.get("program", "none"),
-                                                c.get("reward", 0.0), **effects)
-        out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
-                            program=program, seeding_params=dict(c.get("params", {})),
-                            name=c["name"], seed_sets=c.get("seed_sets")))
+    with trusted():  # every value was checked by the config against its Param
+        for c in cfg["campaign"]:
+            program = None
+            if takes_program:
+                if "sender_reward" in c or "recipient_reward" in c:
+                    program = ReferralProgram(
+                        sender_reward=c.get("sender_reward", 0.0),
+                        recipient_reward=c.get("recipient_reward", 0.0), **effects)
+                else:
+                    program = ReferralProgram.named(c.get("program", "none"),
+                                                    c.get("reward", 0.0), **effects)
+            out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
+                                program=program, seeding_params=dict(c.get("params", {})),
+                                name=c["name"], seed_sets=c.get("seed_sets")))
     return out

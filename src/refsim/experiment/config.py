@@ -15,9 +15,18 @@ import math
 import tomllib
 from pathlib import Path
 
+from .._validation import show_value
 from ..errors import InvalidValue
 from ..params import Param
-from .schema import MODEL_KINDS, SCHEMA, SECTIONS, SEGMENTS, model_params, segment_defaults
+from .schema import (
+    SCHEMA,
+    SECTIONS,
+    SEGMENTS,
+    model_kind_names,
+    model_params,
+    model_table,
+    segment_defaults,
+)
 
 __all__ = ["ConfigError", "load_config", "resolve_config", "resolve_cell", "expand_cells",
            "parse_override", "apply_override", "SCHEMA"]
@@ -77,10 +86,6 @@ def _suggest(key, allowed) -> str:
     return f"allowed: {', '.join(sorted(allowed))}"
 
 
-def _show(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
 
 def _check_value(path, value, spec: Param, problems) -> object:
     """Return ``value`` converted to the parameter's kind, or record a problem."""
@@ -93,7 +98,7 @@ def _check_value(path, value, spec: Param, problems) -> object:
 def _check_table(path, table, schema, problems, extra=()) -> dict:
     """Check the keys of one table against its schema; return it with defaults filled."""
     if not isinstance(table, dict):
-        problems.append(f"{path}: must be a table; got {_show(table)}")
+        problems.append(f"{path}: must be a table; got {show_value(table)}")
         return {}
     out = {}
     for key, value in table.items():
@@ -160,7 +165,7 @@ def _check_graph(table, problems) -> dict:
 
 def _check_spec(spec) -> str | None:
     """Why a generator spec ``NAME:key=value,...`` is wrong, or None."""
-    from ..specs import _parse_kwargs
+    from ..specs import parse_kwargs
 
     name, _, args = spec.partition(":")
     name = name.strip()
@@ -170,7 +175,7 @@ def _check_spec(spec) -> str | None:
         return (f"{name!r} is not a generator or dataset; "
                 f"{_suggest(name, _generators() + _datasets())}")
     try:
-        kwargs = _parse_kwargs(name, args)
+        kwargs = parse_kwargs(name, args)
     except ValueError as exc:
         return str(exc)
     params, required = _generator_params(name)
@@ -212,7 +217,8 @@ def _check_campaigns(value, problems, model_kind) -> list:
                             f"sender_reward/recipient_reward, not both")
         rewarded = c.get("reward", 0) or c.get("sender_reward", 0) or c.get(
             "recipient_reward", 0)
-        if model_kind != "referral" and (rewarded or c.get("program", "none") != "none"):
+        takes = _kind(model_kind) is None or _kind(model_kind).with_program is not None
+        if not takes and (rewarded or c.get("program", "none") != "none"):
             problems.append(f"{path}.program: referral programmes need model.kind = "
                             f"'referral'; got {model_kind!r}")
         if "name" not in c:
@@ -255,11 +261,19 @@ def _check_population(table, problems) -> dict:
     return out
 
 
+def _kind(name):
+    """The registered model kind of that name, or None."""
+    from ..model_registry import model_kinds
+
+    return model_kinds().get(name)
+
+
 def _check_model(table, problems) -> dict:
-    out = _check_table("model", table, SCHEMA["model"], problems)
+    schema = model_table()
+    out = _check_table("model", table, schema, problems)
     kind = out.get("kind", "referral")
     given = set(table) if isinstance(table, dict) else set()
-    own = {k: set(model_params(k)) for k in MODEL_KINDS}
+    own = {k: set(model_params(k)) for k in model_kind_names()}
     if kind == "ic":
         ways = [k for k in ("p", "p_over_threshold") if k in out]
         ways += [k for k in ("weighted_cascade", "weights") if out.get(k)]
@@ -269,20 +283,25 @@ def _check_model(table, problems) -> dict:
                             "weighted_cascade = true or weights = true (the graph's edge "
                             "weights); got " + (", ".join(ways) or "none"))
         for k in sorted(given - own["ic"] - {"kind"}):
-            if k in SCHEMA["model"]:
+            if k in schema:
                 problems.append(f"model.{k}: only for kind = "
                                 f"{'lt' if k in own['lt'] else 'referral'!r}; IC takes p")
     elif kind == "lt":
         for k in sorted(given - own["lt"] - {"kind"}):
-            if k in SCHEMA["model"]:
+            if k in schema:
                 problems.append(f"model.{k}: LT takes weights (true: the graph's edge "
                                 f"weights; default 1/in-degree) and thresholds (default "
                                 f"uniform per run)")
     elif kind == "referral":
         for k in sorted(given - own["referral"] - {"kind"}):
-            if k in SCHEMA["model"]:
+            if k in schema:
                 problems.append(f"model.{k}: not for the referral model, which takes share "
                                 f"and conversion (kind = 'ic' or 'lt' for {k})")
+    elif kind in own:
+        for k in sorted(given - own[kind] - {"kind"}):
+            if k in schema:
+                problems.append(f"model.{k}: not for kind = {kind!r}, which takes "
+                                f"{', '.join(own[kind]) or 'no parameters'}")
     if kind in own:  # only the kind's own keys (and their defaults) are kept
         out = {k: v for k, v in out.items() if k == "kind" or k in own[kind]}
     return out
@@ -298,10 +317,10 @@ def _check_weights(cfg, problems) -> None:
         problems.append("graph.weighted: only for graph.file (an edge list with a third "
                         "column of weights)")
     elif graph.get("weighted") and not model.get("weights"):
-        if kind == "referral":
-            problems.append("graph.weighted: the referral model does not use edge weights; "
-                            "drop graph.weighted, or use model.kind = 'ic' or 'lt' with "
-                            "model.weights = true")
+        if _kind(kind) is not None and "weights" not in model_params(kind):
+            problems.append(f"graph.weighted: the {_kind(kind).label} does not use edge "
+                            f"weights; drop graph.weighted, or use model.kind = 'ic' or "
+                            f"'lt' with model.weights = true")
         else:
             problems.append(f"graph.weighted: the weights would be ignored; set "
                             f"model.weights = true to use them as {kind.upper()} "
@@ -333,7 +352,7 @@ def _check_sweep(table, problems) -> dict:
     for key, values in axes.items():
         if not isinstance(values, list) or not values:
             problems.append(f"sweep.axes.{key}: must be a non-empty list of values; "
-                            f"got {_show(values)}")
+                            f"got {show_value(values)}")
             continue
         lengths[key] = len(values)
     if out.get("mode") == "zip" and len(set(lengths.values())) > 1:
@@ -376,10 +395,13 @@ def _resolve(raw: dict) -> tuple[dict, list]:
                                   problems)
     cfg["economics"] = _check_table("economics", raw.get("economics", {}),
                                     SCHEMA["economics"], problems)
-    if kind != "referral":
-        for sec in ("population", "program", "economics"):
+    entry = _kind(kind)
+    for sec in ("population", "program", "economics"):
+        if entry is not None and sec not in entry.sections:
             if raw.get(sec):
-                problems.append(f"{sec}: only for model.kind = 'referral'; got {kind!r}")
+                users = [n for n in model_kind_names() if sec in _kind(n).sections]
+                problems.append(f"{sec}: only for model.kind = "
+                                f"{' or '.join(repr(u) for u in users)}; got {kind!r}")
             cfg[sec] = {}
     _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
@@ -408,9 +430,8 @@ def _resolve(raw: dict) -> tuple[dict, list]:
 
 def _run_metrics(kind) -> tuple:
     """The per-run metrics a model kind's runs record (see the results store)."""
-    from .store import METRICS
-
-    return METRICS if kind == "referral" else ("reach", "steps")
+    entry = _kind(kind)
+    return entry.metric_names if entry is not None else ("reach", "steps")
 
 
 def parse_override(text: str) -> tuple[str, object]:
@@ -671,3 +692,12 @@ def load_config(path, overrides=()) -> dict:
     if f and not Path(f).is_absolute():
         cfg["graph"]["file"] = str((path.parent / f).resolve())
     return cfg
+
+
+def model_kinds_in(cfg: dict) -> list[str]:
+    """The model kinds a resolved config runs: its own and any a sweep axis sets."""
+    kinds = [cfg["model"].get("kind", "referral")]
+    for value in cfg.get("sweep", {}).get("axes", {}).get("model.kind", []):
+        if value not in kinds:
+            kinds.append(value)
+    return kinds

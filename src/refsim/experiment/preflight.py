@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .._memory import available_memory, fmt_bytes
 from ..errors import InvalidValue, RefsimError
+from ..model_registry import kind_named, model_kind
 from .config import ConfigError, resolve_cell
 
 __all__ = ["Plan", "preflight", "cell_memory", "row_bytes"]
@@ -27,10 +28,17 @@ __all__ = ["Plan", "preflight", "cell_memory", "row_bytes"]
 #: Axis prefixes that change each component of a cell.
 _GRAPH = ("graph.",)
 _MODEL = ("graph.", "model.", "population.", "program.", "economics.")
-#: Model values the config's own checks settle (a number in its range cannot make a
-#: model fail to build), so cells differing only in them share one trial build.
-_MODEL_VALUES = ("model.share", "model.conversion", "model.advocacy", "model.forget_rate",
-                 "model.ad_rate", "model.trust", "model.p", "model.p_over_threshold")
+
+def _model_values() -> tuple:
+    """Model keys the config's own checks settle (a number in its range cannot make a
+    model fail to build), so cells differing only in them share one trial build: every
+    numeric parameter of a model kind."""
+    from .schema import model_kind_names, model_params
+
+    return tuple(sorted({f"model.{k}" for kind in model_kind_names()
+                         for k, p in model_params(kind).items()
+                         if p.kind in ("int", "float", "prob")}))
+
 _PRICES = ("graph.", "model.kind", "population.", "economics.", "campaign.")
 _SIZE = ("graph.", "experiment.", "model.kind", "campaign.")
 
@@ -60,35 +68,34 @@ class Plan:
         return f"{mem}, {disk}"
 
 
-def row_bytes(steps: int, series: int) -> float:
-    """Bytes one stored run takes in the SQLite store: 3 keys and 23 metrics (REAL, 9
-    bytes with their header), ``series`` curves of ``steps + 1`` int64, and the page
-    and index overhead (measured: about 15%)."""
-    return 1.15 * (3 * 5 + 23 * 9 + series * (8 * (steps + 1) + 3) + 10)
+def row_bytes(steps: int, series: int, metrics: int = 23) -> float:
+    """Bytes one stored run takes in the SQLite store: 3 keys and ``metrics`` metrics
+    (REAL, 9 bytes with their header; columns a model does not fill cost 1 byte, left
+    in the 10 of slack), ``series`` curves of ``steps + 1`` int64, and the page and
+    index overhead (measured: about 15%)."""
+    return 1.15 * (3 * 5 + metrics * 9 + series * (8 * (steps + 1) + 3) + 10)
 
 
 def cell_memory(nodes: int, arcs: int, runs: int, steps: int, campaigns: int,
-                referral: bool, seeds: int = 0) -> float:
+                kind, seeds: int = 0) -> float:
     """Peak bytes of one cell: the graph and its per-node arrays, and every campaign's
     per-run curves, metrics and (drawn per run) ``seeds`` held three times over
     (kernel output, the cell's arrays, and the rows being written to the store)."""
-    series = 3 if referral else 1
+    series = len(kind.series)
     graph = 8.0 * (nodes + 1) + 8.0 * arcs  # CSR (int32 indices) and the in-arcs
-    per_node = (120.0 if referral else 24.0) * nodes  # model arrays and kernel scratch
+    per_node = kind.memory[0] * nodes  # model arrays and kernel scratch
     per_run = series * 8.0 * (steps + 1) + 30 * 8.0 + 8.0 * seeds
     rows = 3.0 * campaigns * runs * per_run + 400.0 * runs  # + Python rows of one batch
     return graph + per_node + rows
 
 
 def _check_model_on(model, graph) -> None:
-    """What ``simulate`` checks of a model against its graph: per-arc probabilities or
-    weights (from the graph's weights, say) and LT in-weight sums."""
-    from ..models import IndependentCascade, LinearThreshold
-
-    if isinstance(model, IndependentCascade):
-        model.arc_probabilities(graph)
-    elif isinstance(model, LinearThreshold):
-        model.arc_weights(graph)
+    """What ``simulate`` checks of a model against its graph (per-arc probabilities or
+    weights from the graph's weights, LT in-weight sums, per-node lengths): the model
+    kind's ``check_on`` hook."""
+    hook = model_kind(model).check_on
+    if hook is not None:
+        hook(graph, model)
 
 
 def _graph_problem(gcfg, gpath, exc):
@@ -152,6 +159,7 @@ def preflight(cfg: dict, cells: list, *, out=None, workers=None, resume=False,
     # themselves are rebuilt when needed (build_graph keeps the last two).
     graphs, models, checked = {}, {}, set()
     plan = Plan(cells=len(cells))
+    settled = _model_values()
     sizes = {}
     for point in cells:
         g_sub = _sub(point, _GRAPH)
@@ -170,7 +178,7 @@ def preflight(cfg: dict, cells: list, *, out=None, workers=None, resume=False,
                 plan.graphs[g_sub] = (graph.n, graph.num_arcs)
         if not graphs[g_sub]:
             continue
-        m_sub = tuple(kv for kv in _sub(point, _MODEL) if kv[0] not in _MODEL_VALUES)
+        m_sub = tuple(kv for kv in _sub(point, _MODEL) if kv[0] not in settled)
         c_sub = _sub(point, _PRICES)
         if m_sub not in models or c_sub not in checked:
             c = resolve_cell(cfg, point)
@@ -224,15 +232,15 @@ def _estimate(cfg, plan, sizes, out, workers, resume):
         exp = c["experiment"]
         runs = exp["adaptive"]["max_runs"] if "adaptive" in exp else exp["runs"]
         nodes, arcs = plan.graphs[_sub(point, _GRAPH)]
-        referral = c["model"]["kind"] == "referral"
+        kind = kind_named(c["model"]["kind"])
         # seeds drawn per run: at most k each (a budget's count is bounded by n)
         seeds = max((min(cc.get("k") or nodes, nodes) for cc in c["campaign"]), default=0)
-        need = cell_memory(nodes, arcs, runs, exp["steps"], len(c["campaign"]), referral,
+        need = cell_memory(nodes, arcs, runs, exp["steps"], len(c["campaign"]), kind,
                            seeds)
         if worst is None or need > worst[0]:
             worst = (need, runs, exp["steps"], s_sub)
         plan.disk += count * len(c["campaign"]) * runs * row_bytes(
-            exp["steps"], 3 if referral else 1)
+            exp["steps"], len(kind.series), len(kind.metrics))
     plan.memory = worst[0] * parallel if worst else 0.0
     plan.memory_available = available_memory()
     if worst and plan.memory_available is not None and \

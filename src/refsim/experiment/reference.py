@@ -15,7 +15,7 @@ import json
 import textwrap
 
 from ..params import Param
-from .schema import MODEL_KINDS, SCHEMA, SEGMENTS, model_params, segment_defaults
+from .schema import SCHEMA, SEGMENTS, model_kind_names, model_params, segment_defaults
 
 __all__ = ["assumption_rows", "defaults_toml", "reference_markdown"]
 
@@ -114,7 +114,7 @@ def defaults_toml() -> str:
     out.append(f"# {_TITLES['model']}")
     out.append("[model]")
     _key(out, "kind", SCHEMA["model"]["kind"])
-    for kind in MODEL_KINDS:
+    for kind in model_kind_names():
         out.append(f"# -- kind = {kind!r} --")
         for key, p in model_params(kind).items():
             _key(out, key, p, commented=kind != "referral")
@@ -188,7 +188,7 @@ def reference_markdown() -> str:
           "table, e.g. `n`, `m`, `triad_p` for `holme_kim`), `dataset`, `file` or "
           "`spec`.", _rows(SCHEMA["graph"]))
     table("## `[model]`", _rows({"kind": SCHEMA["model"]["kind"]}))
-    for kind in MODEL_KINDS:
+    for kind in model_kind_names():
         table(f"### `kind = \"{kind}\"`", _rows(model_params(kind)))
     table("## `[population]`", _rows(SCHEMA["population"]))
     seg = segment_defaults()
@@ -211,8 +211,11 @@ def assumption_rows(cfg: dict) -> list[dict]:
 
     Each row: ``{"key", "value", "unit", "meaning", "source"}``.
     """
+    from ..model_registry import kind_named
+
     rows = []
     kind = cfg["model"].get("kind", "referral")
+    sections = kind_named(kind).sections
 
     def add(prefix, params, values):
         for key, p in params.items():
@@ -222,11 +225,12 @@ def assumption_rows(cfg: dict) -> list[dict]:
                              "source": p.source or ""})
 
     add("model", model_params(kind), cfg["model"])
-    if kind == "referral":
+    if "population" in sections:
         add("population", SCHEMA["population"], cfg["population"])
         for name in SEGMENTS:
             add(f"population.segments.{name}", SCHEMA["segment"],
                 cfg["population"].get("segments", {}).get(name, {}))
-        add("program", SCHEMA["program"], cfg["program"])
-        add("economics", SCHEMA["economics"], cfg["economics"])
+    for section in ("program", "economics"):
+        if section in sections:
+            add(section, SCHEMA[section], cfg[section])
     return rows

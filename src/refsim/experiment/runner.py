@@ -20,30 +20,6 @@ from .config import expand_cells, resolve_cell
 __all__ = ["run_cell", "run_experiment"]
 
 
-def _metrics(result) -> dict:
-    """Per-run outputs of a SimResult or ReferralResult, by metric name."""
-    curves = result.curves
-    final = result.final_sizes
-    # last step that added an adopter: first column where the curve reaches its end
-    steps = np.argmax(curves == final[:, None], axis=1)
-    out = {"reach": final, "steps": steps}
-    if hasattr(result, "tallies"):
-        out["aware"] = result.aware_curves[:, -1]
-        out["advocates"] = result.advocate_curves[:, -1]
-        out.update(result.tallies)
-        out["virality"] = result.virality
-        out.update(result.money)
-    return out
-
-
-def _curves(result) -> dict:
-    out = {"adopters": result.curves}
-    if hasattr(result, "aware_curves"):
-        out["aware"] = result.aware_curves
-        out["advocates"] = result.advocate_curves
-    return out
-
-
 def _width(values, level, runs_needed=2) -> float:
     from ..result import mean_ci
 
@@ -91,7 +67,7 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
         median reach).
     """
     from ..campaign import run_campaign
-    from ..referral_result import referral_tree
+    from ..model_registry import model_kind
     from .build import build_campaigns, build_graph, build_model, cell_streams
 
     start = time.perf_counter()
@@ -99,6 +75,7 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     exp = c["experiment"]
     graph = build_graph(c["graph"])
     model = build_model(c, graph)
+    kind = model_kind(model)
     campaigns = build_campaigns(c)
     root, _ = cell_streams(c)
     steps = exp["steps"]
@@ -125,9 +102,9 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
                 seeds = fixed[j]
             res = run_campaign(graph, model, camp, runs=batch, steps=steps, rng=root,
                                workers=threads, first_run=done, seeds=seeds)
-            for k, v in _metrics(res).items():
+            for k, v in kind.per_run(res).items():
                 metrics[j][k] = np.concatenate([metrics[j].get(k, np.empty(0)), v])
-            for k, v in _curves(res).items():
+            for k, v in kind.curves(res).items():
                 old = curves[j].get(k)
                 curves[j][k] = v if old is None else np.vstack([old, v])
         done += batch
@@ -141,12 +118,11 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     for j, camp in enumerate(campaigns):
         prog = camp.program
         tree = None
-        if c["model"]["kind"] == "referral":
+        if kind.tree is not None:
             reach = metrics[j]["reach"]
             r = int(np.argsort(reach, kind="stable")[len(reach) // 2])
             seeds_r = run_seeds[j][r] if per_run[j] else fixed[j]
-            t = referral_tree(graph, camp.model_for(model), seeds_r, steps=steps, rng=root,
-                              run=r)
+            t = kind.tree(graph, camp.model_for(model), seeds_r, steps, root, r)
             tree = {"run": r, "nodes": t["nodes"], "parents": t["parents"]}
         out.append({
             "name": camp.name, "strategy": camp.seeding,
@@ -248,10 +224,9 @@ def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, das
         cannot be built, too little memory or disk, an unusable run directory, a Dask
         scheduler that does not answer.
     """
+    from .config import resolve_config
     from .preflight import preflight
     from .store import ResultsStore
-
-    from .config import resolve_config
 
     # a resolved config resolves to itself; a raw dict from Python is checked here
     cfg = resolve_config(cfg, source=source)

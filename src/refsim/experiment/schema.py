@@ -12,14 +12,8 @@ from __future__ import annotations
 
 from ..params import ASSUMPTION, CHOICE, Param, params_of
 
-__all__ = [
-    "MODEL_KINDS",
-    "SCHEMA",
-    "SECTIONS",
-    "SEGMENTS",
-    "model_params",
-    "segment_defaults",
-]
+__all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
+           "model_table", "segment_defaults"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
             "campaign", "sweep")
@@ -27,9 +21,6 @@ SECTIONS = ("experiment", "graph", "population", "model", "program", "economics"
 #: The segments of ``[population.segments]``, in the order of
 #: :data:`refsim.DEFAULT_SEGMENTS`.
 SEGMENTS = ("regular", "micro_advocate", "influencer")
-
-#: ``model.kind`` values and the classes that own their keys.
-MODEL_KINDS = ("referral", "ic", "lt")
 
 _EXPERIMENT = {
     "name": Param("str", unit="", meaning="Name shown in reports (default: the config "
@@ -104,9 +95,6 @@ _SWEEP = {
                   "of the config, e.g. \"model.share\" = [0.05, 0.1]."),
 }
 
-_KIND = Param("str", "referral", choices=MODEL_KINDS, unit="",
-              meaning="referral (advocates, rewards and money), ic (Independent Cascade) "
-                      "or lt (Linear Threshold).")
 
 #: Campaign keys that are not fields of :class:`refsim.Campaign`: the programme by name
 #: and its reward (split by :meth:`refsim.ReferralProgram.named`).
@@ -122,14 +110,35 @@ _CAMPAIGN_PROGRAM = {
 }
 
 
-def model_params(kind: str) -> dict[str, Param]:
-    """The ``[model]`` keys of one model kind (``kind`` itself aside)."""
-    from ..models import IndependentCascade, LinearThreshold
-    from ..referral import ReferralModel
+def model_kind_names() -> tuple:
+    """The registered model kinds, the referral model first (the default)."""
+    from ..model_registry import model_kinds
 
-    cls = {"referral": ReferralModel, "ic": IndependentCascade,
-           "lt": LinearThreshold}[kind]
-    return {k: p for k, p in params_of(cls).items() if p.config}
+    names = list(model_kinds())
+    return ("referral", *(n for n in names if n != "referral"))
+
+
+def model_params(kind: str) -> dict[str, Param]:
+    """The ``[model]`` keys of one model kind (``kind`` itself aside): the described
+    parameters of its class (see :mod:`refsim.model_registry`)."""
+    from ..model_registry import kind_named
+
+    return {k: p for k, p in params_of(kind_named(kind).cls).items() if p.config}
+
+
+def model_table() -> dict[str, Param]:
+    """The ``[model]`` table's keys: ``kind`` and every registered kind's own keys."""
+    from ..model_registry import model_kinds
+
+    kinds = model_kind_names()
+    labels = {name: k.label for name, k in model_kinds().items()}
+    table = {"kind": Param("str", "referral", choices=kinds, unit="",
+                           meaning="Which model: " + ", ".join(
+                               f"{k} ({labels[k]})" for k in kinds) + ".")}
+    for kind in kinds:
+        for k, p in model_params(kind).items():
+            table.setdefault(k, p)
+    return table
 
 
 def segment_defaults() -> dict[str, dict]:
@@ -164,10 +173,7 @@ def _optional(p: Param) -> Param:
 def _build() -> dict:
     from ..referral import Economics, ReferralProgram, Segment
 
-    model = {"kind": _KIND}
-    for kind in MODEL_KINDS:
-        for k, p in model_params(kind).items():
-            model.setdefault(k, p)
+    model = model_table()
     return {
         "experiment": _EXPERIMENT,
         "adaptive": _ADAPTIVE,

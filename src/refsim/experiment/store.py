@@ -13,17 +13,20 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
+from .._validation import show_value
 from ..errors import FileProblem, InvalidValue
 
 __all__ = ["ResultsStore", "load_results", "load_curves", "load_trees", "load_meta",
            "METRICS", "RunDirError"]
 
-#: Per-run outputs stored for every model, then those of the referral model.
+#: The per-run metric columns of a layout-2 store (every store then had the referral
+#: model's, filled or not); newer stores hold their models' own (``meta["metrics"]``).
 METRICS = ("reach", "steps", "aware", "advocates", "seed", "referral", "outside",
            "referral_advocates", "outside_advocates", "referrals_sent",
            "referrals_converted", "depth", "largest_cascade", "virality", "revenue",
@@ -32,7 +35,10 @@ METRICS = ("reach", "steps", "aware", "advocates", "seed", "referral", "outside"
 SERIES = ("adopters", "aware", "advocates")
 DB = "results.sqlite"
 
-_SCHEMA = f"""
+
+def _schema(metrics, series) -> str:
+    """The store's tables, with one column per metric and per series."""
+    return f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS cells (
     cell INTEGER PRIMARY KEY, point TEXT NOT NULL, runs INTEGER NOT NULL,
@@ -45,8 +51,8 @@ CREATE TABLE IF NOT EXISTS campaigns (
 CREATE TABLE IF NOT EXISTS runs (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, run INTEGER NOT NULL,
     n_seeds INTEGER NOT NULL, seeds BLOB,
-    {", ".join(f"{m} REAL" for m in METRICS)},
-    {", ".join(f"curve_{s} BLOB" for s in SERIES)},
+    {", ".join(f"{m} REAL" for m in metrics)},
+    {", ".join(f"curve_{s} BLOB" for s in series)},
     PRIMARY KEY (cell, campaign, run));
 CREATE TABLE IF NOT EXISTS trees (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, run INTEGER NOT NULL,
@@ -61,8 +67,11 @@ class RunDirError(InvalidValue):
 
 #: Tables a refsim store holds, and the version of their layout.
 TABLES = ("meta", "cells", "campaigns", "runs", "trees")
-STORE_VERSION = "2"
+STORE_VERSION = "3"
+#: Layouts this refsim reads: 2 had a fixed set of metric columns (``METRICS``).
+READABLE = ("2", "3")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Files a run directory holds that ``--overwrite`` may remove (nothing else is touched).
 OWN_FILES = (DB, "config.toml", "meta.json", "report.html", "results.csv",
              "results.parquet", "curves.csv", "curves.parquet")
@@ -179,7 +188,7 @@ def check_store(db: Path, hint: str = "") -> None:
                           f"meta table){hint}")
     _parse_meta(stored, db, hint)
     layout = version[0] if version is not None else "1"  # layout 1 did not say
-    if layout != STORE_VERSION:
+    if layout not in READABLE:
         raise RunDirError(f"{str(db)!r} was written by a refsim with store layout "
                           f"{layout}; this refsim reads layout {STORE_VERSION} (run the "
                           f"experiment again to read it here){hint}")
@@ -227,6 +236,11 @@ class ResultsStore:
     def _open(self, cfg, cells, resume, overwrite, config_text, extra_meta):
         db = self.run_dir / DB
         digest = config_digest(cfg)
+        from ..model_registry import metrics_of, series_of
+        from .config import model_kinds_in
+
+        kinds = model_kinds_in(cfg)
+        self.metrics, self.series = metrics_of(kinds), series_of(kinds)
         if db.exists() and overwrite:
             self._remove_own_files()
         if db.exists():
@@ -245,11 +259,13 @@ class ResultsStore:
                 raise RunDirError(f"cannot resume {str(self.run_dir)!r}: its config differs "
                                   f"({_first_difference(old, cfg)}); use --out for a new "
                                   f"directory")
+            meta, _ = _parse_meta(stored, db)
+            self.metrics, self.series = tuple(meta["metrics"]), tuple(meta["series"])
             return
         if resume:
             raise RunDirError(f"cannot resume {str(self.run_dir)!r}: it holds no results "
                               f"({DB} is missing); run without --resume")
-        from .. import __version__
+        from .._version import __version__
 
         meta = {
             "name": cfg["experiment"]["name"], "question": cfg["experiment"]["question"],
@@ -260,7 +276,8 @@ class ResultsStore:
             "baseline": cfg["experiment"]["baseline"],
             "campaigns": [c["name"] for c in cfg["campaign"]],
             "model": cfg["model"]["kind"], "level": cfg["experiment"]["level"],
-            "n_cells": len(cells), **(extra_meta or {}),
+            "n_cells": len(cells), "metrics": list(self.metrics),
+            "series": list(self.series), **(extra_meta or {}),
         }
         tmp = self.run_dir / f"{DB}.tmp-{os.getpid()}"
         for old in self.run_dir.glob(f"{DB}.tmp-*"):  # a killed run's, under our lock
@@ -271,7 +288,7 @@ class ResultsStore:
                                                     encoding="utf-8")
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
-                conn.executescript(_SCHEMA)
+                conn.executescript(_schema(self.metrics, self.series))
                 conn.execute("BEGIN")
                 rows = {"config": json.dumps(cfg), "digest": digest,
                         "meta": json.dumps(meta), "config_text": config_text,
@@ -331,8 +348,7 @@ class ResultsStore:
             raise FileProblem(f"cannot write to {str(self.run_dir / DB)!r}: {_cause(exc)}; "
                               f"{then}") from None
 
-    @staticmethod
-    def _insert_cell(c, result):
+    def _insert_cell(self, c, result):
         cell = int(result["cell"])
         for j, camp in enumerate(result["campaigns"]):
             sets = camp.get("seed_sets", "fixed")
@@ -343,8 +359,8 @@ class ResultsStore:
             metrics = camp["metrics"]
             runs = len(metrics["reach"])
             cols = [np.asarray(metrics[m], dtype=np.float64) if m in metrics else None
-                    for m in METRICS]
-            curves = [camp["curves"].get(s) for s in SERIES]
+                    for m in self.metrics]
+            curves = [camp["curves"].get(s) for s in self.series]
             own = camp.get("run_seeds")
             rows = []
             for r in range(runs):
@@ -355,7 +371,7 @@ class ResultsStore:
                         for col in cols]
                 row += [None if cv is None else _blob(cv[r]) for cv in curves]
                 rows.append(row)
-            marks = ",".join("?" * (5 + len(METRICS) + len(SERIES)))
+            marks = ",".join("?" * (5 + len(self.metrics) + len(self.series)))
             c.executemany(f"INSERT INTO runs VALUES ({marks})", rows)
             tree = camp.get("tree")
             if tree is not None:
@@ -396,12 +412,8 @@ def _first_difference(a, b, path="") -> str:
         for i, (x, y) in enumerate(zip(a, b)):
             if x != y:
                 return _first_difference(x, y, f"{path}[{i}]")
-    return f"{path or 'config'}: {_show(a)} then, {_show(b)} now"
+    return f"{path or 'config'}: {show_value(a)} then, {show_value(b)} now"
 
-
-def _show(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class _Reader:
@@ -446,13 +458,21 @@ def _parse_meta(stored, db, hint=""):
     if not isinstance(meta, dict) or not isinstance(config, dict):
         raise bad("meta and config must be JSON objects")
     axes, camps = meta.get("axes"), meta.get("campaigns")
+    meta.setdefault("metrics", list(METRICS))  # layout 2 did not list them
+    meta.setdefault("series", list(SERIES))
+    named = [meta["metrics"], meta["series"]]
+    if not all(isinstance(x, list) and x and all(
+            isinstance(m, str) and _IDENTIFIER.fullmatch(m) for m in x) for x in named) \
+            or meta["metrics"][:2] != ["reach", "steps"]:
+        raise bad("meta.metrics and meta.series must be lists of column names, the "
+                  "metrics starting with reach and steps")
     if not (isinstance(axes, list) and all(isinstance(a, str) for a in axes)):
         raise bad("meta.axes must be a list of names")
     if not (isinstance(camps, list) and camps and all(isinstance(c, str) for c in camps)
             and len(set(camps)) == len(camps)):
         raise bad("meta.campaigns must be a list of distinct names")
     reserved = {"cell", "campaign", "run", "strategy", "k", "budget", "n_seeds",
-                "sender_reward", "recipient_reward", *METRICS}
+                "sender_reward", "recipient_reward", *meta["metrics"]}
     if len(set(axes)) != len(axes) or reserved & set(axes):
         raise bad("meta.axes repeats a name or uses a column name")
     if not (isinstance(points, list) and all(
@@ -507,7 +527,7 @@ def load_results(run_dir):
             "SELECT cell, campaign, name, strategy, k, budget, sender_reward, "
             "recipient_reward, seed_sets FROM campaigns", conn)
         runs = pd.read_sql_query(
-            f"SELECT cell, campaign, run, n_seeds, {', '.join(METRICS)} FROM runs "
+            f"SELECT cell, campaign, run, n_seeds, {', '.join(meta['metrics'])} FROM runs "
             f"ORDER BY cell, campaign, run", conn)
     if not camps["name"].isin(meta["campaigns"]).all():
         raise RunDirError(f"{str(run_dir)!r} is damaged: its campaigns table names a "
@@ -516,7 +536,7 @@ def load_results(run_dir):
     df = df.merge(meta["cells"], on="cell", how="left")
     df = df.sort_values(["cell", "campaign", "run"], kind="stable")
     df = df.drop(columns="campaign").rename(columns={"name": "campaign"})
-    metrics = [m for m in METRICS if m in ("reach", "steps") or df[m].notna().any()]
+    metrics = [m for m in meta["metrics"] if m in ("reach", "steps") or df[m].notna().any()]
     for m in ("reach", "steps"):
         df[m] = df[m].astype("int64")
     for m in ("k", "budget", "sender_reward", "recipient_reward"):
@@ -538,20 +558,21 @@ def load_curves(run_dir, *, raw=False):
     """
     import pandas as pd
 
-    from ..result import _t_quantile
+    from ..result import t_quantile
 
     meta = load_meta(run_dir)
     names = meta["campaigns"]
+    series = meta["series"]
     arrays = {}
     reader = _connect(run_dir)
     with reader as conn:
         for cell, j, *blobs in conn.execute(
-                f"SELECT cell, campaign, {', '.join('curve_' + s for s in SERIES)} FROM runs "
+                f"SELECT cell, campaign, {', '.join('curve_' + s for s in series)} FROM runs "
                 f"ORDER BY cell, campaign, run"):
             if not 0 <= j < len(names):
                 raise RunDirError(f"{str(run_dir)!r} is damaged: its runs table holds "
                                   f"campaign {j}, which its meta table does not list")
-            for s, b in zip(SERIES, blobs):
+            for s, b in zip(series, blobs):
                 if b is not None:
                     arrays.setdefault((cell, names[j], s), []).append(_unblob(b, reader.db))
     try:
@@ -567,7 +588,7 @@ def load_curves(run_dir, *, raw=False):
         mean = a.mean(axis=0)  # counts: always finite, so every run counts
         if runs > 1:
             sem = a.std(axis=0, ddof=1) / np.sqrt(runs)
-            half = _t_quantile(meta["level"], runs - 1) * sem
+            half = t_quantile(meta["level"], runs - 1) * sem
         else:
             sem = half = np.full(cols, np.nan)
         frames.append(pd.DataFrame({

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _memory
 from .._rng import as_seed_sequence, run_states
-from .._validation import _show, check_int
+from .._validation import check_int, show_value
 from ..errors import InvalidType
 from ..graph import Graph
 
@@ -31,7 +31,7 @@ def int_list(name: str, values, what: str) -> np.ndarray:
         arr = None
     if arr is None or arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
         raise InvalidType(f"{name} must be a non-empty 1-D list of {what} (ints); got "
-                          f"{_show(values)}")
+                          f"{show_value(values)}")
     return arr
 
 

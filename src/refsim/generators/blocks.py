@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from .._kernels import graphgen
 from .. import _memory
+from .._kernels import graphgen
 from .._validation import check_int, check_nonnegative, check_probability
 from ..errors import InvalidValue
 from ._common import (

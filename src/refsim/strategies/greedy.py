@@ -11,11 +11,11 @@ from .registry import register_strategy
 
 
 def _spread_fn(graph, model, runs, rng, steps):
-    from ..referral import ReferralModel
+    from ..model_registry import model_kind
     from ..simulate import simulate
 
-    if isinstance(model, ReferralModel) and steps is None:
-        steps = 30
+    if steps is None:
+        steps = model_kind(model).default_steps
     seq = rng if rng is not None else 0
 
     def spread(seeds):

@@ -16,25 +16,19 @@ _BLOCK = 256  # RR sets per random stream
 
 
 def _in_arc_model(graph, model):
-    """(kind, in-arc probabilities or weights) for the model; kind 0 IC, 1 LT."""
-    from ..models import IndependentCascade, LinearThreshold
-    from ..referral import ReferralModel
+    """(kind, in-arc probabilities or weights) for the model; kind 0 IC, 1 LT: the
+    model kind's ``in_arcs`` hook (see :mod:`refsim.model_registry`)."""
+    from ..model_registry import model_kind, model_kinds
 
-    ids = graph.in_arcs.arc_ids
-    if isinstance(model, IndependentCascade):
-        return 0, model.arc_probabilities(graph)[ids]
-    if isinstance(model, LinearThreshold):
-        return 1, model.arc_weights(graph)[ids]
-    if isinstance(model, ReferralModel):
-        # IC approximation: u converts v at some point of its advocacy, which lasts
-        # 1 / forget_rate steps on average; only advocates refer
-        share, conv, advocacy = model.node_arrays(graph)
-        life = 1.0 / model.forget_rate if model.forget_rate > 0 else 30.0
-        p_node = advocacy * (1.0 - (1.0 - share * conv) ** life)
-        src = graph.in_arcs.sources
-        return 0, p_node[src]
-    raise InvalidType(f"imm needs an IndependentCascade, LinearThreshold or ReferralModel; "
-                    f"got {type(model).__name__}")
+    try:
+        hook = model_kind(model).in_arcs
+    except InvalidType:
+        hook = None
+    if hook is None:
+        able = [k.cls.__name__ for k in model_kinds().values() if k.in_arcs is not None]
+        raise InvalidType(f"imm needs a model with an IC or LT equivalent ("
+                          f"{', '.join(able)}); got {type(model).__name__}")
+    return hook(graph, model)
 
 
 class _Sampler:

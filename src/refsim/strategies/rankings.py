@@ -8,6 +8,7 @@ from .._kernels import centrality
 from .._rng import as_seed_sequence
 from .._validation import check_int, check_nonnegative, check_probability
 from ..errors import InvalidValue
+from ..profile import undirected
 from .registry import register_strategy
 
 
@@ -44,16 +45,10 @@ def pagerank(graph, *, damping=0.85, tol=1e-10, max_iter=200, **_):
     return scores
 
 
-def _undirected(graph):
-    from ..profile import _undirected as und
-
-    return und(graph)
-
-
 @register_strategy("kcore")
 def kcore(graph, **_):
     """Coreness (Kitsak et al. 2010): well-embedded nodes first, degree breaking ties."""
-    g = _undirected(graph)
+    g = undirected(graph)
     core = centrality.core_numbers(g.indptr, g.indices).astype(np.float64)
     deg = g.out_degree
     return core + deg / (deg.max() + 1.0)  # lexicographic: core, then degree
@@ -85,7 +80,7 @@ def community(graph, *, k, rng=None, **_):
         from .._kernels import structure
         from .._rng import run_states
 
-        g = _undirected(graph)
+        g = undirected(graph)
         state = run_states(as_seed_sequence(rng), 1)[0].copy()
         labels, _ = structure.label_propagation(state, g.indptr, g.indices, 10,
                                                 graph.n // 1000, 16)
@@ -138,11 +133,9 @@ def _degree_discount_params(p=None):
 def degree_discount(graph, *, k, model=None, p=None, **_):
     """DegreeDiscountIC (Chen, Wang & Yang 2009): degree, discounted for neighbours
     already seeded; ``p`` from a uniform IC model, else given (default 0.01)."""
-    from ..models import IndependentCascade
-
-    if p is None:
-        p = model.p if isinstance(model, IndependentCascade) and isinstance(
-            model.p, float) else 0.01
+    if p is None:  # one p for every arc (a uniform IC model), else 0.01
+        p = getattr(model, "p", None)
+        p = p if isinstance(p, float) else 0.01
     p = check_probability("p", p)
     first = centrality.degree_discount(graph.indptr, graph.indices, min(k, graph.n), p)
     rest = np.setdiff1d(np.lexsort((np.arange(graph.n), -graph.out_degree)), first,
@@ -151,9 +144,7 @@ def degree_discount(graph, *, k, model=None, p=None, **_):
 
 
 def _segment_codes(model, name):
-    from ..referral import ReferralModel
-
-    if not isinstance(model, ReferralModel) or model.population is None:
+    if getattr(model, "population", None) is None:
         raise InvalidValue(f"strategy {name!r} needs a ReferralModel with a population "
                          f"(see Population.by_audience)")
     pop = model.population
@@ -179,7 +170,7 @@ def micro_advocates(graph, *, model=None, **_):
     idx = np.flatnonzero(members)
     from .._kernels.structure import local_clustering
 
-    g = _undirected(graph)
+    g = undirected(graph)
     cc = local_clustering(g.indptr, g.indices, idx)
     d = g.out_degree[idx].astype(float)
     embedded = cc * d * (d - 1) / 2  # triangles

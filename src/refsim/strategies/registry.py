@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from .._validation import _show, check_int, check_nonnegative
+from .._validation import check_int, check_nonnegative, show_value
 from ..errors import InvalidType, InvalidValue
 from ..graph import Graph
 
@@ -98,8 +98,6 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
 
 def available_strategies() -> dict[str, str]:
     """Return ``{name: summary}`` (the docstring's first paragraph) of every strategy."""
-    from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
-
     return {name: s.summary for name, s in sorted(_REGISTRY.items())}
 
 
@@ -116,10 +114,12 @@ def seed_costs(graph, model=None, costs=None) -> np.ndarray:
             i = int(np.flatnonzero(~(np.isfinite(arr) & (arr >= 0)))[0])
             raise InvalidValue(f"costs[{i}] must be a finite number >= 0; got {arr[i]!r}")
         return arr
-    from ..referral import ReferralModel
+    if model is not None:
+        from ..model_registry import model_kind
 
-    if isinstance(model, ReferralModel):
-        return model.seed_costs(graph, np.arange(graph.n))
+        hook = model_kind(model).seed_costs
+        if hook is not None:
+            return hook(graph, model, np.arange(graph.n))
     return np.ones(graph.n)
 
 
@@ -194,14 +194,12 @@ class SeedRequest:
 
 
 def _strategy(strategy) -> _Strategy:
-    from . import greedy, imm, rankings  # noqa: F401  (register the built-ins)
-
     entry = _REGISTRY.get(strategy) if isinstance(strategy, str) else None
     if entry is None:
         known = ", ".join(sorted(_REGISTRY))
         close = difflib.get_close_matches(str(strategy), list(_REGISTRY), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise InvalidValue(f"unknown strategy {_show(strategy)}{hint}; known: {known}")
+        raise InvalidValue(f"unknown strategy {show_value(strategy)}{hint}; known: {known}")
     return entry
 
 
@@ -216,7 +214,7 @@ def param_problems(strategy, params) -> list[tuple[str, str]]:
     name, an unknown one (with a did-you-mean), or a value its check refuses."""
     entry = _strategy(strategy)
     if not isinstance(params, dict):
-        return [("", f"strategy parameters must be a table; got {_show(params)}")]
+        return [("", f"strategy parameters must be a table; got {show_value(params)}")]
     out = []
     for key in params:
         if key in RESERVED:

@@ -1,0 +1,158 @@
+"""A model kind plugs into simulate, configs, the store, load_results and the report
+through the registry alone: a broadcast model defined and registered here (no edit to
+refsim) runs end to end, and its parameter is checked, documented and recorded like the
+built-in ones."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+
+import refsim
+from refsim.errors import InvalidValue
+from refsim.experiment.config import ConfigError, resolve_config
+from refsim.experiment.reference import defaults_toml, reference_markdown
+from refsim.model_registry import (
+    Metric,
+    ModelKind,
+    Series,
+    cascade_metrics,
+    kind_named,
+    model_kind,
+    model_kinds,
+    reach_and_steps,
+    register_model,
+    unregister_model,
+)
+from refsim.params import ASSUMPTION, check_params, param
+
+
+@dataclasses.dataclass(frozen=True)
+class Broadcast:
+    """Outside influence only: each step every non-adopter adopts with ``rate``."""
+
+    rate: float = param(0.1, "prob", unit="probability per step", source=ASSUMPTION,
+                        meaning="Chance a non-adopter adopts from the broadcast, each step.")
+
+    def __post_init__(self):
+        check_params(self)
+
+
+def run_broadcast(graph, model, seed_sets, seq, *, runs, first_run, steps, workers,
+                  record):
+    nodes, lo, hi = seed_sets
+    curves = np.empty((runs, steps + 1), np.int64)
+    for i in range(runs):
+        # run r draws from child r of seq, like the built-in kernels
+        rng = np.random.default_rng(np.random.SeedSequence(
+            seq.entropy, spawn_key=(*seq.spawn_key, first_run + i)))
+        have = int(hi[i] - lo[i])
+        curves[i, 0] = have
+        for t in range(1, steps + 1):
+            have += int(rng.binomial(graph.n - have, model.rate))
+            curves[i, t] = have
+    return refsim.SimResult(final_sizes=curves[:, -1].copy(), curves=curves, n=graph.n,
+                            model=repr(model), seed=record)
+
+
+def per_run(result):
+    out = reach_and_steps(result)
+    out["never"] = result.n - result.final_sizes
+    return out
+
+
+KIND = ModelKind(
+    name="broadcast", cls=Broadcast, label="broadcast model", run=run_broadcast,
+    metrics=(*cascade_metrics(), Metric("never", "nodes", "Nodes that never adopted.",
+                                        False)),
+    per_run=per_run,
+    series=(Series("adopters", "nodes", "Adopters, seeds included.", monotone=True),),
+    curves=lambda result: {"adopters": result.curves},
+    from_config=lambda cfg, graph: Broadcast(cfg["model"]["rate"]), needs_steps=True)
+
+
+@pytest.fixture
+def broadcast():
+    register_model(KIND)
+    try:
+        yield KIND
+    finally:
+        unregister_model("broadcast")
+
+
+CONFIG = {"experiment": {"runs": 400, "steps": 5, "seed": 3},
+          "graph": {"generator": "erdos_renyi", "n": 200, "mean_degree": 4},
+          "model": {"kind": "broadcast", "rate": 0.1},
+          "campaign": [{"name": "none", "seeding": "random", "k": 1},
+                       {"name": "hubs", "seeding": "degree", "k": 20}]}
+
+
+def test_simulate_runs_a_registered_kind_with_the_exact_mean(broadcast):
+    g = refsim.generators.erdos_renyi(200, 4, rng=0)
+    res = refsim.simulate(g, Broadcast(0.1), np.arange(10), runs=4000, steps=5, rng=1)
+    # E[reach] = n - (n - k) (1 - rate)^steps; 4 standard errors (false alarm ~6e-5)
+    exact = 200 - 190 * 0.9 ** 5
+    sd = math.sqrt(190 * 0.9 ** 5 * (1 - 0.9 ** 5))  # final non-adopters ~ Binomial
+    assert abs(res.mean - exact) < 4 * sd / math.sqrt(4000)
+    with pytest.raises(InvalidValue, match="steps is required for a Broadcast"):
+        refsim.simulate(g, Broadcast(0.1), [0], runs=1)
+    assert model_kind(Broadcast()) is broadcast and kind_named("broadcast") is broadcast
+
+
+def test_its_parameter_is_checked_documented_and_recorded(broadcast):
+    cfg = resolve_config({**CONFIG, "model": {"kind": "broadcast"}})
+    assert cfg["model"] == {"kind": "broadcast", "rate": 0.1}  # the default, recorded
+    with pytest.raises(ConfigError, match=r"model\.rate: must be in \[0, 1\]; got 2\.0"):
+        resolve_config({**CONFIG, "model": {"kind": "broadcast", "rate": 2}})
+    with pytest.raises(ConfigError, match=r"model\.rat: unknown key; did you mean 'rate'"):
+        resolve_config({**CONFIG, "model": {"kind": "broadcast", "rat": 0.2}})
+    with pytest.raises(ConfigError, match=r"model\.share: not for kind = 'broadcast'"):
+        resolve_config({**CONFIG, "model": {"kind": "broadcast", "share": 0.2}})
+    with pytest.raises(ConfigError, match=r"economics: only for model\.kind = 'referral'"):
+        resolve_config({**CONFIG, "economics": {"customer_value": 5.0}})
+    with pytest.raises(ConfigError, match=r"referral programmes need"):
+        resolve_config({**CONFIG, "campaign": [{"seeding": "degree", "k": 2,
+                                                "program": "sender", "reward": 5.0}]})
+    with pytest.raises(ConfigError, match=r"adaptive\.metric: 'profit' is not a per-run "
+                                          r"metric of the broadcast model; allowed: never, reach, "
+                                          r"steps"):
+        resolve_config({**CONFIG, "experiment": {"adaptive": {"metric": "profit",
+                                                              "width": 1.0}}})
+    assert "### `kind = \"broadcast\"`" in reference_markdown()
+    assert "# -- kind = 'broadcast' --" in defaults_toml()
+    assert "broadcast" in model_kinds()
+
+
+def test_a_sweep_stores_and_reports_its_own_metrics(broadcast, tmp_path):
+    from refsim.experiment.runner import run_experiment
+    from refsim.experiment.store import load_curves, load_meta, load_results
+    from refsim.report import write_report
+
+    cfg = resolve_config({**CONFIG, "sweep": {"axes": {"model.rate": [0.0, 0.2]}}})
+    run_experiment(cfg, tmp_path / "run", progress=False)
+    runs = load_results(tmp_path / "run")
+    meta = load_meta(tmp_path / "run")
+    assert meta["metrics"] == ["reach", "steps", "never"] and meta["series"] == ["adopters"]
+    assert {"reach", "steps", "never"} <= set(runs.columns)
+    assert "profit" not in runs.columns
+    assert (runs["reach"] + runs["never"] == 200).all()
+    # rate 0: nothing but the seeds; paired runs: the same streams in both cells
+    quiet = runs[runs["model.rate"] == 0.0]
+    assert (quiet["reach"] == quiet["campaign"].map({"none": 1, "hubs": 20})).all()
+    curves = load_curves(tmp_path / "run", raw=True)
+    assert set(s for _, _, s in curves) == {"adopters"}
+    html = write_report(tmp_path / "run").read_text()
+    assert "model.rate" in html and "swept: 0, 0.2" in html
+
+
+def test_registering_checks_the_declaration():
+    with pytest.raises(InvalidValue, match="already registered"):
+        register_model(dataclasses.replace(kind_named("ic"), label="other"))
+    with pytest.raises(InvalidValue, match="metrics must start with reach and steps"):
+        dataclasses.replace(KIND, metrics=(Metric("never", "nodes", "x"),))
+    with pytest.raises(InvalidValue, match="metric 'reach' of 'odd' is in 'people'"):
+        register_model(dataclasses.replace(
+            KIND, name="odd", cls=type("Odd", (), {}),
+            metrics=(Metric("reach", "people", "x"), Metric("steps", "steps", "x"))))
+    assert "odd" not in model_kinds()
