@@ -42,7 +42,7 @@ def t_interval(x, level=0.95):
 
 
 def test_public_names():
-    assert set(analysis.__all__) == {"summarize", "paired_differences"}
+    assert set(analysis.__all__) == {"summarize", "paired_differences", "sweep_axes"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -218,3 +218,29 @@ def test_no_axes_and_no_descriptive_columns():
     assert list(s.columns) == ["cell", "campaign", "metric", "mean", "sem", "lo", "hi", "runs"]
     d = analysis.paired_differences(runs, "mid")
     assert list(d["campaign"].iloc[:2]) == ["zeta", "alpha"]
+
+
+def test_sweep_axes_come_from_the_metadata_not_the_column_order(tmp_path):
+    """load_results, summarize and paired_differences carry the run's axes; a frame
+    whose columns were reordered still names its axes exactly."""
+    import refsim
+    from refsim.experiment import resolve_config, run_experiment
+
+    cfg = resolve_config({"experiment": {"runs": 5, "steps": 3},
+                          "graph": {"generator": "erdos_renyi", "n": 60, "mean_degree": 3},
+                          "campaign": [{"name": "a", "seeding": "degree", "k": 2},
+                                       {"name": "b", "seeding": "random", "k": 2}],
+                          "sweep": {"axes": {"model.share": [0.1, 0.2],
+                                             "campaign.k": [2, 3]}}})
+    run_experiment(cfg, tmp_path / "run", progress=False)
+    runs = refsim.load_results(tmp_path / "run")
+    assert runs.attrs["axes"] == ["model.share", "campaign.k"]
+    moved = runs[["campaign"] + [c for c in runs.columns if c != "campaign"]]
+    moved.attrs["axes"] = runs.attrs["axes"]
+    s = analysis.summarize(moved, "reach")
+    assert analysis.sweep_axes(s) == ["model.share", "campaign.k"]
+    assert analysis.sweep_axes(analysis.paired_differences(runs, "a", "reach")) == [
+        "model.share", "campaign.k"]
+    moved.attrs["axes"] = ["model.shares"]
+    with pytest.raises(ValueError, match=r"sweep axes \['model.shares'\] are not"):
+        analysis.sweep_axes(moved)

@@ -21,7 +21,7 @@ import pandas as pd
 from .errors import InvalidType, InvalidValue
 from .result import mean_ci
 
-__all__ = ["summarize", "paired_differences"]
+__all__ = ["paired_differences", "summarize", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")
@@ -77,7 +77,7 @@ def summarize(runs: pd.DataFrame, metrics=None, level: float = 0.95) -> pd.DataF
     rows = _reduce(ident, runs[metrics].to_numpy(dtype=np.float64), metrics, level, "runs")
     columns = ["cell", *axes, "campaign", *carried, "metric", "mean", "sem", "lo", "hi",
                "runs"]
-    return _frame(rows, columns, "runs")
+    return _frame(rows, columns, "runs", axes)
 
 
 def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
@@ -155,7 +155,37 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
     rows = _reduce(ident, diff, metrics, level, "pairs")
     columns = ["cell", *axes, "campaign", "baseline", *carried, "metric", "mean", "sem",
                "lo", "hi", "pairs"]
-    return _frame(rows, columns, "pairs")
+    return _frame(rows, columns, "pairs", axes)
+
+
+def sweep_axes(frame: pd.DataFrame) -> list:
+    """The sweep-axis columns of a results frame: as the run directory's metadata lists
+    them (``frame.attrs["axes"]``, set by :func:`refsim.load_results`,
+    :func:`summarize` and :func:`paired_differences`); for a frame built by hand, the
+    columns between ``cell`` and ``campaign``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame(columns=["cell", "model.share", "campaign", "run", "reach"])
+    >>> sweep_axes(frame)
+    ['model.share']
+    >>> frame.attrs["axes"] = []
+    >>> sweep_axes(frame)
+    []
+    """
+    columns = list(frame.columns)
+    axes = frame.attrs.get("axes")
+    if axes is not None:
+        missing = [a for a in axes if a not in columns]
+        if missing:
+            raise InvalidValue(f"the frame's sweep axes {missing} are not among its "
+                               f"columns {columns}")
+        return list(axes)
+    i_cell, i_campaign = columns.index("cell"), columns.index("campaign")
+    if i_campaign < i_cell:
+        raise InvalidValue("runs must have the sweep-axis columns between 'cell' and "
+                           f"'campaign'; got the columns {columns}")
+    return columns[i_cell + 1:i_campaign]
 
 
 def _check(runs, metrics, level):
@@ -168,11 +198,7 @@ def _check(runs, metrics, level):
     missing = [c for c in ("cell", "campaign", "run") if c not in columns]
     if missing:
         raise InvalidValue(f"runs lacks the column(s) {missing}; it has {columns}")
-    i_cell, i_campaign = columns.index("cell"), columns.index("campaign")
-    if i_campaign < i_cell:
-        raise InvalidValue("runs must have the sweep-axis columns between 'cell' and "
-                         f"'campaign'; got the columns {columns}")
-    axes = columns[i_cell + 1:i_campaign]
+    axes = sweep_axes(runs)
     available = columns[columns.index("run") + 1:]
     if metrics is None:
         metrics = available
@@ -206,8 +232,9 @@ def _reduce(ident, values, metrics, level, count):
     return rows
 
 
-def _frame(rows, columns, count):
+def _frame(rows, columns, count, axes):
     out = pd.DataFrame(rows, columns=columns)
+    out.attrs["axes"] = list(axes)
     for name in ("k", "budget"):
         if name in out:  # None (unset) becomes NaN
             out[name] = pd.to_numeric(out[name]).astype(np.float64)

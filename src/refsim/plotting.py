@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .analysis import sweep_axes
 from .errors import InvalidType, InvalidValue
 
 __all__ = ["curves_figure", "budget_figure", "heatmap_figure", "tree_figure", "tree_layout"]
@@ -124,7 +125,7 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
     if not _finite(summary, x).any():
         raise InvalidValue(f"column {x!r} has no finite value to plot against")
     summary = summary.assign(**{x: pd.to_numeric(summary[x], errors="coerce")})
-    axes = _axis_columns(summary)
+    axes = sweep_axes(summary)
     fig = _figure(3.4 * len(present) + 2.0, 3.4)
     legend = {}  # one legend for all panels: label -> handle
     for p, metric in enumerate(present):
@@ -207,7 +208,7 @@ def heatmap_figure(summary: pd.DataFrame, x: str, y: str, metric: str = "reach",
     """
     frame = summary if differences is None else differences
     _require(frame, ("cell", "campaign", "metric", "mean", "lo", "hi"), "frame")
-    axes = _axis_columns(frame)
+    axes = sweep_axes(frame)
     for name in (x, y):
         if name not in axes:
             raise InvalidValue(f"{name!r} is not a sweep axis; the axes are {axes}")
@@ -455,12 +456,6 @@ def _finite(frame, column):
         return pd.Series(False, index=frame.index)
     return pd.Series(np.isfinite(pd.to_numeric(frame[column], errors="coerce")
                                  .to_numpy(dtype=np.float64)), index=frame.index)
-
-
-def _axis_columns(frame):
-    """Sweep-axis columns: those between ``cell`` and ``campaign``."""
-    columns = list(frame.columns)
-    return columns[columns.index("cell") + 1:columns.index("campaign")]
 
 
 def _require(frame, columns, what):

@@ -16,6 +16,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from .analysis import sweep_axes
+
 __all__ = ["render_report", "write_report"]
 
 #: Cells described in the answer paragraph and drawn as adoption curves.
@@ -88,6 +90,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     """
     from .analysis import paired_differences, summarize
 
+    if isinstance(meta.get("axes"), list):  # the run directory's own list of axes
+        runs = runs.copy(deep=False)
+        runs.attrs["axes"] = list(meta["axes"])
     metrics = [m for m in TABLE_METRICS if m in runs.columns]
     campaigns = [str(c) for c in pd.unique(runs["campaign"])] if len(runs) else []
     baseline = meta.get("baseline")
@@ -270,7 +275,7 @@ def _random_strategy(name) -> bool:
 
 
 def _results_table(summary, metrics):
-    axes = _axes(summary)
+    axes = sweep_axes(summary)
     stats = summary.set_index(["cell", "campaign", "metric"])
     first = summary.drop_duplicates(["cell", "campaign"])
     extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
@@ -293,7 +298,7 @@ def _results_table(summary, metrics):
 
 
 def _differences_table(diffs, metrics):
-    axes = _axes(diffs)
+    axes = sweep_axes(diffs)
     head = ["cell", *map(_esc, axes), "campaign", *(f"&Delta; {_esc(m)}" for m in metrics),
             "pairs"]
     body = []
@@ -313,7 +318,7 @@ def _differences_table(diffs, metrics):
 def _figures(summary, diffs, curves, trees, baseline, curve_level):
     from . import plotting
 
-    axes = _axes(summary)
+    axes = sweep_axes(summary)
     cells = sorted(pd.unique(summary["cell"]))
     out = []
     if curves is not None and len(curves):
@@ -380,13 +385,8 @@ def _td(value, text=False, raw=False):
 
 def _cell_name(rows):
     row = rows.iloc[0]
-    settings = ", ".join(f"{a} = {_value(row[a])}" for a in _axes(rows))
+    settings = ", ".join(f"{a} = {_value(row[a])}" for a in sweep_axes(rows))
     return f"cell {row['cell']}" + (f" ({settings})" if settings else "")
-
-
-def _axes(frame):
-    columns = list(frame.columns)
-    return columns[columns.index("cell") + 1:columns.index("campaign")]
 
 
 def _significant(d):

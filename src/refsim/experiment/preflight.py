@@ -21,7 +21,8 @@ from pathlib import Path
 from .._memory import available_memory, fmt_bytes
 from ..errors import InvalidValue, RefsimError
 from ..model_registry import kind_named, model_kind
-from .config import ConfigError, resolve_cell
+from .checks import ConfigError
+from .config import resolve_cell
 
 __all__ = ["Plan", "preflight", "cell_memory", "row_bytes"]
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import FileProblem, InvalidValue
-from .config import expand_cells, resolve_cell
+from .config import resolve_cell
+from .sweep import expand_cells
 
 __all__ = ["run_cell", "run_experiment"]
 
@@ -43,13 +44,14 @@ def _widest(per_campaign, adaptive, level, baseline_index) -> float:
     return max(widths)
 
 
-def run_cell(cfg, cell, point, threads=None) -> dict:
+def run_cell(c, cell, point, threads=None) -> dict:
     """Simulate every campaign of one sweep cell and return its rows.
 
     Parameters
     ----------
-    cfg : dict
-        The resolved experiment config (see :func:`refsim.experiment.load_config`).
+    c : dict
+        The cell's resolved config: ``resolve_cell(cfg, point)`` of the experiment's
+        resolved config (see :func:`refsim.experiment.load_config`); trusted as it is.
     cell : int
         The cell's number.
     point : dict
@@ -71,7 +73,6 @@ def run_cell(cfg, cell, point, threads=None) -> dict:
     from .build import build_campaigns, build_graph, build_model, cell_streams
 
     start = time.perf_counter()
-    c = resolve_cell(cfg, point)
     exp = c["experiment"]
     graph = build_graph(c["graph"])
     model = build_model(c, graph)
@@ -249,15 +250,18 @@ def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, das
             done = store.done()
             todo = [(i, p) for i, p in enumerate(cells) if i not in done]
             bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
+            # each cell is resolved once, here, as it is handed out
+            work = ((resolve_cell(cfg, p), i, p) for i, p in todo)
             try:
                 if client is not None:
-                    _run_dask(cfg, todo, client, store, bar)
+                    _run_pool(client.get_executor(pure=False), work, None, store, bar,
+                              window=2 * max(1, sum(client.nthreads().values())))
                 elif workers is not None and workers > 1 and len(todo) > 1:
-                    _run_processes(cfg, todo, workers, store, bar)
+                    _run_processes(work, workers, store, bar)
                 else:
                     threads = None if workers is None else workers
-                    for i, p in todo:
-                        store.write_cell(run_cell(cfg, i, p, threads))
+                    for c, i, p in work:
+                        store.write_cell(run_cell(c, i, p, threads))
                         bar.update(1)
             finally:
                 bar.close()
@@ -277,28 +281,66 @@ def _progress(total, initial, enabled, name):
                 disable=not enabled, dynamic_ncols=True)
 
 
-def _run_processes(cfg, todo, workers, store, bar):
+def _run_processes(work, workers, store, bar):
     import multiprocessing
     import os
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
                                initializer=_worker_start, initargs=(threads, os.getpid()))
-    try:
-        futures = [pool.submit(run_cell, cfg, i, p, threads) for i, p in todo]
-        for f in as_completed(futures):
-            store.write_cell(f.result())
-            bar.update(1)
-    except BaseException:
-        # Stop at once (Ctrl-C, a failed cell, a full disk): cells already committed are
-        # kept; the workers' cells in flight are abandoned, not waited for.
+
+    def stop():
+        # the workers' cells in flight are abandoned, not waited for
         for proc in list(getattr(pool, "_processes", {}).values()):
             proc.terminate()
-        pool.shutdown(wait=False, cancel_futures=True)
+
+    _run_pool(pool, work, threads, store, bar, window=2 * workers, stop=stop)
+
+
+def _run_pool(executor, work, threads, store, bar, *, window, stop=None):
+    """Run the cells on a ``concurrent.futures`` executor (local processes, or a Dask
+    client's executor) and commit each as it finishes, with at most ``window`` cells
+    handed out at once (so a large sweep's resolved cells are not all held at once).
+    On any failure (Ctrl-C, a failed cell, a full disk) the cells already committed
+    are kept and the rest are cancelled at once."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    work = iter(work)
+    pending = set()
+
+    def fill():
+        for c, i, p in work:
+            pending.add(executor.submit(run_cell, c, i, p, threads))
+            if len(pending) >= window:
+                return
+
+    try:
+        fill()
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                pending.discard(f)
+                store.write_cell(f.result())
+                bar.update(1)
+            fill()
+    except BaseException:
+        if stop is not None:
+            stop()
+        for f in pending:
+            f.cancel()
+        executor.shutdown(wait=False, **_cancel_futures(executor))
         raise
-    pool.shutdown(wait=True)
+    executor.shutdown(wait=True)
+
+
+def _cancel_futures(executor) -> dict:
+    """``cancel_futures=True`` where the executor's ``shutdown`` takes it."""
+    import inspect
+
+    params = inspect.signature(executor.shutdown).parameters
+    return {"cancel_futures": True} if "cancel_futures" in params else {}
 
 
 #: Seconds to wait for a Dask scheduler to answer before giving up.
@@ -369,19 +411,6 @@ def _check_dask_address(dask) -> str:
             raise FileProblem(f"--dask {dask!r}: cannot reach a Dask scheduler at "
                               f"{host}:{port} ({why})") from None
     return address
-
-
-def _run_dask(cfg, todo, client, store, bar):
-    from distributed import as_completed
-
-    futures = [client.submit(run_cell, cfg, i, p, None, pure=False) for i, p in todo]
-    try:
-        for f in as_completed(futures):
-            store.write_cell(f.result())
-            bar.update(1)
-    except BaseException:
-        client.cancel(futures)
-        raise
 
 
 def _environment() -> dict:

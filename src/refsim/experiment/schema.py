@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..params import ASSUMPTION, CHOICE, Param, params_of
 
 __all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
-           "model_table", "segment_defaults"]
+           "model_table", "segment_defaults", "campaign_name"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
             "campaign", "sweep")
@@ -192,3 +192,16 @@ def _build() -> dict:
 #: Every table's keys: ``graph`` also takes the generator's own parameters and
 #: ``campaign`` entries are checked against ``SCHEMA["campaign"]``.
 SCHEMA = _build()
+
+
+def campaign_name(c) -> str:
+    """The default name of a campaign table: its seeding, size and programme."""
+    size = f"k={c['k']}" if "k" in c else f"budget={c.get('budget', 0):g}"
+    prog = c.get("program", "none")
+    if prog != "none" or c.get("sender_reward") or c.get("recipient_reward"):
+        reward = c.get("reward")
+        if reward is None:
+            reward = c.get("sender_reward", 0) + c.get("recipient_reward", 0)
+        size += f", {prog} {reward:g}"
+    return f"{c.get('seeding', 'degree')} {size}"
+

@@ -237,7 +237,7 @@ class ResultsStore:
         db = self.run_dir / DB
         digest = config_digest(cfg)
         from ..model_registry import metrics_of, series_of
-        from .config import model_kinds_in
+        from .sweep import model_kinds_in
 
         kinds = model_kinds_in(cfg)
         self.metrics, self.series = metrics_of(kinds), series_of(kinds)
@@ -547,6 +547,7 @@ def load_results(run_dir):
                                          "n_seeds", "run"] + metrics)
     df = df[order].reset_index(drop=True)
     df["campaign"] = pd.Categorical(df["campaign"], categories=meta["campaigns"])
+    df.attrs["axes"] = list(meta["axes"])  # explicit: analysis and reports read them
     return df
 
 
