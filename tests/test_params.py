@@ -208,3 +208,25 @@ def test_cli_prints_the_defaults_and_the_reference(capsys):
     assert capsys.readouterr().out == defaults_toml() + "\n"
     assert main(["config", "reference"]) == 0
     assert capsys.readouterr().out == reference_markdown() + "\n"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "experiments").glob("*.toml")),
+                         ids=lambda p: p.stem)
+def test_each_flagships_saved_config_records_every_effective_value(path):
+    """The config.toml a run saves (dump_config of the resolved config) names every key
+    of the model's kind, the programme, the economics and every segment, and reads back
+    to the same resolved config."""
+    from refsim.experiment.config import load_config
+    from refsim.experiment.runner import dump_config
+
+    cfg = load_config(path)
+    saved = tomllib.loads(dump_config(cfg))
+    kind = cfg["model"]["kind"]
+    own = {k for k, p in model_params(kind).items() if p.default is not None}
+    assert own <= set(saved["model"])
+    if kind == "referral":
+        assert set(saved["program"]) == set(SCHEMA["program"])
+        assert set(saved["economics"]) == set(SCHEMA["economics"])
+        for name, values in saved["population"]["segments"].items():
+            assert {"trust", "seed_cost"} <= set(values), name
+    assert resolve_config(saved) == cfg
