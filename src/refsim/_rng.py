@@ -10,17 +10,26 @@ many threads, processes or machines share the work.
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InvalidType, InvalidValue
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import TypeAlias
+
+    #: What every ``rng`` argument takes (see :func:`as_seed_sequence`).
+    RngLike: TypeAlias = (int | Sequence[int] | np.random.SeedSequence | np.random.Generator
+                          | None)
 
 __all__ = ["as_seed_sequence", "run_states", "seed_record"]
 
 _STATE_WORDS = 4  # xoshiro256** keeps four 64-bit words
 
 
-def as_seed_sequence(rng) -> np.random.SeedSequence:
+def as_seed_sequence(rng: RngLike) -> np.random.SeedSequence:
     """Return the :class:`~numpy.random.SeedSequence` that ``rng`` stands for.
 
     ``None`` draws fresh entropy from the operating system (recorded in results, so a run

@@ -14,6 +14,7 @@ two independent samples would give.
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,13 +22,17 @@ import pandas as pd
 from .errors import InvalidType, InvalidValue
 from .result import mean_ci
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = ["paired_differences", "summarize", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")
 
 
-def summarize(runs: pd.DataFrame, metrics=None, level: float = 0.95) -> pd.DataFrame:
+def summarize(runs: pd.DataFrame, metrics: str | Sequence[str] | None = None,
+              level: float = 0.95) -> pd.DataFrame:
     """Return the mean and Student-t confidence interval of each metric, per cell and campaign.
 
     Parameters
@@ -80,7 +85,8 @@ def summarize(runs: pd.DataFrame, metrics=None, level: float = 0.95) -> pd.DataF
     return _frame(rows, columns, "runs", axes)
 
 
-def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
+def paired_differences(runs: pd.DataFrame, baseline: str,
+                       metrics: str | Sequence[str] | None = None,
                        level: float = 0.95) -> pd.DataFrame:
     """Return the mean and confidence interval of each campaign's per-run difference
     from ``baseline``, matched on run (common random numbers), per cell.
@@ -158,7 +164,7 @@ def paired_differences(runs: pd.DataFrame, baseline: str, metrics=None,
     return _frame(rows, columns, "pairs", axes)
 
 
-def sweep_axes(frame: pd.DataFrame) -> list:
+def sweep_axes(frame: pd.DataFrame) -> list[str]:
     """The sweep-axis columns of a results frame: as the run directory's metadata lists
     them (``frame.attrs["axes"]``, set by :func:`refsim.load_results`,
     :func:`summarize` and :func:`paired_differences`); for a frame built by hand, the

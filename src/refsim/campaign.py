@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .errors import InvalidType, InvalidValue
 from .params import CHOICE, Param, check_params, param
 from .referral import ReferralProgram
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from ._rng import RngLike
+    from .graph import Graph
+    from .result import SimResult
+    from .strategies.registry import SeedRequest
 
 __all__ = ["Campaign", "run_campaign", "SEED_SETS"]
 
@@ -79,7 +90,7 @@ class Campaign:
                 f", {self.program.sender_reward:g}/{self.program.recipient_reward:g} reward")
             object.__setattr__(self, "name", f"{self.seeding} {size}{prog}")
 
-    def model_for(self, model):
+    def model_for(self, model: object) -> object:
         """The model with this campaign's programme (a referral model only)."""
         if self.program is None:
             return model
@@ -91,31 +102,32 @@ class Campaign:
                              f"a ReferralModel; got {type(model).__name__}")
         return kind.with_program(model, self.program)
 
-    def seeds(self, graph, model, *, rng=None):
+    def seeds(self, graph: Graph, model: object, *, rng: RngLike = None) -> np.ndarray:
         """The seeds this campaign buys (see :func:`refsim.select_seeds`)."""
         from .strategies import select_seeds
 
         return select_seeds(graph, self.seeding, k=self.k, budget=self.budget,
                             model=self.model_for(model), rng=rng, **self.seeding_params)
 
-    def request(self, graph, model):
+    def request(self, graph: Graph, model: object) -> SeedRequest:
         """The checked seed selection of this campaign on ``graph``."""
         from .strategies.registry import check_request
 
         return check_request(graph, self.seeding, k=self.k, budget=self.budget,
                              model=self.model_for(model), params=self.seeding_params)
 
-    def per_run(self, graph, model) -> bool:
+    def per_run(self, graph: Graph, model: object) -> bool:
         """Whether runs draw their own seed sets: ``seed_sets = "per_run"``, or by
         default when the strategy's choice is random on this graph."""
         return self._per_run(self.request(graph, model))
 
-    def _per_run(self, req) -> bool:
+    def _per_run(self, req: SeedRequest) -> bool:
         if self.seed_sets is not None:
             return self.seed_sets == "per_run"
         return req.random and req.entry.default_seed_sets == "per_run"
 
-    def draw_seeds(self, graph, model, *, rng=None, runs=1, first_run=0):
+    def draw_seeds(self, graph: Graph, model: object, *, rng: RngLike = None, runs: int = 1,
+                   first_run: int = 0) -> np.ndarray | list[np.ndarray]:
         """The seed sets of runs ``first_run .. first_run + runs - 1``.
 
         Returns one array (every run starts from it: the strategy is not random, or
@@ -152,8 +164,10 @@ def run_seeding_stream(seq: np.random.SeedSequence, run: int) -> np.random.SeedS
                                   pool_size=seq.pool_size)
 
 
-def run_campaign(graph, model, campaign, *, runs, steps=None, rng=None, workers=None,
-                 first_run=0, seeds=None):
+def run_campaign(graph: Graph, model: object, campaign: Campaign, *, runs: int,
+                 steps: int | None = None, rng: RngLike = None, workers: int | None = None,
+                 first_run: int = 0,
+                 seeds: ArrayLike | Sequence[ArrayLike] | None = None) -> SimResult:
     """Select the campaign's seeds and simulate it; campaigns run with the same ``rng``
     share their random streams (common random numbers), so differences are paired.
 

@@ -35,8 +35,9 @@ _INT64_MAX = np.iinfo(np.int64).max
 _HEADER_HINT = "pass header=True (config key graph.header = true) or comment the line out"
 
 
-def read_edgelist(path, *, directed=False, weighted=False, comments="#", header=False,
-                  encoding="utf-8"):
+def read_edgelist(path: str | os.PathLike[str], *, directed: bool = False,
+                  weighted: bool = False, comments: str = "#", header: bool = False,
+                  encoding: str = "utf-8") -> Graph:
     """Return the graph in an edge-list file: one ``source target [weight]`` per line.
 
     Fields are separated by spaces, tabs or commas (quotes are not interpreted); text

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import numbers
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ._memory import check_memory
 from ._validation import show_value
 from .errors import InvalidType, InvalidValue
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Hashable, Iterable
+
+    import networkx as nx
+    from numpy.typing import ArrayLike
 
 __all__ = ["Graph", "InArcs"]
 
@@ -80,8 +86,9 @@ class Graph:
     __slots__ = ("_indptr", "_indices", "_weights", "_labels", "_directed",
                  "_in_arcs", "_label_index", "_in_degree", "_communities")
 
-    def __init__(self, indptr, indices, *, weights=None, labels=None, directed=True,
-                 communities=None):
+    def __init__(self, indptr: ArrayLike, indices: ArrayLike, *,
+                 weights: ArrayLike | None = None, labels: Iterable[Hashable] | None = None,
+                 directed: bool = True, communities: ArrayLike | None = None):
         indptr = _as_array("indptr", indptr)
         indices = _as_array("indices", indices)
         if indptr.ndim != 1 or indptr.shape[0] < 1 or indptr.dtype.kind not in "iu":
@@ -164,7 +171,9 @@ class Graph:
 
     # ----------------------------------------------------------------- constructors
     @classmethod
-    def from_edges(cls, src, dst, n=None, *, directed=False, weights=None, labels=None):
+    def from_edges(cls, src: ArrayLike, dst: ArrayLike, n: int | None = None, *,
+                   directed: bool = False, weights: ArrayLike | None = None,
+                   labels: Iterable[Hashable] | None = None) -> Graph:
         """Return the graph with the given edges; duplicates merged, self-loops dropped.
 
         Parameters
@@ -260,7 +269,7 @@ class Graph:
                             labels=labels, directed=directed)
 
     @classmethod
-    def from_networkx(cls, G, *, weight=None):
+    def from_networkx(cls, G: nx.Graph, *, weight: Hashable | None = None) -> Graph:
         """Return the graph of a networkx graph, nodes numbered in ``G.nodes()`` order.
 
         Parameters
@@ -326,7 +335,7 @@ class Graph:
         return cls.from_edges(src, dst, len(nodes), directed=G.is_directed(),
                               weights=weights, labels=nodes)
 
-    def to_networkx(self, *, weight: str = "weight"):
+    def to_networkx(self, *, weight: str = "weight") -> nx.Graph:
         """Return a networkx ``Graph`` (or ``DiGraph`` if directed) with the original labels.
 
         Per-arc weights, if any, become the edge attribute ``weight``.
@@ -378,7 +387,7 @@ class Graph:
         return self._indices
 
     @property
-    def weights(self):
+    def weights(self) -> np.ndarray | None:
         """Per-arc weights (read-only float64), or ``None``."""
         return self._weights
 
@@ -388,12 +397,12 @@ class Graph:
         return self._directed
 
     @property
-    def labels(self):
+    def labels(self) -> tuple[Hashable, ...] | None:
         """Original node names as a tuple, or ``None`` when ids are the names."""
         return self._labels
 
     @property
-    def communities(self):
+    def communities(self) -> np.ndarray | None:
         """Community of each node (read-only int64), or ``None`` when not known."""
         return self._communities
 
@@ -433,11 +442,11 @@ class Graph:
         return self._in_arcs
 
     # ------------------------------------------------------------------------ labels
-    def label(self, node: int):
+    def label(self, node: int) -> Hashable:
         """Return the original name of node id ``node``."""
         return node if self._labels is None else self._labels[node]
 
-    def node_ids(self, labels) -> np.ndarray:
+    def node_ids(self, labels: Collection[Hashable]) -> np.ndarray:
         """Return the int64 ids of the nodes with the given original names.
 
         Examples
@@ -480,7 +489,7 @@ class Graph:
         return f"<Graph {kind}: {self.n} nodes, {self.num_arcs} arcs>"
 
 
-def check_bool(name, value) -> bool:
+def check_bool(name: str, value: object) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise InvalidType(f"{name} must be True or False; got {value!r}")
     return bool(value)

@@ -197,7 +197,7 @@ def model_kinds() -> dict[str, ModelKind]:
     return dict(_KINDS)
 
 
-def model_kind(model) -> ModelKind:
+def model_kind(model: object) -> ModelKind:
     """The kind of a model instance.
 
     Raises

@@ -9,12 +9,20 @@ from __future__ import annotations
 import enum
 import numbers
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._validation import check_float_array, check_probability, show_value
 from .errors import InvalidType, InvalidValue
 from .params import ASSUMPTION, Param
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from numpy.typing import ArrayLike
+
+    from .graph import Graph
 
 __all__ = ["ArcScheme", "IndependentCascade", "LinearThreshold"]
 
@@ -112,7 +120,7 @@ class IndependentCascade:
                                  "graph.weighted)."),
     })
 
-    def __init__(self, p):
+    def __init__(self, p: float | str | ArcScheme | ArrayLike):
         if isinstance(p, np.ndarray) and p.ndim == 0 and p.dtype.kind in "iuf":
             p = p.item()  # a 0-d array is a number
         if isinstance(p, str):
@@ -135,7 +143,7 @@ class IndependentCascade:
         raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
 
     @property
-    def p(self):
+    def p(self) -> float | np.ndarray | ArcScheme:
         """The probability, per-arc array or :class:`ArcScheme` given at construction."""
         return self._p
 
@@ -145,7 +153,7 @@ class IndependentCascade:
             return f"IndependentCascade(p=<{p.shape[0]} per-arc values>)"
         return f"IndependentCascade(p={p.value if isinstance(p, ArcScheme) else p!r})"
 
-    def arc_probabilities(self, graph) -> np.ndarray:
+    def arc_probabilities(self, graph: Graph) -> np.ndarray:
         """Return one probability per arc of ``graph``, in CSR arc order.
 
         Raises ``ValueError`` if a per-arc array does not have ``graph.num_arcs`` values.
@@ -243,7 +251,8 @@ class LinearThreshold:
     #: Relative slack below a fixed threshold that still counts as reaching it.
     THRESHOLD_SLACK = 1e-9
 
-    def __init__(self, weights=None, *, thresholds=None):
+    def __init__(self, weights: ArrayLike | Literal["graph"] | None = None, *,
+                 thresholds: float | ArrayLike | None = None):
         if isinstance(weights, (str, numbers.Number, np.generic)):
             if weights != "graph":
                 error = InvalidValue if isinstance(weights, str) else InvalidType
@@ -267,12 +276,12 @@ class LinearThreshold:
         raise AttributeError(f"{type(self).__name__} is immutable; build a new one")
 
     @property
-    def weights(self):
+    def weights(self) -> np.ndarray | Literal["graph"] | None:
         """The per-arc weights, ``"graph"``, or ``None`` for ``1 / in-degree``."""
         return self._weights
 
     @property
-    def thresholds(self):
+    def thresholds(self) -> float | np.ndarray | None:
         """The fixed threshold (float) or per-node thresholds, or ``None`` for random."""
         return self._thresholds
 
@@ -286,7 +295,7 @@ class LinearThreshold:
                 f", thresholds=<{t.shape[0]} per-node values>")
         return f"LinearThreshold(weights={text})"
 
-    def arc_weights(self, graph) -> np.ndarray:
+    def arc_weights(self, graph: Graph) -> np.ndarray:
         """Return one weight per arc of ``graph``, checking each node's in-weights sum to <= 1."""
         if self._weights is None:
             return _in_degree_share(graph)
@@ -306,7 +315,7 @@ class LinearThreshold:
                              f"({int(over.sum())} node(s) over)")
         return w
 
-    def threshold_levels(self, graph) -> np.ndarray:
+    def threshold_levels(self, graph: Graph) -> np.ndarray:
         """Return the levels the kernel compares weight sums with: none (thresholds are
         drawn), one for every node, or one per node of ``graph``; each is a fixed
         threshold lowered by the relative :attr:`THRESHOLD_SLACK`."""

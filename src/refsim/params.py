@@ -26,9 +26,14 @@ import dataclasses
 import math
 import numbers
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ._validation import show_value
 from .errors import InvalidType, InvalidValue
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from typing import Any
 
 __all__ = ["ASSUMPTION", "CHOICE", "Param", "check_params", "param", "params_of", "trusted"]
 
@@ -123,7 +128,7 @@ class Param:
         return {"str": "text", "table": "a table", "list": "a list"}.get(self.kind, "any")
 
     # -- checks -----------------------------------------------------------------------
-    def problem(self, value) -> tuple[object, str | None]:
+    def problem(self, value: object) -> tuple[object, str | None]:
         """Return ``(value converted to the kind, None)``, or ``(value, why not)``.
 
         The reason reads after a key path: ``"must be in [0, 1]; got 1.5"``.
@@ -172,7 +177,7 @@ class Param:
             return value, f"must be {self.range_text()}; got {value!r}"
         return value, None
 
-    def check(self, label: str, value):
+    def check(self, label: str, value: object) -> Any:
         """Return ``value`` checked and converted for the Python API, or raise
         :class:`refsim.errors.InvalidValue` (or ``InvalidType``) naming ``label``.
 
@@ -220,7 +225,8 @@ def _num(x) -> str | None:
 
 
 
-def param(default=None, kind: str = "float", **description) -> dataclasses.Field:
+def param(default: Any = None, kind: str = "float",
+          **description: Any) -> dataclasses.Field:
     """A dataclass field described by a :class:`Param` (its ``metadata["param"]``).
 
     Examples
@@ -243,7 +249,7 @@ def param(default=None, kind: str = "float", **description) -> dataclasses.Field
                              metadata={"param": Param(kind, default, **description)})
 
 
-def params_of(cls) -> dict[str, Param]:
+def params_of(cls: type) -> dict[str, Param]:
     """The described parameters of a class, in declaration order: its dataclass fields
     that carry a :class:`Param`, or its ``PARAMS`` mapping."""
     if dataclasses.is_dataclass(cls):
@@ -256,7 +262,7 @@ _TRUSTED = contextvars.ContextVar("refsim_trusted_params", default=False)
 
 
 @contextlib.contextmanager
-def trusted():
+def trusted() -> Iterator[None]:
     """Build parameter objects from values already checked against their
     :class:`Param` (a resolved config): :func:`check_params` does nothing inside, so
     each value is checked once, at the door.
@@ -275,7 +281,7 @@ def trusted():
         _TRUSTED.reset(token)
 
 
-def check_params(obj) -> None:
+def check_params(obj: object) -> None:
     """Check and convert, in place, every described field of a frozen dataclass (not
     inside :func:`trusted`)."""
     if _TRUSTED.get():

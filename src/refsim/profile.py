@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,6 +12,11 @@ from ._rng import as_seed_sequence, run_states
 from ._validation import check_int
 from .errors import InvalidType, InvalidValue
 from .graph import Graph
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from ._rng import RngLike
 
 __all__ = ["GraphProfile", "describe", "epidemic_threshold", "power_law_fit"]
 
@@ -74,7 +80,7 @@ class GraphProfile:
         return "\n".join(f"{k:<{width}}  {v}" for k, v in rows)
 
 
-def power_law_fit(degrees, *, min_tail: int = 50):
+def power_law_fit(degrees: ArrayLike, *, min_tail: int = 50) -> tuple[float, int, int]:
     """Fit a discrete power law to the upper tail of a degree sequence.
 
     For each candidate lower bound ``k_min`` the exponent is the approximate discrete
@@ -123,7 +129,8 @@ def power_law_fit(degrees, *, min_tail: int = 50):
     return best[1], best[2], best[3]
 
 
-def describe(graph, *, rng=0, clustering_sample: int = 2000, detect_sweeps: int = 10):
+def describe(graph: Graph, *, rng: RngLike = 0, clustering_sample: int = 2000,
+             detect_sweeps: int = 10) -> GraphProfile:
     """Return a :class:`GraphProfile`: size, degrees, tail, clustering, communities, p_c.
 
     Parameters

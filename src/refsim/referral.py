@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._validation import check_nonnegative, check_probability, per_node_values
 from .errors import InvalidType, InvalidValue
 from .params import ASSUMPTION, CHOICE, check_params, param
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any
+
+    from numpy.typing import ArrayLike
+
+    from ._rng import RngLike
+    from .graph import Graph
 
 __all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
@@ -87,7 +97,8 @@ class Population:
 
     __slots__ = ("_codes", "_segments")
 
-    def __init__(self, assignment, segments=DEFAULT_SEGMENTS):
+    def __init__(self, assignment: ArrayLike,
+                 segments: Iterable[Segment] = DEFAULT_SEGMENTS):
         segments = tuple(segments)
         if not segments or not all(isinstance(s, Segment) for s in segments):
             raise InvalidType("segments must be a non-empty sequence of Segment")
@@ -120,8 +131,9 @@ class Population:
         raise AttributeError("Population is immutable")
 
     @classmethod
-    def by_audience(cls, graph, *, influencers=0.001, micro_advocates=0.05, rng=None,
-                    segments=DEFAULT_SEGMENTS):
+    def by_audience(cls, graph: Graph, *, influencers: float = 0.001,
+                    micro_advocates: float = 0.05, rng: RngLike = None,
+                    segments: Sequence[Segment] = DEFAULT_SEGMENTS) -> Population:
         """Return a population where the largest audiences are influencers and a random
         share of ordinary-sized audiences are micro-advocates.
 
@@ -157,11 +169,11 @@ class Population:
         return self._codes
 
     @property
-    def segments(self) -> tuple:
+    def segments(self) -> tuple[Segment, ...]:
         return self._segments
 
     @property
-    def names(self) -> tuple:
+    def names(self) -> tuple[str, ...]:
         return tuple(s.name for s in self._segments)
 
     def per_node(self, attribute: str, default: float) -> np.ndarray:
@@ -256,7 +268,7 @@ class ReferralProgram:
     KINDS = ("none", "sender", "recipient", "two_sided")
 
     @classmethod
-    def named(cls, kind: str, reward: float = 0.0, **effects) -> "ReferralProgram":
+    def named(cls, kind: str, reward: float = 0.0, **effects: Any) -> "ReferralProgram":
         """Return a programme by name: ``none``, ``sender`` (the whole reward to the
         advocate), ``recipient`` (to the new customer) or ``two_sided`` (split evenly).
 
@@ -432,7 +444,7 @@ class ReferralModel:
             raise InvalidType(f"ReferralModel economics must be an Economics; got "
                             f"{type(self.economics).__name__}")
 
-    def node_arrays(self, graph):
+    def node_arrays(self, graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return per-node (share, conversion of their referrals, advocacy) for ``graph``.
 
         Raises ``ValueError`` when the population or a per-node array (share, advocacy,
@@ -457,7 +469,7 @@ class ReferralModel:
         conv = min(1.0, self.conversion * prog.conversion_factor) * trust * prog.trust_factor
         return share, np.minimum(conv, 1.0), advocacy
 
-    def seed_costs(self, graph, seeds) -> np.ndarray:
+    def seed_costs(self, graph: Graph, seeds: ArrayLike) -> np.ndarray:
         """Cost of recruiting each seed: its segment's fee plus the per-follower price."""
         seeds = np.asarray(seeds, dtype=np.int64)
         fee = self.economics.seed_cost

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
 
 from .errors import InvalidType
 from .result import SimResult
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
+    from ._rng import RngLike
+    from .graph import Graph
+    from .referral import ReferralModel
 
 __all__ = ["ReferralResult", "referral_tree"]
 
@@ -133,7 +141,8 @@ def _money(model, seed_cost, t, steps):
             "seed_cost": seed_cost, "ad_cost": np.full(revenue.shape, float(ad_cost))}
 
 
-def referral_tree(graph, model, seeds, *, steps, rng=None, run=0):
+def referral_tree(graph: Graph, model: ReferralModel, seeds: ArrayLike, *, steps: int,
+                  rng: RngLike = None, run: int = 0) -> dict[str, np.ndarray]:
     """Return the referral forest of one run: who adopted, in order, and who referred them.
 
     Replays run ``run`` of ``simulate(graph, model, seeds, steps=steps, rng=rng, ...)``

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numba
 import numpy as np
 
@@ -13,6 +15,13 @@ from .errors import InvalidType, InvalidValue
 from .graph import Graph
 from .model_registry import model_kind
 from .result import SimResult
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from numpy.typing import ArrayLike
+
+    from ._rng import RngLike
 
 __all__ = ["run_cascade", "simulate"]
 
@@ -39,8 +48,9 @@ def _resolve_workers(workers) -> int:
     return check_int("workers", workers, minimum=1, maximum=most)
 
 
-def simulate(graph, model, seeds, *, runs=1, rng=None, steps=None, workers=None,
-             first_run=0):
+def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike], *,
+             runs: int = 1, rng: RngLike = None, steps: int | None = None,
+             workers: int | None = None, first_run: int = 0) -> SimResult:
     """Run a diffusion model ``runs`` times and collect the outcomes.
 
     Parameters

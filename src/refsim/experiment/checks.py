@@ -4,10 +4,14 @@ every problem collected (key path, what is allowed, a did-you-mean)."""
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING
 
 from .._validation import show_value
 from ..errors import InvalidValue
 from ..params import Param
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["ConfigError", "check_table", "check_value", "suggest"]
 
@@ -15,7 +19,7 @@ __all__ = ["ConfigError", "check_table", "check_value", "suggest"]
 class ConfigError(InvalidValue):
     """A config with problems; ``problems`` lists them, one ``"key.path: message"`` each."""
 
-    def __init__(self, problems, source=None):
+    def __init__(self, problems: Iterable[str], source: str | None = None):
         self.problems = list(problems)
         self.source = source
         where = f"{source}: " if source else ""

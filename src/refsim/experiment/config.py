@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks import ConfigError
 from .rules import resolve_raw
@@ -28,11 +29,16 @@ from .sweep import (
     unknown_axis,
 )
 
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable
+
 __all__ = ["SCHEMA", "ConfigError", "apply_override", "expand_cells", "load_config",
            "parse_override", "resolve_cell", "resolve_config"]
 
 
-def resolve_config(raw: dict, *, overrides=(), source=None) -> dict:
+def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] = (),
+                   source: str | None = None) -> dict:
     """Check a raw config dict and return it resolved (defaults filled in).
 
     Every sweep cell is checked too, so a bad value in an axis is found before any work
@@ -105,7 +111,8 @@ def resolve_cell(cfg: dict, point: dict) -> dict:
     return sub
 
 
-def load_config(path, overrides=()) -> dict:
+def load_config(path: str | os.PathLike[str],
+                overrides: Iterable[str | tuple[str, object]] = ()) -> dict:
     """Read a TOML experiment file, apply ``overrides`` (``"key=value"`` strings) and
     return the resolved config (see :func:`resolve_config`).
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import FileProblem, InvalidValue, MissingFile
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["export", "curves_long", "writing"]
 
 
-def curves_long(run_dir):
+def curves_long(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
     """Return every run's curves in long form: ``cell``, ``campaign``, ``series``,
     ``run``, ``step``, ``value``."""
     import numpy as np
@@ -30,7 +34,8 @@ def curves_long(run_dir):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=cols)
 
 
-def export(run_dir, out=None, *, fmt="csv", curves=False) -> Path:
+def export(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
+           fmt: str = "csv", curves: bool = False) -> Path:
     """Write the results of ``run_dir`` to ``out`` as CSV or Parquet; return the path.
 
     One row per (cell, campaign, run) (see :func:`refsim.load_results`), or with

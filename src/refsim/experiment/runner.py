@@ -11,12 +11,18 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..errors import FileProblem, InvalidValue
 from .config import resolve_cell
 from .sweep import expand_cells
+
+if TYPE_CHECKING:
+    import os
+
+    from distributed import Client
 
 __all__ = ["run_cell", "run_experiment"]
 
@@ -44,7 +50,7 @@ def _widest(per_campaign, adaptive, level, baseline_index) -> float:
     return max(widths)
 
 
-def run_cell(c, cell, point, threads=None) -> dict:
+def run_cell(c: dict, cell: int, point: dict, threads: int | None = None) -> dict:
     """Simulate every campaign of one sweep cell and return its rows.
 
     Parameters
@@ -176,8 +182,11 @@ def _worker_start(threads, parent):
     threading.Thread(target=watch, daemon=True, name="refsim-parent-watch").start()
 
 
-def run_experiment(cfg, out, *, resume=False, overwrite=False, workers=None, dask=None,
-                   progress=True, config_text=None, command=None, source=None):
+def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = False,
+                   overwrite: bool = False, workers: int | None = None,
+                   dask: str | Client | None = None, progress: bool = True,
+                   config_text: str | None = None, command: str | None = None,
+                   source: str | None = None) -> Path:
     """Run every sweep cell of a resolved config and store the results in ``out``.
 
     Everything that can be checked is checked before the run directory is touched:

@@ -16,11 +16,15 @@ import os
 import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .._validation import show_value
 from ..errors import FileProblem, InvalidValue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ResultsStore", "load_results", "load_curves", "load_trees", "load_meta",
            "METRICS", "RunDirError"]
@@ -483,7 +487,7 @@ def _parse_meta(stored, db, hint=""):
     return meta, points
 
 
-def load_meta(run_dir) -> dict:
+def load_meta(run_dir: str | os.PathLike[str]) -> dict:
     """Return what a run directory says about itself (see the docs of the results
     contract): name, question, config, axes, baseline, campaigns, cells, complete, ...
     """
@@ -501,7 +505,7 @@ def load_meta(run_dir) -> dict:
     return meta
 
 
-def load_results(run_dir):
+def load_results(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
     """Return one row per (cell, campaign, run) as a pandas DataFrame.
 
     Columns: ``cell``, one per sweep axis (named by its key), ``campaign``,
@@ -551,7 +555,8 @@ def load_results(run_dir):
     return df
 
 
-def load_curves(run_dir, *, raw=False):
+def load_curves(run_dir: str | os.PathLike[str], *,
+                raw: bool = False) -> pd.DataFrame | dict[tuple[int, str, str], np.ndarray]:
     """Return the per-step curves: by default a summary, one row per (cell, campaign,
     series, step) with ``mean``, ``sem``, ``lo``, ``hi`` (confidence interval of the
     mean at the experiment's level) and ``runs``; with ``raw=True`` a dict mapping
@@ -599,7 +604,7 @@ def load_curves(run_dir, *, raw=False):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
-def load_trees(run_dir) -> list:
+def load_trees(run_dir: str | os.PathLike[str]) -> list[dict]:
     """Return the example referral tree stored for each (cell, campaign): dicts with
     ``cell``, ``campaign``, ``run``, ``nodes`` (adopters in adoption order), ``parents``
     (the referrer of each, -1 for seeds and outside adoptions) and ``seeds``."""

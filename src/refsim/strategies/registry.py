@@ -5,13 +5,22 @@ from __future__ import annotations
 import difflib
 import inspect
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from .._validation import check_int, check_nonnegative, show_value
 from ..errors import InvalidType, InvalidValue
 from ..graph import Graph
+
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from numpy.typing import ArrayLike
+
+    from .._rng import RngLike
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["available_strategies", "register_strategy", "select_seeds", "seed_costs",
            "is_random", "param_problems", "check_request", "select_checked", "SeedRequest",
@@ -49,8 +58,9 @@ def _parameters(fn) -> dict:
 
 
 def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = False,
-                      random=False, check: Callable | None = None,
-                      default_seed_sets: str = "per_run"):
+                      random: bool | Callable[..., bool] = False,
+                      check: Callable | None = None,
+                      default_seed_sets: str = "per_run") -> Callable[[_F], _F]:
     """Register a seeding strategy under ``name``, so code and configs can select it.
 
     The decorated function is called as ``fn(graph, *, k, budget, costs, model, rng,
@@ -86,7 +96,7 @@ def register_strategy(name: str, *, chooses: bool = False, needs_model: bool = F
         raise InvalidValue(f"default_seed_sets must be 'per_run' or 'fixed'; got "
                            f"{default_seed_sets!r}")
 
-    def wrap(fn):
+    def wrap(fn: _F) -> _F:
         summary = " ".join((inspect.getdoc(fn) or "").split("\n\n")[0].split())
         flag = random if callable(random) else bool(random)
         _REGISTRY[name] = _Strategy(name, fn, chooses, needs_model, summary, flag,
@@ -101,7 +111,8 @@ def available_strategies() -> dict[str, str]:
     return {name: s.summary for name, s in sorted(_REGISTRY.items())}
 
 
-def seed_costs(graph, model=None, costs=None) -> np.ndarray:
+def seed_costs(graph: Graph, model: object | None = None,
+               costs: ArrayLike | None = None) -> np.ndarray:
     """Return each node's cost as a seed: ``costs`` if given, else the referral model's
     (segment fee plus per-follower price), else 1 per node.
     """
@@ -123,8 +134,10 @@ def seed_costs(graph, model=None, costs=None) -> np.ndarray:
     return np.ones(graph.n)
 
 
-def select_seeds(graph, strategy, *, k=None, budget=None, model=None, rng=None,
-                 costs=None, **params):
+def select_seeds(graph: Graph, strategy: str, *, k: int | None = None,
+                 budget: float | None = None, model: object | None = None,
+                 rng: RngLike = None, costs: ArrayLike | None = None,
+                 **params: Any) -> np.ndarray:
     """Return the seed nodes (int64 ids) a strategy picks for a campaign.
 
     Parameters
@@ -235,8 +248,10 @@ def param_problems(strategy, params) -> list[tuple[str, str]]:
     return out
 
 
-def check_request(graph, strategy, *, k=None, budget=None, model=None, costs=None,
-                  params=None) -> SeedRequest:
+def check_request(graph: Graph, strategy: str, *, k: int | None = None,
+                  budget: float | None = None, model: object | None = None,
+                  costs: ArrayLike | None = None,
+                  params: dict[str, Any] | None = None) -> SeedRequest:
     """Check a seed selection before any work (see :func:`select_seeds`)."""
     if not isinstance(graph, Graph):
         raise InvalidType(f"graph must be a refsim.Graph; got {type(graph).__name__}")
@@ -266,7 +281,7 @@ def check_request(graph, strategy, *, k=None, budget=None, model=None, costs=Non
     return SeedRequest(graph, entry, k, budget, model, price, dict(params))
 
 
-def select_checked(req: SeedRequest, rng=None) -> np.ndarray:
+def select_checked(req: SeedRequest, rng: RngLike = None) -> np.ndarray:
     """The seeds of a checked request, drawn with ``rng``."""
     graph, entry, k, budget = req.graph, req.entry, req.k, req.budget
     strategy = entry.name
