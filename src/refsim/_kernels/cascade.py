@@ -3,10 +3,11 @@
 Both kernels run a batch of independent runs. Worker ``w`` of ``n_workers`` takes rows
 ``w, w + n_workers, ...``; each worker owns its scratch arrays (a one-byte visit stamp per
 node, the BFS queue), so a run never clears an n-sized array (only every 255th does): a
-run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG state ``states[run_ids[i]]``
-and nothing else, which makes every row independent of ``n_workers``. Row ``i`` starts
-from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]`` (one set shared by every row is
-``seed_lo = 0``, ``seed_hi = k``); planting seeds draws no random number.
+run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG
+state ``states[run_ids[i]]`` and nothing else, which makes every row independent of
+``n_workers``. Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``
+(one set shared by every row is ``seed_lo = 0``, ``seed_hi = k``); planting seeds draws no
+random number.
 
 Outputs per row: the final number of active nodes, the last step at which a node became
 active ("depth"), and the cumulative active count after each step ``0..cap``; counts after
@@ -78,6 +79,10 @@ def independent_cascade(
 ):
     """Run IC; arcs out of ``u`` fire independently with ``arc_p[e]`` (or ``node_pmax[u]``).
 
+    A batch of independent runs (see the module docstring for rows, workers, seeds and
+    RNG states). A node activated at step ``t`` tries each of its out-arcs once, at step
+    ``t + 1``.
+
     Candidate arcs are reached by geometric jumps with the largest probability out of
     ``u`` (``node_logq[u] = log(1 - node_pmax[u])``); when probabilities differ
     (``uniform`` false) a candidate is kept with ``arc_p[e] / node_pmax[u]``. So a node
@@ -86,6 +91,72 @@ def independent_cascade(
     With ``uniform`` probability ``p < 1``, ``q_pow[r] = (1 - p) ** r`` for every ``r``
     up to the largest out-degree: a draw ``U <= q_pow[r]`` with ``r`` arcs left means the
     next jump passes the end, which is decided without a logarithm.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets: the out-arcs of ``u`` are ``indptr[u] .. indptr[u + 1] - 1``.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+    node_pmax : float64[n]
+        Largest firing probability among the out-arcs of each node (0 without arcs).
+        With ``uniform`` only ``node_pmax[0]``, the common ``p``, is read.
+    node_logq : float64[n]
+        ``log(1 - node_pmax[u])``: 0 where nothing can fire, ``-inf`` where
+        ``node_pmax[u] == 1``. With ``uniform`` only ``node_logq[0]`` is read.
+    arc_p : float64[m]
+        Firing probability of each arc; read only when ``uniform`` is false.
+    uniform : bool
+        Whether every arc fires with the same probability ``node_pmax[0]``.
+    q_pow : float64[d + 1]
+        ``(1 - p) ** r`` for ``r = 0 .. d``, ``d`` the largest out-degree; read only
+        when ``uniform`` is true (callers pass ``np.ones(1)`` otherwise).
+    seed_nodes : int32[k] or int64[k]
+        The seed sets of all rows, concatenated (the dtype of ``indices``).
+    seed_lo, seed_hi : int64[rows]
+        Row ``i`` starts from ``seed_nodes[seed_lo[i]:seed_hi[i]]`` (distinct nodes).
+    states : uint64[runs, 4]
+        xoshiro256** states; row ``i`` draws from a copy of ``states[run_ids[i]]``, so
+        ``states`` is left as it was.
+    run_ids : int64[rows]
+        The state (run) of each row; the number of rows is ``run_ids.shape[0]``.
+    max_steps : int
+        Steps after which a run stops even if it could go on.
+    cap : int
+        Last step recorded in ``curves``.
+    n_workers : int
+        Number of parallel workers; the results do not depend on it.
+
+    Returns
+    -------
+    final : int64[rows]
+        Number of active nodes at the end of each row.
+    depth : int64[rows]
+        Last step at which a node became active (0 if only the seeds did).
+    curves : int64[rows, cap + 1]
+        Cumulative active count after each step ``0 .. cap``, padded with the final
+        value after the last active step.
+
+    Examples
+    --------
+    With ``p = 1`` every reached arc fires: on the path 0 -> 1 -> 2 -> 3, a run seeded
+    at 0 activates everyone in three steps, one seeded at 2 only node 3:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.cascade import independent_cascade
+    >>> indptr = np.array([0, 1, 2, 3, 3], np.int64)
+    >>> indices = np.array([1, 2, 3], np.int32)
+    >>> pmax, logq = np.ones(4), np.full(4, -np.inf)  # log(1 - 1)
+    >>> q_pow = np.array([1.0, 0.0])  # (1 - p) ** r for r = 0, 1
+    >>> seeds = np.array([0, 2], np.int32)
+    >>> lo, hi = np.array([0, 1]), np.array([1, 2])
+    >>> states = run_states(np.random.SeedSequence(0), 2)
+    >>> final, depth, curves = independent_cascade(
+    ...     indptr, indices, pmax, logq, np.ones(3), True, q_pow, seeds, lo, hi, states,
+    ...     np.arange(2), 10, 4, 1)
+    >>> final.tolist(), depth.tolist(), curves.tolist()
+    ([4, 2], [3, 1], [[1, 2, 3, 4, 4], [1, 2, 2, 2, 2]])
     """
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
@@ -159,12 +230,69 @@ def linear_threshold(
     indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
     cap, n_workers,
 ):
-    """Run LT; a node's threshold is drawn uniform on (0, 1] when it is first reached,
-    unless ``fixed`` gives it: one value for every node (length 1) or one per node
-    (length n). With fixed thresholds no random number is drawn.
+    """Run LT; a node joins once the weight from its active in-neighbours reaches its threshold.
 
-    An inactive node becomes active in the step after the summed weight of its active
+    A batch of independent runs (see the module docstring for rows, workers, seeds and
+    RNG states). A node's threshold is drawn uniform on (0, 1] when it is first reached,
+    unless ``fixed`` gives it; with fixed thresholds no random number is drawn. An
+    inactive node becomes active in the step after the summed weight of its active
     in-neighbours first reaches its threshold. Active nodes carry ``acc = inf``.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets: the out-arcs of ``u`` are ``indptr[u] .. indptr[u + 1] - 1``.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+    arc_w : float64[m]
+        Weight of each arc; the weights into a node sum to at most 1.
+    fixed : float64[0], float64[1] or float64[n]
+        Thresholds: none (drawn), one for every node, or one per node.
+    seed_nodes : int32[k] or int64[k]
+        The seed sets of all rows, concatenated (the dtype of ``indices``).
+    seed_lo, seed_hi : int64[rows]
+        Row ``i`` starts from ``seed_nodes[seed_lo[i]:seed_hi[i]]`` (distinct nodes).
+    states : uint64[runs, 4]
+        xoshiro256** states; row ``i`` draws from a copy of ``states[run_ids[i]]``, so
+        ``states`` is left as it was.
+    run_ids : int64[rows]
+        The state (run) of each row; the number of rows is ``run_ids.shape[0]``.
+    max_steps : int
+        Steps after which a run stops even if it could go on.
+    cap : int
+        Last step recorded in ``curves``.
+    n_workers : int
+        Number of parallel workers; the results do not depend on it.
+
+    Returns
+    -------
+    final : int64[rows]
+        Number of active nodes at the end of each row.
+    depth : int64[rows]
+        Last step at which a node became active (0 if only the seeds did).
+    curves : int64[rows, cap + 1]
+        Cumulative active count after each step ``0 .. cap``, padded with the final
+        value after the last active step.
+
+    Examples
+    --------
+    Arcs 0 -> 2 and 1 -> 2 of weight 0.5 and 2 -> 3 of weight 1, every threshold 0.75:
+    seed 0 alone moves nobody, seeds 0 and 1 together activate 2, then 3.
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.cascade import linear_threshold
+    >>> indptr = np.array([0, 1, 2, 3, 3], np.int64)
+    >>> indices = np.array([2, 2, 3], np.int32)
+    >>> arc_w = np.array([0.5, 0.5, 1.0])
+    >>> seeds = np.array([0, 0, 1], np.int32)  # row 0: {0}; row 1: {0, 1}
+    >>> lo, hi = np.array([0, 1]), np.array([1, 3])
+    >>> states = run_states(np.random.SeedSequence(0), 2)
+    >>> final, depth, curves = linear_threshold(
+    ...     indptr, indices, arc_w, np.array([0.75]), seeds, lo, hi, states, np.arange(2),
+    ...     10, 3, 1)
+    >>> final.tolist(), depth.tolist(), curves.tolist()
+    ([1, 4], [0, 2], [[1, 1, 1, 1], [2, 3, 4, 4]])
     """
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]

@@ -14,8 +14,45 @@ from .xoshiro import next_double, next_open_closed
 def gnp_pairs(s, n, p, offset, src, dst, m):
     """Append G(n, p) edges among nodes ``offset .. offset+n-1`` (Batagelj & Brandes 2005).
 
-    Skips over the lower triangle by geometric jumps: O(n + edges). Returns the
-    (possibly regrown) buffers and the new edge count.
+    Each of the ``n (n - 1) / 2`` pairs is an edge with probability ``p``; the lower
+    triangle is walked row by row with geometric jumps: O(n + edges). With ``p = 1`` no
+    random number is drawn.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    n : int
+        Number of nodes.
+    p : float
+        Edge probability.
+    offset : int
+        Id of the first node.
+    src, dst : int32[cap]
+        Edge buffers holding ``m`` edges; new edges ``(v, w)``, ``v > w``, go after them.
+    m : int
+        Number of edges already in the buffers.
+
+    Returns
+    -------
+    src, dst : int32[cap']
+        The buffers, or larger copies (capacity doubled as needed).
+    m : int
+        The new number of edges.
+
+    Examples
+    --------
+    With ``p = 1`` every pair of the nodes 10, 11, 12 is drawn, and the one-edge buffers
+    grow:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import gnp_pairs
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src, dst = np.empty(1, np.int32), np.empty(1, np.int32)
+    >>> src, dst, m = gnp_pairs(s, 3, 1.0, 10, src, dst, 0)
+    >>> m, src[:m].tolist(), dst[:m].tolist()
+    (3, [11, 12, 12], [10, 10, 11])
     """
     if p <= 0.0 or n < 2:
         return src, dst, m
@@ -70,11 +107,52 @@ def bipartite_pairs(s, a, b, p, off_a, off_b, src, dst, m):
 
 @njit(cache=True)
 def block_pairs(s, offsets, p_in, p_out, src, dst, m):
-    """Append a stochastic block model's edges: pairs inside community r with
-    probability ``p_in[r]``, pairs in different communities with ``p_out``.
+    """Append a stochastic block model's edges to the buffers ``src, dst``.
 
-    Community r holds nodes ``offsets[r] .. offsets[r+1]-1``, so its pairs with every
-    later community form one rectangle: O(n + edges + communities) in all.
+    Pairs inside community r are edges with probability ``p_in[r]``, pairs in different
+    communities with ``p_out``. Community r holds nodes ``offsets[r] .. offsets[r+1]-1``,
+    so its pairs with every later community form one rectangle: O(n + edges +
+    communities) in all.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    offsets : int64[B + 1]
+        Community boundaries, ``offsets[0] = 0`` and ``offsets[B] = n``.
+    p_in : float64[B]
+        Edge probability inside each community.
+    p_out : float
+        Edge probability between communities.
+    src, dst : int32[cap]
+        Edge buffers holding ``m`` edges; new edges go after them.
+    m : int
+        Number of edges already in the buffers.
+
+    Returns
+    -------
+    src, dst : int32[cap']
+        The buffers, or larger copies (capacity doubled as needed).
+    m : int
+        The new number of edges.
+
+    Examples
+    --------
+    Two communities {0, 1} and {2, 3}: with ``p_in = 1`` and ``p_out = 0`` the two
+    inside pairs, with ``p_in = 0`` and ``p_out = 1`` the four pairs between:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import block_pairs
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> offsets = np.array([0, 2, 4])
+    >>> src, dst = np.empty(8, np.int32), np.empty(8, np.int32)
+    >>> src, dst, m = block_pairs(s, offsets, np.ones(2), 0.0, src, dst, 0)
+    >>> src[:m].tolist(), dst[:m].tolist()
+    ([1, 3], [0, 2])
+    >>> src, dst, m = block_pairs(s, offsets, np.zeros(2), 1.0, src, dst, 0)
+    >>> src[:m].tolist(), dst[:m].tolist()
+    ([0, 0, 1, 1], [2, 3, 2, 3])
     """
     blocks = offsets.shape[0] - 1
     n = offsets[blocks]
@@ -88,7 +166,36 @@ def block_pairs(s, offsets, p_in, p_out, src, dst, m):
 
 @njit(cache=True)
 def pair_stubs(s, degrees):
-    """Configuration model: shuffle the stubs and pair them in order."""
+    """Configuration model: shuffle the stubs and pair them in order.
+
+    Node ``u`` has ``degrees[u]`` stubs; after a Fisher-Yates shuffle, stubs ``2 i`` and
+    ``2 i + 1`` make edge ``i``. Self-loops and repeated edges are left in; an odd
+    total leaves the last stub unpaired.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    degrees : int64[n]
+        Number of stubs of each node.
+
+    Returns
+    -------
+    src, dst : int32[sum(degrees) // 2]
+        The two ends of each edge.
+
+    Examples
+    --------
+    Every stub is paired, so each node ends as often as its degree says:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import pair_stubs
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src, dst = pair_stubs(s, np.array([2, 2, 1, 1]))
+    >>> len(src), np.bincount(np.concatenate([src, dst]), minlength=4).tolist()
+    (3, [2, 2, 1, 1])
+    """
     total = 0
     for d in degrees:
         total += d
@@ -121,8 +228,39 @@ def _pick_distinct(s, pool, size, m, chosen):
 
 @njit(cache=True)
 def barabasi_albert(s, n, m):
-    """networkx's process: a star on m + 1 nodes, then each new node links to m distinct
-    nodes drawn from the list holding each node once per incident edge."""
+    """Edges of a Barabasi-Albert graph, by networkx's process.
+
+    A star from node 0 to nodes 1 .. m, then each new node ``m + 1 .. n-1`` links to m
+    distinct nodes drawn from the list holding each node once per incident edge.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    n : int
+        Number of nodes, ``n > m``.
+    m : int
+        Links of each new node, ``m >= 1``.
+
+    Returns
+    -------
+    src, dst : int32[m + (n - m - 1) m]
+        The edges: the star's, then each new node's m links (``src`` is the new node).
+
+    Examples
+    --------
+    The star 0-1, 0-2, then nodes 3 and 4 each link to two distinct nodes:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import barabasi_albert
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src, dst = barabasi_albert(s, 5, 2)
+    >>> src.tolist(), dst[:2].tolist()
+    ([0, 0, 3, 3, 4, 4], [1, 2])
+    >>> all(len(set(dst[src == v].tolist())) == 2 for v in (3, 4))
+    True
+    """
     edges = m + (n - m - 1) * m
     src = np.empty(edges, np.int32)
     dst = np.empty(edges, np.int32)
@@ -150,14 +288,45 @@ def barabasi_albert(s, n, m):
 
 @njit(cache=True)
 def holme_kim(s, n, m, triad_p):
-    """networkx's powerlaw_cluster_graph process: preferential attachment where each
-    extra link closes a triangle with probability ``triad_p`` (Holme & Kim 2002).
+    """Edges of a Holme-Kim graph, by networkx's ``powerlaw_cluster_graph`` process.
+
+    Preferential attachment where each extra link closes a triangle with probability
+    ``triad_p`` (Holme & Kim 2002): nodes ``m .. n-1`` each make m links, starting from m
+    unlinked nodes.
 
     Memory is kept to the edge list plus one link per arc: networkx's list of nodes
     "repeated once per link" is implicit. It holds the m initial nodes, then for each
     source its m link targets in order and m copies of itself; every link attempt is
     written to the edge list, including networkx's no-op repeats of an existing edge
     (the CSR builder drops those), so position ``p`` of the list is read off the edges.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    n : int
+        Number of nodes, ``n > m``.
+    m : int
+        Links of each new node, ``m >= 1``.
+    triad_p : float
+        Chance that a link after the first closes a triangle instead.
+
+    Returns
+    -------
+    src, dst : int32[(n - m) m]
+        Every link attempt, in order (``src`` is the new node), repeats included.
+
+    Examples
+    --------
+    Nodes 2, 3 and 4 each make two links, to earlier nodes:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import holme_kim
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src, dst = holme_kim(s, 5, 2, 0.5)
+    >>> src.tolist(), bool((dst < src).all())
+    ([2, 2, 3, 3, 4, 4], True)
     """
     edges = (n - m) * m
     src = np.empty(edges, np.int32)
@@ -269,12 +438,43 @@ def _link(u, v, e, src, dst, head, nxt, linked, deg):
 
 @njit(cache=True)
 def watts_strogatz(s, n, k, beta):
-    """networkx's process: a ring where each node links to its k/2 next nodes, then, for
-    each distance j and each node u in order, the edge (u, u + j) is moved to (u, w) with
-    probability beta, w uniform among nodes that are neither u nor already linked to u.
+    """Edges of a Watts-Strogatz graph, by networkx's process.
+
+    A ring where each node links to its k/2 next nodes, then, for each distance j and
+    each node u in order, the edge (u, u + j) is moved to (u, w) with probability beta,
+    w uniform among nodes that are neither u nor already linked to u (the edge stays
+    when u is already linked to every node).
 
     Each edge stays owned by the node that created it, so ``slots[u]`` holds u's k/2
     edges and "u and w are linked" is "w in slots[u] or u in slots[w]": O(k) per check.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    n : int
+        Number of nodes, ``n > k``.
+    k : int
+        Ring degree; ``k // 2`` edges per node.
+    beta : float
+        Rewiring probability of each edge.
+
+    Returns
+    -------
+    src, dst : int32[n (k // 2)]
+        Node ``u``'s edges at ``u (k // 2) .. (u + 1) (k // 2) - 1`` (``src`` is ``u``).
+
+    Examples
+    --------
+    With ``beta = 0`` the ring itself:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import watts_strogatz
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src, dst = watts_strogatz(s, 5, 2, 0.0)
+    >>> src.tolist(), dst.tolist()
+    ([0, 1, 2, 3, 4], [1, 2, 3, 4, 0])
     """
     h = k // 2
     slots = np.empty((n, h), np.int32)
@@ -328,8 +528,39 @@ def repair_simple(s, n, src, dst):
     A bad edge (a, b) and a random edge (c, d) become (a, c) and (b, d) when both are
     new and neither is a loop; every node keeps its degree. Membership is read from the
     sorted keys of the initial edges plus a small map of what the swaps changed.
-    Returns the number of swaps, or -1 if the swap budget ran out (the degree is too
-    close to n for this repair; the caller starts again or gives up).
+    The budget is ``100 m + 1000`` attempted swaps.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    n : int
+        Number of nodes (edge keys are ``min * n + max``).
+    src, dst : int32[m]
+        The edges, rewritten in place.
+
+    Returns
+    -------
+    swaps : int
+        Number of swaps made, or -1 if the swap budget ran out (the degree is too close
+        to n for this repair; the caller starts again or gives up).
+
+    Examples
+    --------
+    A loop at 0 and the edge 1-2 twice, in a multigraph where every node has degree 2,
+    become a simple 2-regular graph:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import repair_simple
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> src = np.array([0, 1, 1, 3, 4, 5], np.int32)
+    >>> dst = np.array([0, 2, 2, 4, 5, 3], np.int32)
+    >>> repair_simple(s, 6, src, dst) > 0
+    True
+    >>> edges = {(min(u, v), max(u, v)) for u, v in zip(src.tolist(), dst.tolist())}
+    >>> len(edges), bool((src != dst).all()), np.bincount(np.r_[src, dst]).tolist()
+    (6, True, [2, 2, 2, 2, 2, 2])
     """
     m = src.shape[0]
     keys = np.empty(m, np.int64)
@@ -369,8 +600,39 @@ def repair_simple(s, n, src, dst):
 
 @njit(cache=True)
 def complement_edges(indptr, indices, n, d):
-    """Edges ``u < v`` of the complement of a simple graph in CSR (rows sorted) whose
-    nodes all have degree ``n - 1 - d``: ``n * d / 2`` edges."""
+    """Edges ``u < v`` of the complement of a regular simple graph, in row order.
+
+    The graph's nodes all have degree ``n - 1 - d``, so the complement has ``n * d / 2``
+    edges, each node degree ``d``.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets of the graph (each edge stored as both of its arcs).
+    indices : int32[m] or int64[m]
+        Neighbours, sorted within each row, without repeats or self-loops.
+    n : int
+        Number of nodes.
+    d : int
+        Degree of the complement.
+
+    Returns
+    -------
+    src, dst : int32[n * d // 2]
+        The complement's edges, ``src < dst``.
+
+    Examples
+    --------
+    The complement of the 4-cycle 0-1-2-3-0 is its two diagonals:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.graphgen import complement_edges
+    >>> indptr = np.array([0, 2, 4, 6, 8])
+    >>> indices = np.array([1, 3, 0, 2, 1, 3, 0, 2], np.int32)
+    >>> src, dst = complement_edges(indptr, indices, 4, 1)
+    >>> src.tolist(), dst.tolist()
+    ([0, 1], [2, 3])
+    """
     total = n * d // 2
     src = np.empty(total, np.int32)
     dst = np.empty(total, np.int32)
@@ -483,9 +745,42 @@ def _poisson_inversion(s, lam):
 
 @njit(cache=True)
 def block_edge_counts(s, theta, offsets, mixing):
-    """Poisson edge counts of a degree-corrected block model (Karrer & Newman 2011):
-    ``counts[r]`` edges inside community r, mean ``(1 - mixing) * Theta_r / 2``, and
-    ``counts[-1]`` between communities, mean ``mixing * Theta / 2``."""
+    """Poisson edge counts of a degree-corrected block model (Karrer & Newman 2011).
+
+    ``counts[r]`` edges inside community r, mean ``(1 - mixing) * Theta_r / 2`` with
+    ``Theta_r`` the sum of ``theta`` over r, and ``counts[-1]`` between communities,
+    mean ``mixing * Theta / 2``. Poisson variates by inversion up to a mean of 1000, by
+    a normal approximation above.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    theta : float64[n]
+        Expected degree of each node.
+    offsets : int64[B + 1]
+        Community boundaries: community r holds nodes ``offsets[r] .. offsets[r+1]-1``.
+    mixing : float
+        Fraction of the degree that leaves the node's community.
+
+    Returns
+    -------
+    counts : int64[B + 1]
+        Edges to draw inside each community, then between communities.
+
+    Examples
+    --------
+    Two communities of 500 nodes of expected degree 10, no mixing: about 2500 edges
+    inside each, none between.
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import block_edge_counts
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> counts = block_edge_counts(s, np.full(1000, 10.0), np.array([0, 500, 1000]), 0.0)
+    >>> counts.shape, int(counts[-1]), bool((abs(counts[:2] - 2500) < 300).all())
+    ((3,), 0, True)
+    """
     blocks = offsets.shape[0] - 1
     counts = np.empty(blocks + 1, np.int64)
     total = 0.0
@@ -501,8 +796,44 @@ def block_edge_counts(s, theta, offsets, mixing):
 
 @njit(cache=True)
 def block_tables(theta, offsets):
-    """Sampling tables of :func:`block_edges`: alias tables of theta within each
-    community and of the communities' masses, and the masses' running sums."""
+    """Sampling tables of :func:`block_edges`, from the expected degrees ``theta``.
+
+    Walker alias tables of theta within each community (a node is drawn from its
+    community with chance proportional to its theta) and of the communities' masses
+    (sums of theta), and the masses' running sums.
+
+    Parameters
+    ----------
+    theta : float64[n]
+        Expected degree of each node.
+    offsets : int64[B + 1]
+        Community boundaries: community r holds nodes ``offsets[r] .. offsets[r+1]-1``.
+
+    Returns
+    -------
+    prob : float64[n]
+        Acceptance probability of each node's slot in its community's table.
+    alias : int32[n]
+        The node drawn instead when a slot is not accepted (a node of the same
+        community).
+    bprob : float64[B]
+        Acceptance probability of each community's slot in the table of masses.
+    balias : int32[B]
+        The community drawn instead.
+    cum : float64[B + 1]
+        Running sums of the masses, ``cum[0] = 0``.
+
+    Examples
+    --------
+    In community {0, 1} node 1 has three times node 0's theta: node 0's slot is kept
+    half the time, and gives node 1 otherwise. Both communities have mass 4.
+
+    >>> import numpy as np
+    >>> from refsim._kernels.graphgen import block_tables
+    >>> tables = block_tables(np.array([1.0, 3.0, 2.0, 2.0]), np.array([0, 2, 4]))
+    >>> [t.tolist() for t in tables]
+    [[0.5, 1.0, 1.0, 1.0], [1, 1, 2, 3], [1.0, 1.0], [0, 1], [0.0, 4.0, 8.0]]
+    """
     blocks = offsets.shape[0] - 1
     prob, alias = alias_tables(theta, offsets)
     mass = np.empty(blocks, np.float64)
@@ -540,10 +871,51 @@ def _other_block(s, cum, cu):
 
 @njit(cache=True)
 def block_edges(s, prob, alias, bprob, balias, cum, offsets, counts):
-    """Draw ``counts[r]`` edges inside each community r, both ends in r with chance
+    """Draw the edges of a degree-corrected block model, ``counts`` of each kind.
+
+    ``counts[r]`` edges inside each community r, both ends in r with chance
     proportional to theta, and ``counts[-1]`` edges between communities: one end's
     community by mass, the other's by mass among the rest, each node by theta.
-    Repeats and self-loops are left in (see :func:`distinct_keys`)."""
+    Repeats and self-loops are left in (see :func:`distinct_keys`).
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    prob : float64[n]
+        Acceptance probability of each node's slot (see :func:`block_tables`).
+    alias : int32[n]
+        The node drawn instead when a slot is not accepted.
+    bprob : float64[B]
+        Acceptance probability of each community's slot in the table of masses.
+    balias : int32[B]
+        The community drawn instead.
+    cum : float64[B + 1]
+        Running sums of the communities' masses.
+    offsets : int64[B + 1]
+        Community boundaries: community r holds nodes ``offsets[r] .. offsets[r+1]-1``.
+    counts : int64[B + 1]
+        Edges to draw inside each community, then between communities.
+
+    Returns
+    -------
+    src, dst : int32[sum(counts)]
+        The edges, community by community, then those between.
+
+    Examples
+    --------
+    Three edges inside {0, 1}, two inside {2, 3}, four between:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import block_edges, block_tables
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> offsets = np.array([0, 2, 4])
+    >>> tables = block_tables(np.array([1.0, 3.0, 2.0, 2.0]), offsets)
+    >>> src, dst = block_edges(s, *tables, offsets, np.array([3, 2, 4]))
+    >>> ((src >= 2) == (dst >= 2)).tolist()  # both ends in the same community?
+    [True, True, True, True, True, False, False, False, False]
+    """
     blocks = offsets.shape[0] - 1
     total = 0
     for c in counts:
@@ -569,8 +941,31 @@ def block_edges(s, prob, alias, bprob, balias, cum, offsets, counts):
 
 @njit(cache=True)
 def distinct_keys(src, dst, n):
-    """Sorted keys ``min(u, v) * n + max(u, v)`` of the distinct edges that are not
-    self-loops."""
+    """Sorted keys ``min(u, v) * n + max(u, v)`` of the distinct edges, loops left out.
+
+    Parameters
+    ----------
+    src, dst : int32[m]
+        Edge ends.
+    n : int
+        Number of nodes.
+
+    Returns
+    -------
+    keys : int64[k]
+        One key per distinct undirected edge that is not a self-loop, increasing.
+
+    Examples
+    --------
+    The edge 0-1 given twice, a loop at 2, then 2-3 and 0-3:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.graphgen import distinct_keys
+    >>> src = np.array([0, 1, 2, 2, 0], np.int32)
+    >>> dst = np.array([1, 0, 2, 3, 3], np.int32)
+    >>> distinct_keys(src, dst, 4).tolist()
+    [1, 3, 11]
+    """
     keys = np.empty(src.shape[0], np.int64)
     k = 0
     for i in range(src.shape[0]):
@@ -589,7 +984,32 @@ def distinct_keys(src, dst, n):
 
 @njit(cache=True)
 def key_categories(keys, n, offsets):
-    """How many of the edge ``keys`` lie inside each community, and (last) between."""
+    """How many of the edge ``keys`` lie inside each community, and (last) between.
+
+    Parameters
+    ----------
+    keys : int64[k]
+        Edge keys ``min(u, v) * n + max(u, v)``.
+    n : int
+        Number of nodes.
+    offsets : int64[B + 1]
+        Community boundaries: community r holds nodes ``offsets[r] .. offsets[r+1]-1``.
+
+    Returns
+    -------
+    counts : int64[B + 1]
+        Edges inside each community, then edges between communities.
+
+    Examples
+    --------
+    Edges 0-1 (inside {0, 1}), 0-3 and 1-2 (between) and 2-3 (inside {2, 3}):
+
+    >>> import numpy as np
+    >>> from refsim._kernels.graphgen import key_categories
+    >>> keys = np.array([1, 3, 6, 11])
+    >>> key_categories(keys, 4, np.array([0, 2, 4])).tolist()
+    [1, 1, 2]
+    """
     blocks = offsets.shape[0] - 1
     out = np.zeros(blocks + 1, np.int64)
     for i in range(keys.shape[0]):
@@ -601,7 +1021,28 @@ def key_categories(keys, n, offsets):
 
 @njit(cache=True)
 def split_keys(keys, n):
-    """The int32 ends of the edges with the given keys."""
+    """The int32 ends of the edges with the given keys.
+
+    Parameters
+    ----------
+    keys : int64[k]
+        Edge keys ``u * n + v``.
+    n : int
+        Number of nodes.
+
+    Returns
+    -------
+    src, dst : int32[k]
+        ``keys // n`` and ``keys % n``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refsim._kernels.graphgen import split_keys
+    >>> src, dst = split_keys(np.array([1, 3, 6, 11]), 4)
+    >>> src.tolist(), dst.tolist()
+    ([0, 0, 1, 2], [1, 3, 2, 3])
+    """
     src = np.empty(keys.shape[0], np.int32)
     dst = np.empty(keys.shape[0], np.int32)
     for i in range(keys.shape[0]):
@@ -618,7 +1059,34 @@ def place_in_communities(s, need, sizes):
     ``sizes`` must be sorted in decreasing order; nodes are placed in decreasing order of
     need, so those that need large communities are placed first. Free places are kept in
     a Fenwick tree over communities: O(n log B). A node no community can hold goes to
-    the largest one with a free place. Returns each node's community.
+    the largest one with a free place.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    need : int64[n]
+        Smallest community size each node accepts.
+    sizes : int64[B]
+        Community sizes, decreasing, summing to at least ``n``.
+
+    Returns
+    -------
+    community : int64[n]
+        Index into ``sizes`` of each node's community.
+
+    Examples
+    --------
+    Communities of 3 and 2 nodes: the two nodes that need 3 go to the first, and every
+    place is filled.
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.graphgen import place_in_communities
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> community = place_in_communities(s, np.array([3, 1, 3, 1, 2]), np.array([3, 2]))
+    >>> community[[0, 2]].tolist(), np.bincount(community).tolist()
+    ([0, 0], [3, 2])
     """
     B = sizes.shape[0]
     n = need.shape[0]

@@ -44,6 +44,91 @@ def _jump(s, lq, left):
 @njit(parallel=True, cache=True)
 def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed_nodes,
                   seed_lo, seed_hi, states, run_ids, steps, n_workers, keep=-1):
+    """Run a batch of referral-model runs for ``steps`` steps each.
+
+    Each step follows the four stages of the module docstring. Worker ``w`` of
+    ``n_workers`` takes rows ``w, w + n_workers, ...``; row ``i`` draws from a copy of
+    ``states[run_ids[i]]`` and nothing else, so its outcome does not depend on
+    ``n_workers``. A row whose advocates have all stopped, without outside adoption,
+    ends early and pads its curves.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets: advocate ``u`` refers the targets of arcs
+        ``indptr[u] .. indptr[u + 1] - 1``.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+    share_lq : float64[n]
+        ``log(1 - share[u])``, ``share[u]`` the chance that ``u`` refers a given
+        neighbour in a step: 0 for never, ``-inf`` for every neighbour.
+    conv : float64[n]
+        Chance that a referral from ``u`` converts.
+    advocacy : float64[n]
+        Chance that ``v`` becomes an advocate when it adopts.
+    ad_lq : float
+        ``log(1 - ad_rate)``, ``ad_rate`` the chance per step that a node that has not
+        adopted adopts from outside; 0 for none.
+    forget : float
+        Chance per step that an advocate stops referring.
+    seed_nodes : int32[k] or int64[k]
+        The seed sets of all rows, concatenated (the dtype of ``indices``).
+    seed_lo, seed_hi : int64[rows]
+        Row ``i`` starts from ``seed_nodes[seed_lo[i]:seed_hi[i]]`` (distinct nodes, may
+        be empty); seeds adopt at step 0 and, as advocates, refer from step 1.
+    states : uint64[runs, 4]
+        xoshiro256** states; row ``i`` draws from a copy of ``states[run_ids[i]]``.
+    run_ids : int64[rows]
+        The state (run) of each row; the number of rows is ``run_ids.shape[0]``.
+    steps : int
+        Number of steps ``T``.
+    n_workers : int
+        Number of parallel workers; the results do not depend on it.
+    keep : int, default -1
+        Row whose referral forest is returned (none if negative).
+
+    Returns
+    -------
+    adopters : int64[rows, steps + 1]
+        Cumulative adopters after each step ``0 .. T``.
+    aware : int64[rows, steps + 1]
+        Nodes referred but not (yet) adopted, after each step.
+    advocates : int64[rows, steps + 1]
+        Advocates still referring, after each step.
+    tally : int64[rows, len(TALLY)]
+        Per-row counts, one column per name in ``TALLY``.
+    virality : float64[rows]
+        Structural virality of each row's largest referral tree (0 below two nodes).
+    tree_nodes : int32[a]
+        Row ``keep``'s adopters in adoption order (empty when ``keep < 0``).
+    tree_parents : int32[a]
+        The referrer of each of ``tree_nodes``, -1 for a seed or an outside adoption.
+
+    Examples
+    --------
+    On the path 0-1-2-3 with sure referrals, conversions and advocacy, a seed at 0
+    converts one more node per step:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.referral import TALLY, referral_runs
+    >>> indptr = np.array([0, 1, 3, 5, 6])
+    >>> indices = np.array([1, 0, 2, 1, 3, 2], np.int32)
+    >>> sure = np.ones(4)
+    >>> states = run_states(np.random.SeedSequence(0), 1)
+    >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
+    ...                     np.array([0], np.int32), np.array([0]), np.array([1]), states,
+    ...                     np.array([0]), 4, 1, 0)
+    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents = out
+    >>> adopters.tolist(), aware.tolist(), advocates.tolist()
+    ([[1, 2, 3, 4, 4]], [[0, 0, 0, 0, 0]], [[1, 2, 3, 4, 4]])
+    >>> dict(zip(TALLY, tally[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
+    {'seed': 1, 'referral': 3, 'outside': 0, 'referral_advocates': 3,
+     'outside_advocates': 0, 'referrals_sent': 3, 'referrals_converted': 3, 'depth': 3,
+     'largest_cascade': 4}
+    >>> round(float(virality[0]), 4), tree_nodes.tolist(), tree_parents.tolist()
+    (1.6667, [0, 1, 2, 3], [-1, 0, 1, 2])
+    """
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     # row ``keep`` (if >= 0) also reports its adopters in order and their referrers

@@ -23,9 +23,74 @@ def rr_sets(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, block_
             block, first, count, nodes, ptr, mark):
     """Append RR sets ``first .. first+count-1`` to (nodes, ptr); return them regrown.
 
-    kind 0: IC with in-arc probabilities ``in_p``; kind 1: LT with in-arc weights
-    ``in_p``. ``mark`` is per-node scratch (int64, holds set index + 1).
-    ``ptr`` has room for the offsets; ``nodes`` grows as needed.
+    Set ``j`` starts from a uniform root and holds the nodes that reach it in one random
+    live-arc graph, root first, in the order found: for IC (``kind`` 0) each in-arc is
+    live with its probability, candidates reached by geometric jumps with the largest
+    in-arc probability of the node as the IC kernel does; for LT (``kind`` 1) each node
+    keeps at most one in-arc, arc ``e`` with chance ``in_p[e]``, and the set is the walk
+    back along them.
+
+    Parameters
+    ----------
+    kind : int
+        0 for IC, 1 for LT.
+    in_indptr : int64[n + 1]
+        CSR offsets of the in-arcs: those into ``v`` are ``in_indptr[v] ..
+        in_indptr[v + 1] - 1``.
+    in_src : int32[m] or int64[m]
+        Source of each in-arc.
+    in_p : float64[m]
+        IC probability (kind 0) or LT weight (kind 1) of each in-arc; the LT weights
+        into a node sum to at most 1.
+    node_pmax : float64[n]
+        Largest ``in_p`` into each node (0 without in-arcs); read for IC only.
+    node_logq : float64[n]
+        ``log(1 - node_pmax[v])``: 0 where no arc can be live, ``-inf`` where
+        ``node_pmax[v] == 1``; read for IC only.
+    uniform : bool
+        Whether every ``in_p`` is the same (no per-arc thinning); read for IC only.
+    block_states : uint64[blocks, 4]
+        xoshiro256** state of each block of ``block`` sets, advanced in place: set ``j``
+        draws from row ``j // block``, so a later call carries on where this one stopped.
+    block : int
+        Number of sets per state.
+    first : int
+        Index of the first set to draw; sets ``0 .. first-1`` are already in
+        ``nodes[:ptr[first]]``.
+    count : int
+        Number of sets to draw.
+    nodes : int32[cap]
+        Buffer of the sets' nodes, set ``j`` at ``nodes[ptr[j]:ptr[j + 1]]``.
+    ptr : int64[>= first + count + 1]
+        Set offsets, ``ptr[:first + 1]`` filled in; ``ptr[first + 1:first + count + 1]``
+        is written in place.
+    mark : int64[n]
+        Per-node scratch, ``mark[v] == j + 1`` while ``v`` is in set ``j``; zeros
+        before the first call, then kept between calls.
+
+    Returns
+    -------
+    nodes : int32[cap']
+        The node buffer holding sets ``0 .. first+count-1``: ``nodes`` itself, or a
+        larger copy (capacity doubled as needed).
+
+    Examples
+    --------
+    On the directed 3-cycle 0 -> 1 -> 2 -> 0 with IC probability 1, every node reaches
+    every root, so each set holds all three nodes:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.rrsets import rr_sets
+    >>> in_indptr = np.array([0, 1, 2, 3])  # the in-arcs 2 -> 0, 0 -> 1, 1 -> 2
+    >>> in_src = np.array([2, 0, 1], np.int32)
+    >>> pmax, logq = np.ones(3), np.full(3, -np.inf)
+    >>> states = run_states(np.random.SeedSequence(0), 1)  # one block: sets 0 .. 255
+    >>> ptr = np.zeros(5, np.int64)
+    >>> nodes = rr_sets(0, in_indptr, in_src, np.ones(3), pmax, logq, True, states, 256,
+    ...                 0, 4, np.empty(1, np.int32), ptr, np.zeros(3, np.int64))
+    >>> ptr.tolist(), sorted(nodes[ptr[3]:ptr[4]].tolist())
+    ([0, 3, 6, 9, 12], [0, 1, 2])
     """
     n = in_indptr.shape[0] - 1
     for j in range(first, first + count):
@@ -98,7 +163,51 @@ def max_coverage(n, nodes, ptr, sets, k, costs, budget, by_ratio):
     Unit cost (``by_ratio`` false): up to k picks of the node covering most uncovered
     sets. With costs: picks by covered sets per cost (``by_ratio``) or by covered sets,
     skipping nodes that no longer fit in the budget, up to k picks. Ties go to the
-    smaller id. Returns (seeds, number of sets covered).
+    smaller id.
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    nodes : int32[>= ptr[sets]]
+        Nodes of the sets, set ``j`` at ``nodes[ptr[j]:ptr[j + 1]]`` (no repeats within
+        a set).
+    ptr : int64[>= sets + 1]
+        Set offsets.
+    sets : int
+        Number of sets to cover (the first ones).
+    k : int
+        Most picks.
+    costs : float64[n]
+        Cost of each node, positive (``np.ones(n)`` for unit cost).
+    budget : float
+        Most total cost (``inf`` for none).
+    by_ratio : bool
+        Rank by covered sets per cost instead of covered sets.
+
+    Returns
+    -------
+    seeds : int64[<= k]
+        The picks, in order.
+    covered : int
+        Number of sets the picks cover.
+
+    Examples
+    --------
+    Sets {0, 1}, {1, 2}, {2} and {3}: node 1 covers two, then node 2 one more (ties to
+    the smaller id). With node 2 costing 3 and a budget of 2, node 3 is taken instead:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.rrsets import max_coverage
+    >>> nodes = np.array([0, 1, 1, 2, 2, 3], np.int32)
+    >>> ptr = np.array([0, 2, 4, 5, 6])
+    >>> seeds, covered = max_coverage(4, nodes, ptr, 4, 2, np.ones(4), np.inf, False)
+    >>> seeds.tolist(), covered
+    ([1, 2], 3)
+    >>> costs = np.array([1.0, 1.0, 3.0, 1.0])
+    >>> seeds, covered = max_coverage(4, nodes, ptr, 4, 2, costs, 2.0, True)
+    >>> seeds.tolist(), covered
+    ([1, 3], 3)
     """
     m = ptr[sets]
     cnt = np.zeros(n + 1, np.int64)

@@ -10,8 +10,35 @@ from .build import below
 def local_clustering(indptr, indices, nodes):
     """Local clustering coefficient of each node in ``nodes`` (0 below degree 2).
 
+    The coefficient of ``u`` is the fraction of pairs of its neighbours that are linked.
     Marks the node's neighbours, then counts marked nodes in each neighbour's list:
-    O(sum of the neighbours' degrees) per node. Rows must be free of repeats and loops.
+    O(sum of the neighbours' degrees) per node.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets of an undirected graph (each edge stored as both of its arcs).
+    indices : int32[m] or int64[m]
+        Neighbours; rows must be free of repeats and loops.
+    nodes : int64[k]
+        The nodes to measure.
+
+    Returns
+    -------
+    cc : float64[k]
+        Clustering coefficient of ``nodes[t]`` at position ``t``.
+
+    Examples
+    --------
+    A triangle 0-1-2 with a pendant node 3 hanging from 2: one of the three pairs of
+    node 2's neighbours is linked.
+
+    >>> import numpy as np
+    >>> from refsim._kernels.structure import local_clustering
+    >>> indptr = np.array([0, 2, 4, 7, 8])
+    >>> indices = np.array([1, 2, 0, 2, 0, 1, 3, 2], np.int32)
+    >>> local_clustering(indptr, indices, np.arange(4)).round(4).tolist()
+    [1.0, 1.0, 0.3333, 0.0]
     """
     n = indptr.shape[0] - 1
     mark = np.zeros(n, np.bool_)
@@ -37,7 +64,32 @@ def local_clustering(indptr, indices, nodes):
 
 @njit(cache=True)
 def components(indptr, indices):
-    """Label of each node's connected component (arcs read as undirected links)."""
+    """Label of each node's connected component (arcs read as undirected links).
+
+    Union-find with path halving; each component is labelled by its smallest node.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets of the arcs.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+
+    Returns
+    -------
+    labels : int64[n]
+        The smallest node of each node's component.
+
+    Examples
+    --------
+    Edges 0-1 and 2-3 and an isolated node 4:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.structure import components
+    >>> indptr = np.array([0, 1, 2, 3, 4, 4])
+    >>> components(indptr, np.array([1, 0, 3, 2], np.int32)).tolist()
+    [0, 0, 2, 2, 4]
+    """
     n = indptr.shape[0] - 1
     parent = np.arange(n)
     for u in range(n):
@@ -71,8 +123,44 @@ def label_propagation(s, indptr, indices, max_sweeps, stop_below, block):
     the current label kept if it is among the best). Nodes are visited in runs of
     ``block`` consecutive ids, the runs in a fresh random order each sweep: random
     enough to avoid one label flooding the graph, local enough for the cache. Stops when
-    a sweep changes at most ``stop_below`` labels. O(m) per sweep. Returns
-    (labels, sweeps).
+    a sweep changes at most ``stop_below`` labels. O(m) per sweep.
+
+    Parameters
+    ----------
+    s : uint64[4]
+        xoshiro256** state, advanced in place.
+    indptr : int64[n + 1]
+        CSR offsets of an undirected graph (each edge stored as both of its arcs).
+    indices : int32[m] or int64[m]
+        Neighbours.
+    max_sweeps : int
+        Most sweeps over the nodes.
+    stop_below : int
+        Stop after a sweep that changes at most this many labels.
+    block : int
+        Length of the runs of consecutive ids visited together, ``>= 1``.
+
+    Returns
+    -------
+    labels : int64[n]
+        Final label of each node, a node id (labels start as the ids; not renumbered).
+    sweeps : int
+        Sweeps done.
+
+    Examples
+    --------
+    Two separate triangles each end up with one label of their own, whatever the
+    random order:
+
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> from refsim._kernels.structure import label_propagation
+    >>> indptr = np.array([0, 2, 4, 6, 8, 10, 12])
+    >>> indices = np.array([1, 2, 0, 2, 0, 1, 4, 5, 3, 5, 3, 4], np.int32)
+    >>> s = run_states(np.random.SeedSequence(0), 1)[0].copy()
+    >>> labels, sweeps = label_propagation(s, indptr, indices, 10, 0, 1)
+    >>> len(set(labels[:3].tolist())), len(set(labels[3:].tolist())), sweeps <= 10
+    (1, 1, True)
     """
     n = indptr.shape[0] - 1
     label = np.arange(n)

@@ -58,7 +58,36 @@ def next_open_closed(s):
 
 @njit(cache=True)
 def fill_doubles(state, out):
-    """Fill ``out`` with successive doubles from a copy of ``state`` (for tests)."""
+    """Fill ``out`` with successive doubles from a copy of ``state``.
+
+    Each double is uniform on [0, 1) with 53 random bits, as ``next_double`` draws them
+    inside the kernels; ``state`` itself is left as it was. Used by tests and by the
+    generators that need a batch of uniforms in Python.
+
+    Parameters
+    ----------
+    state : uint64[4]
+        xoshiro256** state to start from (not advanced).
+    out : float64[k]
+        Array to fill, in place.
+
+    Returns
+    -------
+    out : float64[k]
+        The same array, filled.
+
+    Examples
+    --------
+    The reference state (1, 2, 3, 4) first outputs 11520 and 0; a double keeps the top
+    53 bits of an output, so 11520 gives ``(11520 >> 11) * 2**-53 = 5 * 2**-53``:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.xoshiro import fill_doubles
+    >>> state = np.array([1, 2, 3, 4], np.uint64)
+    >>> out = fill_doubles(state, np.empty(3))
+    >>> bool(out[0] == 5 * 2.0**-53), float(out[1]), state.tolist()
+    (True, 0.0, [1, 2, 3, 4])
+    """
     s = state.copy()
     for i in range(out.shape[0]):
         out[i] = next_double(s)
