@@ -230,3 +230,55 @@ def test_each_flagships_saved_config_records_every_effective_value(path):
         for name, values in saved["population"]["segments"].items():
             assert {"trust", "seed_cost"} <= set(values), name
     assert resolve_config(saved) == cfg
+
+
+#: The documented range of every described parameter, written out independently of the
+#: descriptions (a change here is a change of the contract, docs/config.md included).
+RANGES = {
+    refsim.ReferralModel: {"share": "in [0, 1]", "conversion": "in [0, 1]",
+                           "advocacy": "in [0, 1]", "forget_rate": "in [0, 1]",
+                           "ad_rate": "in [0, 1]", "trust": "in [0, 1]"},
+    refsim.ReferralProgram: {"sender_reward": ">= 0", "recipient_reward": ">= 0",
+                             "disclosed": "true or false", "share_lift": ">= 0",
+                             "conversion_lift": ">= 0", "reward_scale": "> 0",
+                             "sincerity_penalty": "in [0, 1]", "quality_decay": "in [0, 1]"},
+    refsim.Economics: {"customer_value": ">= 0", "advocate_multiplier": ">= 0",
+                       "referral_premium": ">= 0", "seed_cost_per_follower": ">= 0",
+                       "ad_cost_per_step": ">= 0", "seed_cost": ">= 0"},
+    refsim.Segment: {"trust": "in [0, 1]", "share": "in [0, 1]", "advocacy": "in [0, 1]",
+                     "seed_cost": ">= 0"},
+    refsim.Campaign: {"seeding": "text", "k": ">= 1", "budget": ">= 0",
+                      "seeding_params": "a table", "name": "text",
+                      "seed_sets": "one of 'per_run', 'fixed'"},
+    refsim.IndependentCascade: {"p": "in [0, 1]", "p_over_threshold": ">= 0",
+                                "weighted_cascade": "true or false",
+                                "weights": "true or false"},
+    refsim.LinearThreshold: {"weights": "true or false", "thresholds": "in (0, 1]"},
+}
+#: Python-only parameters (not config keys).
+PYTHON_ONLY = {(refsim.Economics, "seed_cost")}
+
+
+@pytest.mark.parametrize("cls", list(RANGES), ids=lambda c: c.__name__)
+def test_every_parameter_has_its_documented_range(cls):
+    described = params_of(cls)
+    assert {k: p.range_text() for k, p in described.items()} == RANGES[cls]
+    assert {(cls, k) for k, p in described.items() if not p.config} == {
+        x for x in PYTHON_ONLY if x[0] is cls}
+
+
+@pytest.mark.parametrize("cls,key", [(c, k) for c, keys in RANGES.items() for k in keys
+                                     if keys[k] in (">= 0", "> 0")
+                                     and c not in (refsim.Campaign,
+                                                   refsim.IndependentCascade)],
+                         ids=str)
+def test_money_and_ratios_refuse_values_below_zero_and_take_zero(cls, key):
+    args = ("s",) if cls is refsim.Segment else ()
+    for bad in (-0.5, -1e-9):
+        with pytest.raises(ValueError, match=f"{cls.__name__} {key} must be"):
+            cls(*args, **{key: bad})
+    if RANGES[cls][key] == ">= 0":
+        assert getattr(cls(*args, **{key: 0}), key) == 0.0
+    else:
+        with pytest.raises(ValueError, match=f"{cls.__name__} {key} must be > 0"):
+            cls(*args, **{key: 0})
