@@ -12,7 +12,8 @@ from ._validation import show_value
 from .errors import InvalidType, InvalidValue
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Hashable, Iterable
+    from collections.abc import Callable, Collection, Hashable, Iterable
+    from typing import Any
 
     import networkx as nx
     from numpy.typing import ArrayLike
@@ -84,7 +85,7 @@ class Graph:
     """
 
     __slots__ = ("_indptr", "_indices", "_weights", "_labels", "_directed",
-                 "_in_arcs", "_label_index", "_in_degree", "_communities")
+                 "_in_arcs", "_label_index", "_in_degree", "_communities", "_derived")
 
     def __init__(self, indptr: ArrayLike, indices: ArrayLike, *,
                  weights: ArrayLike | None = None, labels: Iterable[Hashable] | None = None,
@@ -157,6 +158,7 @@ class Graph:
         set_(self, "_in_arcs", None)
         set_(self, "_label_index", None)
         set_(self, "_in_degree", None)
+        set_(self, "_derived", None)
 
     @classmethod
     def _trusted(cls, indptr, indices, *, weights=None, labels=None, directed=True,
@@ -410,6 +412,29 @@ class Graph:
     def out_degree(self) -> np.ndarray:
         """Out-degree of each node (int64)."""
         return np.diff(self._indptr)
+
+    def derived(self, key: Hashable, build: Callable[[Graph], Any]) -> Any:
+        """A value computed from this graph once and kept with it (the graph never
+        changes): ``build(self)`` on the first call with ``key``, the same object after.
+        Models keep their per-graph arrays here (LT's 1 / in-degree weights, the largest
+        out-degree), so repeated calls on one graph cost nothing to prepare. Arrays kept
+        here must be read-only.
+
+        Examples
+        --------
+        >>> g = Graph.from_edges([0, 0], [1, 2], directed=True)
+        >>> g.derived("most", lambda graph: int(graph.out_degree.max()))
+        2
+        >>> g.derived("most", lambda graph: -1)  # kept from the first call
+        2
+        """
+        if self._derived is None:
+            object.__setattr__(self, "_derived", {})
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = build(self)
+            return value
 
     @property
     def in_degree(self) -> np.ndarray:

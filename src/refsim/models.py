@@ -37,9 +37,14 @@ class ArcScheme(str, enum.Enum):
 
 
 def _in_degree_share(graph) -> np.ndarray:
-    """Return 1 / in-degree of each arc's target, aligned with CSR arc order."""
-    indeg = np.bincount(graph.indices, minlength=graph.n)
-    return 1.0 / indeg[graph.indices]
+    """Return 1 / in-degree of each arc's target, aligned with CSR arc order (computed
+    once per graph and kept with it, read-only)."""
+    def build(g):
+        w = 1.0 / g.in_degree[g.indices]
+        w.setflags(write=False)
+        return w
+
+    return graph.derived("in_degree_share", build)
 
 
 def _graph_weights(graph, who: str) -> np.ndarray:

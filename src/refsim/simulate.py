@@ -41,10 +41,12 @@ def _check_room(what, runs, width, *, copies=1, per_run=_RUN_BYTES, seed_ids=0, 
                              "several calls")
 
 
-def _resolve_workers(workers) -> int:
+def _resolve_workers(workers, runs) -> int:
+    """The threads a call uses: as given, or by default one per run up to all cores (a
+    handful of runs gains nothing from starting threads). Results do not depend on it."""
     most = numba.config.NUMBA_NUM_THREADS
     if workers is None:
-        return most
+        return max(1, min(most, runs))
     return check_int("workers", workers, minimum=1, maximum=most)
 
 
@@ -76,7 +78,8 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
         Stop after this many steps (``curves`` then has ``steps + 1`` columns). Default:
         run until no node activates.
     workers : int, optional
-        Threads to use, from 1 to ``numba.config.NUMBA_NUM_THREADS``; default all.
+        Threads to use, from 1 to ``numba.config.NUMBA_NUM_THREADS``; default one per
+        run up to all of them. The numbers do not depend on it.
     first_run : int, default 0
         Number of the first run: the runs use child streams ``first_run ..
         first_run + runs - 1``, so a batch of runs can extend an earlier one exactly.
@@ -139,7 +142,7 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
     first_run = check_int("first_run", first_run, minimum=0, maximum=2**62)
     if steps is not None:
         steps = check_int("steps", steps, minimum=0, maximum=2**62)
-    workers = _resolve_workers(workers)
+    workers = _resolve_workers(workers, runs)
     kind = model_kind(model)
     if kind.needs_steps and steps is None:
         raise InvalidValue(f"steps is required for a {type(model).__name__}: the "
@@ -197,7 +200,22 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
                      model=repr(model), seed=record)
 
 
+def _max_out_degree(graph) -> int:
+    return graph.derived("max_out_degree", lambda g: int(g.out_degree.max(initial=0)))
+
+
 def ic_kernel_args(graph, model):
+    """The IC kernel and its graph and model inputs. One probability for every arc costs
+    O(largest out-degree) to prepare (the kernel then reads only its first node's
+    entries); per-arc probabilities O(arcs)."""
+    p = model.p
+    if isinstance(p, float):
+        p0 = p if graph.num_arcs else 0.0  # no arc: nothing can fire
+        pmax = np.full(1, p0)
+        with np.errstate(divide="ignore"):
+            logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where p == 1
+        return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq, pmax,
+                                             True, q_powers(p0, _max_out_degree(graph)))
     p = model.arc_probabilities(graph)
     pmax = np.zeros(graph.n)
     has_arcs = graph.out_degree > 0
@@ -209,7 +227,7 @@ def ic_kernel_args(graph, model):
         pmax[:] = p[0] if graph.num_arcs else 0.0
     with np.errstate(divide="ignore"):
         logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where pmax == 1
-    q_pow = q_powers(pmax[0], int(graph.out_degree.max(initial=0))) if uniform else np.ones(1)
+    q_pow = q_powers(pmax[0], _max_out_degree(graph)) if uniform else np.ones(1)
     return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq,
                                          np.ascontiguousarray(p), uniform, q_pow)
 
