@@ -1,8 +1,11 @@
 """Print a cosmic-ray session's score and each surviving mutant as a diff.
 
-    python mutation/survivors.py SESSION [--reset]
+    python mutation/survivors.py SESSION [--reset | --reset-broken]
 
 With --reset, survivors are put back to pending (to test them again after new tests).
+A mutant "killed" by a test command that printed nothing, or that could not import
+refsim's dependencies (a session executed without REFSIM_PYTHON), was never tested: it
+is counted as broken, not killed, and --reset-broken puts such mutants back to pending.
 """
 
 import sys
@@ -12,19 +15,33 @@ from cosmic_ray.work_db import WorkDB, WorkResultStorage, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 
-def reset(session):
+def broken(result) -> bool:
+    """A kill that tested nothing: no output at all, or no usable python."""
+    out = (result.output or "").strip()
+    return (result.worker_outcome == WorkerOutcome.NORMAL
+            and result.test_outcome == TestOutcome.KILLED
+            and (not out or "cannot import refsim's test dependencies" in out))
+
+
+def reset(session, which="survivors"):
     with use_db(session, WorkDB.Mode.open) as db:
-        ids = [item.job_id for item, r in db.completed_work_items
-               if r.test_outcome == TestOutcome.SURVIVED
-               or (r.output or "").startswith("equivalent")]
+        if which == "broken":
+            ids = [item.job_id for item, r in db.completed_work_items if broken(r)]
+        else:
+            ids = [item.job_id for item, r in db.completed_work_items
+                   if r.test_outcome == TestOutcome.SURVIVED
+                   or (r.output or "").startswith("equivalent")]
         with db._session_maker.begin() as s:  # WorkDB has no public way to forget a result
             s.query(WorkResultStorage).filter(WorkResultStorage.job_id.in_(ids)).delete()
-    print(f"{len(ids)} survivors and equivalents to test again")
+    print(f"{len(ids)} {'broken kills' if which == 'broken' else 'survivors and equivalents'}"
+          f" to test again")
 
 
 def main(session, *flags):
     if "--reset" in flags:
         return reset(session)
+    if "--reset-broken" in flags:
+        return reset(session, "broken")
     with use_db(session, WorkDB.Mode.open) as db:
         done = list(db.completed_work_items)
         pending = db.num_work_items - len(done)
@@ -33,6 +50,8 @@ def main(session, *flags):
     for item, result in done:
         if result.worker_outcome == WorkerOutcome.SKIPPED:
             kind = "equivalent" if (result.output or "").startswith("equivalent") else "filtered"
+        elif broken(result):
+            kind = "broken"
         elif result.worker_outcome == WorkerOutcome.NORMAL:
             kind = str(result.test_outcome.value)
         else:  # timeout, crash: the mutant did not pass the tests
@@ -44,7 +63,9 @@ def main(session, *flags):
     score = 100.0 * outcome["killed"] / tested if tested else float("nan")
     print(f"killed {outcome['killed']} / {tested} ({score:.1f}%); survived "
           f"{outcome['survived']}; equivalent {outcome['equivalent']}; filtered "
-          f"{outcome['filtered']}; incompetent {outcome['incompetent']}; pending {pending}")
+          f"{outcome['filtered']}; incompetent {outcome['incompetent']}; pending {pending}"
+          + (f"; BROKEN {outcome['broken']} (never tested: --reset-broken, then run again)"
+             if outcome["broken"] else ""))
     for item, result in sorted(survivors, key=lambda p: p[0].mutations[0].start_pos):
         m = item.mutations[0]
         print(f"\n{m.module_path}:{m.start_pos[0]}:{m.start_pos[1]} {m.operator_name}")

@@ -9,9 +9,14 @@
 set -eu
 target=$1
 export PYTHONPATH=$PWD/src
+# A python without refsim's test dependencies fails every mutant's tests, which would
+# count every mutant as killed: refuse it loudly instead (run.sh sets REFSIM_PYTHON).
+py=${REFSIM_PYTHON:?mutation/test.sh: set REFSIM_PYTHON to a python with refsim test deps}
+"$py" -c "import numba, numpy, pandas, pytest" 2>/dev/null || {
+    echo "mutation/test.sh: $py cannot import refsim's test dependencies" >&2; exit 3; }
 [ "${REFSIM_MUTATION_JIT:-0}" = 1 ] || export NUMBA_DISABLE_JIT=1
 run() {
-    exec "${REFSIM_PYTHON:-python}" -m pytest -x -q -p no:cacheprovider -p no:randomly \
+    exec "$py" -m pytest -x -q -p no:cacheprovider -p no:randomly \
         -o addopts= -W "ignore:overflow encountered:RuntimeWarning" "$@"
 }
 # the target's tests: mutation/targets/$target.txt, after its first line (the module)
