@@ -15,18 +15,51 @@ from cosmic_ray.work_db import WorkDB, WorkResultStorage, use_db
 from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
 
-def broken(result) -> bool:
-    """A kill that tested nothing: no output at all, or no usable python."""
+def _compiles(item) -> bool:
+    """Whether the mutated module is valid Python (cosmic-ray writes some mutants, e.g.
+    ``{**x}`` to ``{+x}``, that are not: their tests print nothing)."""
+    from pathlib import Path
+
+    from cosmic_ray.mutating import mutate_code
+    from cosmic_ray.plugins import get_operator
+
+    m = item.mutations[0]
+    try:
+        code = Path(m.module_path).read_text()
+        op = get_operator(m.operator_name)(**m.operator_args)
+        compile(mutate_code(code, op, m.occurrence) or "", str(m.module_path), "exec")
+    except SyntaxError:
+        return False
+    except Exception:  # the module moved on since the session: cannot tell
+        return True
+    return True
+
+
+def classify(item, result) -> str:
+    """killed, survived, equivalent, filtered, incompetent (not valid Python) or broken
+    (a kill that tested nothing: no output from valid code, or no usable python)."""
+    if result.worker_outcome == WorkerOutcome.SKIPPED:
+        return "equivalent" if (result.output or "").startswith("equivalent") else "filtered"
+    if result.worker_outcome != WorkerOutcome.NORMAL:
+        return "killed"  # timeout, crash: the mutant did not pass the tests
     out = (result.output or "").strip()
-    return (result.worker_outcome == WorkerOutcome.NORMAL
-            and result.test_outcome == TestOutcome.KILLED
-            and (not out or "cannot import refsim's test dependencies" in out))
+    if result.test_outcome == TestOutcome.KILLED and (
+            "cannot import refsim's test dependencies" in out
+            or (not out and _compiles(item))):
+        return "broken"
+    if result.test_outcome == TestOutcome.KILLED and not out:
+        return "incompetent"
+    return str(result.test_outcome.value)
+
+
+def broken(item, result) -> bool:
+    return classify(item, result) == "broken"
 
 
 def reset(session, which="survivors"):
     with use_db(session, WorkDB.Mode.open) as db:
         if which == "broken":
-            ids = [item.job_id for item, r in db.completed_work_items if broken(r)]
+            ids = [item.job_id for item, r in db.completed_work_items if broken(item, r)]
         else:
             ids = [item.job_id for item, r in db.completed_work_items
                    if r.test_outcome == TestOutcome.SURVIVED
@@ -48,14 +81,7 @@ def main(session, *flags):
     outcome = Counter()
     survivors = []
     for item, result in done:
-        if result.worker_outcome == WorkerOutcome.SKIPPED:
-            kind = "equivalent" if (result.output or "").startswith("equivalent") else "filtered"
-        elif broken(result):
-            kind = "broken"
-        elif result.worker_outcome == WorkerOutcome.NORMAL:
-            kind = str(result.test_outcome.value)
-        else:  # timeout, crash: the mutant did not pass the tests
-            kind = "killed"
+        kind = classify(item, result)
         outcome[kind] += 1
         if result.test_outcome == TestOutcome.SURVIVED:
             survivors.append((item, result))
