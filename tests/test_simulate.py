@@ -467,3 +467,29 @@ def test_default_workers_follow_the_runs(monkeypatch):
     monkeypatch.setattr(numba.config, "NUMBA_NUM_THREADS", 8)
     assert [_resolve_workers(None, r) for r in (1, 2, 5, 100)] == [1, 2, 5, 8]
     assert _resolve_workers(3, 1) == 3
+
+
+def test_small_memory_checks_reuse_a_fresh_reading(monkeypatch):
+    """A need below 1% of what was available a moment ago is not read again (three files
+    per call); a larger need, an old reading or another reader reads again."""
+    from refsim import _memory
+
+    reads = []
+
+    def reader():
+        reads.append(1)
+        return 10**9
+
+    monkeypatch.setattr(_memory, "available_memory", reader)
+    monkeypatch.setattr(_memory, "_last", None)
+    _memory.check_memory("x", 10)
+    _memory.check_memory("x", 10**7 - 1)  # below 1% of 10^9: the reading is reused
+    assert len(reads) == 1
+    _memory.check_memory("x", 10**7)  # not below 1%: read again
+    assert len(reads) == 2
+    monkeypatch.setattr(_memory, "_last", (_memory._last[0] - 2.0, *_memory._last[1:]))
+    _memory.check_memory("x", 10)  # the reading is older than a second
+    assert len(reads) == 3
+    monkeypatch.setattr(_memory, "available_memory", lambda: 100)  # another reader
+    with pytest.raises(ValueError, match="x needs about 90 B of memory; 100 B is available"):
+        _memory.check_memory("x", 90)

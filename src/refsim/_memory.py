@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
 
 from .errors import InvalidValue
 
 #: Share of the available memory one piece of work may plan to use.
 USABLE_SHARE = 0.8
+#: A need below this share of the memory read at most ``_FRESH`` seconds ago is let
+#: through without reading it again (reading costs three files; a call that needs a few
+#: kilobytes should not pay that every time).
+_SMALL_SHARE = 0.01
+_FRESH = 1.0
+_last: tuple | None = None  # (when, bytes, the function that read them)
 
 
 def _read_int(path) -> int | None:
@@ -66,9 +73,15 @@ def check_memory(what: str, need: float, hint: str = "choose a smaller size") ->
 
     ``what`` names the value responsible (``"n=10000000000"``, ``"experiment.runs"``).
     """
+    global _last
+    now = time.monotonic()
+    if (_last is not None and _last[2] is available_memory and now - _last[0] < _FRESH
+            and need < _SMALL_SHARE * _last[1]):
+        return
     avail = available_memory()
     if avail is None:
         return
+    _last = (now, avail, available_memory)
     if need > USABLE_SHARE * avail:
         raise InvalidValue(f"{what} needs about {fmt_bytes(need)} of memory; "
                            f"{fmt_bytes(avail)} is available; {hint}")
