@@ -156,3 +156,79 @@ def test_registering_checks_the_declaration():
             KIND, name="odd", cls=type("Odd", (), {}),
             metrics=(Metric("reach", "people", "x"), Metric("steps", "steps", "x"))))
     assert "odd" not in model_kinds()
+
+
+@pytest.fixture
+def shout():
+    import broadcast_plugin
+
+    register_model(broadcast_plugin.KIND, replace=True)
+    try:
+        yield broadcast_plugin
+    finally:
+        unregister_model("shout")
+
+
+SHOUT = {**CONFIG, "model": {"kind": "shout", "rate": 0.2, "p": 1.5}}
+
+
+def test_a_kind_checks_its_own_keys_even_where_another_kind_uses_the_name(shout):
+    """IC's p is a probability; this kind's p is in [0, 2]: each kind's keys are checked
+    against its own descriptions, and its own defaults are recorded."""
+    cfg = resolve_config(SHOUT)
+    assert cfg["model"] == {"kind": "shout", "rate": 0.2, "p": 1.5}
+    with pytest.raises(ConfigError, match=r"model\.p: must be in \[0, 2\]; got 3\.0"):
+        resolve_config({**SHOUT, "model": {"kind": "shout", "p": 3}})
+    assert resolve_config({**SHOUT, "model": {"kind": "shout"}})["model"] == {
+        "kind": "shout", "rate": 0.1, "p": 1.0}
+    with pytest.raises(ConfigError, match=r"model\.p: must be in \[0, 1\]"):
+        resolve_config({**SHOUT, "model": {"kind": "ic", "p": 1.5}})
+
+
+def test_plugin_kinds_run_in_worker_processes_and_sql_words_are_column_names(
+        shout, tmp_path):
+    from refsim.experiment.runner import run_experiment
+    from refsim.experiment.store import load_results
+
+    cfg = resolve_config({**SHOUT, "sweep": {"axes": {"model.rate": [0.0, 0.2]}}})
+    run_experiment(cfg, tmp_path / "one", progress=False)
+    run_experiment(cfg, tmp_path / "two", progress=False, workers=2)
+    one, two = load_results(tmp_path / "one"), load_results(tmp_path / "two")
+    assert "order" in one.columns and (one["reach"] + one["order"] == 200).all()
+    assert one[["reach", "steps", "order"]].equals(two[["reach", "steps", "order"]])
+
+
+def test_a_kind_defined_in_a_script_is_refused_for_workers_before_any_work(shout):
+    from refsim.experiment.runner import _plugin_modules
+
+    cfg = resolve_config(SHOUT)
+    assert _plugin_modules(cfg, parallel=True) == ("broadcast_plugin",)
+    script = dataclasses.replace(shout.KIND,
+                                 cls=type("Script", (), {"__module__": "__main__"}))
+    register_model(script, replace=True)
+    assert _plugin_modules(cfg, parallel=False) == ()
+    with pytest.raises(InvalidValue, match="registered in the script being run"):
+        _plugin_modules(cfg, parallel=True)
+
+
+@pytest.mark.parametrize("name,why", [("Never", "lower-case letters"),
+                                      ("never reached", "lower-case letters"),
+                                      ("run", "not one of cell, campaign, run")])
+def test_metric_names_must_be_usable_columns(name, why):
+    with pytest.raises(InvalidValue, match=why):
+        dataclasses.replace(KIND, metrics=(*cascade_metrics(), Metric(name, "nodes", "x")))
+
+
+def test_run_cell_takes_the_experiments_config_or_a_resolved_cell(broadcast):
+    from refsim.experiment.config import resolve_cell
+    from refsim.experiment.runner import run_cell
+
+    cfg = resolve_config({**CONFIG, "sweep": {"axes": {"model.rate": [0.05, 0.3]}}})
+    point = {"model.rate": 0.3}
+    a = run_cell(cfg, 1, point)
+    b = run_cell(resolve_cell(cfg, point), 1, point)
+    for ca, cb in zip(a["campaigns"], b["campaigns"]):
+        assert np.array_equal(ca["metrics"]["reach"], cb["metrics"]["reach"])
+    low = run_cell(cfg, 0, {"model.rate": 0.05})
+    assert low["campaigns"][1]["metrics"]["reach"].mean() < a["campaigns"][1]["metrics"][
+        "reach"].mean()

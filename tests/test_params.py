@@ -282,3 +282,12 @@ def test_money_and_ratios_refuse_values_below_zero_and_take_zero(cls, key):
     else:
         with pytest.raises(ValueError, match=f"{cls.__name__} {key} must be > 0"):
             cls(*args, **{key: 0})
+
+
+def test_assumptions_of_a_config_saved_without_its_defaults_show_the_defaults():
+    """An earlier refsim saved configs without programme, economics and segment
+    defaults; the report still lists every value the run used."""
+    cfg = resolve_config(MINIMAL)
+    older = {**cfg, "program": {}, "economics": {},
+             "population": {k: v for k, v in cfg["population"].items() if k != "segments"}}
+    assert assumption_rows(older) == assumption_rows(cfg)

@@ -4,11 +4,13 @@ and --overwrite. Each ends in one clear line (or a clean exit) and never loses r
 already committed."""
 
 import collections
+import copy
 import errno
 import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -333,3 +335,60 @@ def test_disk_and_memory_are_estimated_before_work(config, tmp_path):
         with pytest.raises(refsim.errors.InvalidValue, match="of memory is available"):
             run_experiment(cfg, tmp_path / "run", progress=False)
     assert not (tmp_path / "run").exists()
+
+
+# ------------------------------------------------------------ older and damaged layouts
+def _meta_rows(db):
+    with sqlite3.connect(db) as conn:
+        return dict(conn.execute("SELECT key, value FROM meta"))
+
+
+def _set_meta(db, **rows):
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            conn.executemany("UPDATE meta SET value = ? WHERE key = ?",
+                             [(v, k) for k, v in rows.items()])
+    finally:
+        conn.close()
+
+
+def test_a_run_saved_without_the_defaults_it_ran_with_still_resumes(config, tmp_path):
+    """An earlier refsim saved configs without the programme's and economics' defaults;
+    the same experiment resolves to the same config today, so --resume goes on."""
+    from refsim.experiment.store import config_digest
+
+    out = tmp_path / "run"
+    assert main(["run", str(config), "--out", str(out), "--quiet", "--no-report"]) == 0
+    db = out / "results.sqlite"
+    stored = json.loads(_meta_rows(db)["config"])
+    older = copy.deepcopy(stored)
+    older["program"], older["economics"] = {}, {}
+    older["population"].pop("segments")
+    with sqlite3.connect(db) as conn:  # drop a cell so that there is work left
+        conn.execute("DELETE FROM runs WHERE cell = 1")
+        conn.execute("DELETE FROM campaigns WHERE cell = 1")
+        conn.execute("DELETE FROM trees WHERE cell = 1")
+        conn.execute("DELETE FROM cells WHERE cell = 1")
+    _set_meta(db, config=json.dumps(older), digest=config_digest(older))
+    assert main(["run", str(config), "--out", str(out), "--resume", "--quiet",
+                 "--no-report"]) == 0
+    # a real difference is still refused, and named
+    _set_meta(db, config=json.dumps({**older, "model": {**older["model"], "share": 0.3}}),
+              digest="x")
+    with pytest.raises(refsim.errors.RefsimError, match=r"its config differs \(model\.share"):
+        from refsim.experiment.config import load_config
+        from refsim.experiment.runner import run_experiment
+
+        run_experiment(load_config(config), out, resume=True, progress=False)
+
+
+def test_a_layout_3_store_must_list_its_columns(config, tmp_path):
+    out = tmp_path / "run"
+    assert main(["run", str(config), "--out", str(out), "--quiet", "--no-report"]) == 0
+    db = out / "results.sqlite"
+    meta = json.loads(_meta_rows(db)["meta"])
+    del meta["metrics"]
+    _set_meta(db, meta=json.dumps(meta))
+    with pytest.raises(refsim.experiment.RunDirError, match="meta lists no metrics"):
+        refsim.load_results(out)

@@ -12,7 +12,7 @@ Examples
 """
 
 from . import analysis, datasets, errors, generators, model_registry, params
-from ._version import __version__
+from ._version import __version__ as __version__
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
 from .experiment import load_config, load_results, run_experiment

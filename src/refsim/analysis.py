@@ -165,10 +165,10 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
 
 
 def sweep_axes(frame: pd.DataFrame) -> list[str]:
-    """The sweep-axis columns of a results frame: as the run directory's metadata lists
-    them (``frame.attrs["axes"]``, set by :func:`refsim.load_results`,
-    :func:`summarize` and :func:`paired_differences`); for a frame built by hand, the
-    columns between ``cell`` and ``campaign``.
+    """The sweep-axis columns of a results frame: those the run directory's metadata
+    lists (``frame.attrs["axes"]``, set by :func:`refsim.load_results`,
+    :func:`summarize` and :func:`paired_differences`) that are still among its columns;
+    for a frame built by hand, the columns between ``cell`` and ``campaign``.
 
     Examples
     --------
@@ -181,12 +181,8 @@ def sweep_axes(frame: pd.DataFrame) -> list[str]:
     """
     columns = list(frame.columns)
     axes = frame.attrs.get("axes")
-    if axes is not None:
-        missing = [a for a in axes if a not in columns]
-        if missing:
-            raise InvalidValue(f"the frame's sweep axes {missing} are not among its "
-                               f"columns {columns}")
-        return list(axes)
+    if axes is not None:  # those still in the frame (a selection may have dropped some)
+        return [a for a in axes if a in columns]
     i_cell, i_campaign = columns.index("cell"), columns.index("campaign")
     if i_campaign < i_cell:
         raise InvalidValue("runs must have the sweep-axis columns between 'cell' and "

@@ -6,7 +6,7 @@ produces, how it is built from a config, and optional hooks for seeding strategi
 IC approximation for IMM, seed costs). :func:`refsim.simulate`, the experiment runner,
 the results store, ``load_results``, the report and the strategies read everything from
 here, so a new model is one model module (which calls :func:`register_model`), its
-kernel module, and tests; built-in model modules are listed in ``_BUILTIN`` below.
+kernel module, and tests; built-in model modules are listed in ``BUILTIN_MODULES`` below.
 
 Examples
 --------
@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,7 +31,12 @@ __all__ = ["Metric", "ModelKind", "Series", "kind_named", "model_kind", "model_k
            "register_model"]
 
 #: Modules that register the built-in model kinds when imported.
-_BUILTIN = ("refsim.models", "refsim.referral_result")
+BUILTIN_MODULES = ("refsim.models", "refsim.referral_result")
+
+#: The results' own columns, which no metric may be called.
+RESERVED_COLUMNS = ("cell", "campaign", "run", "strategy", "k", "budget", "n_seeds",
+                    "seeds", "sender_reward", "recipient_reward", "seed_sets")
+_COLUMN = re.compile(r"[a-z_][a-z0-9_]*")
 
 _KINDS: dict[str, ModelKind] = {}
 _loaded = False
@@ -134,6 +140,14 @@ class ModelKind:
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise InvalidValue(f"model kind name must be an identifier; got {self.name!r}")
+        for what, items in (("metric", self.metrics), ("series", self.series)):
+            for item in items:
+                if not _COLUMN.fullmatch(getattr(item, "name", "") or "") \
+                        or item.name in RESERVED_COLUMNS:
+                    raise InvalidValue(
+                        f"model kind {self.name!r}: {what} name {item.name!r} must be "
+                        f"lower-case letters, digits and _ (a results column), and not one "
+                        f"of {', '.join(RESERVED_COLUMNS)}")
         names = [m.name for m in self.metrics]
         if names[:2] != ["reach", "steps"] or len(set(names)) != len(names):
             raise InvalidValue(f"model kind {self.name!r}: metrics must start with reach "
@@ -186,9 +200,13 @@ def unregister_model(name: str) -> None:
 def _load() -> None:
     global _loaded
     if not _loaded:
-        _loaded = True
-        for module in _BUILTIN:
-            importlib.import_module(module)
+        _loaded = True  # before importing: the modules call back into the registry
+        try:
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
+        except BaseException:
+            _loaded = False  # try again next time
+            raise
 
 
 def model_kinds() -> dict[str, ModelKind]:

@@ -179,10 +179,22 @@ def _kind(name):
 
 def _check_model(table, problems) -> dict:
     schema = model_table()
-    out = check_table("model", table, schema, problems)
-    kind = out.get("kind", "referral")
-    given = set(table) if isinstance(table, dict) else set()
+    # the kind first: its own keys are checked against its own descriptions (a plug-in
+    # kind may use a name another kind uses, with another range); other kinds' keys
+    # are named below
+    kind_param = schema["kind"]
+    raw_kind = table.get("kind", kind_param.default) if isinstance(table, dict) else None
+    kind, why = kind_param.problem(raw_kind)
     own = {k: set(model_params(k)) for k in model_kind_names()}
+    if why is None:
+        own_schema = {"kind": kind_param, **model_params(kind)}
+        others = tuple(k for k in schema if k not in own_schema)
+        out = check_table("model", table, own_schema, problems, extra=others)
+        out = {k: v for k, v in out.items() if k in own_schema}
+    else:
+        out = check_table("model", table, schema, problems)
+        kind = None
+    given = set(table) if isinstance(table, dict) else set()
     if kind == "ic":
         ways = [k for k in ("p", "p_over_threshold") if k in out]
         ways += [k for k in ("weighted_cascade", "weights") if out.get(k)]
@@ -211,8 +223,6 @@ def _check_model(table, problems) -> dict:
             if k in schema:
                 problems.append(f"model.{k}: not for kind = {kind!r}, which takes "
                                 f"{', '.join(own[kind]) or 'no parameters'}")
-    if kind in own:  # only the kind's own keys (and their defaults) are kept
-        out = {k: v for k, v in out.items() if k == "kind" or k in own[kind]}
     return out
 
 

@@ -21,6 +21,7 @@ from .sweep import expand_cells
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Sequence
 
     from distributed import Client
 
@@ -50,20 +51,25 @@ def _widest(per_campaign, adaptive, level, baseline_index) -> float:
     return max(widths)
 
 
-def run_cell(c: dict, cell: int, point: dict, threads: int | None = None) -> dict:
+def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
+             plugins: Sequence[str] = ()) -> dict:
     """Simulate every campaign of one sweep cell and return its rows.
 
     Parameters
     ----------
     c : dict
-        The cell's resolved config: ``resolve_cell(cfg, point)`` of the experiment's
-        resolved config (see :func:`refsim.experiment.load_config`); trusted as it is.
+        The experiment's resolved config (see :func:`refsim.experiment.load_config`),
+        whose cell ``point`` is then resolved here; or that cell's config already
+        resolved (``resolve_cell(cfg, point)``, which has no ``sweep``), trusted as it is.
     cell : int
         The cell's number.
     point : dict
         The cell's sweep values, by axis key.
     threads : int, optional
         Kernel threads (default all cores).
+    plugins : sequence of str, optional
+        Modules to import first: those that register the model kinds the cell uses
+        beyond the built-in ones (a worker process or Dask worker has not imported them).
 
     Returns
     -------
@@ -74,10 +80,16 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None) -> dic
         ``metrics``, per-run ``curves`` and an example referral ``tree`` (the run of
         median reach).
     """
+    import importlib
+
     from ..campaign import run_campaign
     from ..model_registry import model_kind
     from .build import build_campaigns, build_graph, build_model, cell_streams
 
+    for module in plugins:
+        importlib.import_module(module)
+    if "sweep" in c:  # the experiment's config: resolve this cell of it
+        c = resolve_cell(c, point)
     start = time.perf_counter()
     exp = c["experiment"]
     graph = build_graph(c["graph"])
@@ -261,12 +273,15 @@ def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = Fal
             bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
             # each cell is resolved once, here, as it is handed out
             work = ((resolve_cell(cfg, p), i, p) for i, p in todo)
+            plugins = _plugin_modules(cfg, parallel=client is not None or (
+                workers is not None and workers > 1 and len(todo) > 1))
             try:
                 if client is not None:
                     _run_pool(client.get_executor(pure=False), work, None, store, bar,
-                              window=2 * max(1, sum(client.nthreads().values())))
+                              window=2 * max(1, sum(client.nthreads().values())),
+                              plugins=plugins)
                 elif workers is not None and workers > 1 and len(todo) > 1:
-                    _run_processes(work, workers, store, bar)
+                    _run_processes(work, workers, store, bar, plugins)
                 else:
                     threads = None if workers is None else workers
                     for c, i, p in work:
@@ -290,7 +305,29 @@ def _progress(total, initial, enabled, name):
                 disable=not enabled, dynamic_ncols=True)
 
 
-def _run_processes(work, workers, store, bar):
+def _plugin_modules(cfg, *, parallel) -> tuple:
+    """Modules that register the config's model kinds beyond the built-in ones, for the
+    workers to import; a kind defined in a script (``__main__``) cannot reach them."""
+    from ..model_registry import BUILTIN_MODULES, kind_named
+    from .sweep import model_kinds_in
+
+    modules = []
+    for name in model_kinds_in(cfg):
+        module = kind_named(name).cls.__module__
+        if module in BUILTIN_MODULES or module in modules:
+            continue
+        if module == "__main__":  # this process has it; workers cannot import it
+            if not parallel:
+                continue
+            raise InvalidValue(f"model kind {name!r} is registered in the script being "
+                               f"run, which worker processes and Dask workers cannot "
+                               f"import; register it in an importable module, or run "
+                               f"without --workers/--dask")
+        modules.append(module)
+    return tuple(modules)
+
+
+def _run_processes(work, workers, store, bar, plugins=()):
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -305,10 +342,11 @@ def _run_processes(work, workers, store, bar):
         for proc in list(getattr(pool, "_processes", {}).values()):
             proc.terminate()
 
-    _run_pool(pool, work, threads, store, bar, window=2 * workers, stop=stop)
+    _run_pool(pool, work, threads, store, bar, window=2 * workers, stop=stop,
+              plugins=plugins)
 
 
-def _run_pool(executor, work, threads, store, bar, *, window, stop=None):
+def _run_pool(executor, work, threads, store, bar, *, window, stop=None, plugins=()):
     """Run the cells on a ``concurrent.futures`` executor (local processes, or a Dask
     client's executor) and commit each as it finishes, with at most ``window`` cells
     handed out at once (so a large sweep's resolved cells are not all held at once).
@@ -321,7 +359,7 @@ def _run_pool(executor, work, threads, store, bar, *, window, stop=None):
 
     def fill():
         for c, i, p in work:
-            pending.add(executor.submit(run_cell, c, i, p, threads))
+            pending.add(executor.submit(run_cell, c, i, p, threads, plugins))
             if len(pending) >= window:
                 return
 

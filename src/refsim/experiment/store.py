@@ -55,8 +55,8 @@ CREATE TABLE IF NOT EXISTS campaigns (
 CREATE TABLE IF NOT EXISTS runs (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, run INTEGER NOT NULL,
     n_seeds INTEGER NOT NULL, seeds BLOB,
-    {", ".join(f"{m} REAL" for m in metrics)},
-    {", ".join(f"curve_{s} BLOB" for s in series)},
+    {", ".join(f'"{m}" REAL' for m in metrics)},
+    {", ".join(f'"curve_{s}" BLOB' for s in series)},
     PRIMARY KEY (cell, campaign, run));
 CREATE TABLE IF NOT EXISTS trees (
     cell INTEGER NOT NULL, campaign INTEGER NOT NULL, run INTEGER NOT NULL,
@@ -260,9 +260,11 @@ class ResultsStore:
                     old = json.loads(stored.get("config", "{}"))
                 except ValueError:
                     old = {}
+            if stored.get("digest") != digest and not _same_experiment(old, digest):
+                today = _resolved_today(old)
                 raise RunDirError(f"cannot resume {str(self.run_dir)!r}: its config differs "
-                                  f"({_first_difference(old, cfg)}); use --out for a new "
-                                  f"directory")
+                                  f"({_first_difference(old if today is None else today, cfg)}"
+                                  f"); use --out for a new directory")
             meta, _ = _parse_meta(stored, db)
             self.metrics, self.series = tuple(meta["metrics"]), tuple(meta["series"])
             return
@@ -407,6 +409,24 @@ class ResultsStore:
             self._lock.release()
 
 
+def _resolved_today(old):
+    """A stored config (an earlier refsim left some defaults out) as this refsim
+    resolves it, or None if it no longer resolves."""
+    from .checks import ConfigError
+    from .config import resolve_config
+
+    try:
+        return resolve_config(old)
+    except (ConfigError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _same_experiment(old, digest) -> bool:
+    """Whether a stored config resolves today to the config whose digest is ``digest``."""
+    today = _resolved_today(old)
+    return today is not None and config_digest(today) == digest
+
+
 def _first_difference(a, b, path="") -> str:
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
@@ -438,7 +458,9 @@ class _Reader:
 
     def __exit__(self, kind, exc, tb):
         self.conn.close()
-        if isinstance(exc, sqlite3.Error):
+        import pandas as pd
+
+        if isinstance(exc, (sqlite3.Error, pd.errors.DatabaseError)):
             raise RunDirError(f"{str(self.db)!r} cannot be read ({exc}); it is damaged or "
                               f"not written by this version of refsim") from None
         return False
@@ -462,6 +484,8 @@ def _parse_meta(stored, db, hint=""):
     if not isinstance(meta, dict) or not isinstance(config, dict):
         raise bad("meta and config must be JSON objects")
     axes, camps = meta.get("axes"), meta.get("campaigns")
+    if stored.get("store_version", "2") != "2" and not {"metrics", "series"} <= set(meta):
+        raise bad("meta lists no metrics or series")
     meta.setdefault("metrics", list(METRICS))  # layout 2 did not list them
     meta.setdefault("series", list(SERIES))
     named = [meta["metrics"], meta["series"]]
@@ -531,7 +555,8 @@ def load_results(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
             "SELECT cell, campaign, name, strategy, k, budget, sender_reward, "
             "recipient_reward, seed_sets FROM campaigns", conn)
         runs = pd.read_sql_query(
-            f"SELECT cell, campaign, run, n_seeds, {', '.join(meta['metrics'])} FROM runs "
+            f"SELECT cell, campaign, run, n_seeds, "
+            f"{', '.join(chr(34) + m + chr(34) for m in meta['metrics'])} FROM runs "
             f"ORDER BY cell, campaign, run", conn)
     if not camps["name"].isin(meta["campaigns"]).all():
         raise RunDirError(f"{str(run_dir)!r} is damaged: its campaigns table names a "
@@ -573,7 +598,8 @@ def load_curves(run_dir: str | os.PathLike[str], *,
     reader = _connect(run_dir)
     with reader as conn:
         for cell, j, *blobs in conn.execute(
-                f"SELECT cell, campaign, {', '.join('curve_' + s for s in series)} FROM runs "
+                f"SELECT cell, campaign, "
+                f"{', '.join(chr(34) + 'curve_' + s + chr(34) for s in series)} FROM runs "
                 f"ORDER BY cell, campaign, run"):
             if not 0 <= j < len(names):
                 raise RunDirError(f"{str(run_dir)!r} is damaged: its runs table holds "
