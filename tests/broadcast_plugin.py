@@ -3,9 +3,8 @@ plug-in would be), for tests that run it in worker processes."""
 
 import dataclasses
 
-import numpy as np
+from broadcast_run import run_broadcast as run
 
-import refsim
 from refsim.model_registry import (
     Metric,
     ModelKind,
@@ -29,21 +28,6 @@ class Shout:
 
     def __post_init__(self):
         check_params(self)
-
-
-def run(graph, model, seed_sets, seq, *, runs, first_run, steps, workers, record):
-    nodes, lo, hi = seed_sets
-    curves = np.empty((runs, steps + 1), np.int64)
-    for i in range(runs):
-        rng = np.random.default_rng(np.random.SeedSequence(
-            seq.entropy, spawn_key=(*seq.spawn_key, first_run + i)))
-        have = int(hi[i] - lo[i])
-        curves[i, 0] = have
-        for t in range(1, steps + 1):
-            have += int(rng.binomial(graph.n - have, model.rate))
-            curves[i, t] = have
-    return refsim.SimResult(final_sizes=curves[:, -1].copy(), curves=curves, n=graph.n,
-                            model=repr(model), seed=record)
 
 
 def per_run(result):

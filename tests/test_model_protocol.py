@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from broadcast_run import run_broadcast
 
 import refsim
 from refsim.errors import InvalidValue
@@ -37,23 +38,6 @@ class Broadcast:
 
     def __post_init__(self):
         check_params(self)
-
-
-def run_broadcast(graph, model, seed_sets, seq, *, runs, first_run, steps, workers,
-                  record):
-    nodes, lo, hi = seed_sets
-    curves = np.empty((runs, steps + 1), np.int64)
-    for i in range(runs):
-        # run r draws from child r of seq, like the built-in kernels
-        rng = np.random.default_rng(np.random.SeedSequence(
-            seq.entropy, spawn_key=(*seq.spawn_key, first_run + i)))
-        have = int(hi[i] - lo[i])
-        curves[i, 0] = have
-        for t in range(1, steps + 1):
-            have += int(rng.binomial(graph.n - have, model.rate))
-            curves[i, t] = have
-    return refsim.SimResult(final_sizes=curves[:, -1].copy(), curves=curves, n=graph.n,
-                            model=repr(model), seed=record)
 
 
 def per_run(result):
