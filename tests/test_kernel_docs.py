@@ -173,3 +173,18 @@ def test_entry_point_has_a_numpydoc_docstring_with_an_example(module, name):
     missing = [p for p in _signature(obj).parameters
                if p not in documented_names(found["Parameters"])]
     assert not missing, f"{where}: Parameters does not describe {missing}"
+
+
+def test_every_kernel_entry_point_is_compiled():
+    """A kernel left as plain Python gives the same numbers some hundred times slower:
+    every entry point is a numba dispatcher (under NUMBA_DISABLE_JIT they are plain
+    functions by design, so this runs only with the compiler on)."""
+    from numba import config
+    from numba.core.registry import CPUDispatcher
+
+    if config.DISABLE_JIT:
+        pytest.skip("numba is disabled (NUMBA_DISABLE_JIT)")
+    plain = [f"{module}.{name}" for module, name in sorted(entry_points())
+             if not isinstance(getattr(importlib.import_module(module), name),
+                               CPUDispatcher)]
+    assert not plain

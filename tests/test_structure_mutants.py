@@ -164,3 +164,17 @@ def test_every_node_is_visited_each_sweep():
         state = run_states(np.random.SeedSequence(seed), 1)[0]
         labels, _ = label_propagation(state, indptr, indices, 1, 0, 4)
         assert all(labels[2 * i] == labels[2 * i + 1] for i in range(5)), seed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_components_are_labelled_by_their_smallest_node(seed):
+    """The label of a component is its smallest node, whatever the order in which the
+    arcs join it (the contract profile relies on: comparable labels)."""
+    G = nx.gnp_random_graph(80, 0.02, seed=seed)
+    indptr, indices = csr(G)
+    comp = components(indptr, indices)
+    for part in nx.connected_components(G):
+        assert {int(comp[u]) for u in part} == {min(part)}, sorted(part)
+    # arcs that reach a component's smallest node last, through larger roots
+    g = refsim.Graph.from_edges([9, 8, 7, 3, 5], [8, 7, 3, 5, 1], n=10, directed=True)
+    assert components(g.indptr, g.indices).tolist() == [0, 1, 2, 1, 4, 1, 6, 1, 1, 1]

@@ -40,8 +40,7 @@ def local_clustering(indptr, indices, nodes):
     >>> local_clustering(indptr, indices, np.arange(4)).round(4).tolist()
     [1.0, 1.0, 0.3333, 0.0]
     """
-    n = indptr.shape[0] - 1
-    mark = np.zeros(n, np.bool_)
+    mark = np.zeros(len(indptr) - 1, np.bool_)  # neighbours of the node at hand
     out = np.zeros(nodes.shape[0])
     for t in range(nodes.shape[0]):
         u = nodes[t]
