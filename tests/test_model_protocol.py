@@ -216,3 +216,17 @@ def test_run_cell_takes_the_experiments_config_or_a_resolved_cell(broadcast):
     low = run_cell(cfg, 0, {"model.rate": 0.05})
     assert low["campaigns"][1]["metrics"]["reach"].mean() < a["campaigns"][1]["metrics"][
         "reach"].mean()
+
+
+def test_degree_discount_reads_p_from_ic_only(shout):
+    """DegreeDiscountIC takes p from a uniform IC model; another kind's parameter that
+    happens to be called p is not a probability of IC."""
+    from refsim.strategies.rankings import degree_discount
+
+    g = refsim.generators.holme_kim(300, 3, 0.5, rng=1)
+    plain = degree_discount(g, k=10)  # p = 0.01
+    assert np.array_equal(degree_discount(g, k=10, model=shout.Shout(p=1.9)), plain)
+    assert np.array_equal(degree_discount(g, k=10, model=refsim.IndependentCascade(0.01)),
+                          plain)
+    assert np.array_equal(degree_discount(g, k=10, model=refsim.IndependentCascade(0.3)),
+                          degree_discount(g, k=10, p=0.3))

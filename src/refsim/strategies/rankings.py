@@ -133,9 +133,12 @@ def _degree_discount_params(p=None):
 def degree_discount(graph, *, k, model=None, p=None, **_):
     """DegreeDiscountIC (Chen, Wang & Yang 2009): degree, discounted for neighbours
     already seeded; ``p`` from a uniform IC model, else given (default 0.01)."""
-    if p is None:  # one p for every arc (a uniform IC model), else 0.01
-        p = getattr(model, "p", None)
-        p = p if isinstance(p, float) else 0.01
+    if p is None:  # the p of an IC model with one p for every arc, else 0.01
+        from ..model_registry import model_kinds
+
+        ic = model_kinds().get("ic")
+        p = model.p if ic is not None and isinstance(model, ic.cls) and isinstance(
+            model.p, float) else 0.01
     p = check_probability("p", p)
     first = centrality.degree_discount(graph.indptr, graph.indices, min(k, graph.n), p)
     rest = np.setdiff1d(np.lexsort((np.arange(graph.n), -graph.out_degree)), first,
