@@ -224,7 +224,6 @@ def _num(x) -> str | None:
     return f"{x:g}"
 
 
-
 def param(default: Any = None, kind: str = "float",
           **description: Any) -> dataclasses.Field:
     """A dataclass field described by a :class:`Param` (its ``metadata["param"]``).
