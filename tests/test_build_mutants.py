@@ -87,3 +87,20 @@ def test_grow_keeps_the_items_and_doubles():
     assert more[:6].tolist() == list(range(6))
     much = grow(buf, 20)
     assert much.shape == (20,) and much[:6].tolist() == list(range(6))  # as asked
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("size", [1, 2, 3, 20])
+def test_shuffle_draws_exactly_one_number_per_swap(seed, size):
+    """Fisher-Yates draws n - 1 numbers, one per position from the last down to 1: the
+    state it leaves is the twin's after the same draws (a skipped or extra swap, even a
+    no-op one, moves every later draw of a generator), and the permutation matches."""
+    state = run_states(np.random.SeedSequence(seed), 1)[0]
+    s, a = state.copy(), np.arange(size)
+    shuffle(s, a)
+    twin, b = Xoshiro(state), list(range(size))
+    for i in range(size - 1, 0, -1):
+        j = _below(twin, i + 1)
+        b[i], b[j] = b[j], b[i]
+    assert a.tolist() == b
+    assert [int(x) for x in s] == twin.s
