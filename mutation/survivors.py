@@ -3,9 +3,11 @@
     python mutation/survivors.py SESSION [--reset | --reset-broken]
 
 With --reset, survivors are put back to pending (to test them again after new tests).
-A mutant "killed" by a test command that printed nothing, or that could not import
-refsim's dependencies (a session executed without REFSIM_PYTHON), was never tested: it
+A mutant "killed" because the test command could not import refsim's dependencies (a
+session executed without REFSIM_PYTHON: mutation/test.sh says so) was never tested: it
 is counted as broken, not killed, and --reset-broken puts such mutants back to pending.
+A silent kill of code that does not compile is incompetent. (Sessions run before
+test.sh checked its python cannot be told apart this way: run them again.)
 """
 
 import sys
@@ -44,11 +46,12 @@ def classify(item, result) -> str:
         return "killed"  # timeout, crash: the mutant did not pass the tests
     out = (result.output or "").strip()
     if result.test_outcome == TestOutcome.KILLED and (
-            "cannot import refsim's test dependencies" in out
-            or (not out and _compiles(item))):
+            "cannot import refsim's test dependencies" in out):
         return "broken"
-    if result.test_outcome == TestOutcome.KILLED and not out:
+    if result.test_outcome == TestOutcome.KILLED and not out and not _compiles(item):
         return "incompetent"
+    # a silent kill of valid code: the tests died before reporting (e.g. the mutant makes
+    # `import refsim` fail), which test.sh's own check tells apart from a missing python
     return str(result.test_outcome.value)
 
 
