@@ -291,3 +291,23 @@ def test_assumptions_of_a_config_saved_without_its_defaults_show_the_defaults():
     older = {**cfg, "program": {}, "economics": {},
              "population": {k: v for k, v in cfg["population"].items() if k != "segments"}}
     assert assumption_rows(older) == assumption_rows(cfg)
+
+
+@pytest.mark.parametrize("p,inside,outside", [
+    (Param("float", low=0.0, high=1.0, low_open=True, high_open=True), [1e-9, 0.5, 0.999],
+     [0.0, 1.0, 1.5, -0.5]),
+    (Param("float", low=2.0, high=5.0), [2.0, 5.0, 3.3], [1.999, 5.001, 50.0]),
+    (Param("prob", high=0.5), [0.0, 0.5], [0.7, 1.0, -0.1]),
+    (Param("prob", low_open=True), [1e-300, 1.0], [0.0, 1.5]),
+    (Param("int", low=1, high=10), [1, 10, 5.0], [0, 11, 2.5]),
+])
+def test_a_param_takes_exactly_its_range_in_the_config_and_the_api(p, inside, outside):
+    """Bounds open or closed, below and beyond each: the config check and the class
+    check (Param.check, which the classes call) agree with the range written out."""
+    for v in inside:
+        assert p.problem(v)[1] is None, v
+        p.check("x", v)
+    for v in outside:
+        assert p.problem(v)[1].startswith("must be"), v
+        with pytest.raises((ValueError, TypeError), match="x "):
+            p.check("x", v)

@@ -200,6 +200,8 @@ class Param:
                 and self.high is None:
             return check_nonnegative(label, value)
         elif self.kind == "int":
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # 5.0 is 5, as in a config
             return check_int(label, value, minimum=self.low, maximum=self.high)
         elif self.kind == "bool":
             if not isinstance(value, bool):
