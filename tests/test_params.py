@@ -311,3 +311,11 @@ def test_a_param_takes_exactly_its_range_in_the_config_and_the_api(p, inside, ou
         assert p.problem(v)[1].startswith("must be"), v
         with pytest.raises((ValueError, TypeError), match="x "):
             p.check("x", v)
+
+
+def test_bounds_are_written_as_people_write_them():
+    """Thousands separators from 10,000 up, plain below; fractions as they are."""
+    assert Param("int", low=1, high=9999).range_text() == "in [1, 9999]"
+    assert Param("int", low=1, high=10_000).range_text() == "in [1, 10,000]"
+    assert Param("float", low=0.25, high_open=True, high=2.5).range_text() == "in [0.25, 2.5)"
+    assert Param("float", high=-3).range_text() == "<= -3"
