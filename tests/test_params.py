@@ -319,3 +319,14 @@ def test_bounds_are_written_as_people_write_them():
     assert Param("int", low=1, high=10_000).range_text() == "in [1, 10,000]"
     assert Param("float", low=0.25, high_open=True, high=2.5).range_text() == "in [0.25, 2.5)"
     assert Param("float", high=-3).range_text() == "<= -3"
+
+
+def test_a_kind_that_is_not_text_with_a_weighted_edge_list_is_one_clear_problem(tmp_path):
+    """The weights check named the kind in capitals and crashed on a number."""
+    edges = tmp_path / "e.txt"
+    edges.write_text("0 1 0.5\n1 2 0.5\n")
+    with pytest.raises(ConfigError, match=r"model\.kind: must be a string; got 5") as e:
+        resolve_config({"graph": {"file": str(edges), "weighted": True},
+                        "model": {"kind": 5},
+                        "campaign": [{"seeding": "degree", "k": 1}]})
+    assert "graph.weighted: the weights would be ignored" in str(e.value)

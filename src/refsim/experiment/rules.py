@@ -242,7 +242,7 @@ def _check_weights(cfg, problems) -> None:
                             f"'lt' with model.weights = true")
         else:
             problems.append(f"graph.weighted: the weights would be ignored; set "
-                            f"model.weights = true to use them as {kind.upper()} "
+                            f"model.weights = true to use them as {str(kind).upper()} "
                             f"{'probabilities' if kind == 'ic' else 'weights'}, or drop "
                             f"graph.weighted")
     if model.get("weights") and not graph.get("weighted"):
