@@ -249,24 +249,12 @@ def kind_named(name: str) -> ModelKind:
     return kind
 
 
-def metrics_of(names) -> tuple:
-    """The metric names of the given kinds, in order, each once."""
-    out = []
-    for name in names:
-        for m in kind_named(name).metric_names:
-            if m not in out:
-                out.append(m)
-    return tuple(out)
-
-
-def series_of(names) -> tuple:
-    """The series names of the given kinds, in order, each once."""
-    out = []
-    for name in names:
-        for s in kind_named(name).series_names:
-            if s not in out:
-                out.append(s)
-    return tuple(out)
+def columns_of(names) -> tuple[tuple, tuple]:
+    """The metric and the series names of the given kinds, in order, each once (the
+    columns of a store holding runs of those kinds)."""
+    kinds = [kind_named(name) for name in names]
+    return (tuple(dict.fromkeys(m for k in kinds for m in k.metric_names)),
+            tuple(dict.fromkeys(s for k in kinds for s in k.series_names)))
 
 
 # -- helpers shared by the built-in kinds ------------------------------------------------

@@ -13,19 +13,10 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 
-__all__ = ["build_campaigns", "build_graph", "build_model", "cell_streams"]
+__all__ = ["build_campaigns", "build_graph", "build_model"]
 
 _GRAPHS: dict = {}
-
-
-def cell_streams(cfg):
-    """Return ``(runs, population)`` seed sequences for the config's experiment seed."""
-    from .._rng import population_stream
-
-    seed = cfg["experiment"]["seed"]
-    return np.random.SeedSequence(seed), population_stream(seed)
 
 
 def build_graph(gcfg):

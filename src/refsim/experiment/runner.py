@@ -84,7 +84,7 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
 
     from ..campaign import run_campaign
     from ..model_registry import model_kind
-    from .build import build_campaigns, build_graph, build_model, cell_streams
+    from .build import build_campaigns, build_graph, build_model
 
     for module in plugins:
         importlib.import_module(module)
@@ -96,7 +96,7 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
     model = build_model(c, graph)
     kind = model_kind(model)
     campaigns = build_campaigns(c)
-    root, _ = cell_streams(c)
+    root = np.random.SeedSequence(exp["seed"])  # run r: child r (see build.py)
     steps = exp["steps"]
     names = [camp.name for camp in campaigns]
     base = names.index(exp["baseline"])

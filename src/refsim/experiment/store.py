@@ -240,11 +240,11 @@ class ResultsStore:
     def _open(self, cfg, cells, resume, overwrite, config_text, extra_meta):
         db = self.run_dir / DB
         digest = config_digest(cfg)
-        from ..model_registry import metrics_of, series_of
+        from ..model_registry import columns_of
         from .sweep import model_kinds_in
 
         kinds = model_kinds_in(cfg)
-        self.metrics, self.series = metrics_of(kinds), series_of(kinds)
+        self.metrics, self.series = columns_of(kinds)
         if db.exists() and overwrite:
             self._remove_own_files()
         if db.exists():
