@@ -52,3 +52,99 @@ def ndlib_ic(G, p, seeds, runs, seed):
         return sizes, time.perf_counter() - start
     finally:
         np.random.set_state(saved)
+
+
+def _pynetim_graph(G, weight):
+    """Directed IMGraph holding both arcs of every edge, plus networkx label -> id.
+
+    A directed copy is needed: pynetim's undirected IMGraph reinterprets its weighted
+    adjacency as plain ints in ``in_neighbors``, so RR sampling (IMM) reads garbage.
+    """
+    from pynetim import from_networkx
+
+    # every arc gets ``weight`` (from_networkx would prefer a "weight" edge attribute)
+    graph = from_networkx(G.to_directed(), default_weight=float(weight))
+    return graph, {v: i for i, v in enumerate(G)}  # from_networkx numbers nodes in G's order
+
+
+def _pynetim_run(model, runs, seed):
+    """One C++ call per run, seeded exactly as ``run_monte_carlo_diffusion(runs, seed)``."""
+    # numpy's legacy MT19937 seeding equals std::mt19937(seed), so these are the C++ trial seeds
+    trial_seeds = np.random.RandomState(seed).randint(2**32, size=runs, dtype=np.uint32).tolist()
+    sizes = np.empty(runs, dtype=np.int64)
+    start = time.perf_counter()
+    for i, s in enumerate(trial_seeds):
+        sizes[i] = model.run_single_simulation(s)  # seeds included in the count
+    return sizes, time.perf_counter() - start
+
+
+def pynetim_ic(G, p, seeds, runs, seed):
+    """PyNetIM: C++ (pybind11) IC, one thread, one draw per out-arc to a still-inactive node.
+
+    ``run_single_simulation`` per run (a fresh std::mt19937 and O(n) buffers per call); the
+    sizes are the ones its batched ``run_monte_carlo_diffusion`` would average.
+    """
+    from pynetim import IndependentCascadeModel
+
+    graph, mapping = _pynetim_graph(G, p)
+    model = IndependentCascadeModel(graph, {mapping[s] for s in seeds})
+    return _pynetim_run(model, runs, seed)
+
+
+def pynetim_ic_batch(G, p, seeds, runs, seed):
+    """PyNetIM: its own single-threaded C++ Monte Carlo loop; returns (mean size, seconds)."""
+    from pynetim import IndependentCascadeModel
+
+    graph, mapping = _pynetim_graph(G, p)
+    model = IndependentCascadeModel(graph, {mapping[s] for s in seeds})
+    start = time.perf_counter()
+    mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
+    return mean, time.perf_counter() - start
+
+
+def pynetim_lt(G, seeds, runs, seed):
+    """PyNetIM: C++ LT, one thread, w(u->v) = 1/in-degree(v) via ``set_wc_weights``.
+
+    Thresholds are drawn uniform on [0, 1) for all n nodes at the start of every run.
+    """
+    from pynetim import LinearThresholdModel
+    from pynetim.graph import set_wc_weights
+
+    graph, mapping = _pynetim_graph(G, 1.0)
+    set_wc_weights(graph)
+    model = LinearThresholdModel(graph, {mapping[s] for s in seeds})
+    return _pynetim_run(model, runs, seed)
+
+
+def pynetim_imm(G, p, k, epsilon, seed):
+    """PyNetIM: C++ IMM under IC; returns (k seed labels, seconds for ``run``).
+
+    Single-threaded (no threads or OpenMP in its RIS code); ``random_seed`` seeds the one
+    std::mt19937 used for all RR sets, so a fixed seed gives a fixed answer.
+    """
+    from pynetim import IMMAlgorithm
+
+    graph, _ = _pynetim_graph(G, p)
+    algo = IMMAlgorithm(graph, "IC", epsilon=float(epsilon), random_seed=seed)
+    labels = list(G)
+    start = time.perf_counter()
+    chosen = algo.run(k)
+    return [labels[i] for i in sorted(chosen)], time.perf_counter() - start  # a set: no order
+
+
+def eon_ic(G, p, seeds, runs, seed):
+    """EoN: pure-Python discrete-time SIR (``basic_discrete_SIR``), one step of infection.
+
+    Each newly infected node tries each susceptible neighbour once with probability p, which is
+    IC. One ``rng.random()`` call per coin on the numpy Generator passed in (no global state).
+    """
+    import EoN
+
+    rng = np.random.default_rng(seed)
+    seeds = list(seeds)
+    sizes = np.empty(runs, dtype=np.int64)
+    start = time.perf_counter()
+    for i in range(runs):
+        R = EoN.basic_discrete_SIR(G, float(p), initial_infecteds=seeds, rng=rng)[3]
+        sizes[i] = R[-1]  # recovered at the end, seeds included
+    return sizes, time.perf_counter() - start

@@ -36,10 +36,10 @@ def _one_run(kernel, args, graph, seeds, state):
     lo, hi = np.zeros(1, np.int64), np.array([len(seeds)], np.int64)
     final, depth, curves = kernel(*args, nodes, lo, hi, state[None, :].copy(),
                                   np.zeros(1, np.int64), graph.n, graph.n, 1)
-    assert curves.shape == (1, graph.n + 1)
+    assert curves.shape == (1, depth[0] + 1)  # one column per step up to the depth
     curve = curves[0].tolist()
-    assert curve[depth[0]:] == [final[0]] * (graph.n + 1 - depth[0])  # padded
-    return int(final[0]), curve[: depth[0] + 1]
+    assert curve[-1] == final[0]
+    return int(final[0]), curve
 
 
 def _ic(graph, p, seeds, outputs):

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._kernels.seedseq import POOL, child_states
 from .errors import InvalidType, InvalidValue
 
 if TYPE_CHECKING:
@@ -91,13 +92,10 @@ def run_states(seq: np.random.SeedSequence, runs: int, start: int = 0) -> np.nda
     """
     prefix = _entropy_prefix(seq)
     if prefix is not None and start + runs <= 2**63:
-        from ._kernels.seedseq import child_states
-
-        states = child_states(prefix, start, runs)
-    else:  # unusual pool sizes: numpy itself, one child at a time
-        states = np.empty((runs, _STATE_WORDS), dtype=np.uint64)
-        for i in range(runs):
-            states[i] = _child(seq, start + i).generate_state(_STATE_WORDS, np.uint64)
+        return child_states(prefix, start, runs)  # never all zero either
+    states = np.empty((runs, _STATE_WORDS), dtype=np.uint64)  # unusual pool sizes: numpy
+    for i in range(runs):
+        states[i] = _child(seq, start + i).generate_state(_STATE_WORDS, np.uint64)
     states[~states.any(axis=1), 0] = 1  # all-zero: probability 2**-256, cheap to rule out
     return states
 
@@ -115,11 +113,11 @@ def _words(value) -> list[int]:
 
 def _entropy_prefix(seq: np.random.SeedSequence):
     """Entropy words padded to the pool, then the spawn key's: what every child shares."""
-    from ._kernels.seedseq import POOL
-
     if seq.pool_size != POOL:
         return None
     entropy = seq.entropy
+    if type(entropy) is int and 0 <= entropy < 2**32 and not seq.spawn_key:
+        return np.array([entropy, 0, 0, 0], dtype=np.uint32)  # the common case, quickly
     if isinstance(entropy, np.ndarray):
         entropy = entropy.tolist()
     items = entropy if isinstance(entropy, (list, tuple)) else [entropy]

@@ -124,6 +124,9 @@ def _id_array(name: str, nodes, n: int, ndim: int = 1) -> np.ndarray:
     return arr.astype(np.int64)
 
 
+_SMALL = 64  # seed sets up to this size are checked without sorting
+
+
 def _check_sets(nodes: np.ndarray, hi: np.ndarray | None, n: int, name: str) -> None:
     """Refuse ids outside ``0..n-1`` and ids repeated within one set.
 
@@ -133,6 +136,10 @@ def _check_sets(nodes: np.ndarray, hi: np.ndarray | None, n: int, name: str) -> 
     def label(j):
         return name if hi is None else f"{name}[{int(np.searchsorted(hi, j, 'right'))}]"
 
+    if hi is None and nodes.shape[0] <= _SMALL:  # a handful of seeds: plain Python is quicker
+        ids = nodes.tolist()
+        if not ids or (0 <= min(ids) and max(ids) < n and len(set(ids)) == len(ids)):
+            return
     bad = (nodes < 0) | (nodes >= n)
     if bad.any():
         j = int(np.flatnonzero(bad)[0])

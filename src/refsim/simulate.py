@@ -28,6 +28,7 @@ __all__ = ["run_cascade", "simulate"]
 _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone wider
 _RUN_BYTES = 96  # per run besides curves: RNG state, run id, seed offsets, size, depth
 _SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
+_KEEP_P = 16  # scalar IC probabilities whose O(largest degree) tables a graph keeps
 
 
 def _check_room(what, runs, width, *, copies=1, per_run=_RUN_BYTES, seed_ids=0, n=0,
@@ -173,29 +174,39 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
     ids = np.arange(runs, dtype=np.int64)
     nodes = nodes.astype(graph.indices.dtype)
 
-    previous = numba.get_num_threads()
-    numba.set_num_threads(workers)
+    if workers == 1:  # no parallel launch, no change to numba's thread count
+        kernel = cascade.SERIAL.get(kernel, kernel)
+        previous = None
+    else:
+        previous = numba.get_num_threads()
+        if workers != previous:
+            numba.set_num_threads(workers)
     try:
         final, depth, curves = kernel(*args, nodes, lo, hi, states, ids, max_steps, cap,
                                       workers)
-        if steps is None:
+        if steps is None and runs and int(depth.max()) > cap:
             deepest = int(depth.max())
-            if deepest > cap:
-                _check_room(f"runs={runs} (cascades {deepest} steps deep)", runs, deepest,
-                            copies=2, n=graph.n, workers=workers)
-                # Rare deep cascades: redo just those runs (same streams, same outcome)
-                # with room for every step.
-                redo = np.flatnonzero(depth > cap)
-                _, _, wide = kernel(*args, nodes, lo[redo], hi[redo], states, redo,
-                                    max_steps, deepest, workers)
-                grown = np.empty((runs, deepest + 1), dtype=np.int64)
-                grown[:, : cap + 1] = curves
-                grown[:, cap + 1:] = final[:, None]
-                grown[redo] = wide
-                curves = grown
-            curves = curves[:, : deepest + 1]
+            _check_room(f"runs={runs} (cascades {deepest} steps deep)", runs, deepest,
+                        copies=2, n=graph.n, workers=workers)
+            # Rare deep cascades: redo just those runs (same streams, same outcome)
+            # with room for every step.
+            redo = np.flatnonzero(depth > cap)
+            _, _, wide = kernel(*args, nodes, lo[redo], hi[redo], states, redo,
+                                max_steps, deepest, workers)
+            grown = np.empty((runs, deepest + 1), dtype=np.int64)
+            grown[:, : cap + 1] = curves
+            grown[:, cap + 1:] = final[:, None]
+            grown[redo] = wide
+            curves = grown
+        elif steps is not None and curves.shape[1] < steps + 1:
+            # the kernel stops its columns at the deepest run; the caller asked for all
+            grown = np.empty((runs, steps + 1), dtype=np.int64)
+            grown[:, : curves.shape[1]] = curves
+            grown[:, curves.shape[1]:] = final[:, None]
+            curves = grown
     finally:
-        numba.set_num_threads(previous)
+        if previous is not None and workers != previous:
+            numba.set_num_threads(previous)
     return SimResult(final_sizes=final, curves=np.ascontiguousarray(curves), n=graph.n,
                      model=repr(model), seed=record)
 
@@ -210,12 +221,21 @@ def ic_kernel_args(graph, model):
     entries); per-arc probabilities O(arcs)."""
     p = model.p
     if isinstance(p, float):
-        p0 = p if graph.num_arcs else 0.0  # no arc: nothing can fire
-        pmax = np.full(1, p0)
-        with np.errstate(divide="ignore"):
-            logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where p == 1
-        return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq, pmax,
-                                             True, q_powers(p0, _max_out_degree(graph)))
+        kept = graph.derived("ic_uniform_args", lambda g: {})
+        args = kept.get(p)
+        if args is None:
+            p0 = p if graph.num_arcs else 0.0  # no arc: nothing can fire
+            pmax = np.full(1, p0)
+            with np.errstate(divide="ignore"):
+                logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where p == 1
+            table = q_powers(p0, _max_out_degree(graph))
+            for a in (pmax, logq, table):
+                a.setflags(write=False)
+            args = (graph.indptr, graph.indices, pmax, logq, pmax, True, table)
+            if len(kept) >= _KEEP_P:  # a sweep over p: keep the latest few
+                del kept[next(iter(kept))]
+            kept[p] = args
+        return cascade.independent_cascade, args
     p = model.arc_probabilities(graph)
     pmax = np.zeros(graph.n)
     has_arcs = graph.out_degree > 0

@@ -1,7 +1,8 @@
 """Independent Cascade and Linear Threshold kernels over a CSR graph.
 
-Both kernels run a batch of independent runs. Worker ``w`` of ``n_workers`` takes rows
-``w, w + n_workers, ...``; each worker owns its scratch arrays (a one-byte visit stamp per
+Both kernels run a batch of independent runs. The rows are cut into blocks of at most 64
+consecutive rows, and worker ``w`` of ``n_workers`` takes blocks ``w, w + n_workers,
+...`` (so workers do not write to the same cache lines); each worker owns its scratch arrays (a one-byte visit stamp per
 node, the BFS queue), so a run never clears an n-sized array (only every 255th does): a
 run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG
 state ``states[run_ids[i]]`` and nothing else, which makes every row independent of
@@ -10,8 +11,10 @@ state ``states[run_ids[i]]`` and nothing else, which makes every row independent
 random number.
 
 Outputs per row: the final number of active nodes, the last step at which a node became
-active ("depth"), and the cumulative active count after each step ``0..cap``; counts after
-the last active step are padded with the final value.
+active ("depth"), and the cumulative active count after each step ``0..width``, where
+``width = min(cap, deepest row's depth)``; counts after the last active step are padded
+with the final value. During the runs the counts are kept step-major (one row of the
+scratch per step), so a run that ends early touches only the first steps' memory.
 """
 
 import math
@@ -39,9 +42,19 @@ def next_stamp(mark, count):
     return np.uint8(stamp)
 
 
+_BLOCK = 64  # most consecutive rows a worker takes at once
+
+
+@njit(inline="always", cache=True)
+def row_block(rows, n_workers):
+    """Rows per block: at most 64, fewer so that every worker gets a block."""
+    per_worker = (rows + n_workers - 1) // n_workers
+    return max(1, min(_BLOCK, per_worker))
+
+
 @njit(inline="always", cache=True)
 def _begin_run(states, row, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp, queue,
-               curves):
+               levels):
     """Load row's RNG state and plant its seeds; return the queue length."""
     for k in range(4):
         s[k] = states[run_ids[row], k]
@@ -51,25 +64,109 @@ def _begin_run(states, row, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stam
         v = seed_nodes[lo + j]
         mark[v] = stamp
         queue[j] = v
-    curves[row, 0] = size
+    levels[0, row] = size
     return size
 
 
 @njit(inline="always", cache=True)
-def _end_step(curves, row, level, cap, tail, level_end, last):
+def _end_step(levels, row, level, cap, tail, level_end, last):
     """Record the count after ``level``; return the last step that activated anyone."""
     if level <= cap:
-        curves[row, level] = tail
+        levels[level, row] = tail
     return level if tail > level_end else last
 
 
-@njit(inline="always", cache=True)
-def _end_run(curves, final, depth, row, level, cap, tail, last):
-    for t in range(level + 1, cap + 1):
-        curves[row, t] = tail
-    final[row] = tail
-    depth[row] = last
+@njit(cache=True)
+def padded_curves(final, depth, levels, cap):
+    """Return the run-major curves, ``int64[rows, width + 1]`` with ``width =
+    min(cap, max(depth))``: row ``i`` is ``levels[t, i]`` up to its depth, then its final
+    size. ``levels`` (``[cap + 1, rows]``) need only hold each row's steps ``0 ..
+    min(depth[i], cap)``."""
+    rows = final.shape[0]
+    width = 0
+    for i in range(rows):
+        width = max(width, min(depth[i], cap))
+    curves = np.empty((rows, width + 1), np.int64)
+    for i in range(rows):
+        d = min(depth[i], cap)
+        for t in range(d + 1):
+            curves[i, t] = levels[t, i]
+        for t in range(d + 1, width + 1):
+            curves[i, t] = final[i]
+    return curves
 
+
+
+@njit(cache=True)
+def _ic_worker(
+    w, n_workers, block, blocks,
+    indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, seed_nodes, seed_lo,
+    seed_hi, states, run_ids, max_steps, cap,
+    final, depth, levels,
+):
+    """Worker ``w``'s blocks of :func:`independent_cascade` (outputs written in place)."""
+    n = indptr.shape[0] - 1
+    rows = run_ids.shape[0]
+    lq_all = node_logq[0] if n > 0 else 0.0
+    p_all = node_pmax[0] if n > 0 else 0.0
+    mark = np.zeros(n, np.uint8)
+    count = 0
+    queue = np.empty(n, indices.dtype)
+    s = np.empty(4, np.uint64)
+    for b in range(w, blocks, n_workers):
+        for i in range(b * block, min(rows, (b + 1) * block)):
+            stamp = next_stamp(mark, count)
+            count += 1
+            tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
+                              queue, levels)
+            head = 0
+            level = 0
+            last = 0
+            while head < tail and level < max_steps:
+                level_end = tail
+                level += 1
+                while head < level_end:
+                    u = queue[head]
+                    head += 1
+                    lq = lq_all if uniform else node_logq[u]
+                    if lq == 0.0:
+                        continue
+                    e = indptr[u]
+                    end = indptr[u + 1]
+                    pmax = p_all if uniform else node_pmax[u]
+                    while True:
+                        if lq != -np.inf:
+                            x = next_open_closed(s)
+                            left = end - e
+                            if uniform and (left <= 0 or x <= q_pow[left]):
+                                break
+                            if uniform and left <= _SCAN:
+                                # jump = #{k >= 1 : x <= (1-p)^k}, found in the table
+                                k = 1
+                                while x <= q_pow[k]:
+                                    k += 1
+                                e += k - 1
+                            else:
+                                gap = math.log(x) * (1.0 / lq)
+                                if gap >= left:
+                                    break
+                                e += np.int64(gap)
+                        elif e >= end:
+                            break
+                        if not uniform:
+                            pe = arc_p[e]
+                            if pe < pmax and next_double(s) * pmax >= pe:
+                                e += 1
+                                continue
+                        v = indices[e]
+                        if mark[v] != stamp:
+                            mark[v] = stamp
+                            queue[tail] = v
+                            tail += 1
+                        e += 1
+                last = _end_step(levels, i, level, cap, tail, level_end, last)
+            final[i] = tail
+            depth[i] = last
 
 
 @njit(parallel=True, cache=True)
@@ -133,9 +230,10 @@ def independent_cascade(
         Number of active nodes at the end of each row.
     depth : int64[rows]
         Last step at which a node became active (0 if only the seeds did).
-    curves : int64[rows, cap + 1]
-        Cumulative active count after each step ``0 .. cap``, padded with the final
-        value after the last active step.
+    curves : int64[rows, width + 1]
+        Cumulative active count after each step ``0 .. width``, ``width = min(cap,
+        max(depth))`` (0 without rows), padded with the final value after the last
+        active step.
 
     Examples
     --------
@@ -156,25 +254,46 @@ def independent_cascade(
     ...     indptr, indices, pmax, logq, np.ones(3), True, q_pow, seeds, lo, hi, states,
     ...     np.arange(2), 10, 4, 1)
     >>> final.tolist(), depth.tolist(), curves.tolist()
-    ([4, 2], [3, 1], [[1, 2, 3, 4, 4], [1, 2, 2, 2, 2]])
+    ([4, 2], [3, 1], [[1, 2, 3, 4], [1, 2, 2, 2]])
     """
-    n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     final = np.empty(rows, np.int64)
     depth = np.empty(rows, np.int64)
-    curves = np.empty((rows, cap + 1), np.int64)
-    lq_all = node_logq[0] if n > 0 else 0.0
-    p_all = node_pmax[0] if n > 0 else 0.0
+    levels = np.empty((cap + 1, rows), np.int64)
+    block = row_block(rows, n_workers)
+    blocks = (rows + block - 1) // block
     for w in prange(n_workers):
-        mark = np.zeros(n, np.uint8)
-        count = 0
-        queue = np.empty(n, indices.dtype)
-        s = np.empty(4, np.uint64)
-        for i in range(w, rows, n_workers):
+        _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
+                   uniform, q_pow, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap,
+                   final, depth, levels)
+    return final, depth, padded_curves(final, depth, levels, cap)
+
+
+@njit(cache=True)
+def _lt_worker(
+    w, n_workers, block, blocks,
+    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
+    cap,
+    final, depth, levels,
+):
+    """Worker ``w``'s blocks of :func:`linear_threshold` (outputs written in place)."""
+    n = indptr.shape[0] - 1
+    rows = run_ids.shape[0]
+    n_fixed = fixed.shape[0]
+    mark = np.zeros(n, np.uint8)
+    count = 0
+    acc = np.empty(n, np.float64)
+    theta = np.empty(n, np.float64)
+    queue = np.empty(n, indices.dtype)
+    s = np.empty(4, np.uint64)
+    for b in range(w, blocks, n_workers):
+        for i in range(b * block, min(rows, (b + 1) * block)):
             stamp = next_stamp(mark, count)
             count += 1
             tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
-                              queue, curves)
+                              queue, levels)
+            for j in range(tail):
+                acc[queue[j]] = np.inf
             head = 0
             level = 0
             last = 0
@@ -184,45 +303,25 @@ def independent_cascade(
                 while head < level_end:
                     u = queue[head]
                     head += 1
-                    lq = lq_all if uniform else node_logq[u]
-                    if lq == 0.0:
-                        continue
-                    e = indptr[u]
-                    end = indptr[u + 1]
-                    pmax = p_all if uniform else node_pmax[u]
-                    while True:
-                        if lq != -np.inf:
-                            x = next_open_closed(s)
-                            left = end - e
-                            if uniform and (left <= 0 or x <= q_pow[left]):
-                                break
-                            if uniform and left <= _SCAN:
-                                # jump = #{k >= 1 : x <= (1-p)^k}, found in the table
-                                k = 1
-                                while x <= q_pow[k]:
-                                    k += 1
-                                e += k - 1
-                            else:
-                                gap = math.log(x) * (1.0 / lq)
-                                if gap >= left:
-                                    break
-                                e += np.int64(gap)
-                        elif e >= end:
-                            break
-                        if not uniform:
-                            pe = arc_p[e]
-                            if pe < pmax and next_double(s) * pmax >= pe:
-                                e += 1
-                                continue
+                    for e in range(indptr[u], indptr[u + 1]):
                         v = indices[e]
                         if mark[v] != stamp:
                             mark[v] = stamp
+                            acc[v] = 0.0
+                            if n_fixed == 0:
+                                theta[v] = next_open_closed(s)
+                            else:
+                                theta[v] = fixed[v if n_fixed > 1 else 0]
+                        elif acc[v] == np.inf:
+                            continue
+                        acc[v] += arc_w[e]
+                        if acc[v] >= theta[v]:
+                            acc[v] = np.inf
                             queue[tail] = v
                             tail += 1
-                        e += 1
-                last = _end_step(curves, i, level, cap, tail, level_end, last)
-            _end_run(curves, final, depth, i, level, cap, tail, last)
-    return final, depth, curves
+                last = _end_step(levels, i, level, cap, tail, level_end, last)
+            final[i] = tail
+            depth[i] = last
 
 
 @njit(parallel=True, cache=True)
@@ -270,9 +369,10 @@ def linear_threshold(
         Number of active nodes at the end of each row.
     depth : int64[rows]
         Last step at which a node became active (0 if only the seeds did).
-    curves : int64[rows, cap + 1]
-        Cumulative active count after each step ``0 .. cap``, padded with the final
-        value after the last active step.
+    curves : int64[rows, width + 1]
+        Cumulative active count after each step ``0 .. width``, ``width = min(cap,
+        max(depth))`` (0 without rows), padded with the final value after the last
+        active step.
 
     Examples
     --------
@@ -292,53 +392,60 @@ def linear_threshold(
     ...     indptr, indices, arc_w, np.array([0.75]), seeds, lo, hi, states, np.arange(2),
     ...     10, 3, 1)
     >>> final.tolist(), depth.tolist(), curves.tolist()
-    ([1, 4], [0, 2], [[1, 1, 1, 1], [2, 3, 4, 4]])
+    ([1, 4], [0, 2], [[1, 1, 1], [2, 3, 4]])
     """
-    n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     final = np.empty(rows, np.int64)
     depth = np.empty(rows, np.int64)
-    curves = np.empty((rows, cap + 1), np.int64)
-    n_fixed = fixed.shape[0]
+    levels = np.empty((cap + 1, rows), np.int64)
+    block = row_block(rows, n_workers)
+    blocks = (rows + block - 1) // block
     for w in prange(n_workers):
-        mark = np.zeros(n, np.uint8)
-        count = 0
-        acc = np.empty(n, np.float64)
-        theta = np.empty(n, np.float64)
-        queue = np.empty(n, indices.dtype)
-        s = np.empty(4, np.uint64)
-        for i in range(w, rows, n_workers):
-            stamp = next_stamp(mark, count)
-            count += 1
-            tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
-                              queue, curves)
-            for j in range(tail):
-                acc[queue[j]] = np.inf
-            head = 0
-            level = 0
-            last = 0
-            while head < tail and level < max_steps:
-                level_end = tail
-                level += 1
-                while head < level_end:
-                    u = queue[head]
-                    head += 1
-                    for e in range(indptr[u], indptr[u + 1]):
-                        v = indices[e]
-                        if mark[v] != stamp:
-                            mark[v] = stamp
-                            acc[v] = 0.0
-                            if n_fixed == 0:
-                                theta[v] = next_open_closed(s)
-                            else:
-                                theta[v] = fixed[v if n_fixed > 1 else 0]
-                        elif acc[v] == np.inf:
-                            continue
-                        acc[v] += arc_w[e]
-                        if acc[v] >= theta[v]:
-                            acc[v] = np.inf
-                            queue[tail] = v
-                            tail += 1
-                last = _end_step(curves, i, level, cap, tail, level_end, last)
-            _end_run(curves, final, depth, i, level, cap, tail, last)
-    return final, depth, curves
+        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, seed_nodes,
+                   seed_lo, seed_hi, states, run_ids, max_steps, cap, final, depth, levels)
+    return final, depth, padded_curves(final, depth, levels, cap)
+
+
+@njit(cache=True)
+def independent_cascade_serial(
+    indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, seed_nodes, seed_lo,
+    seed_hi, states, run_ids, max_steps, cap,
+    n_workers,
+):
+    """:func:`independent_cascade` on the calling thread, with no parallel launch: the
+    same rows, workers' scratch and results, for calls too small to gain from threads."""
+    rows = run_ids.shape[0]
+    final = np.empty(rows, np.int64)
+    depth = np.empty(rows, np.int64)
+    levels = np.empty((cap + 1, rows), np.int64)
+    block = row_block(rows, n_workers)
+    blocks = (rows + block - 1) // block
+    for w in range(n_workers):
+        _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
+                   uniform, q_pow, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap,
+                   final, depth, levels)
+    return final, depth, padded_curves(final, depth, levels, cap)
+
+
+@njit(cache=True)
+def linear_threshold_serial(
+    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
+    cap,
+    n_workers,
+):
+    """:func:`linear_threshold` on the calling thread, with no parallel launch."""
+    rows = run_ids.shape[0]
+    final = np.empty(rows, np.int64)
+    depth = np.empty(rows, np.int64)
+    levels = np.empty((cap + 1, rows), np.int64)
+    block = row_block(rows, n_workers)
+    blocks = (rows + block - 1) // block
+    for w in range(n_workers):
+        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, seed_nodes,
+                   seed_lo, seed_hi, states, run_ids, max_steps, cap, final, depth, levels)
+    return final, depth, padded_curves(final, depth, levels, cap)
+
+
+#: The one-thread twin of each parallel kernel (same arguments, same results).
+SERIAL = {independent_cascade: independent_cascade_serial,
+          linear_threshold: linear_threshold_serial}

@@ -43,7 +43,7 @@ def child_states(prefix, start, count):
     Row ``i`` equals ``SeedSequence(entropy, spawn_key=key + (start + i,))
     .generate_state(4, np.uint64)`` for the parent's entropy and spawn key ``key``.
     Child ``r`` appends the words of ``r`` to ``prefix`` (one word below 2**32, else low
-    word first) and is hashed from scratch.
+    word first); the pool after the shared prefix is computed once.
 
     Parameters
     ----------
@@ -58,7 +58,8 @@ def child_states(prefix, start, count):
     Returns
     -------
     states : uint64[count, 4]
-        One state per child, row ``i`` for child ``start + i``.
+        One state per child, row ``i`` for child ``start + i``; a state of four zero
+        words (which xoshiro256** cannot leave) is replaced by ``[1, 0, 0, 0]``.
 
     Examples
     --------
@@ -75,26 +76,33 @@ def child_states(prefix, start, count):
     True
     """
     out = np.empty((count, POOL), np.uint64)
-    words = np.empty(prefix.shape[0] + 2, np.uint64)
-    words[: prefix.shape[0]] = prefix
-    pool = np.empty(POOL, np.uint64)
+    # Every child hashes the same prefix first: mix it into the pool once.
+    common = np.empty(POOL, np.uint64)
     hc = np.empty(1, np.uint64)
+    hc[0] = _INIT_A
+    for j in range(POOL):
+        common[j] = _hashmix(prefix[j], hc)  # prefix is padded, so prefix[j] exists
+    for src in range(POOL):
+        for dst in range(POOL):
+            if src != dst:
+                common[dst] = _mix(common[dst], _hashmix(common[src], hc))
+    for src in range(POOL, prefix.shape[0]):
+        for dst in range(POOL):
+            common[dst] = _mix(common[dst], _hashmix(prefix[src], hc))
+    hc_common = hc[0]
+    pool = np.empty(POOL, np.uint64)
+    words = np.empty(2, np.uint64)
     for i in range(count):
         r = np.uint64(start + i)
-        m = prefix.shape[0]
-        words[m] = r & _M32
-        m += 1
+        words[0] = r & _M32
+        m = 1
         if r > _M32:
-            words[m] = r >> np.uint64(32)
-            m += 1
-        hc[0] = _INIT_A
+            words[1] = r >> np.uint64(32)
+            m = 2
+        hc[0] = hc_common
         for j in range(POOL):
-            pool[j] = _hashmix(words[j], hc)  # prefix is padded, so words[j] exists
-        for src in range(POOL):
-            for dst in range(POOL):
-                if src != dst:
-                    pool[dst] = _mix(pool[dst], _hashmix(pool[src], hc))
-        for src in range(POOL, m):
+            pool[j] = common[j]
+        for src in range(m):  # then the child's own words
             for dst in range(POOL):
                 pool[dst] = _mix(pool[dst], _hashmix(words[src], hc))
         hb = _INIT_B
@@ -111,4 +119,6 @@ def child_states(prefix, start, count):
                 else:
                     hi = v
             out[i, k] = lo | (hi << np.uint64(32))
+        if out[i, 0] == 0 and out[i, 1] == 0 and out[i, 2] == 0 and out[i, 3] == 0:
+            out[i, 0] = 1  # the one state xoshiro cannot leave (chance 2**-256)
     return out
