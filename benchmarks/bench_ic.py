@@ -76,7 +76,7 @@ def have(module):
 
 
 def run_regime(name, G, graph, label, args):
-    kind, p, runs, eon_runs, ndlib_runs = REGIMES[name]
+    _, p, runs, eon_runs, ndlib_runs = REGIMES[name]
     if p == "p_c":
         p = epidemic_threshold(graph)
     if args.quick:

@@ -28,8 +28,8 @@ def cynetdiff_ic(G, p, seeds, runs, seed):
 
 def ndlib_ic(G, p, seeds, runs, seed):
     """NDlib: pure-Python IC, iterated until no node is infected."""
-    import ndlib.models.ModelConfig as mc
     import ndlib.models.epidemics as ep
+    import ndlib.models.ModelConfig as mc
 
     saved = np.random.get_state()  # NDlib seeds numpy's global generator
     try:
@@ -148,3 +148,14 @@ def eon_ic(G, p, seeds, runs, seed):
         R = EoN.basic_discrete_SIR(G, float(p), initial_infecteds=seeds, rng=rng)[3]
         sizes[i] = R[-1]  # recovered at the end, seeds included
     return sizes, time.perf_counter() - start
+
+
+def pynetim_graph_weighted_cascade(G):
+    """A PyNetIM graph of ``G`` (nodes 0..n-1 in order) with w(u->v) = 1 / in-degree(v),
+    PyNetIM's ``set_wc_weights``: IC with weighted-cascade probabilities."""
+    from pynetim.graph import set_wc_weights
+
+    assert list(G) == list(range(G.number_of_nodes())), "nodes must be 0..n-1 in order"
+    graph, _ = _pynetim_graph(G, 1.0)
+    set_wc_weights(graph)
+    return graph

@@ -104,3 +104,24 @@ def test_shuffle_draws_exactly_one_number_per_swap(seed, size):
         b[i], b[j] = b[j], b[i]
     assert a.tolist() == b
     assert [int(x) for x in s] == twin.s
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("dtype", [np.int32, np.int64])
+def test_symmetric_csr_is_the_simple_graph_of_the_arcs(seed, dtype):
+    from refsim._kernels.build import symmetric_csr
+
+    rng = np.random.default_rng(seed)
+    n, m = 30, 90
+    src = rng.integers(0, n - 2, m)  # n-2, n-1 isolated
+    dst = rng.integers(0, n - 2, m)
+    src[:5] = dst[:5]  # loops
+    src[5:10], dst[5:10] = dst[10:15], src[10:15]  # reciprocal arcs
+    src[20:26], dst[20:26] = src[30:36], dst[30:36]  # repeated arcs
+    order = np.argsort(src, kind="stable")
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    got_ptr, got_idx = symmetric_csr(indptr, dst[order].astype(dtype))
+    want_ptr, want_idx = reference_csr(n, src.tolist(), dst.tolist())
+    assert got_ptr.tolist() == want_ptr and got_idx.tolist() == want_idx
+    assert got_idx.dtype == dtype

@@ -244,3 +244,46 @@ def test_max_coverage_by_hand():
     # k stops first
     picks, covered = max_coverage(4, nodes, ptr, 4, 1, costs, 6.0, True)
     assert picks.tolist() == [0] and covered == 1
+
+
+@pytest.mark.parametrize("case", CASES[:2], ids=[c[0] for c in CASES[:2]])
+def test_rr_chunks_joined_in_order_equal_one_serial_call(case):
+    """rr_chunk (what the threads run) gives the serial kernel's sets, chunk by chunk,
+    whatever the chunk edges, as long as no two chunks share a block's stream."""
+    from refsim._kernels.rrsets import rr_chunk
+
+    _, kind, src, dst, values, n = case
+    indptr, isrc, in_p = in_arc_arrays(src, dst, values, n)
+    pmax, logq = node_tables(indptr, in_p)
+    uniform = bool(in_p.min() == in_p.max())
+    states = run_states(np.random.SeedSequence(5), 5)
+    whole, *_ = draw(kind, indptr, isrc, in_p, states.copy(), 4, 0, 19)
+    kept, got = states.copy(), []
+    for lo, hi in [(0, 3), (3, 4), (4, 12), (12, 19)]:  # a partial block, then whole ones
+        nodes, sizes = rr_chunk(kind, indptr, isrc, in_p, pmax, logq, uniform, kept, 4, lo,
+                                hi - lo, np.zeros(n, np.int64))
+        assert sizes.sum() == nodes.shape[0]
+        ends = np.cumsum(sizes)
+        got += [nodes[e - z:e].tolist() for e, z in zip(ends, sizes)]
+    assert got == whole
+
+
+@pytest.mark.parametrize("kind", [0, 1])
+def test_imm_sets_do_not_depend_on_the_thread_count(kind):
+    """The sampler's threads take whole blocks; its sets (and so IMM's seeds) are the
+    serial ones on any number of threads, however the growth is batched."""
+    import refsim
+    from refsim.strategies.imm import _BLOCK, _in_arc_model, _Sampler
+
+    g = refsim.generators.holme_kim(3_000, 4, 0.5, rng=2)
+    model = refsim.IndependentCascade(0.08) if kind == 0 else refsim.LinearThreshold()
+    k, in_p = _in_arc_model(g, model)
+    runs = {}
+    for workers in (1, 2, 3):
+        s = _Sampler(g, k, in_p, np.random.SeedSequence(9), workers)
+        for total in (100, 3 * _BLOCK + 17, 20 * _BLOCK + 5, 41 * _BLOCK):  # partial blocks
+            s.extend_to(total)
+        runs[workers] = (s.nodes[: s.ptr[-1]].copy(), s.ptr.copy())
+    for workers in (2, 3):
+        assert np.array_equal(runs[workers][0], runs[1][0])
+        assert np.array_equal(runs[workers][1], runs[1][1])

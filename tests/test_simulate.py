@@ -496,3 +496,26 @@ def test_small_memory_checks_reuse_a_fresh_reading(monkeypatch):
     monkeypatch.setattr(_memory, "available_memory", lambda: 100)  # another reader
     with pytest.raises(ValueError, match="x needs about 90 B of memory; 100 B is available"):
         _memory.check_memory("x", 90)
+
+
+@pytest.mark.parametrize("per_arc", [False, True])
+def test_prefetching_changes_no_result(per_arc):
+    """The IC kernel's prefetch distance (used on graphs beyond the cache) is a hint
+    only: every distance gives the same sizes, depths and curves as none."""
+    from refsim._kernels.cascade import SERIAL
+    from refsim.simulate import ic_kernel_args
+
+    g = refsim.generators.holme_kim(3_000, 4, 0.5, rng=5)
+    p = (np.random.default_rng(1).random(g.num_arcs) * 0.3) if per_arc else 0.15
+    kernel, args = ic_kernel_args(g, refsim.IndependentCascade(p))
+    assert args[7] == 0  # a small graph: no prefetching by default
+    seeds = np.array([0, 7, 9], dtype=g.indices.dtype)
+    lo, hi = np.zeros(50, np.int64), np.full(50, 3, np.int64)
+    states = run_states(np.random.SeedSequence(2), 50)
+    want = kernel(*args, seeds, lo, hi, states, np.arange(50), g.n, 64, 2)
+    assert want[0].max() > 100  # cascades long enough to run ahead of the queue
+    for ahead in (1, 2, 5, 16, 64):
+        for k, workers in ((kernel, 2), (SERIAL[kernel], 1)):
+            got = k(*args[:7], ahead, seeds, lo, hi, states, np.arange(50), g.n, 64, workers)
+            for a, b in zip(want, got):
+                assert np.array_equal(a, b), ahead

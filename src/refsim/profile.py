@@ -103,9 +103,17 @@ def power_law_fit(degrees: ArrayLike, *, min_tail: int = 50) -> tuple[float, int
     True
     """
     k = np.asarray(degrees)
-    k = k[k >= 1]
-    values, counts = np.unique(k, return_counts=True)
-    if k.size < min_tail or values.size < 3:
+    if k.dtype.kind in "iu" and k.size and k.min() >= 0 and k.max() <= 4 * k.size + 1024:
+        full = np.bincount(k)  # degrees: O(largest degree), no copy of the n values
+        full[0] = 0
+        values = np.flatnonzero(full)
+        counts = full[values]
+        size = int(counts.sum())
+    else:
+        k = k[k >= 1]
+        values, counts = np.unique(k, return_counts=True)
+        size = k.size
+    if size < min_tail or values.size < 3:
         return float("nan"), 0, 0
     tail_n = np.cumsum(counts[::-1])[::-1]  # nodes with degree >= values[i]
     logk = np.log(values)
@@ -170,10 +178,13 @@ def describe(graph: Graph, *, rng: RngLike = 0, clustering_sample: int = 2000,
 
     g = undirected(graph)
     n = g.n
+    # Peak memory: a few per-node arrays at a time (each freed once used), nothing per arc
     deg = g.out_degree
     kf = deg.astype(np.float64)
     mean_k = float(kf.mean())
     mean_k2 = float((kf**2).mean())
+    degree_std = float(kf.std())
+    del kf
     alpha, kmin, ntail = power_law_fit(deg)
     state = run_states(as_seed_sequence(rng), 2)
     if n <= clustering_sample:
@@ -185,8 +196,7 @@ def describe(graph: Graph, *, rng: RngLike = 0, clustering_sample: int = 2000,
     c_se = 0.0
     if nodes.size < n:
         c_se = float(cc.std(ddof=1) / math.sqrt(nodes.size) * math.sqrt(1 - nodes.size / n))
-    comp = structure.components(g.indptr, g.indices)
-    comp_sizes = np.bincount(comp, minlength=n)
+    comp_sizes = np.bincount(structure.components(g.indptr, g.indices), minlength=n)
     comp_sizes = comp_sizes[comp_sizes > 0]
     if graph.communities is not None:
         labels, source = graph.communities, "given"
@@ -194,20 +204,19 @@ def describe(graph: Graph, *, rng: RngLike = 0, clustering_sample: int = 2000,
         labels, sweeps = structure.label_propagation(state[1].copy(), g.indptr, g.indices,
                                                      detect_sweeps, n // 1000, 16)
         source = f"label propagation, {sweeps} sweeps"
-    _, labels = np.unique(labels, return_inverse=True)
+    if labels.max() >= n:  # given labels beyond 0..n-1: number them densely first
+        _, labels = np.unique(labels, return_inverse=True)
     sizes = np.bincount(labels)
-    src = np.repeat(np.arange(n), deg)
-    inside = labels[src] == labels[g.indices]
+    vol = np.bincount(labels, weights=deg)  # a community's degree sum
+    sizes = sizes[sizes > 0]
     arcs = g.num_arcs
-    mixing = float(1.0 - inside.mean()) if arcs else 0.0
-    if arcs:
-        vol = np.bincount(labels, weights=kf) / arcs
-        modularity = float(inside.mean() - np.sum(vol**2))
-    else:
-        modularity = 0.0
+    # per-node and per-community arrays only: nothing the size of the arcs
+    inside = structure.inside_arcs(g.indptr, g.indices, labels) / arcs if arcs else 1.0
+    mixing = float(1.0 - inside) if arcs else 0.0
+    modularity = float(inside - np.sum((vol / arcs) ** 2)) if arcs else 0.0
     return GraphProfile(
         nodes=n, arcs=graph.num_arcs, directed=graph.directed,
-        mean_degree=mean_k, degree_std=float(kf.std()), min_degree=int(deg.min()),
+        mean_degree=mean_k, degree_std=degree_std, min_degree=int(deg.min()),
         median_degree=float(np.median(deg)), max_degree=int(deg.max()),
         tail_exponent=float(alpha), tail_from_degree=kmin, tail_nodes=ntail,
         clustering=float(cc.mean()), clustering_se=c_se, clustering_sampled=int(nodes.size),
@@ -240,7 +249,11 @@ def epidemic_threshold(graph: Graph) -> float:
 
 
 def undirected(graph: Graph) -> Graph:
+    """The graph itself if undirected, else its undirected view: each arc a link,
+    repeats merged, self-loops dropped (built from the CSR, no per-arc int64 copies)."""
     if not graph.directed:
         return graph
-    src = np.repeat(np.arange(graph.n, dtype=np.int64), graph.out_degree)
-    return Graph.from_edges(src, graph.indices.astype(np.int64), graph.n, directed=False)
+    from ._kernels.build import symmetric_csr
+
+    indptr, indices = symmetric_csr(graph.indptr, graph.indices)
+    return Graph._trusted(indptr, indices, directed=False)

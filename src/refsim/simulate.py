@@ -28,6 +28,8 @@ __all__ = ["run_cascade", "simulate"]
 _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone wider
 _RUN_BYTES = 96  # per run besides curves: RNG state, run id, seed offsets, size, depth
 _SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
+_CACHE_BYTES = 32 * 2**20  # above this the IC kernel prefetches (see _prefetch_distance)
+_AHEAD = 16
 _KEEP_P = 16  # scalar IC probabilities whose O(largest degree) tables a graph keeps
 
 
@@ -231,7 +233,8 @@ def ic_kernel_args(graph, model):
             table = q_powers(p0, _max_out_degree(graph))
             for a in (pmax, logq, table):
                 a.setflags(write=False)
-            args = (graph.indptr, graph.indices, pmax, logq, pmax, True, table)
+            args = (graph.indptr, graph.indices, pmax, logq, pmax, True, table,
+                    _prefetch_distance(graph))
             if len(kept) >= _KEEP_P:  # a sweep over p: keep the latest few
                 del kept[next(iter(kept))]
             kept[p] = args
@@ -249,7 +252,15 @@ def ic_kernel_args(graph, model):
         logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where pmax == 1
     q_pow = q_powers(pmax[0], _max_out_degree(graph)) if uniform else np.ones(1)
     return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq,
-                                         np.ascontiguousarray(p), uniform, q_pow)
+                                         np.ascontiguousarray(p), uniform, q_pow,
+                                         _prefetch_distance(graph))
+
+
+def _prefetch_distance(graph) -> int:
+    """Queue places the IC kernel prefetches ahead: none while the graph's arrays fit in
+    a typical last-level cache (the hints would only cost instructions), 16 beyond."""
+    size = graph.indptr.nbytes + graph.indices.nbytes + graph.n  # + the visit marks
+    return _AHEAD if size > _CACHE_BYTES else 0
 
 
 def q_powers(p, most):

@@ -69,22 +69,86 @@ def undirected_csr(n, src, dst, m):
             pos[u] += 1
             indices[pos[v]] = u
             pos[v] += 1
-    # sort each row, drop repeats, and slide rows left over the gaps
+    return _sorted_simple_rows(n, deg, indices)
+
+
+@njit(cache=True)
+def _sorted_simple_rows(n, deg, indices):
+    """Sort each row of (deg, indices) in place, drop repeats and slide rows left over
+    the gaps; return the offsets and a view of the kept indices."""
     out = 0
     start = 0
     for u in range(n):
         end = deg[u + 1]
-        row = np.sort(indices[start:end])
+        row = indices[start:end]
+        row.sort()  # in place: no temporary per row
         deg[u] = out
         last = -1
-        for j in range(row.shape[0]):
-            if row[j] != last:
-                indices[out] = row[j]
+        for j in range(end - start):
+            x = indices[start + j]
+            if x != last:
+                indices[out] = x
                 out += 1
-                last = row[j]
+                last = x
         start = end
     deg[n] = out
     return deg, indices[:out]  # a view: copying would double the peak for a few repeats
+
+
+@njit(cache=True)
+def symmetric_csr(indptr, indices):
+    """Return the CSR of the simple undirected graph whose links are a digraph's arcs.
+
+    Like :func:`undirected_csr`, read from a CSR instead of an edge list (no array of arc
+    sources): each arc ``u -> v`` gives ``v`` to row ``u`` and ``u`` to row ``v``; rows
+    come out sorted, repeats (``u -> v`` and ``v -> u``) merged, self-loops dropped.
+    Extra memory: the ``2 m`` entries before deduplication and one int64 per node.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets of the arcs.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+
+    Returns
+    -------
+    indptr : int64[n + 1]
+        Row offsets of the undirected graph.
+    indices : the dtype of ``indices``, [...]
+        Sorted neighbours (a view of a buffer of ``2 m`` entries at most).
+
+    Examples
+    --------
+    Arcs 0 -> 1, 1 -> 0, 1 -> 2 and 2 -> 2 make the path 0 - 1 - 2:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.build import symmetric_csr
+    >>> indptr, indices = symmetric_csr(np.array([0, 1, 3, 4]), np.array([1, 0, 2, 2]))
+    >>> indptr.tolist(), indices.tolist()
+    ([0, 1, 3, 4], [1, 0, 2, 1])
+    """
+    n = indptr.shape[0] - 1
+    deg = np.zeros(n + 1, np.int64)
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if u != v:
+                deg[u + 1] += 1
+                deg[v + 1] += 1
+    for u in range(n):
+        deg[u + 1] += deg[u]
+    out = np.empty(deg[n], indices.dtype)
+    pos = deg[:n].copy()
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if u != v:
+                out[pos[u]] = v
+                pos[u] += 1
+                out[pos[v]] = u
+                pos[v] += 1
+    return _sorted_simple_rows(n, deg, out)
 
 
 @njit(cache=True)

@@ -18,6 +18,71 @@ from .build import below, grow
 from .xoshiro import next_double, next_open_closed
 
 
+@njit(inline="always", cache=True)
+def _one_set(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, s, j, nodes,
+             start, mark):
+    """Draw RR set ``j`` from stream ``s`` into ``nodes[start:]``; return the buffer
+    (regrown if needed) and the end of the set."""
+    n = in_indptr.shape[0] - 1
+    root = below(s, n)
+    top = start
+    if top + 1 > nodes.shape[0]:
+        nodes = grow(nodes, top + 1)
+    nodes[top] = root
+    top += 1
+    mark[root] = j + 1
+    if kind == 0:
+        head = start
+        while head < top:
+            v = nodes[head]
+            head += 1
+            lq = node_logq[v]
+            if lq == 0.0:
+                continue
+            e = in_indptr[v]
+            end = in_indptr[v + 1]
+            pmax = node_pmax[v]
+            while True:
+                if lq != -np.inf:
+                    g = math.log(next_open_closed(s)) / lq
+                    if g >= end - e:
+                        break
+                    e += np.int64(g)
+                elif e >= end:
+                    break
+                if not uniform and in_p[e] < pmax and next_double(s) * pmax >= in_p[e]:
+                    e += 1
+                    continue
+                u = in_src[e]
+                e += 1
+                if mark[u] != j + 1:
+                    mark[u] = j + 1
+                    if top + 1 > nodes.shape[0]:
+                        nodes = grow(nodes, top + 1)
+                    nodes[top] = u
+                    top += 1
+    else:
+        v = root
+        while True:
+            x = next_double(s)
+            acc = 0.0
+            pick = -1
+            for e in range(in_indptr[v], in_indptr[v + 1]):
+                acc += in_p[e]
+                if x < acc:
+                    pick = in_src[e]
+                    break
+            if pick < 0 or mark[pick] == j + 1:
+                break
+            mark[pick] = j + 1
+            if top + 1 > nodes.shape[0]:
+                nodes = grow(nodes, top + 1)
+            nodes[top] = pick
+            top += 1
+            v = pick
+    return nodes, top
+
+
 @njit(cache=True)
 def rr_sets(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, block_states,
             block, first, count, nodes, ptr, mark):
@@ -92,68 +157,65 @@ def rr_sets(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, block_
     >>> ptr.tolist(), sorted(nodes[ptr[3]:ptr[4]].tolist())
     ([0, 3, 6, 9, 12], [0, 1, 2])
     """
-    n = in_indptr.shape[0] - 1
     for j in range(first, first + count):
-        s = block_states[j // block]
-        root = below(s, n)
-        start = ptr[j]
-        top = start
-        if top + 1 > nodes.shape[0]:
-            nodes = grow(nodes, top + 1)
-        nodes[top] = root
-        top += 1
-        mark[root] = j + 1
-        if kind == 0:
-            head = start
-            while head < top:
-                v = nodes[head]
-                head += 1
-                lq = node_logq[v]
-                if lq == 0.0:
-                    continue
-                e = in_indptr[v]
-                end = in_indptr[v + 1]
-                pmax = node_pmax[v]
-                while True:
-                    if lq != -np.inf:
-                        g = math.log(next_open_closed(s)) / lq
-                        if g >= end - e:
-                            break
-                        e += np.int64(g)
-                    elif e >= end:
-                        break
-                    if not uniform and in_p[e] < pmax and next_double(s) * pmax >= in_p[e]:
-                        e += 1
-                        continue
-                    u = in_src[e]
-                    e += 1
-                    if mark[u] != j + 1:
-                        mark[u] = j + 1
-                        if top + 1 > nodes.shape[0]:
-                            nodes = grow(nodes, top + 1)
-                        nodes[top] = u
-                        top += 1
-        else:
-            v = root
-            while True:
-                x = next_double(s)
-                acc = 0.0
-                pick = -1
-                for e in range(in_indptr[v], in_indptr[v + 1]):
-                    acc += in_p[e]
-                    if x < acc:
-                        pick = in_src[e]
-                        break
-                if pick < 0 or mark[pick] == j + 1:
-                    break
-                mark[pick] = j + 1
-                if top + 1 > nodes.shape[0]:
-                    nodes = grow(nodes, top + 1)
-                nodes[top] = pick
-                top += 1
-                v = pick
-        ptr[j + 1] = top
+        nodes, ptr[j + 1] = _one_set(kind, in_indptr, in_src, in_p, node_pmax, node_logq,
+                                     uniform, block_states[j // block], j, nodes, ptr[j],
+                                     mark)
     return nodes
+
+
+@njit(cache=True, nogil=True)
+def rr_chunk(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, block_states,
+             block, first, count, mark):
+    """Draw RR sets ``first .. first+count-1`` into a buffer of their own, without the GIL.
+
+    The same sets as :func:`rr_sets` (set ``j`` from row ``j // block`` of
+    ``block_states``, advanced in place), so threads that take chunks touching different
+    blocks can draw at once, each with its own ``mark``, and the chunks joined in order
+    equal one serial call.
+
+    Parameters
+    ----------
+    kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform, block_states, block
+        As for :func:`rr_sets`.
+    first : int
+        Index of the first set to draw.
+    count : int
+        Number of sets to draw; sets ``first .. first+count-1`` must not share a block
+        with a chunk another thread draws at the same time.
+    mark : int64[n]
+        This thread's per-node scratch (``mark[v] == j + 1`` while ``v`` is in set
+        ``j``); zeros at first, then kept between the thread's chunks.
+
+    Returns
+    -------
+    nodes : int32[total]
+        The chunk's sets one after another.
+    sizes : int64[count]
+        The number of nodes in each set.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from refsim._rng import run_states
+    >>> in_indptr, in_src = np.array([0, 1, 2, 3]), np.array([2, 0, 1], np.int32)
+    >>> states = run_states(np.random.SeedSequence(0), 1)
+    >>> nodes, sizes = rr_chunk(0, in_indptr, in_src, np.ones(3), np.ones(3),
+    ...                         np.full(3, -np.inf), True, states, 256, 0, 2,
+    ...                         np.zeros(3, np.int64))
+    >>> sizes.tolist(), len(nodes)
+    ([3, 3], 6)
+    """
+    nodes = np.empty(max(16, 4 * count), np.int32)
+    sizes = np.empty(count, np.int64)
+    top = 0
+    for i in range(count):
+        j = first + i
+        nodes, end = _one_set(kind, in_indptr, in_src, in_p, node_pmax, node_logq, uniform,
+                              block_states[j // block], j, nodes, top, mark)
+        sizes[i] = end - top
+        top = end
+    return nodes[:top], sizes
 
 
 @njit(cache=True)

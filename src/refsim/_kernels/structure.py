@@ -62,6 +62,44 @@ def local_clustering(indptr, indices, nodes):
 
 
 @njit(cache=True)
+def inside_arcs(indptr, indices, labels):
+    """Count the arcs whose two ends carry the same label, in O(1) extra memory.
+
+    Parameters
+    ----------
+    indptr : int64[n + 1]
+        CSR offsets of the arcs.
+    indices : int32[m] or int64[m]
+        Target of each arc.
+    labels : int[n]
+        Community label of each node.
+
+    Returns
+    -------
+    inside : int
+        Number of arcs ``u -> v`` with ``labels[u] == labels[v]``.
+
+    Examples
+    --------
+    The path 0 - 1 - 2 (four arcs) with nodes 0 and 1 in one community:
+
+    >>> import numpy as np
+    >>> from refsim._kernels.structure import inside_arcs
+    >>> indptr = np.array([0, 1, 3, 4])
+    >>> inside_arcs(indptr, np.array([1, 0, 2, 1], np.int32), np.array([5, 5, 7]))
+    2
+    """
+    n = indptr.shape[0] - 1
+    inside = 0
+    for u in range(n):
+        lu = labels[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            if labels[indices[e]] == lu:
+                inside += 1
+    return inside
+
+
+@njit(cache=True)
 def components(indptr, indices):
     """Label of each node's connected component (arcs read as undirected links).
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 
-from .._kernels.rrsets import max_coverage, rr_sets
+from .._kernels.rrsets import max_coverage, rr_chunk, rr_sets
 from .._rng import as_seed_sequence, run_states
 from .._validation import check_nonnegative
 from ..errors import InvalidType, InvalidValue
@@ -32,9 +33,15 @@ def _in_arc_model(graph, model):
 
 
 class _Sampler:
-    """Grows a collection of RR sets, deterministically from one seed sequence."""
+    """Grows a collection of RR sets, deterministically from one seed sequence.
 
-    def __init__(self, graph, kind, in_p, seq):
+    Set ``j`` draws from the stream of block ``j // 256``; with several threads, each
+    takes whole blocks (the first and last may be partial) and draws its sets without
+    the GIL, and the chunks are joined in order: the sets do not depend on the thread
+    count.
+    """
+
+    def __init__(self, graph, kind, in_p, seq, workers=1):
         t = graph.in_arcs
         n = graph.n
         self.args = (t.indptr, t.sources)
@@ -52,7 +59,8 @@ class _Sampler:
         self.blocks = np.empty((0, 4), np.uint64)
         self.nodes = np.empty(1024, np.int32)
         self.ptr = np.zeros(1, np.int64)
-        self.mark = np.zeros(n, np.int64)
+        self.workers = workers
+        self.marks = [np.zeros(n, np.int64) for _ in range(workers)]  # one per thread
         self.count = 0
 
     def extend_to(self, total):
@@ -64,11 +72,41 @@ class _Sampler:
             self.blocks = np.concatenate([self.blocks, more])
         ptr = np.zeros(total + 1, np.int64)
         ptr[: self.count + 1] = self.ptr[: self.count + 1]
-        self.nodes = rr_sets(self.kind, *self.args, self.in_p, self.pmax, self.logq,
-                             self.uniform, self.blocks, _BLOCK, self.count,
-                             total - self.count, self.nodes, ptr, self.mark)
+        model = (self.kind, *self.args, self.in_p, self.pmax, self.logq, self.uniform,
+                 self.blocks, _BLOCK)
+        if self.workers == 1 or total - self.count <= _BLOCK:
+            self.nodes = rr_sets(*model, self.count, total - self.count, self.nodes, ptr,
+                                 self.marks[0])
+        else:
+            self.nodes = self._parallel(model, total, ptr)
         self.ptr = ptr
         self.count = total
+
+    def _parallel(self, model, total, ptr):
+        """Draw sets ``count .. total-1`` on the threads, chunks of whole blocks."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        first = self.count
+        # chunk edges on block edges, about four chunks per thread for balance
+        edges = np.arange((first // _BLOCK + 1) * _BLOCK, total, _BLOCK)
+        if edges.size > 4 * self.workers:
+            edges = edges[np.linspace(0, edges.size - 1, 4 * self.workers - 1).astype(int)]
+        edges = np.unique(np.concatenate([[first], edges, [total]]))
+        free = list(self.marks)  # list.pop / append are atomic: one mark per thread
+
+        def draw(lo, hi):
+            mark = free.pop()
+            try:
+                return rr_chunk(*model, int(lo), int(hi - lo), mark)
+            finally:
+                free.append(mark)
+
+        with ThreadPoolExecutor(self.workers) as pool:
+            parts = list(pool.map(draw, edges[:-1], edges[1:]))
+        sizes = np.concatenate([size for _, size in parts])
+        np.cumsum(sizes, out=ptr[first + 1:])
+        ptr[first + 1:] += ptr[first]
+        return np.concatenate([self.nodes[: ptr[first]]] + [nodes for nodes, _ in parts])
 
 
 def _log_binom(n, k):
@@ -120,8 +158,9 @@ def imm(graph, *, k, budget=None, costs, model, rng=None, epsilon=0.5, ell=1.0, 
     beta = math.sqrt((1 - 1 / math.e) * (logcnk + ell * math.log(n) + math.log(2)))
     lam_star = 2.0 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
     # sampling phase: find a lower bound LB of the optimum
+    workers = numba.get_num_threads()  # the sets do not depend on it
     first = _Sampler(graph, kind, in_p, np.random.SeedSequence(
-        seq.entropy, spawn_key=tuple(seq.spawn_key) + (0,)))
+        seq.entropy, spawn_key=tuple(seq.spawn_key) + (0,)), workers)
     lb = 1.0
     for i in range(1, max(2, int(math.log2(n)))):
         x = n / 2.0**i
@@ -133,7 +172,7 @@ def imm(graph, *, k, budget=None, costs, model, rng=None, epsilon=0.5, ell=1.0, 
     theta = int(math.ceil(lam_star / lb))
     # node selection on fresh sets, so the final estimate is independent of LB
     final = _Sampler(graph, kind, in_p, np.random.SeedSequence(
-        seq.entropy, spawn_key=tuple(seq.spawn_key) + (1,)))
+        seq.entropy, spawn_key=tuple(seq.spawn_key) + (1,)), workers)
     final.extend_to(theta)
     seeds, _ = _select(final, n, k, costs, budget)
     return seeds.astype(np.int64)
