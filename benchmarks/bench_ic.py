@@ -8,7 +8,9 @@ and one ``p`` for every arc:
 - ``critical``: the same graph at its epidemic threshold p_c = <k> / (<k^2> - <k>);
 - ``supercritical``: the same graph at p = 0.05 (a run reaches a few thousand nodes);
 - ``holme_kim``: a Holme-Kim graph (refsim's generator, n = 1,000,000, m = 5, triad
-  probability 0.5, seed 0) at its threshold, the graph the referral examples use.
+  probability 0.5, seed 0) at its threshold, the graph the referral examples use;
+- ``lt_holme_kim``: Linear Threshold on that graph, weights 1 / in-degree, thresholds
+  uniform (EoN has no LT; NDlib is not run).
 
 Every library gets the same graph, seeds and ``p`` in one process. refsim (one call of
 all the runs, on 1 thread and on every core), CyNetDiff (Cython, one thread; reset and
@@ -43,9 +45,11 @@ import refsim
 from refsim.profile import epidemic_threshold
 
 try:
-    from peers import cynetdiff_ic, eon_ic, ndlib_ic, pynetim_ic_batch
+    from peers import (cynetdiff_ic_prepared, cynetdiff_lt_prepared, eon_ic, ndlib_ic,
+                       pynetim_ic_prepared, pynetim_lt_prepared)
 except ImportError:  # run as a module from the repository root
-    from benchmarks.peers import cynetdiff_ic, eon_ic, ndlib_ic, pynetim_ic_batch
+    from benchmarks.peers import (cynetdiff_ic_prepared, cynetdiff_lt_prepared, eon_ic,
+                                  ndlib_ic, pynetim_ic_prepared, pynetim_lt_prepared)
 
 # name: (graph, p or "p_c", refsim runs per repetition, EoN runs, NDlib runs)
 REGIMES = {
@@ -53,6 +57,7 @@ REGIMES = {
     "critical": ("ba", "p_c", 20_000, 500, 0),
     "supercritical": ("ba", 0.05, 2_000, 100, 20),
     "holme_kim": ("hk", "p_c", 2_000, 20, 0),
+    "lt_holme_kim": ("hk", "lt", 200, 0, 0),
 }
 
 
@@ -77,13 +82,14 @@ def have(module):
 
 def run_regime(name, G, graph, label, args):
     _, p, runs, eon_runs, ndlib_runs = REGIMES[name]
+    lt = p == "lt"
     if p == "p_c":
         p = epidemic_threshold(graph)
     if args.quick:
         runs, eon_runs, ndlib_runs = max(runs // 10, 200), max(eon_runs // 10, 5), min(ndlib_runs, 5)
     seeds = np.random.default_rng(0).choice(graph.n, args.k, replace=False)
     labels = [int(s) for s in seeds]  # both graphs number their nodes 0..n-1 alike
-    model = refsim.IndependentCascade(float(p))
+    model = refsim.LinearThreshold() if lt else refsim.IndependentCascade(float(p))
     cores = numba.config.NUMBA_NUM_THREADS
 
     def run_refsim(workers):
@@ -96,10 +102,13 @@ def run_regime(name, G, graph, label, args):
     refsim.simulate(graph, model, seeds, runs=10, rng=0, workers=1)  # compile outside the clock
     refsim.simulate(graph, model, seeds, runs=10, rng=0)
     contenders = {"refsim, 1 thread": run_refsim(1), f"refsim, {cores} threads": run_refsim(cores)}
-    if have("cynetdiff"):
-        contenders["CyNetDiff (Cython, 1 thread)"] = lambda: cynetdiff_ic(G, p, labels, runs, 0)
+    if have("cynetdiff"):  # models built once, outside the clock
+        cyn = (cynetdiff_lt_prepared(G, labels, 0) if lt
+               else cynetdiff_ic_prepared(G, p, labels, 0))
+        contenders["CyNetDiff (Cython, 1 thread)"] = lambda: cyn(runs)
     if have("pynetim"):
-        contenders["PyNetIM (C++, 1 thread)"] = lambda: pynetim_ic_batch(G, p, labels, runs, 0)
+        pyn = pynetim_lt_prepared(G, labels) if lt else pynetim_ic_prepared(G, p, labels)
+        contenders["PyNetIM (C++, 1 thread)"] = lambda: pyn(runs, 0)
     sizes, times = {}, {c: [] for c in contenders}
     for _ in range(args.repeat):
         for c, go in contenders.items():
@@ -117,7 +126,8 @@ def run_regime(name, G, graph, label, args):
         sz, sec = fn(G, p, labels, r, 0)
         rows.append((c, sz, r, sec / r, sec / r / rows[0][3]))
 
-    print(f"\n**{name}**: IC on {label}, p={p:.5g}, {args.k} seeds; median of {args.repeat} "
+    what = "LT (weights 1 / in-degree)" if lt else f"IC, p={p:.5g},"
+    print(f"\n**{name}**: {what} on {label}, {args.k} seeds; median of {args.repeat} "
           f"interleaved repetitions\n")
     print("| implementation | runs | mean final size (± s.e.) | us per run "
           "| time relative to refsim, 1 thread |")

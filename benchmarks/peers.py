@@ -11,19 +11,28 @@ import time
 import numpy as np
 
 
-def cynetdiff_ic(G, p, seeds, runs, seed):
-    """CyNetDiff: Cython IC, one thread, one uniform draw per out-arc of each new node."""
+def cynetdiff_ic_prepared(G, p, seeds, seed):
+    """CyNetDiff's IC model built once; returns ``run(runs) -> (sizes, seconds)``."""
     from cynetdiff.utils import networkx_to_ic_model
 
     model, mapping = networkx_to_ic_model(G, activation_prob=float(p), rng=seed)
     model.set_seeds([int(mapping[s]) for s in seeds])  # wants Python ints
-    sizes = np.empty(runs, dtype=np.int64)
-    start = time.perf_counter()
-    for i in range(runs):
-        model.reset_model()  # back to the seeds; the model's generator runs on
-        model.advance_until_completion()
-        sizes[i] = model.get_num_activated_nodes()
-    return sizes, time.perf_counter() - start
+
+    def run(runs):
+        sizes = np.empty(runs, dtype=np.int64)
+        start = time.perf_counter()
+        for i in range(runs):
+            model.reset_model()  # back to the seeds; the model's generator runs on
+            model.advance_until_completion()
+            sizes[i] = model.get_num_activated_nodes()
+        return sizes, time.perf_counter() - start
+
+    return run
+
+
+def cynetdiff_ic(G, p, seeds, runs, seed):
+    """CyNetDiff: Cython IC, one thread, one uniform draw per out-arc of each new node."""
+    return cynetdiff_ic_prepared(G, p, seeds, seed)(runs)
 
 
 def ndlib_ic(G, p, seeds, runs, seed):
@@ -91,15 +100,25 @@ def pynetim_ic(G, p, seeds, runs, seed):
     return _pynetim_run(model, runs, seed)
 
 
-def pynetim_ic_batch(G, p, seeds, runs, seed):
-    """PyNetIM: its own single-threaded C++ Monte Carlo loop; returns (mean size, seconds)."""
+def pynetim_ic_prepared(G, p, seeds):
+    """PyNetIM's IC model built once; returns ``run(runs, seed) -> (mean size, seconds)``,
+    its own single-threaded C++ Monte Carlo loop (which returns only the mean)."""
     from pynetim import IndependentCascadeModel
 
     graph, mapping = _pynetim_graph(G, p)
     model = IndependentCascadeModel(graph, {mapping[s] for s in seeds})
-    start = time.perf_counter()
-    mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
-    return mean, time.perf_counter() - start
+
+    def run(runs, seed):
+        start = time.perf_counter()
+        mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
+        return mean, time.perf_counter() - start
+
+    return run
+
+
+def pynetim_ic_batch(G, p, seeds, runs, seed):
+    """PyNetIM: its own single-threaded C++ Monte Carlo loop; returns (mean size, seconds)."""
+    return pynetim_ic_prepared(G, p, seeds)(runs, seed)
 
 
 def pynetim_lt(G, seeds, runs, seed):
@@ -159,3 +178,41 @@ def pynetim_graph_weighted_cascade(G):
     graph, _ = _pynetim_graph(G, 1.0)
     set_wc_weights(graph)
     return graph
+
+
+def cynetdiff_lt_prepared(G, seeds, seed):
+    """CyNetDiff's LT model (each undirected edge two arcs, weights 1 / in-degree, its
+    default) built once; returns ``run(runs) -> (sizes, seconds)``."""
+    from cynetdiff.utils import networkx_to_lt_model
+
+    model, mapping = networkx_to_lt_model(G.to_directed(), rng=seed)
+    model.set_seeds([int(mapping[s]) for s in seeds])
+
+    def run(runs):
+        sizes = np.empty(runs, dtype=np.int64)
+        start = time.perf_counter()
+        for i in range(runs):
+            model.reset_model()
+            model.advance_until_completion()
+            sizes[i] = model.get_num_activated_nodes()
+        return sizes, time.perf_counter() - start
+
+    return run
+
+
+def pynetim_lt_prepared(G, seeds):
+    """PyNetIM's LT model (weights 1 / in-degree) built once; returns ``run(runs, seed)
+    -> (mean size, seconds)`` from its own single-threaded C++ Monte Carlo loop."""
+    from pynetim import LinearThresholdModel
+    from pynetim.graph import set_wc_weights
+
+    graph, mapping = _pynetim_graph(G, 1.0)
+    set_wc_weights(graph)
+    model = LinearThresholdModel(graph, {mapping[s] for s in seeds})
+
+    def run(runs, seed):
+        start = time.perf_counter()
+        mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
+        return mean, time.perf_counter() - start
+
+    return run

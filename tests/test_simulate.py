@@ -519,3 +519,30 @@ def test_prefetching_changes_no_result(per_arc):
             got = k(*args[:7], ahead, seeds, lo, hi, states, np.arange(50), g.n, 64, workers)
             for a, b in zip(want, got):
                 assert np.array_equal(a, b), ahead
+
+
+def test_default_workers_follow_the_work():
+    """A default call stays on one thread once the last call of the same model on the
+    graph shows the call is too small to wake threads for; heavy calls use every core."""
+    import numba
+
+    from refsim.simulate import _PARALLEL_FROM, _resolve_workers
+
+    g = refsim.generators.holme_kim(500, 3, 0.5, rng=1)
+    model = refsim.IndependentCascade(0.05)
+    key = repr(model)
+    most = numba.config.NUMBA_NUM_THREADS
+    assert _resolve_workers(None, 10, g, key) == min(most, 10)  # nothing known yet
+    for _ in range(3):  # the first calls may pay one-off costs (loading kernels)
+        first = refsim.simulate(g, model, [0], runs=10, rng=3)
+    kept = g.derived("seconds_per_run", dict)
+    assert 0 < kept[key] < 0.05  # recorded (a loose bound: machines differ)
+    kept[key] = _PARALLEL_FROM / 100  # ten runs of this cost: not worth waking threads
+    assert _resolve_workers(None, 10, g, key) == 1
+    assert _resolve_workers(None, 1000, g, key) == min(most, 1000)  # enough work
+    assert _resolve_workers(None, 10, g, repr(refsim.LinearThreshold())) == min(most, 10)
+    assert _resolve_workers(2, 10, g, key) == min(2, most)  # as given
+    kept[key] = 1.0  # heavy runs: all cores
+    assert _resolve_workers(None, 10, g, key) == min(most, 10)
+    again = refsim.simulate(g, model, [0], runs=10, rng=3)
+    assert np.array_equal(first.curves, again.curves)

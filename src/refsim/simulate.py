@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import numba
@@ -29,7 +30,8 @@ _FIRST_CAP = 64  # columns tried first when steps=None; deeper runs are redone w
 _RUN_BYTES = 96  # per run besides curves: RNG state, run id, seed offsets, size, depth
 _SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
 _CACHE_BYTES = 32 * 2**20  # above this the IC kernel prefetches (see _prefetch_distance)
-_AHEAD = 16
+_AHEAD = 8  # queue places: enough for the misses of a few nodes to overlap
+_PARALLEL_FROM = 2e-4  # seconds of work below which a default call stays on one thread
 _KEEP_P = 16  # scalar IC probabilities whose O(largest degree) tables a graph keeps
 
 
@@ -44,13 +46,29 @@ def _check_room(what, runs, width, *, copies=1, per_run=_RUN_BYTES, seed_ids=0, 
                              "several calls")
 
 
-def _resolve_workers(workers, runs) -> int:
-    """The threads a call uses: as given, or by default one per run up to all cores (a
-    handful of runs gains nothing from starting threads). Results do not depend on it."""
+def _resolve_workers(workers, runs, graph=None, key=None) -> int:
+    """The threads a call uses: as given, or by default one per run up to all cores,
+    except when the last call of this model (``key``, its repr) on this graph says the
+    whole call will take less than waking the threads is worth (then one: a small
+    call's cost is its fixed cost). Results do not depend on it."""
     most = numba.config.NUMBA_NUM_THREADS
-    if workers is None:
-        return max(1, min(most, runs))
-    return check_int("workers", workers, minimum=1, maximum=most)
+    if workers is not None:
+        return check_int("workers", workers, minimum=1, maximum=most)
+    if graph is not None:
+        per_run = graph.derived("seconds_per_run", lambda g: {}).get(key)
+        if per_run is not None and per_run * runs < _PARALLEL_FROM:
+            return 1
+    return max(1, min(most, runs))
+
+
+def _record_cost(graph, key, runs, workers, seconds):
+    """Keep the last thread-seconds per run of the model ``key`` on ``graph`` for
+    :func:`_resolve_workers` (the latest few models only)."""
+    kept = graph.derived("seconds_per_run", lambda g: {})
+    kept.pop(key, None)
+    if len(kept) >= _KEEP_P:
+        del kept[next(iter(kept))]
+    kept[key] = seconds * workers / runs
 
 
 def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike], *,
@@ -82,7 +100,9 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
         run until no node activates.
     workers : int, optional
         Threads to use, from 1 to ``numba.config.NUMBA_NUM_THREADS``; default one per
-        run up to all of them. The numbers do not depend on it.
+        run up to all of them, or one when earlier calls of this model on this graph
+        say the call takes under 0.2 ms (waking threads would cost more than it
+        saves: the last call of the same model on the graph is the estimate). The numbers do not depend on it.
     first_run : int, default 0
         Number of the first run: the runs use child streams ``first_run ..
         first_run + runs - 1``, so a batch of runs can extend an earlier one exactly.
@@ -145,6 +165,7 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
     first_run = check_int("first_run", first_run, minimum=0, maximum=2**62)
     if steps is not None:
         steps = check_int("steps", steps, minimum=0, maximum=2**62)
+    chosen = workers
     workers = _resolve_workers(workers, runs)
     kind = model_kind(model)
     if kind.needs_steps and steps is None:
@@ -157,8 +178,14 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
     _check_room(what, runs, width, copies=len(kind.series), per_run=kind.memory[1],
                 seed_ids=count_ids(seeds), n=graph.n, workers=workers)
     seed_sets = as_seed_sets(seeds, graph.n, runs)
-    return kind.run(graph, model, seed_sets, seq, runs=runs, first_run=first_run,
-                    steps=steps, workers=workers, record=record)
+    key = repr(model)
+    if chosen is None:
+        workers = _resolve_workers(None, runs, graph, key)
+    start = time.perf_counter()
+    result = kind.run(graph, model, seed_sets, seq, runs=runs, first_run=first_run,
+                      steps=steps, workers=workers, record=record)
+    _record_cost(graph, key, runs, workers, time.perf_counter() - start)
+    return result
 
 
 def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, steps,
@@ -258,7 +285,7 @@ def ic_kernel_args(graph, model):
 
 def _prefetch_distance(graph) -> int:
     """Queue places the IC kernel prefetches ahead: none while the graph's arrays fit in
-    a typical last-level cache (the hints would only cost instructions), 16 beyond."""
+    a typical last-level cache (the hints would only cost instructions), 8 beyond."""
     size = graph.indptr.nbytes + graph.indices.nbytes + graph.n  # + the visit marks
     return _AHEAD if size > _CACHE_BYTES else 0
 

@@ -22,6 +22,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .build import grow
 from .prefetch import prefetch
 from .xoshiro import next_double, next_open_closed
 
@@ -44,7 +45,6 @@ def next_stamp(mark, count):
 
 
 _BLOCK = 64  # most consecutive rows a worker takes at once
-_MARKS_AHEAD = 8  # neighbours whose visit marks are prefetched per node
 
 
 @njit(inline="always", cache=True)
@@ -100,18 +100,15 @@ def padded_curves(final, depth, levels, cap):
 
 
 @njit(inline="always", cache=True)
-def _look_ahead(indptr, indices, mark, queue, head, tail, ahead):
-    """Start the cache misses of the nodes about to leave the queue: the adjacency of
-    the node ``ahead`` places on, the visit marks of the first neighbours of the node
-    half as far (its adjacency was fetched earlier). Hints only: nothing is changed."""
-    if head + ahead < tail:
-        prefetch(indices, indptr[queue[head + ahead]])
-    half = head + (ahead >> 1)
-    if half < tail:
-        w = queue[half]
-        lo = indptr[w]
-        for e in range(lo, min(indptr[w + 1], lo + _MARKS_AHEAD)):
-            prefetch(mark, indices[e])
+def _look_ahead(indptr, indices, queue, h, level_end, ahead):
+    """Start the misses of the nodes about to be expanded: the CSR offsets of the node
+    ``ahead`` places on, the adjacency start of the node half as far (whose offsets were
+    asked for earlier). Hints only: nothing is read into the results."""
+    if h + ahead < level_end:
+        prefetch(indptr, queue[h + ahead])
+    half = h + (ahead >> 1)
+    if 0 < ahead >> 1 and half < level_end:
+        prefetch(indices, indptr[queue[half]])
 
 
 @njit(cache=True)
@@ -129,6 +126,7 @@ def _ic_worker(
     mark = np.zeros(n, np.uint8)
     count = 0
     queue = np.empty(n, indices.dtype)
+    targets = np.empty(1024, indices.dtype)  # a level's fired arcs; grows as needed
     s = np.empty(4, np.uint64)
     for b in range(w, blocks, n_workers):
         for i in range(b * block, min(rows, (b + 1) * block)):
@@ -142,11 +140,14 @@ def _ic_worker(
             while head < tail and level < max_steps:
                 level_end = tail
                 level += 1
-                while head < level_end:
-                    u = queue[head]
-                    head += 1
+                # Phase 1: the arcs this level fires, in queue order. The draws do not
+                # depend on who is active, so no visit mark is read here and the loads
+                # of different nodes overlap (with prefetching, ahead of time).
+                fired = 0
+                for h in range(head, level_end):
+                    u = queue[h]
                     if ahead > 0:
-                        _look_ahead(indptr, indices, mark, queue, head, tail, ahead)
+                        _look_ahead(indptr, indices, queue, h, level_end, ahead)
                     lq = lq_all if uniform else node_logq[u]
                     if lq == 0.0:
                         continue
@@ -177,14 +178,22 @@ def _ic_worker(
                             if pe < pmax and next_double(s) * pmax >= pe:
                                 e += 1
                                 continue
+                        if fired == targets.shape[0]:
+                            targets = grow(targets, fired + 1)
                         v = indices[e]
-                        if mark[v] != stamp:
-                            mark[v] = stamp
-                            queue[tail] = v
-                            tail += 1
-                            if ahead > 0:
-                                prefetch(indptr, v)  # read when v leaves the queue
+                        targets[fired] = v
+                        fired += 1
+                        if ahead > 0:
+                            prefetch(mark, v)
                         e += 1
+                head = level_end
+                # Phase 2: the targets in the same order; the first visit activates
+                for f in range(fired):
+                    v = targets[f]
+                    if mark[v] != stamp:
+                        mark[v] = stamp
+                        queue[tail] = v
+                        tail += 1
                 last = _end_step(levels, i, level, cap, tail, level_end, last)
             final[i] = tail
             depth[i] = last
@@ -204,7 +213,10 @@ def independent_cascade(
     Candidate arcs are reached by geometric jumps with the largest probability out of
     ``u`` (``node_logq[u] = log(1 - node_pmax[u])``); when probabilities differ
     (``uniform`` false) a candidate is kept with ``arc_p[e] / node_pmax[u]``. So a node
-    costs one draw per candidate arc plus one, not one per arc.
+    costs one draw per candidate arc plus one, not one per arc. A step first lists the
+    targets of every arc it fires, node by node in queue order (the draws never depend
+    on who is active), then activates them in that order: the same outcome as checking
+    each target at once, with the cache misses of different nodes overlapping.
 
     With ``uniform`` probability ``p < 1``, ``q_pow[r] = (1 - p) ** r`` for every ``r``
     up to the largest out-degree: a draw ``U <= q_pow[r]`` with ``r`` arcs left means the
@@ -230,9 +242,10 @@ def independent_cascade(
         ``(1 - p) ** r`` for ``r = 0 .. d``, ``d`` the largest out-degree; read only
         when ``uniform`` is true (callers pass ``np.ones(1)`` otherwise).
     ahead : int
-        Prefetch distance in queue places (0: none): for graphs larger than the cache,
-        the adjacency and neighbours' marks of nodes that many places ahead are fetched
-        early, so their misses overlap. Results do not depend on it.
+        Prefetch distance in queue places (0: none), for graphs larger than the cache:
+        the CSR offsets of the node that many places ahead, the adjacency start of the
+        node half as far, and the visit mark of each fired arc's target are fetched
+        early so that their misses overlap. Results do not depend on it.
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
