@@ -498,17 +498,22 @@ def test_small_memory_checks_reuse_a_fresh_reading(monkeypatch):
         _memory.check_memory("x", 90)
 
 
-@pytest.mark.parametrize("per_arc", [False, True])
-def test_prefetching_changes_no_result(per_arc):
-    """The IC kernel's prefetch distance (used on graphs beyond the cache) is a hint
-    only: every distance gives the same sizes, depths and curves as none."""
+@pytest.mark.parametrize("which", ["ic", "ic per arc", "lt"])
+def test_prefetching_changes_no_result(which):
+    """The kernels' prefetch distance (used on graphs beyond the cache) is a hint only:
+    every distance gives the same sizes, depths and curves as none."""
     from refsim._kernels.cascade import SERIAL
-    from refsim.simulate import ic_kernel_args
+    from refsim.simulate import ic_kernel_args, lt_kernel_args
 
     g = refsim.generators.holme_kim(3_000, 4, 0.5, rng=5)
-    p = (np.random.default_rng(1).random(g.num_arcs) * 0.3) if per_arc else 0.15
-    kernel, args = ic_kernel_args(g, refsim.IndependentCascade(p))
-    assert args[7] == 0  # a small graph: no prefetching by default
+    if which == "lt":
+        kernel, args = lt_kernel_args(g, refsim.LinearThreshold())
+        at = 4
+    else:
+        p = (np.random.default_rng(1).random(g.num_arcs) * 0.3) if which != "ic" else 0.15
+        kernel, args = ic_kernel_args(g, refsim.IndependentCascade(p))
+        at = 7
+    assert args[at] == 0  # a small graph: no prefetching by default
     seeds = np.array([0, 7, 9], dtype=g.indices.dtype)
     lo, hi = np.zeros(50, np.int64), np.full(50, 3, np.int64)
     states = run_states(np.random.SeedSequence(2), 50)
@@ -516,7 +521,8 @@ def test_prefetching_changes_no_result(per_arc):
     assert want[0].max() > 100  # cascades long enough to run ahead of the queue
     for ahead in (1, 2, 5, 16, 64):
         for k, workers in ((kernel, 2), (SERIAL[kernel], 1)):
-            got = k(*args[:7], ahead, seeds, lo, hi, states, np.arange(50), g.n, 64, workers)
+            got = k(*args[:at], ahead, seeds, lo, hi, states, np.arange(50), g.n, 64,
+                    workers)
             for a, b in zip(want, got):
                 assert np.array_equal(a, b), ahead
 
@@ -546,3 +552,27 @@ def test_default_workers_follow_the_work():
     assert _resolve_workers(None, 10, g, key) == min(most, 10)
     again = refsim.simulate(g, model, [0], runs=10, rng=3)
     assert np.array_equal(first.curves, again.curves)
+
+
+@pytest.mark.parametrize("p", ["array", "weighted_cascade"])
+def test_per_arc_inputs_are_prepared_once_per_model_and_graph(p, monkeypatch):
+    """Per-arc probabilities cost O(arcs) on the first call only: later calls with the
+    same model on the same graph reuse the kept inputs, with the same results."""
+    g = refsim.generators.holme_kim(400, 3, 0.5, rng=2)
+    if p == "array":
+        p = np.random.default_rng(3).random(g.num_arcs) * 0.4
+    model = refsim.IndependentCascade(p)
+    want = refsim.simulate(refsim.Graph(g.indptr, g.indices, directed=False), model,
+                           [0, 5], runs=30, rng=4).curves  # a graph with nothing kept
+    calls = []
+    original = refsim.IndependentCascade.arc_probabilities
+    monkeypatch.setattr(refsim.IndependentCascade, "arc_probabilities",
+                        lambda self, graph: calls.append(1) or original(self, graph))
+    for _ in range(3):
+        got = refsim.simulate(g, model, [0, 5], runs=30, rng=4).curves
+        assert np.array_equal(got, want)
+    assert len(calls) == 1
+    other = refsim.IndependentCascade(p if isinstance(p, str) else p.copy())
+    refsim.simulate(g, other, [0], runs=2, rng=1)
+    # an equal array in another model is prepared anew (models are told apart by identity)
+    assert len(calls) == (1 if isinstance(p, str) else 2)

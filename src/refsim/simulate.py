@@ -32,6 +32,7 @@ _SCRATCH_BYTES = 32  # per node and worker: visit stamps, queue, sums, states
 _CACHE_BYTES = 32 * 2**20  # above this the IC kernel prefetches (see _prefetch_distance)
 _AHEAD = 8  # queue places: enough for the misses of a few nodes to overlap
 _PARALLEL_FROM = 2e-4  # seconds of work below which a default call stays on one thread
+_KEEP_ARC_MODELS = 4  # per-arc IC models whose n-sized arrays a graph keeps
 _KEEP_P = 16  # scalar IC probabilities whose O(largest degree) tables a graph keeps
 
 
@@ -247,7 +248,8 @@ def _max_out_degree(graph) -> int:
 def ic_kernel_args(graph, model):
     """The IC kernel and its graph and model inputs. One probability for every arc costs
     O(largest out-degree) to prepare (the kernel then reads only its first node's
-    entries); per-arc probabilities O(arcs)."""
+    entries); per-arc probabilities O(arcs), once: the inputs of the latest few models
+    are kept with the (immutable) graph and reused."""
     p = model.p
     if isinstance(p, float):
         kept = graph.derived("ic_uniform_args", lambda g: {})
@@ -266,6 +268,21 @@ def ic_kernel_args(graph, model):
                 del kept[next(iter(kept))]
             kept[p] = args
         return cascade.independent_cascade, args
+    # per-arc probabilities (an array, or a scheme such as weighted cascade): O(arcs)
+    # on the first call with this model on this graph, kept for the next few calls
+    kept = graph.derived("ic_arc_args", lambda g: {})
+    key = id(model) if isinstance(p, np.ndarray) else p
+    entry = kept.get(key)
+    if entry is not None and (entry[0] is model or not isinstance(p, np.ndarray)):
+        return cascade.independent_cascade, entry[1]
+    args = _arc_args(graph, model)
+    if len(kept) >= _KEEP_ARC_MODELS:  # n-sized arrays: keep only the latest
+        del kept[next(iter(kept))]
+    kept[key] = (model, args)  # the model itself, so its id is not reused meanwhile
+    return cascade.independent_cascade, args
+
+
+def _arc_args(graph, model):
     p = model.arc_probabilities(graph)
     pmax = np.zeros(graph.n)
     has_arcs = graph.out_degree > 0
@@ -278,9 +295,11 @@ def ic_kernel_args(graph, model):
     with np.errstate(divide="ignore"):
         logq = np.log1p(-pmax)  # 0 where nothing can fire, -inf where pmax == 1
     q_pow = q_powers(pmax[0], _max_out_degree(graph)) if uniform else np.ones(1)
-    return cascade.independent_cascade, (graph.indptr, graph.indices, pmax, logq,
-                                         np.ascontiguousarray(p), uniform, q_pow,
-                                         _prefetch_distance(graph))
+    p = np.ascontiguousarray(p)
+    for a in (pmax, logq, p, q_pow):
+        a.setflags(write=False)
+    return (graph.indptr, graph.indices, pmax, logq, p, uniform, q_pow,
+            _prefetch_distance(graph))
 
 
 def _prefetch_distance(graph) -> int:
@@ -300,5 +319,5 @@ def q_powers(p, most):
 def lt_kernel_args(graph, model):
     w = np.ascontiguousarray(model.arc_weights(graph), dtype=np.float64)
     return cascade.linear_threshold, (graph.indptr, graph.indices, w,
-                                      model.threshold_levels(graph))
+                                      model.threshold_levels(graph), _prefetch_distance(graph))
 

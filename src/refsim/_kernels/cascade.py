@@ -144,6 +144,9 @@ def _ic_worker(
                 # depend on who is active, so no visit mark is read here and the loads
                 # of different nodes overlap (with prefetching, ahead of time).
                 fired = 0
+                if ahead > 0:  # the first adjacency lists (offsets asked for at push)
+                    for h in range(head, min(level_end, head + (ahead >> 1))):
+                        prefetch(indices, indptr[queue[h]])
                 for h in range(head, level_end):
                     u = queue[h]
                     if ahead > 0:
@@ -194,6 +197,8 @@ def _ic_worker(
                         mark[v] = stamp
                         queue[tail] = v
                         tail += 1
+                        if ahead > 0:
+                            prefetch(indptr, v)  # read when v is expanded
                 last = _end_step(levels, i, level, cap, tail, level_end, last)
             final[i] = tail
             depth[i] = last
@@ -243,9 +248,10 @@ def independent_cascade(
         when ``uniform`` is true (callers pass ``np.ones(1)`` otherwise).
     ahead : int
         Prefetch distance in queue places (0: none), for graphs larger than the cache:
-        the CSR offsets of the node that many places ahead, the adjacency start of the
-        node half as far, and the visit mark of each fired arc's target are fetched
-        early so that their misses overlap. Results do not depend on it.
+        the CSR offsets of each node as it joins the queue and again that many places
+        ahead, the adjacency start of the node half as far (and of a step's first
+        nodes), and the visit mark of each fired arc's target are fetched early so that
+        their misses overlap. Results do not depend on it.
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
@@ -310,8 +316,8 @@ def independent_cascade(
 @njit(cache=True)
 def _lt_worker(
     w, n_workers, block, blocks,
-    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
-    cap,
+    indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
+    max_steps, cap,
     final, depth, levels,
 ):
     """Worker ``w``'s blocks of :func:`linear_threshold` (outputs written in place)."""
@@ -320,8 +326,8 @@ def _lt_worker(
     n_fixed = fixed.shape[0]
     mark = np.zeros(n, np.uint8)
     count = 0
-    acc = np.empty(n, np.float64)
-    theta = np.empty(n, np.float64)
+    # a node's summed weight and threshold side by side: one cache line for both
+    at = np.empty((n, 2), np.float64)
     queue = np.empty(n, indices.dtype)
     s = np.empty(4, np.uint64)
     for b in range(w, blocks, n_workers):
@@ -331,7 +337,7 @@ def _lt_worker(
             tail = _begin_run(states, i, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp,
                               queue, levels)
             for j in range(tail):
-                acc[queue[j]] = np.inf
+                at[queue[j], 0] = np.inf
             head = 0
             level = 0
             last = 0
@@ -341,20 +347,28 @@ def _lt_worker(
                 while head < level_end:
                     u = queue[head]
                     head += 1
-                    for e in range(indptr[u], indptr[u + 1]):
+                    if ahead > 0 and head + ahead < tail:
+                        prefetch(indptr, queue[head + ahead])
+                    lo = indptr[u]
+                    hi = indptr[u + 1]
+                    for e in range(lo, hi):
+                        if ahead > 0 and e + ahead < hi:  # the neighbours coming up
+                            x = indices[e + ahead]
+                            prefetch(mark, x)
+                            prefetch(at, 2 * x)
                         v = indices[e]
                         if mark[v] != stamp:
                             mark[v] = stamp
-                            acc[v] = 0.0
+                            at[v, 0] = 0.0
                             if n_fixed == 0:
-                                theta[v] = next_open_closed(s)
+                                at[v, 1] = next_open_closed(s)
                             else:
-                                theta[v] = fixed[v if n_fixed > 1 else 0]
-                        elif acc[v] == np.inf:
+                                at[v, 1] = fixed[v if n_fixed > 1 else 0]
+                        elif at[v, 0] == np.inf:
                             continue
-                        acc[v] += arc_w[e]
-                        if acc[v] >= theta[v]:
-                            acc[v] = np.inf
+                        at[v, 0] += arc_w[e]
+                        if at[v, 0] >= at[v, 1]:
+                            at[v, 0] = np.inf
                             queue[tail] = v
                             tail += 1
                 last = _end_step(levels, i, level, cap, tail, level_end, last)
@@ -364,8 +378,8 @@ def _lt_worker(
 
 @njit(parallel=True, cache=True)
 def linear_threshold(
-    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
-    cap, n_workers,
+    indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
+    max_steps, cap, n_workers,
 ):
     """Run LT; a node joins once the weight from its active in-neighbours reaches its threshold.
 
@@ -373,7 +387,8 @@ def linear_threshold(
     RNG states). A node's threshold is drawn uniform on (0, 1] when it is first reached,
     unless ``fixed`` gives it; with fixed thresholds no random number is drawn. An
     inactive node becomes active in the step after the summed weight of its active
-    in-neighbours first reaches its threshold. Active nodes carry ``acc = inf``.
+    in-neighbours first reaches its threshold. Active nodes carry a summed weight of
+    ``inf``.
 
     Parameters
     ----------
@@ -385,6 +400,11 @@ def linear_threshold(
         Weight of each arc; the weights into a node sum to at most 1.
     fixed : float64[0], float64[1] or float64[n]
         Thresholds: none (drawn), one for every node, or one per node.
+    ahead : int
+        Prefetch distance (0: none), for graphs larger than the cache: the CSR offsets
+        of the node that many queue places ahead, and the visit mark, summed weight and
+        threshold of the neighbour that many arcs ahead, are fetched early. Results do
+        not depend on it.
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
@@ -427,8 +447,8 @@ def linear_threshold(
     >>> lo, hi = np.array([0, 1]), np.array([1, 3])
     >>> states = run_states(np.random.SeedSequence(0), 2)
     >>> final, depth, curves = linear_threshold(
-    ...     indptr, indices, arc_w, np.array([0.75]), seeds, lo, hi, states, np.arange(2),
-    ...     10, 3, 1)
+    ...     indptr, indices, arc_w, np.array([0.75]), 0, seeds, lo, hi, states,
+    ...     np.arange(2), 10, 3, 1)
     >>> final.tolist(), depth.tolist(), curves.tolist()
     ([1, 4], [0, 2], [[1, 1, 1], [2, 3, 4]])
     """
@@ -439,8 +459,9 @@ def linear_threshold(
     block = row_block(rows, n_workers)
     blocks = (rows + block - 1) // block
     for w in prange(n_workers):
-        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, seed_nodes,
-                   seed_lo, seed_hi, states, run_ids, max_steps, cap, final, depth, levels)
+        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
+                   seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
+                   depth, levels)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
@@ -467,9 +488,8 @@ def independent_cascade_serial(
 
 @njit(cache=True)
 def linear_threshold_serial(
-    indptr, indices, arc_w, fixed, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps,
-    cap,
-    n_workers,
+    indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
+    max_steps, cap, n_workers,
 ):
     """:func:`linear_threshold` on the calling thread, with no parallel launch."""
     rows = run_ids.shape[0]
@@ -479,8 +499,9 @@ def linear_threshold_serial(
     block = row_block(rows, n_workers)
     blocks = (rows + block - 1) // block
     for w in range(n_workers):
-        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, seed_nodes,
-                   seed_lo, seed_hi, states, run_ids, max_steps, cap, final, depth, levels)
+        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
+                   seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
+                   depth, levels)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
