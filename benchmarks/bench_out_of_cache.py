@@ -37,7 +37,7 @@ from numba import njit
 import refsim
 from refsim._kernels import cascade
 from refsim._rng import run_states
-from refsim.simulate import ic_kernel_args
+from refsim.simulate import ic_kernel_args, kernel_scratch
 
 
 @njit(cache=True)
@@ -100,12 +100,13 @@ def main(argv=None):
     states = run_states(np.random.SeedSequence(0), args.runs)
     ids = np.arange(args.runs)
     numba.set_num_threads(1)
+    scratch = kernel_scratch(graph.n, 1, graph.indices.dtype)  # kept, as simulate keeps it
 
     def ic(ahead):
         a = kargs[:7] + (ahead,)
         t = time.perf_counter()
-        final, _, _ = cascade.independent_cascade_serial(*a, nodes, lo, hi, states, ids,
-                                                          graph.n, 64, 1)
+        final, _, _ = cascade.independent_cascade_serial(
+            *a, nodes, lo, hi, states, ids, graph.n, 64, 1, *scratch)
         return final, time.perf_counter() - t
 
     mark = np.zeros(graph.n, np.uint8)

@@ -125,3 +125,19 @@ def test_symmetric_csr_is_the_simple_graph_of_the_arcs(seed, dtype):
     want_ptr, want_idx = reference_csr(n, src.tolist(), dst.tolist())
     assert got_ptr.tolist() == want_ptr and got_idx.tolist() == want_idx
     assert got_idx.dtype == dtype
+
+
+@pytest.mark.parametrize("length", [23, 24, 25, 60])
+def test_rows_either_side_of_the_insertion_sort_limit_come_out_sorted(length):
+    """Rows of up to 24 entries (before repeats are dropped) are sorted by insertion,
+    longer ones by numpy's sort: a hub whose links arrive shuffled, with repeats, gives
+    its sorted distinct neighbours either way."""
+    from refsim._kernels.build import _SHORT
+
+    assert _SHORT == 24
+    n = 40
+    dst = np.random.default_rng(length).integers(1, n, length).astype(np.int32)
+    src = np.zeros(length, np.int32)
+    indptr, indices = undirected_csr(n, src, dst, length)
+    want_ptr, want_idx = reference_csr(n, src.tolist(), dst.tolist())
+    assert indptr.tolist() == want_ptr and indices.tolist() == want_idx

@@ -23,7 +23,7 @@ import pytest
 
 import refsim
 from refsim._kernels import cascade
-from refsim.simulate import ic_kernel_args, lt_kernel_args
+from refsim.simulate import ic_kernel_args, kernel_scratch, lt_kernel_args
 from naive import (output_for_double, output_for_open_closed, xoshiro_state_for)
 
 ULP = 2.0**-53  # spacing of the draws (multiples of 2**-53)
@@ -34,8 +34,10 @@ def _one_run(kernel, args, graph, seeds, state):
     possible step: (final size, active count after each step up to the depth)."""
     nodes = np.array(seeds, dtype=graph.indices.dtype)
     lo, hi = np.zeros(1, np.int64), np.array([len(seeds)], np.int64)
+    lt = kernel is cascade.linear_threshold
     final, depth, curves = kernel(*args, nodes, lo, hi, state[None, :].copy(),
-                                  np.zeros(1, np.int64), graph.n, graph.n, 1)
+                                  np.zeros(1, np.int64), graph.n, graph.n, 1,
+                                  *kernel_scratch(graph.n, 1, graph.indices.dtype, lt=lt))
     assert curves.shape == (1, depth[0] + 1)  # one column per step up to the depth
     curve = curves[0].tolist()
     assert curve[-1] == final[0]

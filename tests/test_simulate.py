@@ -324,11 +324,18 @@ def test_a_run_does_not_depend_on_the_runs_sharing_its_worker(which):
             assert np.array_equal(kept[5], alone[5]) and np.array_equal(kept[6], alone[6])
             assert alone[5].shape[0] == full[0][r, -1]
         return
+    from refsim.simulate import kernel_scratch as scratch
+
     kernel, args = (ic_kernel_args if which == "ic" else lt_kernel_args)(
         g, refsim.IndependentCascade(0.3) if which == "ic" else refsim.LinearThreshold())
-    full = kernel(*args, seeds, lo, hi, states, everyone, g.n, 64, 1)
+
+    def fresh():
+        return scratch(g.n, 1, g.indices.dtype, lt=which == "lt")
+
+    full = kernel(*args, seeds, lo, hi, states, everyone, g.n, 64, 1, *fresh())
     for r in (254, 255, 256, 300, 511, 599):
-        alone = kernel(*args, seeds, lo[:1], hi[:1], states, np.array([r]), g.n, 64, 1)
+        alone = kernel(*args, seeds, lo[:1], hi[:1], states, np.array([r]), g.n, 64, 1,
+                       *fresh())
         # alone, the curve stops at the run's own depth; among many, it is padded
         curve, own = full[2][r], alone[2][0]
         assert full[0][r] == alone[0][0] and np.array_equal(curve[: own.size], own), r
@@ -503,6 +510,7 @@ def test_prefetching_changes_no_result(which):
     """The kernels' prefetch distance (used on graphs beyond the cache) is a hint only:
     every distance gives the same sizes, depths and curves as none."""
     from refsim._kernels.cascade import SERIAL
+    from refsim.simulate import kernel_scratch as scratch
     from refsim.simulate import ic_kernel_args, lt_kernel_args
 
     g = refsim.generators.holme_kim(3_000, 4, 0.5, rng=5)
@@ -517,12 +525,15 @@ def test_prefetching_changes_no_result(which):
     seeds = np.array([0, 7, 9], dtype=g.indices.dtype)
     lo, hi = np.zeros(50, np.int64), np.full(50, 3, np.int64)
     states = run_states(np.random.SeedSequence(2), 50)
-    want = kernel(*args, seeds, lo, hi, states, np.arange(50), g.n, 64, 2)
+    def fresh():
+        return scratch(g.n, 2, g.indices.dtype, lt=which == "lt")
+
+    want = kernel(*args, seeds, lo, hi, states, np.arange(50), g.n, 64, 2, *fresh())
     assert want[0].max() > 100  # cascades long enough to run ahead of the queue
     for ahead in (1, 2, 5, 16, 64):
         for k, workers in ((kernel, 2), (SERIAL[kernel], 1)):
             got = k(*args[:at], ahead, seeds, lo, hi, states, np.arange(50), g.n, 64,
-                    workers)
+                    workers, *fresh())
             for a, b in zip(want, got):
                 assert np.array_equal(a, b), ahead
 
@@ -576,3 +587,24 @@ def test_per_arc_inputs_are_prepared_once_per_model_and_graph(p, monkeypatch):
     refsim.simulate(g, other, [0], runs=2, rng=1)
     # an equal array in another model is prepared anew (models are told apart by identity)
     assert len(calls) == (1 if isinstance(p, str) else 2)
+
+
+
+@pytest.mark.parametrize("which", ["ic", "lt"])
+def test_scratch_kept_between_calls_changes_no_result(which):
+    """A graph keeps each thread's scratch (visit stamps, queue, LT's sums) between
+    calls and never clears it: 600 calls of one run each on the same graph, across two
+    wraps of the 255 stamps, on one and two threads, give exactly the runs of one call
+    on a fresh graph."""
+    g = refsim.generators.holme_kim(400, 3, 0.5, rng=6)
+    model = refsim.IndependentCascade(0.3) if which == "ic" else refsim.LinearThreshold()
+    want = refsim.simulate(refsim.Graph(g.indptr, g.indices, directed=False), model, [0, 1],
+                           runs=600, rng=8, workers=2)
+    for r in range(600):
+        got = refsim.simulate(g, model, [0, 1], runs=1, rng=8, first_run=r,
+                              workers=1 + r % 2)
+        assert got.final_sizes[0] == want.final_sizes[r], r
+        curve = want.curves[r]
+        assert np.array_equal(got.curves[0], curve[: got.curves.shape[1]]), r
+    pool = g.derived("scratch_" + which, list)
+    assert len(pool) == 1 and pool[0][1].sum() == 600  # one scratch, every run counted

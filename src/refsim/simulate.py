@@ -192,7 +192,8 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
 def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, steps,
                 workers, record):
     """Run an IC or LT kernel (``kernel(*args, nodes, lo, hi, states, ids, max_steps,
-    cap, workers)``) and assemble a :class:`refsim.SimResult`; inputs already checked.
+    cap, workers, *scratch)``, the scratch kept with the graph) and assemble a
+    :class:`refsim.SimResult`; inputs already checked.
 
     With ``steps=None`` the curves are first kept for ``min(64, n)`` steps; the rare
     runs that go deeper are redone, from the same streams, with room for every step.
@@ -204,6 +205,7 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
     ids = np.arange(runs, dtype=np.int64)
     nodes = nodes.astype(graph.indices.dtype)
 
+    pool, scratch = _take_scratch(graph, kernel)
     if workers == 1:  # no parallel launch, no change to numba's thread count
         kernel = cascade.SERIAL.get(kernel, kernel)
         previous = None
@@ -213,7 +215,7 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
             numba.set_num_threads(workers)
     try:
         final, depth, curves = kernel(*args, nodes, lo, hi, states, ids, max_steps, cap,
-                                      workers)
+                                      workers, *scratch)
         if steps is None and runs and int(depth.max()) > cap:
             deepest = int(depth.max())
             _check_room(f"runs={runs} (cascades {deepest} steps deep)", runs, deepest,
@@ -222,7 +224,7 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
             # with room for every step.
             redo = np.flatnonzero(depth > cap)
             _, _, wide = kernel(*args, nodes, lo[redo], hi[redo], states, redo,
-                                max_steps, deepest, workers)
+                                max_steps, deepest, workers, *scratch)
             grown = np.empty((runs, deepest + 1), dtype=np.int64)
             grown[:, : cap + 1] = curves
             grown[:, cap + 1:] = final[:, None]
@@ -235,10 +237,62 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
             grown[:, curves.shape[1]:] = final[:, None]
             curves = grown
     finally:
+        pool.append(scratch)
         if previous is not None and workers != previous:
             numba.set_num_threads(previous)
     return SimResult(final_sizes=final, curves=np.ascontiguousarray(curves), n=graph.n,
                      model=repr(model), seed=record)
+
+
+def _take_scratch(graph, kernel):
+    """The per-thread scratch of a cascade kernel on ``graph`` (one row per possible
+    thread), from the graph's pool: kept between calls, so a call never allocates or
+    clears O(n) memory; a call running at the same time as another takes its own."""
+    lt = kernel is cascade.linear_threshold
+    pool = graph.derived("scratch_lt" if lt else "scratch_ic", lambda g: [])
+    try:
+        return pool, pool.pop()  # atomic: two threads never get the same one
+    except IndexError:
+        return pool, kernel_scratch(graph.n, numba.config.NUMBA_NUM_THREADS,
+                                    graph.indices.dtype, lt=lt)
+
+
+def kernel_scratch(n, workers, dtype, *, lt=False):
+    """Fresh scratch for ``workers`` workers of a cascade kernel on ``n`` nodes: ``(marks,
+    counts, queues)``, and ``ats`` for LT. Allocated by numpy: pages are touched only
+    when a worker first uses them (and large ones may be backed by huge pages).
+
+    Parameters
+    ----------
+    n : int
+        Number of nodes.
+    workers : int
+        Number of rows: the most workers a call may use.
+    dtype : numpy dtype
+        The dtype of the graph's ``indices`` (the queues hold node ids).
+    lt : bool, default False
+        Add LT's summed weights and thresholds.
+
+    Returns
+    -------
+    marks : uint8[workers, n]
+        Visit stamps, zero.
+    counts : int64[workers]
+        Runs each worker has made with its row, zero.
+    queues : dtype[workers, n]
+        Queues (uninitialised).
+    ats : float64[workers, n, 2]
+        Only with ``lt``: each node's summed weight and threshold (uninitialised).
+
+    Examples
+    --------
+    >>> marks, counts, queues = kernel_scratch(5, 2, np.int32)
+    >>> marks.shape, counts.tolist(), queues.dtype
+    ((2, 5), [0, 0], dtype('int32'))
+    """
+    out = (np.zeros((workers, n), np.uint8), np.zeros(workers, np.int64),
+           np.empty((workers, n), dtype))
+    return out + (np.empty((workers, n, 2), np.float64),) if lt else out
 
 
 def _max_out_degree(graph) -> int:

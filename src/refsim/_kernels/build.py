@@ -72,6 +72,9 @@ def undirected_csr(n, src, dst, m):
     return _sorted_simple_rows(n, deg, indices)
 
 
+_SHORT = 24  # rows up to this long are sorted by insertion
+
+
 @njit(cache=True)
 def _sorted_simple_rows(n, deg, indices):
     """Sort each row of (deg, indices) in place, drop repeats and slide rows left over
@@ -80,8 +83,16 @@ def _sorted_simple_rows(n, deg, indices):
     start = 0
     for u in range(n):
         end = deg[u + 1]
-        row = indices[start:end]
-        row.sort()  # in place: no temporary per row
+        if end - start <= _SHORT:  # insertion sort: no call for the usual short row
+            for a in range(start + 1, end):
+                x = indices[a]
+                b = a - 1
+                while b >= start and indices[b] > x:
+                    indices[b + 1] = indices[b]
+                    b -= 1
+                indices[b + 1] = x
+        else:
+            indices[start:end].sort()  # in place: no temporary per row
         deg[u] = out
         last = -1
         for j in range(end - start):

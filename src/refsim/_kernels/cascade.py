@@ -2,9 +2,10 @@
 
 Both kernels run a batch of independent runs. The rows are cut into blocks of at most 64
 consecutive rows, and worker ``w`` of ``n_workers`` takes blocks ``w, w + n_workers,
-...`` (so workers do not write to the same cache lines); each worker owns its scratch arrays (a one-byte visit stamp per
-node, the BFS queue), so a run never clears an n-sized array (only every 255th does): a
-run's cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG
+...`` (so workers do not write to the same cache lines); each worker owns a row of the
+scratch arrays (a one-byte visit stamp per node, the BFS queue), which the caller keeps
+between calls, so a run never clears an n-sized array (only every 255th does): a run's
+cost follows the nodes it activates and the arcs it examines. Row ``i`` uses the RNG
 state ``states[run_ids[i]]`` and nothing else, which makes every row independent of
 ``n_workers``. Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``
 (one set shared by every row is ``seed_lo = 0``, ``seed_hi = k``); planting seeds draws no
@@ -116,16 +117,17 @@ def _ic_worker(
     w, n_workers, block, blocks,
     indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, ahead, seed_nodes,
     seed_lo, seed_hi, states, run_ids, max_steps, cap,
-    final, depth, levels,
+    final, depth, levels, marks, counts, queues,
 ):
-    """Worker ``w``'s blocks of :func:`independent_cascade` (outputs written in place)."""
+    """Worker ``w``'s blocks of :func:`independent_cascade` (outputs written in place),
+    with scratch row ``w`` of ``marks`` and ``queues`` and its run count ``counts[w]``."""
     n = indptr.shape[0] - 1
     rows = run_ids.shape[0]
     lq_all = node_logq[0] if n > 0 else 0.0
     p_all = node_pmax[0] if n > 0 else 0.0
-    mark = np.zeros(n, np.uint8)
-    count = 0
-    queue = np.empty(n, indices.dtype)
+    mark = marks[w]
+    count = counts[w]
+    queue = queues[w]
     targets = np.empty(1024, indices.dtype)  # a level's fired arcs; grows as needed
     s = np.empty(4, np.uint64)
     for b in range(w, blocks, n_workers):
@@ -202,12 +204,13 @@ def _ic_worker(
                 last = _end_step(levels, i, level, cap, tail, level_end, last)
             final[i] = tail
             depth[i] = last
+    counts[w] = count
 
 
 @njit(parallel=True, cache=True)
 def independent_cascade(
     indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, ahead, seed_nodes,
-    seed_lo, seed_hi, states, run_ids, max_steps, cap, n_workers,
+    seed_lo, seed_hi, states, run_ids, max_steps, cap, n_workers, marks, counts, queues,
 ):
     """Run IC; arcs out of ``u`` fire independently with ``arc_p[e]`` (or ``node_pmax[u]``).
 
@@ -267,6 +270,12 @@ def independent_cascade(
         Last step recorded in ``curves``.
     n_workers : int
         Number of parallel workers; the results do not depend on it.
+    marks, counts, queues
+        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w`` uses row ``w`` of
+        ``marks`` (uint8[>= n_workers, n], its visit stamps) and ``queues`` (the dtype
+        of ``indices``, [>= n_workers, n]), and carries on the run count ``counts[w]``
+        (int64), which it updates: kept between calls, the scratch is never cleared
+        again (only one run in 255 clears its stamps).
 
     Returns
     -------
@@ -287,6 +296,7 @@ def independent_cascade(
     >>> import numpy as np
     >>> from refsim._rng import run_states
     >>> from refsim._kernels.cascade import independent_cascade
+    >>> from refsim.simulate import kernel_scratch as scratch
     >>> indptr = np.array([0, 1, 2, 3, 3], np.int64)
     >>> indices = np.array([1, 2, 3], np.int32)
     >>> pmax, logq = np.ones(4), np.full(4, -np.inf)  # log(1 - 1)
@@ -296,7 +306,7 @@ def independent_cascade(
     >>> states = run_states(np.random.SeedSequence(0), 2)
     >>> final, depth, curves = independent_cascade(
     ...     indptr, indices, pmax, logq, np.ones(3), True, q_pow, 0, seeds, lo, hi, states,
-    ...     np.arange(2), 10, 4, 1)
+    ...     np.arange(2), 10, 4, 1, *scratch(4, 1, np.int32))
     >>> final.tolist(), depth.tolist(), curves.tolist()
     ([4, 2], [3, 1], [[1, 2, 3, 4], [1, 2, 2, 2]])
     """
@@ -308,8 +318,8 @@ def independent_cascade(
     blocks = (rows + block - 1) // block
     for w in prange(n_workers):
         _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
-                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap,
-                   final, depth, levels)
+                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
+                   max_steps, cap, final, depth, levels, marks, counts, queues)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
@@ -318,17 +328,17 @@ def _lt_worker(
     w, n_workers, block, blocks,
     indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
     max_steps, cap,
-    final, depth, levels,
+    final, depth, levels, marks, counts, queues, ats,
 ):
-    """Worker ``w``'s blocks of :func:`linear_threshold` (outputs written in place)."""
-    n = indptr.shape[0] - 1
+    """Worker ``w``'s blocks of :func:`linear_threshold` (outputs written in place),
+    with scratch row ``w`` of ``marks``, ``queues`` and ``ats`` and its run count
+    ``counts[w]``."""
     rows = run_ids.shape[0]
     n_fixed = fixed.shape[0]
-    mark = np.zeros(n, np.uint8)
-    count = 0
-    # a node's summed weight and threshold side by side: one cache line for both
-    at = np.empty((n, 2), np.float64)
-    queue = np.empty(n, indices.dtype)
+    mark = marks[w]
+    count = counts[w]
+    at = ats[w]  # a node's summed weight and threshold side by side: one cache line
+    queue = queues[w]
     s = np.empty(4, np.uint64)
     for b in range(w, blocks, n_workers):
         for i in range(b * block, min(rows, (b + 1) * block)):
@@ -374,12 +384,13 @@ def _lt_worker(
                 last = _end_step(levels, i, level, cap, tail, level_end, last)
             final[i] = tail
             depth[i] = last
+    counts[w] = count
 
 
 @njit(parallel=True, cache=True)
 def linear_threshold(
     indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
-    max_steps, cap, n_workers,
+    max_steps, cap, n_workers, marks, counts, queues, ats,
 ):
     """Run LT; a node joins once the weight from its active in-neighbours reaches its threshold.
 
@@ -420,6 +431,13 @@ def linear_threshold(
         Last step recorded in ``curves``.
     n_workers : int
         Number of parallel workers; the results do not depend on it.
+    marks, counts, queues, ats
+        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w`` uses row ``w`` of
+        ``marks`` (uint8[>= n_workers, n], its visit stamps), ``queues`` (the dtype of
+        ``indices``, [>= n_workers, n]) and ``ats`` (float64[>= n_workers, n, 2], each
+        node's summed weight and threshold), and carries on the run count ``counts[w]``
+        (int64), which it updates: kept between calls, the scratch is never cleared
+        again (only one run in 255 clears its stamps).
 
     Returns
     -------
@@ -440,6 +458,7 @@ def linear_threshold(
     >>> import numpy as np
     >>> from refsim._rng import run_states
     >>> from refsim._kernels.cascade import linear_threshold
+    >>> from refsim.simulate import kernel_scratch as scratch
     >>> indptr = np.array([0, 1, 2, 3, 3], np.int64)
     >>> indices = np.array([2, 2, 3], np.int32)
     >>> arc_w = np.array([0.5, 0.5, 1.0])
@@ -448,7 +467,7 @@ def linear_threshold(
     >>> states = run_states(np.random.SeedSequence(0), 2)
     >>> final, depth, curves = linear_threshold(
     ...     indptr, indices, arc_w, np.array([0.75]), 0, seeds, lo, hi, states,
-    ...     np.arange(2), 10, 3, 1)
+    ...     np.arange(2), 10, 3, 1, *scratch(4, 1, np.int32, lt=True))
     >>> final.tolist(), depth.tolist(), curves.tolist()
     ([1, 4], [0, 2], [[1, 1, 1], [2, 3, 4]])
     """
@@ -461,15 +480,14 @@ def linear_threshold(
     for w in prange(n_workers):
         _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
                    seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
-                   depth, levels)
+                   depth, levels, marks, counts, queues, ats)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
 @njit(cache=True)
 def independent_cascade_serial(
     indptr, indices, node_pmax, node_logq, arc_p, uniform, q_pow, ahead, seed_nodes,
-    seed_lo, seed_hi, states, run_ids, max_steps, cap,
-    n_workers,
+    seed_lo, seed_hi, states, run_ids, max_steps, cap, n_workers, marks, counts, queues,
 ):
     """:func:`independent_cascade` on the calling thread, with no parallel launch: the
     same rows, workers' scratch and results, for calls too small to gain from threads."""
@@ -481,15 +499,15 @@ def independent_cascade_serial(
     blocks = (rows + block - 1) // block
     for w in range(n_workers):
         _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
-                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap,
-                   final, depth, levels)
+                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
+                   max_steps, cap, final, depth, levels, marks, counts, queues)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
 @njit(cache=True)
 def linear_threshold_serial(
     indptr, indices, arc_w, fixed, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
-    max_steps, cap, n_workers,
+    max_steps, cap, n_workers, marks, counts, queues, ats,
 ):
     """:func:`linear_threshold` on the calling thread, with no parallel launch."""
     rows = run_ids.shape[0]
@@ -501,10 +519,11 @@ def linear_threshold_serial(
     for w in range(n_workers):
         _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
                    seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
-                   depth, levels)
+                   depth, levels, marks, counts, queues, ats)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
 #: The one-thread twin of each parallel kernel (same arguments, same results).
 SERIAL = {independent_cascade: independent_cascade_serial,
           linear_threshold: linear_threshold_serial}
+
