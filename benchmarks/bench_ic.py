@@ -57,7 +57,7 @@ REGIMES = {
     "critical": ("ba", "p_c", 20_000, 500, 0),
     "supercritical": ("ba", 0.05, 2_000, 100, 20),
     "holme_kim": ("hk", "p_c", 2_000, 20, 0),
-    "lt_holme_kim": ("hk", "lt", 200, 0, 0),
+    "lt_holme_kim": ("hk", "lt", 2_000, 0, 0),
 }
 
 

@@ -14,7 +14,9 @@ every set (paired), so the spreads can be compared directly.
     python benchmarks/bench_imm.py            # the README's table
     python benchmarks/bench_imm.py --quick    # n = 20,000, one repetition
 
-Prints a Markdown table: selection seconds, speed ratio and spread (± s.e.).
+Prints a Markdown table: selection seconds, speed ratio and spread (± s.e.); then the
+RR-set generation alone (``--sets`` sets, IMM's own sampler) on 1 thread and on every
+core, with the speed-up.
 """
 
 import argparse
@@ -40,10 +42,11 @@ def main(argv=None):
     ap.add_argument("--eps", type=float, nargs="+", default=[0.5, 0.1])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--eval", type=int, default=2_000, help="Monte Carlo runs per seed set")
+    ap.add_argument("--sets", type=int, default=2_000_000, help="RR sets timed alone")
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)
     if args.quick:
-        args.n, args.repeat, args.eval = 20_000, 1, 500
+        args.n, args.repeat, args.eval, args.sets = 20_000, 1, 500, 200_000
 
     graph = refsim.generators.holme_kim(args.n, 5, 0.5, rng=0)
     model = refsim.IndependentCascade("weighted_cascade")
@@ -101,6 +104,27 @@ def main(argv=None):
                      if base else float("nan"))
             print(f"| {eps} | {c} | {statistics.median(times[c]):.2f} | {ratio:.2f} "
                   f"| {res.mean:,.0f} (± {res.sem:,.0f}) |")
+    rr_alone(graph, model, args.sets, max(args.repeat, 3), cores)
+
+
+def rr_alone(graph, model, sets, repeat, cores):
+    """Seconds to draw ``sets`` RR sets with IMM's sampler on 1 thread and on ``cores``
+    (medians of interleaved repetitions); the sets must be identical."""
+    from refsim.strategies.imm import _in_arc_model, _Sampler
+
+    kind, in_p = _in_arc_model(graph, model)
+    times, drawn = {1: [], cores: []}, {}
+    for _ in range(repeat):
+        for workers in (1, cores):
+            sampler = _Sampler(graph, kind, in_p, np.random.SeedSequence(0), workers)
+            t = time.perf_counter()
+            sampler.extend_to(sets)
+            times[workers].append(time.perf_counter() - t)
+            drawn[workers] = sampler.nodes[: sampler.ptr[-1]]
+    assert np.array_equal(drawn[1], drawn[cores])
+    one, many = statistics.median(times[1]), statistics.median(times[cores])
+    print(f"\nRR sets alone: {sets:,} sets ({drawn[1].size:,} nodes): {one:.2f} s on 1 "
+          f"thread, {many:.2f} s on {cores}: {one / many:.2f}x")
 
 
 if __name__ == "__main__":
