@@ -608,3 +608,29 @@ def test_scratch_kept_between_calls_changes_no_result(which):
         assert np.array_equal(got.curves[0], curve[: got.curves.shape[1]]), r
     pool = g.derived("scratch_" + which, list)
     assert len(pool) == 1 and pool[0][1].sum() == 600  # one scratch, every run counted
+
+
+@pytest.mark.parametrize("which", ["ic", "lt"])
+def test_kernel_columns_stop_at_the_cap_with_the_count_after_that_step(which):
+    """Called with a cap below some runs' depth, the kernels keep each run's count
+    after every step up to the cap (not its final size) and pad only shallower runs."""
+    from refsim.simulate import ic_kernel_args, kernel_scratch, lt_kernel_args
+
+    g = refsim.generators.watts_strogatz(400, 4, 0.05, rng=3)  # long, thin cascades
+    kernel, args = (ic_kernel_args(g, refsim.IndependentCascade(0.9)) if which == "ic"
+                    else lt_kernel_args(g, refsim.LinearThreshold(thresholds=0.4)))
+    seeds = np.array([0, 1], dtype=g.indices.dtype)
+    lo, hi = np.zeros(20, np.int64), np.full(20, 2, np.int64)
+    states = run_states(np.random.SeedSequence(5), 20)
+
+    def run(cap):
+        return kernel(*args, seeds, lo, hi, states, np.arange(20), g.n, cap, 1,
+                      *kernel_scratch(g.n, 1, g.indices.dtype, lt=which == "lt"))
+
+    final, depth, full = run(g.n)
+    cap = 5
+    assert depth.min() > cap  # every run goes deeper than the cap
+    got_final, _, capped = run(cap)
+    assert capped.shape == (20, cap + 1)
+    assert np.array_equal(capped, full[:, : cap + 1]) and np.array_equal(got_final, final)
+    assert (capped[:, cap] < final).all()  # the count after step 5, not the final size
