@@ -426,3 +426,22 @@ def test_every_command_has_help():
     for cmd in ("run", "validate", "report", "export", "bench", "graph"):
         res = _cli(cmd, "--help")
         assert res.returncode == 0 and "usage: refsim " + cmd in res.stdout
+
+
+def test_objective_defaults_to_profit_and_is_checked():
+    """experiment.objective: profit by default where the model has money, reach for a
+    cascade model; a metric without a direction or an unknown name is refused."""
+    assert cfg()["experiment"]["objective"] == "profit"
+    assert cfg(experiment__objective="cac")["experiment"]["objective"] == "cac"
+    raw = copy.deepcopy(BASE)
+    raw["experiment"]["objective"] = "proffit"
+    text = problems_text(raw)
+    assert "experiment.objective: 'proffit' is not a metric" in text
+    assert "did you mean 'profit'" in text
+    raw["experiment"]["objective"] = "steps"  # neither higher nor lower is better
+    assert "experiment.objective: 'steps'" in problems_text(raw)
+    raw = copy.deepcopy(BASE)
+    raw["model"] = {"kind": "ic", "p": 0.1}
+    raw["campaign"] = [{"name": "a", "seeding": "random", "k": 3}]
+    raw.pop("sweep", None)
+    assert resolve_config(raw)["experiment"]["objective"] == "reach"

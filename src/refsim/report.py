@@ -117,19 +117,27 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     if summary is None:
         parts.append("<p>No results were recorded.</p>")
     else:
-        parts.append(_answer(summary, diffs, baseline, pct))
+        objective, units, better = _objective(meta, runs)
+        if objective not in metrics and objective in runs:
+            summary = pd.concat([summary, summarize(runs, [objective], level)],
+                                ignore_index=True)
+            diffs = (pd.concat([diffs, paired_differences(runs, baseline, [objective],
+                                                          level)], ignore_index=True)
+                     if diffs is not None else None)
+        parts.append(_answer(summary, runs, diffs, baseline, objective, level, units, better))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
                      f"interval below it.{_seed_note(runs)}</p>")
-        parts.append(_results_table(summary, metrics))
+        info = _metric_info(meta)
+        parts.append(_results_table(summary, metrics, info))
         if diffs is not None:
             parts.append(f"<h2>Paired differences from the baseline "
                          f"&ldquo;{_esc(baseline)}&rdquo;</h2>")
             parts.append(f"<p>Campaign minus baseline, run by run (common random numbers): "
-                         f"mean and {pct} CI. Where the interval excludes 0 the difference "
-                         f'is <span class="key-up">significantly above</span> or '
-                         f'<span class="key-down">significantly below</span> the baseline.'
-                         "</p>")
-            parts.append(_differences_table(diffs, metrics))
+                         f"mean and {pct} CI. Where the interval excludes 0 the campaign "
+                         f'is <span class="key-up">significantly better</span> or '
+                         f'<span class="key-down">significantly worse</span> than the '
+                         "baseline (for costs such as cac, lower is better).</p>")
+            parts.append(_differences_table(diffs, metrics, info))
         parts.append("<h2>Figures</h2>")
         parts.append(_figures(summary, diffs, curves, trees, baseline,
                               float(meta.get("level", 0.95))))
@@ -200,6 +208,41 @@ def _assumptions(meta) -> str:
             + _table(("key", "value", "unit", "meaning", "source"), body, "assumptions"))
 
 
+def _metric_info(meta) -> dict:
+    """``{metric: (unit, higher_is_better)}`` from the run's model kind (empty if unknown)."""
+    from .model_registry import kind_named
+
+    try:
+        return {m.name: (m.unit, m.higher_is_better)
+                for m in kind_named(str(meta.get("model"))).metrics}
+    except ValueError:
+        return {}
+
+
+def _head(metric, info, delta=False):
+    """A column head with the metric's unit: ``profit ($)``."""
+    unit = info.get(metric, ("", None))[0]
+    unit = {"ratio": "profit per $ of cost"}.get(unit, unit)
+    text = ("&Delta; " if delta else "") + _esc(metric)
+    return text + (f' <span class="unit">({_esc(unit)})</span>' if unit else "")
+
+
+def _objective(meta, runs):
+    """(metric, its unit, whether higher is better) the Answer ranks campaigns by: the
+    config's experiment.objective, else profit where recorded, else reach."""
+    from .model_registry import kind_named
+
+    objective = meta.get("objective") or ("profit" if "profit" in runs else "reach")
+    try:
+        found = {m.name: m for m in kind_named(str(meta.get("model"))).metrics}
+    except ValueError:
+        found = {}
+    m = found.get(objective)
+    unit = m.unit if m is not None else ""
+    better = m.higher_is_better is not False if m is not None else True
+    return objective, unit, better
+
+
 def _provenance(meta, runs):
     items = [("refsim", meta.get("version")), ("seed", meta.get("seed")),
              ("created", meta.get("created")), ("model", meta.get("model")),
@@ -209,19 +252,91 @@ def _provenance(meta, runs):
     return f'<p class="meta">{text}</p>'
 
 
-def _answer(summary, diffs, baseline, pct):
+def _answer(summary, runs, diffs, baseline, objective, level, units, better):
+    """Per cell: the campaign the objective recommends, its paired difference from the
+    runner-up (a tie when the interval holds 0) and from the baseline, in the metric's
+    units; cells named by their sweep values."""
+    from .analysis import paired_differences
+
+    pct = f"{100 * level:g}%"
     cells = sorted(pd.unique(summary["cell"]))
+    many = len(cells) > 1
     items = []
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
-        text = [f"<b>{_esc(_cell_name(rows))}</b>: "]
-        text.append(_best_sentence(rows, diffs, "reach", "Highest mean reach", baseline, pct))
-        if (rows["metric"] == "roi").any():
-            text.append(" " + _best_sentence(rows, diffs, "roi", "Best ROI", baseline, pct))
+        where = f"<b>{_esc(_cell_name(rows))}</b>: " if many else ""
+        ranked = rows[(rows["metric"] == objective) & np.isfinite(rows["mean"])]
+        if ranked.empty:
+            items.append(f"<li>{where}{_esc(objective)} is undefined in every "
+                         "campaign.</li>")
+            continue
+        ranked = ranked.sort_values("mean", ascending=not better, kind="stable")
+        best = ranked.iloc[0]
+        what = f"{_esc(objective)} {_money(best['mean'], best['lo'], best['hi'], units)}"
+        text = [where]
+        if len(ranked) > 1:
+            runner = ranked.iloc[1]
+            d = paired_differences(runs[runs["cell"] == cell], runner["campaign"],
+                                   [objective], level)
+            d = d[d["campaign"] == best["campaign"]]
+            if d.empty or d["pairs"].iloc[0] < 2 or not _significant(d.iloc[0]):
+                diff = (_money(d["mean"].iloc[0], d["lo"].iloc[0], d["hi"].iloc[0], units,
+                               signed=True) if not d.empty else "&ndash;")
+                text.append(f"Tie: <b>{_esc(best['campaign'])}</b> and "
+                            f"<b>{_esc(runner['campaign'])}</b> are tied on "
+                            f"{_esc(objective)} (the paired difference, {diff}, is not "
+                            f"significant at {pct}); {_esc(best['campaign'])}: {what}.")
+            else:
+                d = d.iloc[0]
+                diff = _money(d["mean"], d["lo"], d["hi"], units, signed=True)
+                pays = ""
+                if objective == "profit" and "cost" in runs:
+                    cost = runs[runs["cell"] == cell].groupby("campaign", observed=True)[
+                        "cost"].mean()
+                    if cost.get(best["campaign"], 0) > cost.get(runner["campaign"], 0):
+                        pays = ": the extra spend pays for itself"
+                text.append(f"Recommended: <b>{_esc(best['campaign'])}</b>, {what}; "
+                            f"{diff} against the runner-up {_esc(runner['campaign'])} "
+                            f"(paired, {pct}){pays}.")
+        else:
+            text.append(f"Only campaign: <b>{_esc(best['campaign'])}</b>, {what}.")
+        if diffs is not None and baseline is not None and best["campaign"] != baseline:
+            d = diffs[(diffs["cell"] == cell) & (diffs["campaign"] == best["campaign"])
+                      & (diffs["metric"] == objective)]
+            if not d.empty and d["pairs"].iloc[0] >= 2:
+                d = d.iloc[0]
+                verdict = "significant" if _significant(d) else "not significant"
+                text.append(f" Against the baseline {_esc(baseline)}: "
+                            f"{_money(d['mean'], d['lo'], d['hi'], units, signed=True)}, "
+                            f"{verdict}.")
+        if objective != "reach" and (rows["metric"] == "reach").any():
+            text.append(" " + _best_sentence(rows, diffs, "reach", "Highest reach",
+                                             baseline, pct))
         items.append("<li>" + "".join(text) + "</li>")
     more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
             if len(cells) > ANSWER_CELLS else "")
-    return f'<h2>Answer</h2>\n<div class="answer"><ul>{"".join(items)}</ul>{more}</div>'
+    ranked_by = ("highest" if better else "lowest") + f" mean {_esc(objective)}"
+    return (f'<h2>Answer</h2>\n<div class="answer"><ul>{"".join(items)}</ul>{more}'
+            f'<p class="meta">Campaigns ranked by {ranked_by} (experiment.objective); '
+            f"differences are paired run by run (common random numbers), {pct} "
+            f"intervals.</p></div>")
+
+
+def _money(mean, lo, hi, unit, signed=False):
+    """``mean [lo, hi]`` with the metric's unit: dollars as ``$1,234``."""
+    if not str(unit).startswith("$"):
+        return _interval(mean, lo, hi, signed)
+    if not np.isfinite(mean):
+        return "&ndash;"
+
+    def one(v, sign):
+        text = _number(abs(v))
+        lead = "\N{MINUS SIGN}" if v < 0 else ("+" if sign and v > 0 else "")
+        return f"{lead}${text}"
+
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return one(mean, signed)
+    return f"{one(mean, signed)} [{one(lo, False)}, {one(hi, False)}]"
 
 
 def _best_sentence(rows, diffs, metric, what, baseline, pct):
@@ -274,15 +389,16 @@ def _random_strategy(name) -> bool:
         return False
 
 
-def _results_table(summary, metrics):
+def _results_table(summary, metrics, info):
     axes = sweep_axes(summary)
     stats = summary.set_index(["cell", "campaign", "metric"])
     first = summary.drop_duplicates(["cell", "campaign"])
     extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
     if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
         extra.append("seed_sets")
-    head = ["cell", *axes, "campaign", "strategy",
-            *("seeds" if c == "seed_sets" else c for c in extra), *metrics, "runs"]
+    head = ["cell", *map(_esc, axes), "campaign", "strategy",
+            *("seeds" if c == "seed_sets" else c for c in extra),
+            *(_head(m, info) for m in metrics), "runs"]
     body = []
     for _, row in first.iterrows():
         cells = [_td(row["cell"]), *(_td(row[a]) for a in axes),
@@ -294,20 +410,21 @@ def _results_table(summary, metrics):
             cells.append(_td(_stacked(s["mean"], s["lo"], s["hi"]), raw=True))
         cells.append(_td(int(stats.loc[(row["cell"], row["campaign"], metrics[0]), "runs"])))
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return _table(head, body, "results")
+    return _table(head, body, "results", escape_head=False)
 
 
-def _differences_table(diffs, metrics):
+def _differences_table(diffs, metrics, info):
     axes = sweep_axes(diffs)
-    head = ["cell", *map(_esc, axes), "campaign", *(f"&Delta; {_esc(m)}" for m in metrics),
-            "pairs"]
+    head = ["cell", *map(_esc, axes), "campaign",
+            *(_head(m, info, delta=True) for m in metrics), "pairs"]
     body = []
     for _, group in diffs.groupby(["cell", "campaign"], sort=False):
         row = group.iloc[0]
         cells = [_td(row["cell"]), *(_td(row[a]) for a in axes), _td(row["campaign"], text=True)]
         for m in metrics:
             d = group[group["metric"] == m].iloc[0]
-            cls = "" if not _significant(d) else (' class="up"' if d["lo"] > 0
+            lower = info.get(m, ("", True))[1] is False  # a cost: a fall is the gain
+            cls = "" if not _significant(d) else (' class="up"' if (d["lo"] > 0) != lower
                                                    else ' class="down"')
             cells.append(f"<td{cls}>{_stacked(d['mean'], d['lo'], d['hi'], signed=True)}</td>")
         cells.append(_td(int(group[group["metric"] == metrics[0]]["pairs"].iloc[0])))
@@ -384,9 +501,10 @@ def _td(value, text=False, raw=False):
 
 
 def _cell_name(rows):
+    """A cell by its sweep values (``model.share = 0.1, campaign.budget = 200``)."""
     row = rows.iloc[0]
     settings = ", ".join(f"{a} = {_value(row[a])}" for a in sweep_axes(rows))
-    return f"cell {row['cell']}" + (f" ({settings})" if settings else "")
+    return settings or f"cell {row['cell']}"
 
 
 def _significant(d):

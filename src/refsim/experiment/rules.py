@@ -307,6 +307,13 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                         f"{suggest(base, names)}")
     if names and base is None:
         exp["baseline"] = names[0]
+    goal = exp.get("objective")
+    if goal is None:
+        exp["objective"] = "profit" if "profit" in run_metrics(kind) else "reach"
+    elif isinstance(goal, str) and goal not in _rankable(kind):
+        problems.append(f"experiment.objective: {goal!r} is not a metric a campaign can "
+                        f"be ranked by for model.kind = {kind!r}; "
+                        f"{suggest(goal, _rankable(kind))}")
     ad = exp.get("adaptive")
     if isinstance(ad, dict):
         ad.setdefault("batch", exp.get("runs", 100))
@@ -320,6 +327,14 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
             problems.append(f"experiment.adaptive.max_runs: must be >= experiment.runs "
                             f"({exp['runs']}); got {ad['max_runs']}")
     return cfg, problems
+
+
+def _rankable(kind) -> list:
+    """The metrics with a direction (higher or lower is better): what an objective can be."""
+    entry = _kind(kind)
+    if entry is None:
+        return ["reach"]
+    return [m.name for m in entry.metrics if m.higher_is_better is not None]
 
 
 def run_metrics(kind) -> tuple:

@@ -36,6 +36,9 @@ _EXPERIMENT = {
                    meaning="Length of each run; one step is one round of referrals."),
     "baseline": Param("str", unit="", meaning="Campaign others are compared with "
                       "(default: the first)."),
+    "objective": Param("str", unit="", meaning="Per-run metric the Answer recommends a "
+                       "campaign by: highest mean, lowest for costs such as cac (default: "
+                       "profit where the model has money, else reach)."),
     "level": Param("float", 0.95, low=0.0, high=1.0, low_open=True, high_open=True,
                    unit="probability", meaning="Confidence level of every interval."),
     "adaptive": Param("table", unit="", meaning="Add runs in batches until every "

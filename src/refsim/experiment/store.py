@@ -280,6 +280,7 @@ class ResultsStore:
                 timespec="seconds"),
             "axes": list(cfg["sweep"].get("axes", {})), "mode": cfg["sweep"].get("mode"),
             "baseline": cfg["experiment"]["baseline"],
+            "objective": cfg["experiment"].get("objective"),
             "campaigns": [c["name"] for c in cfg["campaign"]],
             "model": cfg["model"]["kind"], "level": cfg["experiment"]["level"],
             "n_cells": len(cells), "metrics": list(self.metrics),
