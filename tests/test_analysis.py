@@ -42,7 +42,8 @@ def t_interval(x, level=0.95):
 
 
 def test_public_names():
-    assert set(analysis.__all__) == {"summarize", "paired_differences", "sweep_axes"}
+    assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
+                                     "sweep_axes"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -248,3 +249,38 @@ def test_sweep_axes_come_from_the_metadata_not_the_column_order(tmp_path):
     assert analysis.sweep_axes(analysis.summarize(fewer, "reach")) == ["model.share"]
     picked = runs[["cell", "campaign", "run", "reach"]]
     assert analysis.sweep_axes(picked) == [] and len(analysis.summarize(picked, "reach"))
+
+
+def test_recommend_picks_the_best_mean_and_pairs_it_with_the_runner_up():
+    """Against a hand computation: per cell the best mean (lowest for a cost), the
+    paired difference from the runner-up with its Student-t interval, a tie when that
+    interval holds 0, and the extra cost."""
+    from scipy.stats import t
+
+    rng = np.random.default_rng(3)
+    common = rng.normal(0, 10, 40)  # shared by the campaigns of a run: pairing matters
+    rows = []
+    for cell, gap, noise in ((0, 2.0, 0.5), (1, 0.0, 0.0)):  # cell 1: a and b equal
+        for name, shift, cost in (("a", 0.0, 5.0), ("b", gap, 9.0), ("c", -3.0, 1.0)):
+            for r in range(40):
+                rows.append({"cell": cell, "campaign": name, "run": r,
+                             "profit": 100 + shift + common[r] + rng.normal(0, noise),
+                             "cost": cost})
+    runs = pd.DataFrame(rows)
+    got = analysis.recommend(runs, "profit").set_index("cell")
+    for cell in (0, 1):
+        here = runs[runs["cell"] == cell].pivot(index="run", columns="campaign",
+                                                values="profit")
+        best, runner = here.mean().sort_values(ascending=False).index[:2]
+        d = here[best] - here[runner]
+        half = t.ppf(0.975, 39) * d.std(ddof=1) / np.sqrt(40)
+        r = got.loc[cell]
+        assert (r["campaign"], r["runner_up"]) == (best, runner)
+        assert r["diff"] == pytest.approx(d.mean(), abs=1e-12)
+        assert r["diff_lo"] == pytest.approx(d.mean() - half, abs=1e-9)
+        assert r["tie"] == (not (d.mean() - half > 0 or d.mean() + half < 0))
+        assert r["extra_cost"] == pytest.approx({"a": 5.0, "b": 9.0}[best]
+                                                - {"a": 5.0, "b": 9.0}[runner])
+    assert not got.loc[0, "tie"] and got.loc[1, "tie"]  # a clear gap, then none
+    low = analysis.recommend(runs, "cost", higher_is_better=False).set_index("cell")
+    assert (low["campaign"] == "c").all()  # the cheapest

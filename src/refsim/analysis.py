@@ -25,7 +25,7 @@ from .result import mean_ci
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["paired_differences", "summarize", "sweep_axes"]
+__all__ = ["paired_differences", "recommend", "summarize", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")
@@ -162,6 +162,80 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
     columns = ["cell", *axes, "campaign", "baseline", *carried, "metric", "mean", "sem",
                "lo", "hi", "pairs"]
     return _frame(rows, columns, "pairs", axes)
+
+
+
+def recommend(runs: pd.DataFrame, objective: str, higher_is_better: bool = True,
+              level: float = 0.95) -> pd.DataFrame:
+    """Return, per cell, the campaign ``objective`` recommends and how sure that is.
+
+    The campaign with the best mean (highest, or lowest when ``higher_is_better`` is
+    false) is compared with the runner-up run by run (common random numbers): when the
+    interval of the paired difference holds 0 the two are tied.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per (cell, campaign, run), as ``load_results`` returns it.
+    objective : str
+        The metric column campaigns are ranked by.
+    higher_is_better : bool, default True
+        False for costs (``cac``, ``cost``).
+    level : float, default 0.95
+        Coverage of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell: ``cell``, ``campaign`` (recommended), ``mean``, ``lo``, ``hi``
+        (its objective), ``runner_up`` (None with one campaign), ``diff``, ``diff_lo``,
+        ``diff_hi`` (recommended minus runner-up, paired), ``pairs``, ``tie`` (the
+        difference's interval holds 0, or too few pairs), and ``extra_cost`` (the
+        recommended campaign's mean cost minus the runner-up's, where ``cost`` is
+        recorded). Cells where the objective is undefined for every campaign are left
+        out.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"cell": 0, "run": [0, 1, 2] * 2,
+    ...                      "campaign": ["a"] * 3 + ["b"] * 3,
+    ...                      "profit": [1.0, 2.0, 3.0, 3.0, 4.0, 6.0]})
+    >>> r = recommend(runs, "profit").iloc[0]
+    >>> r["campaign"], r["runner_up"], round(float(r["diff"]), 3), bool(r["tie"])
+    ('b', 'a', 2.333, False)
+    """
+    summary = summarize(runs, [objective], level)
+    rows = []
+    for cell, group in summary.groupby("cell", sort=True):
+        ranked = group[np.isfinite(group["mean"])].sort_values(
+            "mean", ascending=not higher_is_better, kind="stable")
+        if ranked.empty:
+            continue
+        best = ranked.iloc[0]
+        row = {"cell": cell, "campaign": best["campaign"], "mean": best["mean"],
+               "lo": best["lo"], "hi": best["hi"], "runner_up": None, "diff": np.nan,
+               "diff_lo": np.nan, "diff_hi": np.nan, "pairs": 0, "tie": False,
+               "extra_cost": np.nan}
+        if len(ranked) > 1:
+            runner = ranked.iloc[1]["campaign"]
+            here = runs[runs["cell"] == cell]
+            d = paired_differences(here, runner, [objective], level)
+            d = d[d["campaign"] == best["campaign"]]
+            row["runner_up"] = runner
+            if not d.empty:
+                d = d.iloc[0]
+                row.update(diff=d["mean"], diff_lo=d["lo"], diff_hi=d["hi"],
+                           pairs=int(d["pairs"]))
+            row["tie"] = bool(row["pairs"] < 2 or not (row["diff_lo"] > 0
+                                                       or row["diff_hi"] < 0))
+            if "cost" in here:
+                cost = here.groupby("campaign", observed=True)["cost"].mean()
+                row["extra_cost"] = float(cost.get(best["campaign"], np.nan)
+                                          - cost.get(runner, np.nan))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["cell", "campaign", "mean", "lo", "hi", "runner_up",
+                                       "diff", "diff_lo", "diff_hi", "pairs", "tie",
+                                       "extra_cost"])
 
 
 def sweep_axes(frame: pd.DataFrame) -> list[str]:

@@ -85,8 +85,7 @@ def _cmd_run(args) -> int:
     run_experiment(cfg, out, resume=args.resume, overwrite=args.overwrite,
                    workers=args.workers, dask=args.dask, progress=not args.quiet,
                    command=command, source=args.config)
-    if not args.quiet:
-        print(run_summary(out))
+    print(run_summary(out))  # --quiet hides the progress only
     if not args.no_report:
         from .report import write_report
 
@@ -97,51 +96,76 @@ def _cmd_run(args) -> int:
 
 
 def run_summary(run_dir, max_cells: int = 6) -> str:
-    """A plain-text table of a run: per cell and campaign, reach (and ROI for the
-    referral model) with confidence intervals, and reach against the baseline, paired."""
-    from .analysis import paired_differences, summarize
+    """A plain-text summary of a run: per cell, each campaign's objective (profit by
+    default) and reach with confidence intervals, the objective against the baseline,
+    paired, and the campaign the objective recommends against the runner-up."""
+    from .analysis import paired_differences, recommend, summarize
     from .experiment.store import load_meta, load_results
+    from .report import objective_of
 
     meta = load_meta(run_dir)
     runs = load_results(run_dir)
-    metrics = ["reach"] + (["roi"] if "roi" in runs.columns else [])
+    objective, unit, better = objective_of(meta, runs)
+    money = str(unit).startswith("$")
+    metrics = list(dict.fromkeys([objective, "reach"]))
     level = meta["level"]
     summary = summarize(runs, metrics, level)
-    diffs = paired_differences(runs, meta["baseline"], ["reach"], level)
+    diffs = paired_differences(runs, meta["baseline"], [objective], level)
+    picks = recommend(runs, objective, better, level).set_index("cell")
     pct = f"{level:.0%}"
+    width = max([len("campaign"), *map(len, meta["campaigns"])]) + 2
+    label = objective + (" ($)" if unit == "$" else f" ({unit})" if unit else "")
     lines = []
     for cell in sorted(summary.cell.unique())[:max_cells]:
         if meta["axes"]:
             point = meta["cells"].loc[meta["cells"].cell == cell].iloc[0]
-            lines.append("cell " + ", ".join(f"{a} = {point[a]}" for a in meta["axes"]))
-        head = f"  {'campaign':<28}{'reach [' + pct + ' CI]':>28}"
-        head += f"{'vs baseline, paired':>28}"
-        if "roi" in metrics:
-            head += f"{'ROI':>10}"
+            lines.append(", ".join(f"{a} = {point[a]}" for a in meta["axes"]))
+        head = f"  {'campaign':<{width}}{label + ' [' + pct + ' CI]':>32}"
+        if objective != "reach":
+            head += f"{'reach':>26}"
+        head += f"{'vs baseline, paired':>32}"
         lines.append(head)
         rows = summary[summary.cell == cell]
         for camp in meta["campaigns"]:
-            r = rows[(rows.campaign == camp) & (rows.metric == "reach")]
+            r = rows[(rows.campaign == camp) & (rows.metric == objective)]
             if r.empty:
                 continue
             r = r.iloc[0]
-            text = f"  {camp[:27]:<28}{_ci(r['mean'], r['lo'], r['hi']):>28}"
+            text = f"  {camp:<{width}}{_ci(r['mean'], r['lo'], r['hi'], money=money):>32}"
+            if objective != "reach":
+                q = rows[(rows.campaign == camp) & (rows.metric == "reach")].iloc[0]
+                text += f"{_ci(q['mean'], q['lo'], q['hi']):>26}"
             d = diffs[(diffs.cell == cell) & (diffs.campaign == camp)]
             vs = "baseline"
             if len(d):
-                vs = _ci(d.iloc[0]["mean"], d.iloc[0]["lo"], d.iloc[0]["hi"], True)
-            text += f"{vs:>28}"
-            if "roi" in metrics:
-                roi = rows[(rows.campaign == camp) & (rows.metric == "roi")].iloc[0]["mean"]
-                text += f"{roi:>10.2f}"
-            lines.append(text)
+                vs = _ci(d.iloc[0]["mean"], d.iloc[0]["lo"], d.iloc[0]["hi"], True,
+                         money=money)
+            lines.append(text + f"{vs:>32}")
+        if cell in picks.index:
+            p = picks.loc[cell]
+            if p["runner_up"] is None:
+                lines.append(f"  only campaign: {p['campaign']}")
+            else:
+                diff = _ci(p["diff"], p["diff_lo"], p["diff_hi"], True, money=money)
+                if p["tie"]:
+                    lines.append(f"  tie: {p['campaign']} and {p['runner_up']} on "
+                                 f"{objective} ({diff}, not significant at {pct})")
+                else:
+                    lines.append(f"  recommended: {p['campaign']}, {diff} {objective} "
+                                 f"against the runner-up {p['runner_up']} (paired)")
     n_cells = summary.cell.nunique()
     if n_cells > max_cells:
         lines.append(f"... {n_cells - max_cells} more cells in the report")
     return "\n".join(lines)
 
 
-def _ci(mean, lo, hi, signed=False) -> str:
+def _ci(mean, lo, hi, signed=False, money=False) -> str:
+    if money:
+        def one(v, sign):
+            lead = "-" if v < 0 else ("+" if sign and v > 0 else "")
+            return f"{lead}${abs(v):,.0f}"
+
+        return f"{one(mean, signed)} [{one(lo, False)}, {one(hi, False)}]"
     f = "+.1f" if signed else ".1f"
     return f"{mean:{f}} [{lo:{f}}, {hi:{f}}]"
 
@@ -236,7 +260,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="run the cells on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     r.add_argument("--set", **sets)
     r.add_argument("--no-report", action="store_true", help="skip the HTML report")
-    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--quiet", action="store_true",
+                   help="no progress bar (the summary is still printed)")
     r.set_defaults(run=_cmd_run)
 
     v = sub.add_parser("validate", help="check an experiment config without running it",

@@ -117,7 +117,7 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     if summary is None:
         parts.append("<p>No results were recorded.</p>")
     else:
-        objective, units, better = _objective(meta, runs)
+        objective, units, better = objective_of(meta, runs)
         if objective not in metrics and objective in runs:
             summary = pd.concat([summary, summarize(runs, [objective], level)],
                                 ignore_index=True)
@@ -227,7 +227,7 @@ def _head(metric, info, delta=False):
     return text + (f' <span class="unit">({_esc(unit)})</span>' if unit else "")
 
 
-def _objective(meta, runs):
+def objective_of(meta, runs):
     """(metric, its unit, whether higher is better) the Answer ranks campaigns by: the
     config's experiment.objective, else profit where recorded, else reach."""
     from .model_registry import kind_named
@@ -256,52 +256,43 @@ def _answer(summary, runs, diffs, baseline, objective, level, units, better):
     """Per cell: the campaign the objective recommends, its paired difference from the
     runner-up (a tie when the interval holds 0) and from the baseline, in the metric's
     units; cells named by their sweep values."""
-    from .analysis import paired_differences
+    from .analysis import recommend
 
     pct = f"{100 * level:g}%"
     cells = sorted(pd.unique(summary["cell"]))
     many = len(cells) > 1
+    picks = recommend(runs[runs["cell"].isin(cells[:ANSWER_CELLS])], objective, better,
+                      level).set_index("cell")
     items = []
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
         where = f"<b>{_esc(_cell_name(rows))}</b>: " if many else ""
-        ranked = rows[(rows["metric"] == objective) & np.isfinite(rows["mean"])]
-        if ranked.empty:
+        if cell not in picks.index:
             items.append(f"<li>{where}{_esc(objective)} is undefined in every "
                          "campaign.</li>")
             continue
-        ranked = ranked.sort_values("mean", ascending=not better, kind="stable")
-        best = ranked.iloc[0]
-        what = f"{_esc(objective)} {_money(best['mean'], best['lo'], best['hi'], units)}"
+        r = picks.loc[cell]
+        best = _esc(r["campaign"])
+        what = f"{_esc(objective)} {_money(r['mean'], r['lo'], r['hi'], units)}"
         text = [where]
-        if len(ranked) > 1:
-            runner = ranked.iloc[1]
-            d = paired_differences(runs[runs["cell"] == cell], runner["campaign"],
-                                   [objective], level)
-            d = d[d["campaign"] == best["campaign"]]
-            if d.empty or d["pairs"].iloc[0] < 2 or not _significant(d.iloc[0]):
-                diff = (_money(d["mean"].iloc[0], d["lo"].iloc[0], d["hi"].iloc[0], units,
-                               signed=True) if not d.empty else "&ndash;")
-                text.append(f"Tie: <b>{_esc(best['campaign'])}</b> and "
-                            f"<b>{_esc(runner['campaign'])}</b> are tied on "
-                            f"{_esc(objective)} (the paired difference, {diff}, is not "
-                            f"significant at {pct}); {_esc(best['campaign'])}: {what}.")
-            else:
-                d = d.iloc[0]
-                diff = _money(d["mean"], d["lo"], d["hi"], units, signed=True)
-                pays = ""
-                if objective == "profit" and "cost" in runs:
-                    cost = runs[runs["cell"] == cell].groupby("campaign", observed=True)[
-                        "cost"].mean()
-                    if cost.get(best["campaign"], 0) > cost.get(runner["campaign"], 0):
-                        pays = ": the extra spend pays for itself"
-                text.append(f"Recommended: <b>{_esc(best['campaign'])}</b>, {what}; "
-                            f"{diff} against the runner-up {_esc(runner['campaign'])} "
-                            f"(paired, {pct}){pays}.")
+        if r["runner_up"] is None:
+            text.append(f"Only campaign: <b>{best}</b>, {what}.")
         else:
-            text.append(f"Only campaign: <b>{_esc(best['campaign'])}</b>, {what}.")
-        if diffs is not None and baseline is not None and best["campaign"] != baseline:
-            d = diffs[(diffs["cell"] == cell) & (diffs["campaign"] == best["campaign"])
+            runner = _esc(r["runner_up"])
+            diff = (_money(r["diff"], r["diff_lo"], r["diff_hi"], units, signed=True)
+                    if r["pairs"] else "&ndash;")
+            if r["tie"]:
+                text.append(f"Tie: <b>{best}</b> and <b>{runner}</b> are tied on "
+                            f"{_esc(objective)} (the paired difference, {diff}, is not "
+                            f"significant at {pct}); {best}: {what}.")
+            else:
+                pays = ""
+                if objective == "profit" and r["extra_cost"] > 0:
+                    pays = ": the extra spend pays for itself"
+                text.append(f"Recommended: <b>{best}</b>, {what}; {diff} against the "
+                            f"runner-up {runner} (paired, {pct}){pays}.")
+        if diffs is not None and baseline is not None and r["campaign"] != baseline:
+            d = diffs[(diffs["cell"] == cell) & (diffs["campaign"] == r["campaign"])
                       & (diffs["metric"] == objective)]
             if not d.empty and d["pairs"].iloc[0] >= 2:
                 d = d.iloc[0]
