@@ -96,3 +96,23 @@ reward = 10
     assert f"recommended: {long}, +$" in text and "tie: " not in text
     assert "profit against the runner-up random, no reward (paired)" in text
     assert "%|" not in out.stderr  # no progress bar
+
+
+def test_set_on_a_campaign_field_its_name_states_says_so():
+    """`--set campaign.k=50` on campaigns named "20 hubs, ...": a one-line note per
+    campaign whose name states the old value, telling how to rename it; names that do
+    not mention it, and values left unchanged, give none."""
+    out = run("validate", "experiments/quickstart.toml", "--set", "campaign.k=50")
+    assert out.returncode == 0, out.stderr
+    notes = [line for line in out.stderr.splitlines() if ": note: " in line]
+    assert len(notes) == 3 and all("whose name says 20" in n for n in notes)
+    assert "--set 'campaign.20 hubs, no reward.name=...'" in out.stderr
+    same = run("validate", "experiments/quickstart.toml", "--set", "campaign.k=20")
+    assert ": note: " not in same.stderr
+    reward = run("validate", "experiments/quickstart.toml", "--set",
+                 "campaign.20 hubs, $10 two-sided.reward=20")
+    assert reward.stderr.count(": note: ") == 1 and "says 10" in reward.stderr
+    # renaming as the note says works, the baseline included
+    renamed = run("validate", "experiments/quickstart.toml", "--set", "campaign.k=50",
+                  "--set", "campaign.20 random, no reward.name=50 random, no reward")
+    assert renamed.returncode == 0, renamed.stderr

@@ -153,6 +153,7 @@ def test_the_class_and_the_config_accept_the_same_values(cls, key, p):
     ("campaign.budget", -1, "campaign[0].budget: must be >= 0; got -1.0"),
     ("campaign.seed_sets", "each", "campaign[0].seed_sets: 'each' is not allowed"),
 ])
+@pytest.mark.filterwarnings("ignore::refsim.experiment.sweep.CampaignNameNote")  # "20 hubs"
 def test_campaign_keys_are_checked_by_the_campaigns_description(key, value, fragment):
     with pytest.raises(ConfigError, match=fragment.replace("[", r"\[").replace(
             "]", r"\]").replace(".", r"\.")):

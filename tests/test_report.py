@@ -408,11 +408,11 @@ def test_assumptions_table_lists_every_effective_value_with_its_source():
     rows = Page(report.render_report(meta, runs, curves, trees)).tables["assumptions"]
     table = {r[0]["text"]: [c["text"] for c in r[1:]] for r in rows}
     assert len(table) == len(assumption_rows(cfg))
-    assert table["economics.customer_value"][:2] == ["80", "$ per customer"]
+    assert table["economics.customer_value"][:2] == ["$80", "$ per customer"]  # as money
     assert table["model.share"][0] == "swept: 0.05, 0.2"
     assert table["program.disclosed"][0] == "yes"
     assert table["economics.referral_premium"][3].startswith("Schmitt, Skiera")
-    assert table["population.segments.influencer.seed_cost"][0] == "200"
+    assert table["population.segments.influencer.seed_cost"][0] == "$200"
     # a run directory whose config this version cannot read still gets its report
     assert "Assumptions" not in report.render_report({**meta, "config": {}}, runs, curves,
                                                      trees)

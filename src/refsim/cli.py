@@ -322,6 +322,17 @@ def main(argv=None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    import warnings
+
+    from .experiment.sweep import CampaignNameNote
+
+    def note(message, category, *rest, **kw):
+        if issubclass(category, CampaignNameNote):
+            print(f"refsim {args.command}: note: {message}", file=sys.stderr)
+        else:
+            shown(message, category, *rest, **kw)
+
+    shown, warnings.showwarning = warnings.showwarning, note
     try:
         return args.run(args)
     except RefsimError as exc:
@@ -350,6 +361,8 @@ def main(argv=None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    finally:
+        warnings.showwarning = shown
 
 
 def _interrupted(exc) -> bool:

@@ -197,6 +197,9 @@ def _assumptions(meta) -> str:
         value = ("swept: " + ", ".join(_value(v) for v in swept) if swept is not None
                  else {True: "yes", False: "no"}.get(r["value"], _value(r["value"]))
                  if isinstance(r["value"], bool) else _value(r["value"]))
+        if (swept is None and str(r["unit"]).startswith("$") and value
+                and isinstance(r["value"], (int, float)) and not isinstance(r["value"], bool)):
+            value = f"${value}"  # money reads as money
         body.append("<tr>" + _td(r["key"], text=True) + _td(value, text=True)
                     + _td(r["unit"], text=True) + _td(r["meaning"], text=True)
                     + _td(r["source"], text=True) + "</tr>")

@@ -67,7 +67,7 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
     for text in overrides:
         try:
             key, value = parse_override(text) if isinstance(text, str) else text
-            apply_override(raw, key, value)
+            apply_override(raw, key, value, note=True)
         except ConfigError as exc:
             problems.extend(exc.problems)
     cfg, found = resolve_raw(raw)

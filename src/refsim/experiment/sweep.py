@@ -85,13 +85,34 @@ def parse_override(text: str) -> tuple[str, object]:
     return key, parsed
 
 
-def apply_override(raw: dict, key: str, value) -> None:
+class CampaignNameNote(UserWarning):
+    """A ``--set`` changed a campaign field whose old value its name still states."""
+
+
+def _name_note(key, c, field, value) -> None:
+    """Warn when campaign ``c``'s name states the old value of ``field`` (``"20 hubs"``
+    after ``--set campaign.k=50``): its label would no longer describe it."""
+    import re
+    import warnings
+
+    name, old = c.get("name"), c.get(field)
+    if (not isinstance(name, str) or isinstance(old, bool)
+            or not isinstance(old, (int, float)) or old == value):
+        return
+    if re.search(rf"(?<![\w.]){re.escape(f'{old:g}')}(?![\w.])", name):
+        warnings.warn(CampaignNameNote(
+            f"{key}={value} changes campaign {name!r}, whose name says {old:g}: rename it "
+            f"with --set 'campaign.{name}.name=...' so reports describe it"), stacklevel=3)
+
+
+def apply_override(raw: dict, key: str, value, *, note: bool = False) -> None:
     """Set ``key`` (a dotted path) in ``raw`` in place.
 
     ``campaign.NAME.field`` or ``campaign.INDEX.field`` sets one campaign's field;
     ``campaign.field`` sets it on every campaign; ``campaign.params.P`` sets the seeding
-    parameter P of every campaign (``campaign.NAME.params.P`` of one); ``sweep.axes.KEY`` sets a sweep axis
-    (KEY may itself contain dots).
+    parameter P of every campaign (``campaign.NAME.params.P`` of one); ``sweep.axes.KEY``
+    sets a sweep axis (KEY may itself contain dots). With ``note``, a campaign field
+    whose old value the campaign's name states warns (:class:`CampaignNameNote`).
     """
     parts = key.split(".")
     if parts[0] == "sweep" and len(parts) > 2 and parts[1] == "axes":
@@ -103,6 +124,12 @@ def apply_override(raw: dict, key: str, value) -> None:
             raise ConfigError([f"{key}: the config has no [[campaign]] to set"])
         def put(c, field, sub):
             if sub is None:
+                if note and field != "name":
+                    _name_note(key, c, field, value)
+                exp = raw.get("experiment")
+                if (field == "name" and isinstance(exp, dict) and "name" in c
+                        and exp.get("baseline") == c["name"]):
+                    exp["baseline"] = value  # renaming the baseline keeps it the baseline
                 c[field] = value
                 return
             table = c.setdefault(field, {})
