@@ -55,8 +55,8 @@ def synthetic_summary(shares=(0.1, 0.2, 0.4), budgets=(100.0, 200.0, 400.0),
 
 
 def test_public_names():
-    assert set(plotting.__all__) == {"curves_figure", "budget_figure", "heatmap_figure",
-                                     "tree_figure", "tree_layout"}
+    assert set(plotting.__all__) == {"curves_figure", "curves_grid", "budget_figure",
+                                     "heatmap_figure", "tree_figure", "tree_layout"}
 
 
 def test_importing_touches_no_matplotlib_state():

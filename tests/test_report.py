@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from refsim import analysis, report
+from refsim import analysis, plotting, report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CAMPAIGNS = ("organic", "referral", "big reward")
@@ -140,8 +140,9 @@ def test_public_names():
 
 def test_every_image_is_an_inline_png(page):
     images = page.images()
-    # 3 adoption curves, 1 budget figure, 2 difference heatmaps, 1 tree
-    assert len(images) == 7
+    # the adoption curves of all 6 cells in one grid, 1 budget figure, 2 difference
+    # heatmaps, 1 tree
+    assert len(images) == 5
     for attrs in images:
         prefix = "data:image/png;base64,"
         assert attrs["src"].startswith(prefix)
@@ -283,7 +284,8 @@ def test_figures_follow_the_sweep():
     one_axis = runs[runs["campaign.budget"] == 100.0].drop(columns="campaign.budget")
     text = report.render_report({**meta, "axes": ["model.share"]}, one_axis, curves, [])
     alts = [a["alt"] for a in Page(text).images()]
-    assert sum(a.startswith("Mean adopters per step") for a in alts) == 3
+    curves_alt = [a for a in alts if a.startswith("Mean adopters per step")]
+    assert len(curves_alt) == 1 and "The first" not in curves_alt[0]  # every cell drawn
     assert not any("minus the baseline" in a for a in alts)  # one axis: no heatmap
     assert not any("budget" in a for a in alts)  # one budget: no budget figure
     assert not any("referral forest" in a for a in alts)  # no trees
@@ -416,3 +418,23 @@ def test_assumptions_table_lists_every_effective_value_with_its_source():
     # a run directory whose config this version cannot read still gets its report
     assert "Assumptions" not in report.render_report({**meta, "config": {}}, runs, curves,
                                                      trees)
+
+
+def test_curves_are_drawn_for_every_cell_or_the_report_says_which():
+    """One panel per cell up to report.CURVE_CELLS; beyond, the caption says how many
+    are drawn and where the rest are; a single cell's panel carries no "cell 0"."""
+    meta, runs, curves, trees = synthetic_experiment(runs=5)
+    fig = plotting.curves_grid(curves, [0, 1, 2, 3, 4, 5], [f"c{i}" for i in range(6)])
+    assert len([a for a in fig.axes if a.get_visible()]) == 6
+    assert [a.get_title() for a in fig.axes[:6]] == [f"c{i}" for i in range(6)]
+    keep = report.CURVE_CELLS
+    try:
+        report.CURVE_CELLS = 4
+        text = report.render_report(meta, runs, curves, [])
+    finally:
+        report.CURVE_CELLS = keep
+    alt = next(a["alt"] for a in Page(text).images() if a["alt"].startswith("Mean adopters"))
+    assert "The first 4 of 6 cells" in alt and "load_curves" in alt
+    one = runs[runs["cell"] == 0].drop(columns=["model.share", "campaign.budget"])
+    single = report.render_report(dict(meta, axes=[]), one, curves[curves["cell"] == 0], [])
+    assert "cell 0" not in single

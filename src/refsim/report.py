@@ -22,7 +22,7 @@ __all__ = ["render_report", "write_report"]
 
 #: Cells described in the answer paragraph and drawn as adoption curves.
 ANSWER_CELLS = 6
-CURVE_CELLS = 3
+CURVE_CELLS = 12
 #: Campaigns given a heatmap each.
 HEATMAP_CAMPAIGNS = 4
 #: Metrics of the tables, in order; those absent from the results are skipped.
@@ -433,11 +433,16 @@ def _figures(summary, diffs, curves, trees, baseline, curve_level):
     cells = sorted(pd.unique(summary["cell"]))
     out = []
     if curves is not None and len(curves):
-        for cell in cells[:CURVE_CELLS]:
-            name = _cell_name(summary[summary["cell"] == cell])
-            out.append(_figure(partial(plotting.curves_figure, curves, cell=cell, title=name),
-                               f"Mean adopters per step, {name}; bands: {100 * curve_level:g}% "
-                               "CI of the mean."))
+        drawn = [c for c in cells if (curves["cell"] == c).any()][:CURVE_CELLS]
+        titles = ([_cell_name(summary[summary["cell"] == c]) for c in drawn]
+                  if len(cells) > 1 else None)
+        left = (f" The first {len(drawn)} of {len(cells)} cells; every cell's curves are in "
+                "load_curves." if len(drawn) < len(cells) else "")
+        if drawn:
+            out.append(_figure(partial(plotting.curves_grid, curves, drawn, titles),
+                               f"Mean adopters per step (one step is one round of "
+                               f"referrals), each panel until its cascades end; bands: "
+                               f"{100 * curve_level:g}% CI of the mean.{left}"))
     varies = any(c in summary and summary[c][np.isfinite(summary[c])].nunique() > 1
                  for c in ("budget", "k"))
     if varies:
@@ -464,8 +469,9 @@ def _figures(summary, diffs, curves, trees, baseline, curve_level):
                          and t.get("campaign") == best), None)
             if tree is not None:
                 out.append(_figure(partial(plotting.tree_figure, tree),
-                                   f"An example referral forest of {best} (highest reach) "
-                                   f"in cell {cells[0]}."))
+                                   f"An example referral forest of {best} (highest reach)"
+                                   + (f", {_cell_name(reach)}." if len(cells) > 1
+                                      else ".")))
     return '<div class="figures">' + "\n".join(out) + "</div>"
 
 
