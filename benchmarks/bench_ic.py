@@ -86,7 +86,8 @@ def run_regime(name, G, graph, label, args):
     if p == "p_c":
         p = epidemic_threshold(graph)
     if args.quick:
-        runs, eon_runs, ndlib_runs = max(runs // 10, 200), max(eon_runs // 10, 5), min(ndlib_runs, 5)
+        runs, eon_runs = max(runs // 10, 200), max(eon_runs // 10, 5)
+        ndlib_runs = min(ndlib_runs, 5)
     seeds = np.random.default_rng(0).choice(graph.n, args.k, replace=False)
     labels = [int(s) for s in seeds]  # both graphs number their nodes 0..n-1 alike
     model = refsim.LinearThreshold() if lt else refsim.IndependentCascade(float(p))

@@ -88,7 +88,8 @@ def main(argv=None):
           "| spread (± s.e.) |")
     print("|---:|---|---:|---:|---:|")
     for eps in args.eps:
-        contenders = {"refsim, 1 thread": ours(eps, 1), f"refsim, {cores} threads": ours(eps, cores)}
+        contenders = {"refsim, 1 thread": ours(eps, 1),
+                      f"refsim, {cores} threads": ours(eps, cores)}
         if pynetim is not None:
             contenders["PyNetIM (C++, 1 thread)"] = theirs(eps)
         seeds, times = {}, {c: [] for c in contenders}

@@ -17,7 +17,8 @@ ratio is IC's time per fired arc over it.
 refsim's IC kernel lists a step's fired arcs before it reads any visit mark, so the
 misses of different nodes overlap, and prefetches (CSR offsets 8 queue places ahead,
 adjacency starts 4 ahead, each fired arc's visit mark) once the graph's arrays exceed
-32 MiB; ``--ahead 0`` is the same kernel without the hints. The results are the same either way (the tests check it).
+32 MiB; ``--ahead 0`` is the same kernel without the hints. The results are the same
+either way (the tests check it).
 
     python benchmarks/bench_out_of_cache.py                 # the README's row (about 3 min)
     python benchmarks/bench_out_of_cache.py --n 2000000     # smaller

@@ -634,3 +634,31 @@ def test_kernel_columns_stop_at_the_cap_with_the_count_after_that_step(which):
     assert capped.shape == (20, cap + 1)
     assert np.array_equal(capped, full[:, : cap + 1]) and np.array_equal(got_final, final)
     assert (capped[:, cap] < final).all()  # the count after step 5, not the final size
+
+
+def test_scratch_of_a_call_cut_short_is_not_reused(monkeypatch):
+    """A call that fails inside the kernel may leave visit stamps its run counts do not
+    cover: its scratch is dropped, and the next call takes fresh scratch."""
+    from refsim._kernels import cascade
+
+    g = refsim.generators.holme_kim(300, 3, 0.5, rng=4)
+    model = refsim.IndependentCascade(0.2)
+    refsim.simulate(g, model, [0], runs=3, rng=1, workers=1)
+    pool = g.derived("scratch_ic", list)
+    assert len(pool) == 1
+    kept = pool[0]
+
+    def broken(*args):
+        args[-2][0] += 7  # as if some runs happened
+        raise MemoryError("cut short")
+
+    monkeypatch.setitem(cascade.SERIAL, cascade.independent_cascade, broken)
+    with pytest.raises(MemoryError):
+        refsim.simulate(g, model, [0], runs=3, rng=1, workers=1)
+    assert pool == []  # not handed back
+    monkeypatch.undo()
+    again = refsim.simulate(g, model, [0], runs=3, rng=1, workers=1)
+    assert len(pool) == 1 and pool[0] is not kept and pool[0][1][0] == 3
+    fresh = refsim.simulate(refsim.Graph(g.indptr, g.indices, directed=False), model, [0],
+                            runs=3, rng=1, workers=1)
+    assert np.array_equal(again.curves, fresh.curves)

@@ -101,9 +101,9 @@ def simulate(graph: Graph, model: object, seeds: ArrayLike | Sequence[ArrayLike]
         run until no node activates.
     workers : int, optional
         Threads to use, from 1 to ``numba.config.NUMBA_NUM_THREADS``; default one per
-        run up to all of them, or one when earlier calls of this model on this graph
-        say the call takes under 0.2 ms (waking threads would cost more than it
-        saves: the last call of the same model on the graph is the estimate). The numbers do not depend on it.
+        run up to all of them, or one when the last call of the same model on this
+        graph says the call takes under 0.2 ms (waking threads would cost more than
+        it saves). The numbers do not depend on it.
     first_run : int, default 0
         Number of the first run: the runs use child streams ``first_run ..
         first_run + runs - 1``, so a batch of runs can extend an earlier one exactly.
@@ -206,6 +206,7 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
     nodes = nodes.astype(graph.indices.dtype)
 
     pool, scratch = _take_scratch(graph, kernel)
+    done = False  # scratch goes back to the pool only after calls that completed
     if workers == 1:  # no parallel launch, no change to numba's thread count
         kernel = cascade.SERIAL.get(kernel, kernel)
         previous = None
@@ -236,8 +237,10 @@ def run_cascade(graph, model, kernel, args, seed_sets, seq, *, runs, first_run, 
             grown[:, : curves.shape[1]] = curves
             grown[:, curves.shape[1]:] = final[:, None]
             curves = grown
+        done = True
     finally:
-        pool.append(scratch)
+        if done:  # a call cut short may leave stamps its run counts do not cover
+            pool.append(scratch)
         if previous is not None and workers != previous:
             numba.set_num_threads(previous)
     return SimResult(final_sizes=final, curves=np.ascontiguousarray(curves), n=graph.n,

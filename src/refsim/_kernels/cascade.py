@@ -271,9 +271,10 @@ def independent_cascade(
     n_workers : int
         Number of parallel workers; the results do not depend on it.
     marks, counts, queues
-        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w`` uses row ``w`` of
-        ``marks`` (uint8[>= n_workers, n], its visit stamps) and ``queues`` (the dtype
-        of ``indices``, [>= n_workers, n]), and carries on the run count ``counts[w]``
+        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w``
+        uses row ``w`` of ``marks`` (uint8[>= n_workers, n], its visit stamps) and
+        ``queues`` (the dtype of ``indices``, [>= n_workers, n]), and carries on the
+        run count ``counts[w]``
         (int64), which it updates: kept between calls, the scratch is never cleared
         again (only one run in 255 clears its stamps).
 
@@ -432,10 +433,10 @@ def linear_threshold(
     n_workers : int
         Number of parallel workers; the results do not depend on it.
     marks, counts, queues, ats
-        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w`` uses row ``w`` of
-        ``marks`` (uint8[>= n_workers, n], its visit stamps), ``queues`` (the dtype of
-        ``indices``, [>= n_workers, n]) and ``ats`` (float64[>= n_workers, n, 2], each
-        node's summed weight and threshold), and carries on the run count ``counts[w]``
+        Each worker's scratch (see ``refsim.simulate.kernel_scratch``): worker ``w``
+        uses row ``w`` of ``marks`` (uint8[>= n_workers, n], its visit stamps),
+        ``queues`` (the dtype of ``indices``, [>= n_workers, n]) and ``ats``
+        (float64[>= n_workers, n, 2], each node's summed weight and threshold), and carries on the run count ``counts[w]``
         (int64), which it updates: kept between calls, the scratch is never cleared
         again (only one run in 255 clears its stamps).
 
