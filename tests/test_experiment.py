@@ -238,6 +238,12 @@ def test_summary_curves_and_trees(reference):
     meta = load_meta(out)
     assert meta["complete"] and meta["axes"] == ["model.share", "campaign.k"]
     assert meta["campaigns"] == ["none", "recipient", "random"]
+    # the curves carry each cell's sweep values, as the per-run results do
+    assert list(summary.columns[:3]) == ["cell", "model.share", "campaign.k"]
+    assert summary.attrs["axes"] == ["model.share", "campaign.k"]
+    values = df.drop_duplicates("cell").set_index("cell")[["model.share", "campaign.k"]]
+    got = summary.drop_duplicates("cell").set_index("cell")[["model.share", "campaign.k"]]
+    assert got.equals(values.loc[got.index])
 
 
 def test_ic_and_lt_experiments_store_their_metrics(tmp_path):

@@ -584,7 +584,8 @@ def load_results(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
 def load_curves(run_dir: str | os.PathLike[str], *,
                 raw: bool = False) -> pd.DataFrame | dict[tuple[int, str, str], np.ndarray]:
     """Return the per-step curves: by default a summary, one row per (cell, campaign,
-    series, step) with ``mean``, ``sem``, ``lo``, ``hi`` (confidence interval of the
+    series, step) with the cell's sweep values (one column per axis, as in
+    :func:`load_results`), ``mean``, ``sem``, ``lo``, ``hi`` (confidence interval of the
     mean at the experiment's level) and ``runs``; with ``raw=True`` a dict mapping
     ``(cell, campaign, series)`` to the (runs, steps + 1) array.
     """
@@ -627,8 +628,14 @@ def load_curves(run_dir: str | os.PathLike[str], *,
         frames.append(pd.DataFrame({
             "cell": cell, "campaign": camp, "series": s, "step": np.arange(cols),
             "mean": mean, "sem": sem, "lo": mean - half, "hi": mean + half, "runs": runs}))
-    columns = ["cell", "campaign", "series", "step", "mean", "sem", "lo", "hi", "runs"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    columns = ["cell", *meta["axes"], "campaign", "series", "step", "mean", "sem", "lo",
+               "hi", "runs"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out = out.merge(meta["cells"], on="cell", how="left")[columns]  # the sweep's values
+    out.attrs["axes"] = list(meta["axes"])
+    return out
 
 
 def load_trees(run_dir: str | os.PathLike[str]) -> list[dict]:
