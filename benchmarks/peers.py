@@ -11,13 +11,8 @@ import time
 import numpy as np
 
 
-def cynetdiff_ic_prepared(G, p, seeds, seed):
-    """CyNetDiff's IC model built once; returns ``run(runs) -> (sizes, seconds)``."""
-    from cynetdiff.utils import networkx_to_ic_model
-
-    model, mapping = networkx_to_ic_model(G, activation_prob=float(p), rng=seed)
-    model.set_seeds([int(mapping[s]) for s in seeds])  # wants Python ints
-
+def _cynetdiff_runs(model):
+    """``run(runs) -> (sizes, seconds)`` of a CyNetDiff model with its seeds set."""
     def run(runs):
         sizes = np.empty(runs, dtype=np.int64)
         start = time.perf_counter()
@@ -28,6 +23,26 @@ def cynetdiff_ic_prepared(G, p, seeds, seed):
         return sizes, time.perf_counter() - start
 
     return run
+
+
+def _pynetim_batch(model):
+    """``run(runs, seed) -> (mean size, seconds)``: PyNetIM's own one-thread C++ loop."""
+    def run(runs, seed):
+        start = time.perf_counter()
+        mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
+        return mean, time.perf_counter() - start
+
+    return run
+
+
+def cynetdiff_ic_prepared(G, p, seeds, seed):
+    """CyNetDiff's IC model built once; returns ``run(runs) -> (sizes, seconds)``."""
+    from cynetdiff.utils import networkx_to_ic_model
+
+    model, mapping = networkx_to_ic_model(G, activation_prob=float(p), rng=seed)
+    model.set_seeds([int(mapping[s]) for s in seeds])  # wants Python ints
+
+    return _cynetdiff_runs(model)
 
 
 def cynetdiff_ic(G, p, seeds, runs, seed):
@@ -108,12 +123,7 @@ def pynetim_ic_prepared(G, p, seeds):
     graph, mapping = _pynetim_graph(G, p)
     model = IndependentCascadeModel(graph, {mapping[s] for s in seeds})
 
-    def run(runs, seed):
-        start = time.perf_counter()
-        mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
-        return mean, time.perf_counter() - start
-
-    return run
+    return _pynetim_batch(model)
 
 
 def pynetim_ic_batch(G, p, seeds, runs, seed):
@@ -188,16 +198,7 @@ def cynetdiff_lt_prepared(G, seeds, seed):
     model, mapping = networkx_to_lt_model(G.to_directed(), rng=seed)
     model.set_seeds([int(mapping[s]) for s in seeds])
 
-    def run(runs):
-        sizes = np.empty(runs, dtype=np.int64)
-        start = time.perf_counter()
-        for i in range(runs):
-            model.reset_model()
-            model.advance_until_completion()
-            sizes[i] = model.get_num_activated_nodes()
-        return sizes, time.perf_counter() - start
-
-    return run
+    return _cynetdiff_runs(model)
 
 
 def pynetim_lt_prepared(G, seeds):
@@ -210,9 +211,4 @@ def pynetim_lt_prepared(G, seeds):
     set_wc_weights(graph)
     model = LinearThresholdModel(graph, {mapping[s] for s in seeds})
 
-    def run(runs, seed):
-        start = time.perf_counter()
-        mean = model.run_monte_carlo_diffusion(runs, random_seed=seed, use_multithread=False)
-        return mean, time.perf_counter() - start
-
-    return run
+    return _pynetim_batch(model)

@@ -233,17 +233,9 @@ def _head(metric, info, delta=False):
 def objective_of(meta, runs):
     """(metric, its unit, whether higher is better) the Answer ranks campaigns by: the
     config's experiment.objective, else profit where recorded, else reach."""
-    from .model_registry import kind_named
-
     objective = meta.get("objective") or ("profit" if "profit" in runs else "reach")
-    try:
-        found = {m.name: m for m in kind_named(str(meta.get("model"))).metrics}
-    except ValueError:
-        found = {}
-    m = found.get(objective)
-    unit = m.unit if m is not None else ""
-    better = m.higher_is_better is not False if m is not None else True
-    return objective, unit, better
+    unit, better = _metric_info(meta).get(objective, ("", True))
+    return objective, unit, better is not False
 
 
 def _provenance(meta, runs):

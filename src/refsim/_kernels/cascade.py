@@ -56,6 +56,14 @@ def row_block(rows, n_workers):
 
 
 @njit(inline="always", cache=True)
+def _outputs(rows, cap, n_workers):
+    """A batch's outputs (final sizes, depths, step-major counts) and its row blocks."""
+    block = row_block(rows, n_workers)
+    return (np.empty(rows, np.int64), np.empty(rows, np.int64),
+            np.empty((cap + 1, rows), np.int64), block, (rows + block - 1) // block)
+
+
+@njit(inline="always", cache=True)
 def _begin_run(states, row, run_ids, s, seed_nodes, seed_lo, seed_hi, mark, stamp, queue,
                levels):
     """Load row's RNG state and plant its seeds; return the queue length."""
@@ -311,12 +319,7 @@ def independent_cascade(
     >>> final.tolist(), depth.tolist(), curves.tolist()
     ([4, 2], [3, 1], [[1, 2, 3, 4], [1, 2, 2, 2]])
     """
-    rows = run_ids.shape[0]
-    final = np.empty(rows, np.int64)
-    depth = np.empty(rows, np.int64)
-    levels = np.empty((cap + 1, rows), np.int64)
-    block = row_block(rows, n_workers)
-    blocks = (rows + block - 1) // block
+    final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in prange(n_workers):
         _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
                    uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
@@ -472,12 +475,7 @@ def linear_threshold(
     >>> final.tolist(), depth.tolist(), curves.tolist()
     ([1, 4], [0, 2], [[1, 1, 1], [2, 3, 4]])
     """
-    rows = run_ids.shape[0]
-    final = np.empty(rows, np.int64)
-    depth = np.empty(rows, np.int64)
-    levels = np.empty((cap + 1, rows), np.int64)
-    block = row_block(rows, n_workers)
-    blocks = (rows + block - 1) // block
+    final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in prange(n_workers):
         _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
                    seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
@@ -492,12 +490,7 @@ def independent_cascade_serial(
 ):
     """:func:`independent_cascade` on the calling thread, with no parallel launch: the
     same rows, workers' scratch and results, for calls too small to gain from threads."""
-    rows = run_ids.shape[0]
-    final = np.empty(rows, np.int64)
-    depth = np.empty(rows, np.int64)
-    levels = np.empty((cap + 1, rows), np.int64)
-    block = row_block(rows, n_workers)
-    blocks = (rows + block - 1) // block
+    final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in range(n_workers):
         _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
                    uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
@@ -511,12 +504,7 @@ def linear_threshold_serial(
     max_steps, cap, n_workers, marks, counts, queues, ats,
 ):
     """:func:`linear_threshold` on the calling thread, with no parallel launch."""
-    rows = run_ids.shape[0]
-    final = np.empty(rows, np.int64)
-    depth = np.empty(rows, np.int64)
-    levels = np.empty((cap + 1, rows), np.int64)
-    block = row_block(rows, n_workers)
-    blocks = (rows + block - 1) // block
+    final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in range(n_workers):
         _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
                    seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
