@@ -172,8 +172,25 @@ def test_header_with_string_ids(tmp_path):
     path = write_bytes(tmp_path, b"source target\nann bob\nbob cy\n")
     g = read_edgelist(path, header=True)
     assert g.labels == ("ann", "bob", "cy")
-    # without header=True the words are names: nothing tells them from the others
-    assert read_edgelist(path).labels == ("source", "target", "ann", "bob", "cy")
+    # without header=True, column names that name no other line's node are refused
+    msg = refused(path)
+    assert ", line 1: 'source target' looks like a header" in msg and "header=True" in msg
+
+
+@pytest.mark.parametrize("first", ["customer_id,friend_id", "Source,Target",
+                                   "referrerId referredId", "from to", "node_a node_b"])
+def test_customer_csv_header_is_not_read_as_two_customers(tmp_path, first):
+    path = write_bytes(tmp_path, f"{first}\nc1,c2\nc2,c3\nc3,c1\n".encode())
+    assert "line 1: " in refused(path) and "looks like a header" in refused(path)
+    assert read_edgelist(path, header=True).labels == ("c1", "c2", "c3")
+
+
+@pytest.mark.parametrize("text", [b"ann bob\nbob cy\n",  # names, not header words
+                                  b"a b\nb c\n",  # header words naming nodes elsewhere
+                                  b"id id\nid x\n"])  # a self-loop, not two columns
+def test_first_line_of_names_is_an_edge(tmp_path, text):
+    g = read_edgelist(write_bytes(tmp_path, text + b"p q\n"))
+    assert g.labels[0] == text.split()[0].decode()
 
 
 def test_header_of_one_word_gets_the_hint(tmp_path):
@@ -185,9 +202,13 @@ def test_header_of_one_word_gets_the_hint(tmp_path):
 def test_weighted_string_file_with_header_gets_the_hint(tmp_path):
     path = write_bytes(tmp_path, b"u v weight\nann bob 1\n")
     msg = refused(path, weighted=True)
-    assert ", line 1: weight must be a number >= 0; got 'weight'" in msg
+    assert ", line 1: 'u v weight' looks like a header" in msg
     assert "header=True" in msg
+
     assert read_edgelist(path, weighted=True, header=True).labels == ("ann", "bob")
+    msg = refused(write_bytes(tmp_path, b"ann bob weight\nbob cy 1\n"), weighted=True)
+    assert ", line 1: weight must be a number >= 0; got 'weight'" in msg  # ann: a name
+    assert "header=True" in msg
 
 
 @pytest.mark.parametrize("text", ["0 1\n1 2\n", "# c\n5,6\n6,7\n"])

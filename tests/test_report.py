@@ -311,10 +311,16 @@ def test_write_report_uses_the_store(tmp_path, monkeypatch):
     store = types.ModuleType("refsim.experiment.store")
     for name in loaded:
         setattr(store, name, loader(name))
+    seeds_module = types.ModuleType("refsim.experiment.seeds")
+    seeds = runs.head(0)
+    seeds_module.load_seeds = lambda run_dir: (calls.append(("load_seeds", run_dir))
+                                               or seeds)
     package = types.ModuleType("refsim.experiment")
     package.store = store
+    package.seeds = seeds_module
     monkeypatch.setitem(sys.modules, "refsim.experiment", package)
     monkeypatch.setitem(sys.modules, "refsim.experiment.store", store)
+    monkeypatch.setitem(sys.modules, "refsim.experiment.seeds", seeds_module)
     rendered = []
 
     def render(*args, **kwargs):
@@ -324,10 +330,10 @@ def test_write_report_uses_the_store(tmp_path, monkeypatch):
     monkeypatch.setattr(report, "render_report", render)
     path = report.write_report(str(tmp_path))
     assert path == tmp_path / "report.html"
-    assert sorted(calls) == sorted((name, tmp_path) for name in loaded)
+    assert sorted(calls) == sorted((name, tmp_path) for name in [*loaded, "load_seeds"])
     (args, kwargs), = rendered
     assert args[0] is meta and args[1] is runs and args[2] is curves and args[3] is trees
-    assert kwargs == {"level": 0.9}
+    assert kwargs == {"level": 0.9, "seeds": seeds}
     assert path.read_bytes() == "<!DOCTYPE html>\n<p>caf\u00e9</p>\n".encode("utf-8")
     other = report.write_report(tmp_path, tmp_path / "sub.html")
     assert other == tmp_path / "sub.html" and other.exists()

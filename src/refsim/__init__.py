@@ -15,7 +15,7 @@ from . import analysis, datasets, errors, generators, model_registry, params
 from ._version import __version__ as __version__
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
-from .experiment import load_config, load_results, run_experiment
+from .experiment import load_config, load_curves, load_results, load_seeds, run_experiment
 from .graph import Graph, InArcs
 from .model_registry import register_model
 from .models import ArcScheme, IndependentCascade, LinearThreshold
@@ -65,7 +65,9 @@ __all__ = [
     "generators",
     "read_edgelist",
     "load_config",
+    "load_curves",
     "load_results",
+    "load_seeds",
     "run_experiment",
     "simulate",
 ]

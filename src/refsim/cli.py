@@ -61,6 +61,9 @@ def _cmd_validate(args) -> int:
     _check_workers(args)
     cfg = load_config(args.config, args.set)
     cells = expand_cells(cfg)
+    read = _read_line(cfg)
+    if read:
+        print(read)
     out = args.out if args.out else Path("results") / cfg["experiment"]["name"]
     plan = preflight(cfg, cells, out=out, workers=args.workers, source=args.config)
     exp = cfg["experiment"]
@@ -72,6 +75,25 @@ def _cmd_validate(args) -> int:
     return 0
 
 
+def _read_line(cfg) -> str | None:
+    """What an experiment's own edge list holds, as read: ``graph: FILE: 5,000
+    customers, 19,870 ties``; ``None`` for a generated graph or a dataset."""
+    if "file" not in cfg["graph"]:
+        return None
+    from .experiment.build import build_graph
+
+    import os
+
+    graph = build_graph(cfg["graph"])  # kept: the run reuses it
+    where = os.path.relpath(cfg["graph"]["file"])
+    where = cfg["graph"]["file"] if where.startswith("..") else where
+    directed = bool(cfg["graph"].get("directed"))
+    links = graph.num_arcs if directed else graph.num_arcs // 2
+    header = ", first line skipped as a header" if cfg["graph"].get("header") else ""
+    return (f"graph: {where}: {graph.n:,} customers, {links:,} "
+            f"{'arcs (directed)' if directed else 'ties'}{header}")
+
+
 def _cmd_run(args) -> int:
     from pathlib import Path
 
@@ -80,6 +102,9 @@ def _cmd_run(args) -> int:
 
     _check_workers(args)
     cfg = load_config(args.config, args.set)
+    read = _read_line(cfg)
+    if read:
+        print(read, flush=True)
     out = Path(args.out) if args.out else Path("results") / cfg["experiment"]["name"]
     command = "refsim " + " ".join(args.argv)
     run_experiment(cfg, out, resume=args.resume, overwrite=args.overwrite,

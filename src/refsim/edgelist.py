@@ -32,6 +32,15 @@ _SEPARATORS = re.compile(r"[ \t\n\v\f\r,]+")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]*,[0-9]+")
 _INT64_MAX = np.iinfo(np.int64).max
+#: Words a header's column names are made of (``customer_id``, ``friend_id``,
+#: ``source``, ``Target``, ``from``, ``to``, ``node_a``, ``referrerId``).
+_HEADER_WORDS = frozenset(
+    "id ids no number key source src target tgt dst destination origin from to node "
+    "nodes vertex customer customers client account friend friends user users name "
+    "person people member contact referrer referred referee sender recipient follower "
+    "followed followee ego alter u v a b i j x y left right head tail start end edge "
+    "weight w a1 a2 n1 n2 1 2".split())
+_HEADER_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _HEADER_HINT = "pass header=True (config key graph.header = true) or comment the line out"
 
 
@@ -62,8 +71,10 @@ def read_edgelist(path: str | os.PathLike[str], *, directed: bool = False,
         Marker starting a comment: no spaces or commas, not a digit or a sign.
     header : bool, default False
         Skip the first line that is neither blank nor a comment (column names such as
-        ``source target``). Without it, a first line of two non-integer names followed
-        by integer ids only is refused as a likely header.
+        ``source target``). Without it, a likely header is refused: a first line of
+        two non-integer names followed by integer ids only, or of two column names
+        (made of words such as ``customer``, ``friend``, ``id``, ``source``, ``to``)
+        that name no node on any other line.
     encoding : str, default "utf-8"
         The text encoding, e.g. ``"latin-1"`` or ``"cp1252"``; bytes that are not valid
         in it are an error, never replaced. A UTF-8 byte-order mark is skipped.
@@ -418,10 +429,35 @@ def _read_lines(src: _Source, comments, weighted, header):
         lineno, raw = suspect
         raise InvalidValue(f"{name}, line {lineno}: {show_value(raw.rstrip(), 80)} looks like a "
                            f"header (every other line holds integer ids); {_HEADER_HINT}")
+    if suspect is not None and _names_columns(src_tok, dst_tok):
+        lineno, raw = suspect
+        raise InvalidValue(f"{name}, line {lineno}: {show_value(raw.rstrip(), 80)} looks like a "
+                           f"header (column names that name no other line's node); "
+                           f"{_HEADER_HINT}")
     if deferred is not None:
         raise InvalidValue(deferred)
     names, ends = _number_nodes(src_tok, dst_tok)
     return names, ends, np.asarray(wts, dtype=np.float64) if weighted else None
+
+
+def _names_columns(src_tok, dst_tok) -> bool:
+    """Whether the first line's two names are column names: made of header words
+    (``customer_id``, ``friendId``, ``source``) and naming no node on any other line."""
+    first = (src_tok[0], dst_tok[0])
+    if len(src_tok) < 2 or first[0] == first[1]:
+        return False
+    if not all(looks_like_column_name(token) for token in first):
+        return False
+    rest = set(src_tok[1:]).union(dst_tok[1:])
+    return not rest.intersection(first)
+
+
+def looks_like_column_name(token: str) -> bool:
+    """Whether ``token`` is made of the words column names are made of
+    (``customer_id``, ``friendId``, ``Source``), not of a customer's id."""
+    parts = _HEADER_PART.findall(token)
+    return bool(parts) and "".join(parts) == re.sub(r"[^A-Za-z0-9]", "", token) and all(
+        p.lower() in _HEADER_WORDS for p in parts)
 
 
 def _weight_problem(line: str, token: str):

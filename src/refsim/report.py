@@ -23,6 +23,8 @@ __all__ = ["render_report", "write_report"]
 #: Cells described in the answer paragraph and drawn as adoption curves.
 ANSWER_CELLS = 6
 CURVE_CELLS = 12
+#: Customer ids listed per cell in the report's seeds table.
+SEED_IDS = 12
 #: Campaigns given a heatmap each.
 HEATMAP_CAMPAIGNS = 4
 #: Metrics of the tables, in order; those absent from the results are skipped.
@@ -61,7 +63,7 @@ pre { background: #f4f6f8; border: 1px solid #dde2e7; padding: 0.8em; overflow-x
 
 
 def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: list,
-                  level: float = 0.95) -> str:
+                  level: float = 0.95, seeds: pd.DataFrame | None = None) -> str:
     """Return the HTML text of an experiment's report.
 
     Parameters
@@ -77,6 +79,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         Example referral trees (``load_trees``); may be empty.
     level : float, default 0.95
         Confidence level of the intervals in the tables and the answer.
+    seeds : pandas.DataFrame, optional
+        The campaigns' seeds by customer id (``load_seeds``): the report then lists
+        whom the recommended campaign recruits.
 
     Returns
     -------
@@ -125,6 +130,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
                                                           level)], ignore_index=True)
                      if diffs is not None else None)
         parts.append(_answer(summary, runs, diffs, baseline, objective, level, units, better))
+        if seeds is not None and len(seeds):
+            parts.append(_seeds_table(seeds, runs, objective, better, level,
+                                      meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
                      f"interval below it.{_seed_note(runs)}</p>")
         info = _metric_info(meta)
@@ -170,8 +178,12 @@ def write_report(run_dir, out=None) -> pathlib.Path:
 
     run_dir = pathlib.Path(run_dir)
     meta = load_meta(run_dir)
+    from .experiment.seeds import load_seeds
+
+    meta["run_dir"] = str(run_dir)
     text = render_report(meta, load_results(run_dir), load_curves(run_dir),
-                         load_trees(run_dir), level=float(meta.get("level", 0.95)))
+                         load_trees(run_dir), level=float(meta.get("level", 0.95)),
+                         seeds=load_seeds(run_dir))
     out = run_dir / "report.html" if out is None else pathlib.Path(out)
     with writing(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -308,6 +320,40 @@ def _answer(summary, runs, diffs, baseline, objective, level, units, better):
             f"intervals.</p></div>")
 
 
+def _seeds_table(seeds, runs, objective, better, level, run_dir):
+    """Whom each cell's recommended campaign recruits: the first customers by their own
+    ids, with the set's size, price and segments (the full list: export --seeds)."""
+    from .analysis import recommend
+
+    picks = recommend(runs, objective, better, level)
+    body = []
+    cells = list(picks["cell"])
+    for cell in cells[:ANSWER_CELLS]:
+        campaign = picks.loc[picks["cell"] == cell, "campaign"].iloc[0]
+        rows = seeds[(seeds["cell"] == cell) & (seeds["campaign"] == campaign)]
+        if rows.empty:
+            continue
+        ids = ", ".join(map(str, rows["customer_id"].head(SEED_IDS)))
+        more = f", &hellip; ({len(rows) - SEED_IDS} more)" if len(rows) > SEED_IDS else ""
+        mix = (", ".join(f"{n} {_esc(seg)}" for seg, n in
+                         rows["segment"].value_counts(sort=False).items())
+               if "segment" in rows else "")
+        name = _cell_name(runs[runs["cell"] == cell]) if len(cells) > 1 else ""
+        body.append("<tr>" + (_td(name, text=True) if len(cells) > 1 else "")
+                    + _td(campaign, text=True) + _td(len(rows))
+                    + _td(f"${_number(rows['cost'].sum())}") + _td(mix, text=True)
+                    + f'<td class="text">{_esc(ids)}{more}</td></tr>')
+    if not body:
+        return ""
+    head = (["cell"] if len(cells) > 1 else []) + ["campaign", "seeds", "seed cost",
+                                                    "segments", "customers (your ids)"]
+    where = _esc(run_dir) if run_dir else "RUN_DIR"
+    return ("<h2>Whom to recruit</h2>\n<p>The customers the recommended campaign seeds, "
+            "by the ids of your edge list, in the order chosen. Every campaign's full "
+            f"list, with segment, audience and price: <code>refsim export {where} "
+            "--seeds</code>.</p>\n" + _table(head, body, "seeds"))
+
+
 def _money(mean, lo, hi, unit, signed=False):
     """``mean [lo, hi]`` with the metric's unit: dollars as ``$1,234``."""
     if not str(unit).startswith("$"):
@@ -382,12 +428,13 @@ def _results_table(summary, metrics, info):
     extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
     if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
         extra.append("seed_sets")
-    head = ["cell", *map(_esc, axes), "campaign", "strategy",
+    many = summary["cell"].nunique() > 1  # one cell: no cell column of 0s
+    head = [*(["cell"] if many else []), *map(_esc, axes), "campaign", "strategy",
             *("seeds" if c == "seed_sets" else c for c in extra),
             *(_head(m, info) for m in metrics), "runs"]
     body = []
     for _, row in first.iterrows():
-        cells = [_td(row["cell"]), *(_td(row[a]) for a in axes),
+        cells = [*([_td(row["cell"])] if many else []), *(_td(row[a]) for a in axes),
                  _td(row["campaign"], text=True), _td(row.get("strategy", ""), text=True),
                  *(_td(str(row[c]).replace("_", " "), text=True) if c == "seed_sets"
                    else _td(row[c]) for c in extra)]
@@ -401,12 +448,14 @@ def _results_table(summary, metrics, info):
 
 def _differences_table(diffs, metrics, info):
     axes = sweep_axes(diffs)
-    head = ["cell", *map(_esc, axes), "campaign",
+    many = diffs["cell"].nunique() > 1
+    head = [*(["cell"] if many else []), *map(_esc, axes), "campaign",
             *(_head(m, info, delta=True) for m in metrics), "pairs"]
     body = []
     for _, group in diffs.groupby(["cell", "campaign"], sort=False):
         row = group.iloc[0]
-        cells = [_td(row["cell"]), *(_td(row[a]) for a in axes), _td(row["campaign"], text=True)]
+        cells = [*([_td(row["cell"])] if many else []), *(_td(row[a]) for a in axes),
+                 _td(row["campaign"], text=True)]
         for m in metrics:
             d = group[group["metric"] == m].iloc[0]
             lower = info.get(m, ("", True))[1] is False  # a cost: a fall is the gain

@@ -15,8 +15,9 @@ Examples
 from .config import ConfigError, expand_cells, load_config, resolve_config
 from .export import export
 from .runner import run_cell, run_experiment
+from .seeds import load_seeds
 from .store import RunDirError, load_curves, load_meta, load_results, load_trees
 
 __all__ = ["ConfigError", "RunDirError", "expand_cells", "export", "load_config",
-           "load_curves", "load_meta", "load_results", "load_trees", "resolve_config",
+           "load_curves", "load_meta", "load_results", "load_seeds", "load_trees", "resolve_config",
            "run_cell", "run_experiment"]

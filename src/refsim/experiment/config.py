@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import InvalidValue
 from .checks import ConfigError
 from .rules import resolve_raw
 from .schema import SCHEMA
@@ -70,8 +71,12 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
             apply_override(raw, key, value, note=True)
         except ConfigError as exc:
             problems.extend(exc.problems)
+    unread = _read_seed_files(raw, Path(source).parent if source else Path())
     cfg, found = resolve_raw(raw)
-    problems.extend(found)
+    # a campaign whose seeds file cannot be read has that one problem
+    problems.extend(unread)
+    skip = {u.split(".seeds:")[0] for u in unread}  # "campaign[0]"
+    problems.extend(p for p in found if p.split(":")[0].split(".")[0] not in skip)
     if not problems:
         axes = cfg["sweep"].get("axes", {})
         for key in axes:
@@ -99,6 +104,23 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
     if "seed" not in cfg["graph"]:
         cfg["graph"]["seed"] = cfg["experiment"]["seed"]
     return cfg
+
+
+def _read_seed_files(raw, folder) -> list:
+    """Replace each campaign's ``seeds = "file.csv"`` (relative to ``folder``) by the
+    ids the file lists; return the problems found."""
+    from .rules import read_seeds_file
+
+    problems = []
+    camps = raw.get("campaign") if isinstance(raw, dict) else None
+    for i, c in enumerate(camps if isinstance(camps, list) else []):
+        if isinstance(c, dict) and isinstance(c.get("seeds"), str):
+            f = Path(c["seeds"])
+            try:
+                c["seeds"] = read_seeds_file(f if f.is_absolute() else folder / f)
+            except InvalidValue as exc:
+                problems.append(f"campaign[{i}].seeds: {exc}")
+    return problems
 
 
 def resolve_cell(cfg: dict, point: dict) -> dict:

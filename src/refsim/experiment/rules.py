@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 
+from ..errors import InvalidValue
 from .checks import check_table, suggest
 from .schema import (
     SCHEMA,
@@ -121,6 +122,8 @@ def _check_campaigns(value, problems, model_kind) -> list:
         c = check_table(path, entry, SCHEMA["campaign"], problems)
         if not c:
             continue
+        if isinstance(c.get("seeds"), list):  # anything else: check_table said why
+            _listed_campaign(path, entry, c, problems)
         s = c.get("seeding")
         if isinstance(s, str) and s not in strategies:
             problems.append(f"{path}.seeding: unknown strategy {s!r}; "
@@ -150,6 +153,47 @@ def _check_campaigns(value, problems, model_kind) -> list:
         c.setdefault("params", {})
         out.append(c)
     return out
+
+
+def _listed_campaign(path, entry, c, problems):
+    """``seeds = [ids]``: seeding 'listed' with those ids, k their number by default."""
+    ids = c["seeds"]
+    if entry.get("seeding", "listed") != "listed":
+        problems.append(f"{path}.seeds: seeds lists the customers to seed; drop "
+                        f"seeding = {entry['seeding']!r} (or drop seeds)")
+    params = entry.get("params") or {}
+    if isinstance(params, dict) and set(params) - {"ids"}:
+        problems.append(f"{path}.params: a campaign with seeds takes no strategy "
+                        f"parameters; got {', '.join(sorted(set(params) - {'ids'}))}")
+    if isinstance(params, dict) and "ids" in params and list(params["ids"]) != list(ids):
+        problems.append(f"{path}.params.ids: give the customers once, in seeds")
+    c["seeding"] = "listed"
+    c["params"] = {"ids": list(ids)}
+    if "k" not in c and "budget" not in c:
+        c["k"] = len(ids)
+
+
+def read_seeds_file(path) -> list:
+    """The customer ids in the first column of a CSV file (a first line of column
+    names such as ``customer_id`` is skipped), as text, in file order."""
+    import csv
+
+    from ..edgelist import looks_like_column_name
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if r and r[0].strip()
+                    and not r[0].lstrip().startswith("#")]
+    except FileNotFoundError:
+        raise InvalidValue(f"seeds file {str(path)!r} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidValue(f"cannot read seeds file {str(path)!r}: {exc}") from None
+    ids = [r[0].strip() for r in rows]
+    if ids and looks_like_column_name(ids[0]) and ids[0] not in ids[1:]:
+        ids = ids[1:]
+    if not ids:
+        raise InvalidValue(f"seeds file {str(path)!r} lists no customer ids")
+    return ids
 
 
 def _check_population(table, problems) -> dict:

@@ -473,5 +473,28 @@ def dump_config(cfg) -> str:
     """The resolved config as TOML text (rerunnable with ``refsim run``)."""
     import tomli_w
 
-    header = "# resolved config: defaults filled in, overrides applied\n"
-    return header + tomli_w.dumps(cfg)
+    header = ("# resolved config: every effective value written out (defaults filled "
+              "in), overrides applied\n")
+    return header + tomli_w.dumps(effective_config(cfg))
+
+
+def effective_config(cfg) -> dict:
+    """``cfg`` with every default the model runs with written in (segments, programme
+    effects, economics: the report's assumptions) and each campaign's customers given
+    once (``seeds``, not again as the ``listed`` strategy's ids)."""
+    import copy
+
+    from .reference import assumption_rows
+
+    out = copy.deepcopy(cfg)
+    for row in assumption_rows(cfg):
+        *path, key = row["key"].split(".")
+        table = out
+        for part in path:
+            table = table.setdefault(part, {})
+        table.setdefault(key, row["value"])
+    for c in out.get("campaign", []):
+        if "seeds" in c:
+            c.pop("seeding", None)
+            c.pop("params", None)
+    return out

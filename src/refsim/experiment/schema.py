@@ -162,7 +162,12 @@ def _campaign_params() -> dict[str, Param]:
            "budget": own["budget"], **_CAMPAIGN_PROGRAM,
            "sender_reward": _optional(prog["sender_reward"]),
            "recipient_reward": _optional(prog["recipient_reward"]),
-           "params": own["seeding_params"], "seed_sets": own["seed_sets"]}
+           "params": own["seeding_params"], "seed_sets": own["seed_sets"],
+           "seeds": Param("list", unit="customer ids", source=CHOICE,
+                          meaning="Seed exactly these customers, by the ids of your edge "
+                                  "list: a list, or a CSV file (ids in its first column, "
+                                  "header optional) relative to the config file; sets "
+                                  "seeding = 'listed' and k = their number.")}
     return out
 
 

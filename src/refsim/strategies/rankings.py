@@ -178,3 +178,49 @@ def micro_advocates(graph, *, model=None, **_):
     d = g.out_degree[idx].astype(float)
     embedded = cc * d * (d - 1) / 2  # triangles
     return idx[np.lexsort((idx, -embedded))]
+
+
+def _listed_params(ids=(), graph=None):
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, (list, tuple)) or not ids:
+        raise InvalidValue(f"ids must be a non-empty list of customer ids; got {ids!r}")
+    seen = set()
+    for x in ids:
+        if isinstance(x, bool) or not isinstance(x, (str, int)):
+            raise InvalidValue(f"ids must be customer ids (text or integers); got {x!r}")
+        if x in seen:
+            raise InvalidValue(f"customer {x!r} is listed twice")
+        seen.add(x)
+    if graph is not None:
+        ids = _as_labels(graph, ids)
+        missing = [x for x in ids if not _has_node(graph, x)]
+        if missing:
+            more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            raise InvalidValue(f"seeds: customer {missing[0]!r}{more} is not in the graph")
+    return {"ids": tuple(ids)}
+
+
+@register_strategy("listed", check=_listed_params)
+def listed(graph, *, k, budget=None, ids=(), **_):
+    """The customers you list, in your order, by their own ids (campaign key ``seeds``:
+    a list or a CSV file)."""
+    if budget is None and k > len(ids):
+        raise InvalidValue(f"k = {k} seeds asked of a list of {len(ids)} customers")
+    return graph.node_ids(list(_listed_params(ids, graph)["ids"]))
+
+
+def _as_labels(graph, ids) -> list:
+    """``ids`` as the graph names its nodes: ids read from a CSV are text, the graph's
+    own may be integers (an edge list of numbers, or a generated graph)."""
+    labels = graph.labels
+    if labels is None or (labels and isinstance(labels[0], int)):
+        return [int(x) if isinstance(x, str) and x.strip().lstrip("+-").isdigit() else x
+                for x in ids]
+    return list(ids)
+
+
+def _has_node(graph, x) -> bool:
+    try:
+        graph.node_ids([x])
+    except (ValueError, TypeError):
+        return False
+    return True

@@ -263,7 +263,9 @@ def check_request(graph: Graph, strategy: str, *, k: int | None = None,
     if problems:
         raise InvalidValue(problems[0][1])
     if entry.check is not None and params:
-        params = entry.check(**params)
+        # a check that takes the graph also checks the parameters against it
+        takes = "graph" in inspect.signature(entry.check).parameters
+        params = entry.check(**params, **({"graph": graph} if takes else {}))
     if k is None and budget is None:
         raise InvalidValue("give k (number of seeds) or budget (money for seeds), or both")
     if k is not None:

@@ -1,0 +1,147 @@
+"""The customers each campaign seeded, by their own ids: whom to recruit.
+
+A run directory stores seeds as node numbers; :func:`load_seeds` rebuilds each cell's
+graph and model from the stored config and names every seed by the id it has in the
+edge list (or its node number for a generated graph), with its segment, audience and
+price as a seed, ready to hand to a CRM.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["load_seeds", "SEED_COLUMNS"]
+
+#: Each column of :func:`load_seeds` (after ``cell`` and the sweep axes), with its
+#: meaning: the data dictionary of ``refsim export --seeds``.
+SEED_COLUMNS = {
+    "campaign": "Campaign name, as in the config.",
+    "strategy": "Seeding strategy that chose the customer.",
+    "run": "Run whose seed set this is (per-run seed sets only; empty for a set "
+           "shared by every run).",
+    "rank": "Order of choice within the set, 1 = chosen first.",
+    "customer_id": "The customer's id in your edge list (the node number for a "
+                   "generated graph).",
+    "node": "refsim's node number.",
+    "segment": "Population segment (referral model), e.g. regular, influencer.",
+    "audience": "People the customer can tell: out-degree (ties, or arcs out).",
+    "cost": "Price of recruiting the customer as a seed ($; 1 per seed for models "
+            "without prices).",
+}
+
+
+def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.DataFrame:
+    """Return each campaign's seeds as a table, one row per customer.
+
+    Parameters
+    ----------
+    run_dir : path
+        A directory written by ``refsim run``.
+    per_run : bool, default False
+        Also list the seed sets of campaigns that drew new seeds in every run (random
+        strategies), one set per run with its ``run`` number. By default only sets
+        shared by every run are listed: the recruitment lists.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cell``, one per sweep axis, then :data:`SEED_COLUMNS` (``segment``
+        only for models with a population). Rows in cell, campaign (config order),
+        run and rank order.
+
+    Examples
+    --------
+    >>> import tempfile, refsim
+    >>> from refsim.experiment.config import resolve_config
+    >>> cfg = resolve_config({
+    ...     "experiment": {"runs": 5, "steps": 5},
+    ...     "graph": {"generator": "erdos_renyi", "n": 200, "mean_degree": 4},
+    ...     "campaign": [{"name": "hubs", "seeding": "degree", "k": 3},
+    ...                  {"name": "mine", "seeds": [7, 3]}]})
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = refsim.run_experiment(cfg, d, progress=False)
+    ...     seeds = load_seeds(d)
+    >>> mine = seeds[seeds.campaign == "mine"]
+    >>> mine["customer_id"].tolist(), mine["cost"].tolist()
+    ([7, 3], [10.0, 10.0])
+    """
+    import pandas as pd
+
+    from .build import build_campaigns, build_graph, build_model
+    from .config import resolve_cell
+    from .store import _connect, _unblob, load_meta
+
+    meta = load_meta(run_dir)
+    axes = list(meta["axes"])
+    names = meta["campaigns"]
+    reader = _connect(run_dir)
+    with reader as conn:
+        fixed = conn.execute("SELECT cell, campaign, strategy, seed_sets, seeds FROM "
+                             "campaigns ORDER BY cell, campaign").fetchall()
+        drawn = (conn.execute("SELECT cell, campaign, run, seeds FROM runs WHERE seeds "
+                              "IS NOT NULL ORDER BY cell, campaign, run").fetchall()
+                 if per_run else [])
+    sets: dict[int, list] = {}
+    for cell, j, strategy, kind, blob in fixed:
+        if kind != "per_run":
+            sets.setdefault(cell, []).append((j, strategy, None,
+                                              _unblob(blob, reader.db)))
+    strategy_of = {(c, j): s for c, j, s, _, _ in fixed}
+    for cell, j, run, blob in drawn:
+        sets.setdefault(cell, []).append((j, strategy_of[(cell, j)], run,
+                                          _unblob(blob, reader.db)))
+    frames = []
+    points = meta["cells"].set_index("cell")
+    for cell in sorted(sets):
+        point = {a: points.loc[cell, a] for a in axes}
+        cfg = resolve_cell(meta["config"], {a: _plain(v) for a, v in point.items()})
+        graph = build_graph(cfg["graph"])
+        model = build_model(cfg, graph)
+        campaigns = build_campaigns(cfg)
+        labels = graph.labels
+        segments = getattr(getattr(model, "population", None), "codes", None)
+        seg_names = (np.asarray(model.population.names, dtype=object)
+                     if segments is not None else None)
+        for j, strategy, run, nodes in sorted(sets[cell], key=lambda t: (t[0], t[2] or 0)):
+            nodes = np.asarray(nodes, dtype=np.int64)
+            from ..strategies import seed_costs
+
+            price = seed_costs(graph, campaigns[j].model_for(model))
+            frame = {"cell": cell, **point, "campaign": names[j], "strategy": strategy,
+                     "run": run, "rank": np.arange(1, len(nodes) + 1),
+                     "customer_id": ([labels[u] for u in nodes.tolist()]
+                                     if labels is not None else nodes),
+                     "node": nodes}
+            if seg_names is not None:
+                frame["segment"] = seg_names[segments[nodes]]
+            frame["audience"] = graph.out_degree[nodes].astype(np.int64)
+            frame["cost"] = price[nodes]
+            frames.append(pd.DataFrame(frame))
+    columns = ["cell", *axes, *(c for c in SEED_COLUMNS
+                                if c != "segment" or _has_population(meta))]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    out = pd.concat(frames, ignore_index=True)
+    out["run"] = out["run"].astype("Int64")
+    out.attrs["axes"] = axes
+    return out[[c for c in columns if c in out]]
+
+
+def _has_population(meta) -> bool:
+    from ..model_registry import kind_named
+
+    try:
+        return "population" in kind_named(str(meta.get("model"))).sections
+    except ValueError:
+        return False
+
+
+def _plain(value):
+    """A sweep value as the config holds it (numpy scalars to Python)."""
+    return value.item() if isinstance(value, np.generic) else value
