@@ -25,7 +25,7 @@ from .result import mean_ci
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["paired_differences", "recommend", "summarize", "sweep_axes"]
+__all__ = ["compare_pairs", "paired_differences", "recommend", "summarize", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")
@@ -163,6 +163,46 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
                "lo", "hi", "pairs"]
     return _frame(rows, columns, "pairs", axes)
 
+
+
+def compare_pairs(runs: pd.DataFrame, pairs, metrics: str | Sequence[str] | None = None,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Return ``A - B`` for each pair of campaigns, paired run by run, per cell.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        One row per (cell, campaign, run), as ``load_results`` returns it.
+    pairs : sequence of (str, str)
+        The campaigns to compare, ``(A, B)`` giving ``A - B`` (``experiment.compare``).
+    metrics : str or sequence of str, optional
+        As in :func:`paired_differences`.
+    level : float, default 0.95
+        Coverage of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`paired_differences`, with ``baseline`` holding B: one row
+        per cell, pair (in the order given) and metric.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"cell": 0, "run": [0, 1, 2] * 3,
+    ...                      "campaign": ["a"] * 3 + ["b"] * 3 + ["c"] * 3,
+    ...                      "profit": [1.0, 2.0, 3.0, 3.0, 4.0, 6.0, 0.0, 0.0, 0.0]})
+    >>> d = compare_pairs(runs, [("b", "a")], "profit")
+    >>> d[["campaign", "baseline", "mean", "pairs"]].values.tolist()
+    [['b', 'a', 2.3333333333333335, 3]]
+    """
+    frames = []
+    for a, b in pairs:
+        both = runs[runs["campaign"].isin([a, b])]
+        frames.append(paired_differences(both, b, metrics, level))
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values("cell", kind="stable", ignore_index=True)
 
 
 def recommend(runs: pd.DataFrame, objective: str, higher_is_better: bool = True,

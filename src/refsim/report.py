@@ -129,7 +129,8 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
             diffs = (pd.concat([diffs, paired_differences(runs, baseline, [objective],
                                                           level)], ignore_index=True)
                      if diffs is not None else None)
-        parts.append(_answer(summary, runs, diffs, baseline, objective, level, units, better))
+        parts.append(_answer(summary, runs, diffs, baseline, objective, level, units, better,
+                             _head_to_head(runs, meta, objective, level, units, better)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, objective, better, level,
                                       meta.get("run_dir")))
@@ -259,10 +260,38 @@ def _provenance(meta, runs):
     return f'<p class="meta">{text}</p>'
 
 
-def _answer(summary, runs, diffs, baseline, objective, level, units, better):
+def _head_to_head(runs, meta, objective, level, units, better) -> dict:
+    """``{cell: [sentence, ...]}``: each pair of experiment.compare, A minus B in the
+    objective, paired, with its verdict."""
+    from .analysis import compare_pairs
+
+    pairs = [p for p in (meta.get("config") or {}).get("experiment", {}).get("compare", [])
+             if set(p) <= set(runs["campaign"])]
+    out: dict = {}
+    if not pairs or objective not in runs:
+        return out
+    pct = f"{100 * level:g}%"
+    diffs = compare_pairs(runs, [tuple(p) for p in pairs], objective, level)
+    for _, d in diffs.iterrows():
+        a, b = _esc(d["campaign"]), _esc(d["baseline"])
+        if d["pairs"] < 2:
+            verdict = "too few paired runs to compare"
+        elif not _significant(d):
+            verdict = f"a tie (not significant at {pct})"
+        else:
+            verdict = f"<b>{a if (d['lo'] > 0) == better else b}</b> is better"
+        out.setdefault(d["cell"], []).append(
+            f"{a} vs {b}: {_esc(objective)} "
+            f"{_money(d['mean'], d['lo'], d['hi'], units, signed=True)} (paired): {verdict}.")
+    return out
+
+
+def _answer(summary, runs, diffs, baseline, objective, level, units, better,
+            head_to_head=None):
     """Per cell: the campaign the objective recommends, its paired difference from the
     runner-up (a tie when the interval holds 0) and from the baseline, in the metric's
-    units; cells named by their sweep values."""
+    units, and the head-to-head pairs of experiment.compare; cells named by their sweep
+    values."""
     from .analysis import recommend
 
     pct = f"{100 * level:g}%"
@@ -310,6 +339,8 @@ def _answer(summary, runs, diffs, baseline, objective, level, units, better):
         if objective != "reach" and (rows["metric"] == "reach").any():
             text.append(" " + _best_sentence(rows, diffs, "reach", "Highest reach",
                                              baseline, pct))
+        for sentence in (head_to_head or {}).get(cell, []):
+            text.append(" Head to head: " + sentence)
         items.append("<li>" + "".join(text) + "</li>")
     more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
             if len(cells) > ANSWER_CELLS else "")

@@ -351,6 +351,18 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                         f"{suggest(base, names)}")
     if names and base is None:
         exp["baseline"] = names[0]
+    for i, pair in enumerate(exp.get("compare") or []):
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(x, str) for x in pair)):
+            problems.append(f"experiment.compare[{i}]: must be a pair of campaign names "
+                            f"[\"A\", \"B\"]; got {pair!r}")
+            continue
+        for x in pair:
+            if names and x not in names:
+                problems.append(f"experiment.compare[{i}]: {x!r} is not a campaign; "
+                                f"{suggest(x, names)}")
+        if pair[0] == pair[1]:
+            problems.append(f"experiment.compare[{i}]: compares {pair[0]!r} with itself")
     goal = exp.get("objective")
     if goal is None:
         exp["objective"] = "profit" if "profit" in run_metrics(kind) else "reach"

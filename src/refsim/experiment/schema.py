@@ -39,6 +39,9 @@ _EXPERIMENT = {
     "objective": Param("str", unit="", meaning="Per-run metric the Answer recommends a "
                        "campaign by: highest mean, lowest for costs such as cac (default: "
                        "profit where the model has money, else reach)."),
+    "compare": Param("list", unit="", meaning="Pairs of campaigns to compare head to "
+                     "head, paired run by run, besides each against the baseline: "
+                     "[[\"A\", \"B\"], ...] reports A minus B."),
     "level": Param("float", 0.95, low=0.0, high=1.0, low_open=True, high_open=True,
                    unit="probability", meaning="Confidence level of every interval."),
     "adaptive": Param("table", unit="", meaning="Add runs in batches until every "
