@@ -42,7 +42,7 @@ def t_interval(x, level=0.95):
 
 
 def test_public_names():
-    assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
+    assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend", "compare_pairs",
                                      "sweep_axes"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
