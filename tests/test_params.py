@@ -331,3 +331,40 @@ def test_a_kind_that_is_not_text_with_a_weighted_edge_list_is_one_clear_problem(
                         "model": {"kind": 5},
                         "campaign": [{"seeding": "degree", "k": 1}]})
     assert "graph.weighted: the weights would be ignored" in str(e.value)
+
+
+def test_every_common_setting_in_the_guide_is_a_valid_config(tmp_path):
+    """The TOML of docs/config.md's and refsim run --help's common settings resolves
+    (against the quickstart and the example customer network), and the command line
+    one runs as printed."""
+    import shlex
+    import tomllib
+
+    from refsim.cli import main
+    from refsim.experiment.config import load_config
+    from refsim.experiment.reference import GUIDE, guide_text
+
+    root = ROOT / "experiments"
+    base = (root / "quickstart.toml").read_text()
+    for what, toml in GUIDE:
+        assert what in " ".join(guide_text().split()) and toml in guide_text(markdown=True).replace("\n  ", "\n")
+        if toml.startswith("refsim run"):
+            args = shlex.split(toml)[2:]
+            args[0] = str(root / "quickstart.toml")
+            assert main(["validate", *args]) == 0
+            continue
+        path = tmp_path / "guide.toml"
+        # a snippet's tables replace the quickstart's ones of the same name
+        raw = tomllib.loads(base)
+        snippet = tomllib.loads(toml.replace("data/", str(root / "data") + "/"))
+        if "campaign" in snippet:
+            snippet["campaign"][0].setdefault("name", "guide")
+            raw["campaign"] = raw["campaign"] + snippet.pop("campaign")
+        if "graph" in snippet:
+            raw["graph"] = snippet.pop("graph")
+        for section, table in snippet.items():
+            raw.setdefault(section, {}).update(table)
+        import tomli_w
+
+        path.write_text(tomli_w.dumps(raw))
+        load_config(path)

@@ -244,6 +244,13 @@ def _cmd_bench(args) -> int:
     return status
 
 
+def _run_epilog() -> str:
+    from .experiment.reference import guide_text
+
+    return ("Common settings in the TOML (every key, with its default, unit and source: "
+            "refsim config defaults, or docs/config.md):\n\n" + guide_text())
+
+
 def _parser() -> argparse.ArgumentParser:
     from ._version import __version__
 
@@ -279,8 +286,11 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="run an experiment config and write its results and report",
         description="Run every sweep cell of an experiment config. Each finished cell is "
                     "committed to RUN_DIR/results.sqlite at once, so an interrupted run "
-                    "can be finished with --resume. Writes RUN_DIR/report.html at the end.")
-    r.add_argument("config", metavar="CONFIG", help="experiment TOML file")
+                    "can be finished with --resume. Writes RUN_DIR/report.html at the end.",
+        epilog=_run_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("config", metavar="CONFIG",
+                   help="experiment TOML file (every key: refsim config defaults, or "
+                        "docs/config.md)")
     r.add_argument("--out", metavar="DIR", help="run directory (default results/NAME)")
     r.add_argument("--resume", action="store_true",
                    help="finish an interrupted run in --out (same config only)")

@@ -173,6 +173,53 @@ def _rows(params: dict, values: dict | None = None):
         yield key, ("" if value is None else _toml(value)), p
 
 
+#: The keys a user reaches for first, each as (what it does, TOML): the guide at the
+#: top of docs/config.md and of ``refsim run --help``.
+GUIDE = (
+    ("your own customer network: one 'customer,friend' pair per line; a first line of "
+     "column names needs header = true",
+     '[graph]\nfile = "data/customers.csv"\nheader = true'),
+    ("seed a list of your customers by their ids (a list, or a CSV file's first column); "
+     "k is their number",
+     '[[campaign]]\nname = "ambassadors"\nseeds = "data/ambassadors.csv"'),
+    ("k and budget: k seeds; or seeds bought in the strategy's order while the budget "
+     "lasts (segment fees: $10 regular, $40 micro-advocate, $200 influencer); with both, "
+     "at most k within the budget",
+     '[[campaign]]\nseeding = "degree"\nbudget = 500.0\nk = 30'),
+    ("a referral reward: program = sender, recipient or two_sided; a two-sided reward is "
+     "split 50/50 (or give sender_reward and recipient_reward)",
+     '[[campaign]]\nseeding = "degree"\nk = 20\nprogram = "two_sided"\nreward = 10.0'),
+    ("rank campaigns by another metric, and compare two campaigns head to head",
+     '[experiment]\nobjective = "reach"\ncompare = [["20 hubs, $10 two-sided", '
+     '"20 hubs, no reward"]]'),
+    ("sweep: every combination of the axes (grid), or their values side by side (zip, "
+     "equal lengths); campaign.FIELD sets every campaign's field",
+     '[sweep]\nmode = "zip"\naxes = { "model.share" = [0.05, 0.1], '
+     '"campaign.reward" = [5.0, 10.0] }'),
+    ("one campaign's field by its name, on the command line or as a sweep axis",
+     "refsim run experiments/quickstart.toml --set 'campaign.20 hubs, no reward.k=50' "
+     "--set 'campaign.20 hubs, no reward.name=50 hubs, no reward'"),
+    ("add runs until every interval is narrow enough",
+     '[experiment.adaptive]\nmetric = "profit"\nwidth = 500.0\nmax_runs = 20000'),
+)
+
+
+def guide_text(markdown: bool = False) -> str:
+    """:data:`GUIDE` as Markdown (code blocks) or as plain text for ``--help``."""
+    out = []
+    for what, toml in GUIDE:
+        if markdown:
+            lang = "sh" if toml.startswith("refsim") else "toml"
+            out += [f"- {what}:", "", f"  ```{lang}", *("  " + line for line in
+                                                       toml.split("\n")), "  ```", ""]
+        else:
+            import textwrap
+
+            out += [*textwrap.wrap(f"{what}:", 88),
+                    *("    " + line for line in toml.split("\n")), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
 def reference_markdown() -> str:
     """The Markdown reference of every config key (``docs/config.md``)."""
     out = ["# Experiment config reference", "",
@@ -183,7 +230,8 @@ def reference_markdown() -> str:
            "calibrate). `refsim config defaults` prints the same as a commented TOML "
            "file. Any numeric or text key can be swept: `[sweep.axes]` "
            "`\"model.share\" = [0.05, 0.1]`; `--set KEY=VALUE` overrides one on the "
-           "command line (`campaign.NAME.FIELD` for one campaign).", ""]
+           "command line (`campaign.NAME.FIELD` for one campaign).", "",
+           "## Common settings", "", guide_text(markdown=True)]
 
     def table(title, rows):
         out.append(title)
