@@ -116,3 +116,18 @@ def test_set_on_a_campaign_field_its_name_states_says_so():
     renamed = run("validate", "experiments/quickstart.toml", "--set", "campaign.k=50",
                   "--set", "campaign.20 random, no reward.name=50 random, no reward")
     assert renamed.returncode == 0, renamed.stderr
+
+
+def test_bench_passes_the_arguments_after_double_dash_to_each_script(monkeypatch, capsys):
+    from refsim import cli
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd: calls.append(cmd) or 0)
+    assert cli.main(["bench", "ic", "imm", "--quick", "--", "--regime", "lt_holme_kim"]) == 0
+    assert [c[1].rsplit("/", 1)[1] for c in calls] == ["bench_ic.py", "bench_imm.py"]
+    assert all(c[2:] == ["--quick", "--regime", "lt_holme_kim"] for c in calls)
+    assert cli.main(["bench", "ic"]) == 0 and calls[-1][2:] == []
+    # without --, an option refsim does not know is still an error
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["bench", "ic", "--regime", "x"])
+    assert stop.value.code == 2 and "unrecognized arguments: --regime" in capsys.readouterr().err

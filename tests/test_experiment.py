@@ -451,3 +451,39 @@ def test_objective_defaults_to_profit_and_is_checked():
     raw["campaign"] = [{"name": "a", "seeding": "random", "k": 3}]
     raw.pop("sweep", None)
     assert resolve_config(raw)["experiment"]["objective"] == "reach"
+
+
+def test_progress_moves_within_a_cell_and_says_when_kernels_compile(tmp_path, monkeypatch):
+    from refsim.experiment import runner
+
+    events = []
+
+    class Bar:
+        postfix = ""
+
+        def __init__(self, total, initial, enabled, name):
+            events.append(("total", total, initial))
+
+        def set_postfix_str(self, text, refresh=True):
+            self.postfix = text
+            events.append(("note", text))
+
+        def update(self, n):
+            events.append(("tick", n))
+
+        def close(self):
+            events.append(("close",))
+
+    monkeypatch.setattr(runner, "_progress", Bar)
+    cfg = resolve_config({"experiment": {"runs": 3, "steps": 3},
+                          "graph": {"generator": "erdos_renyi", "n": 60, "mean_degree": 4},
+                          "campaign": [{"seeding": "degree", "k": 2},
+                                       {"seeding": "random", "k": 2},
+                                       {"seeding": "pagerank", "k": 2}],
+                          "sweep": {"axes": {"model.share": [0.1, 0.2]}}})
+    runner.run_experiment(cfg, tmp_path / "run", progress=True)
+    assert events[0] == ("total", 6, 0)  # 2 cells x 3 campaigns
+    assert events[1][0] == "note" and "compiling the kernels" in events[1][1]
+    assert events[2] == ("note", "")  # cleared by the first campaign's tick
+    assert [e for e in events if e[0] == "tick"] == [("tick", 1)] * 6
+    assert events[-1] == ("close",)

@@ -239,7 +239,7 @@ def _cmd_bench(args) -> int:
     for name in names:
         print(f"## {name}", flush=True)
         cmd = [sys.executable, str(folder / f"bench_{name}.py")] + (
-            ["--quick"] if args.quick else [])
+            ["--quick"] if args.quick else []) + args.passed
         status = max(status, subprocess.call(cmd))
     return status
 
@@ -346,9 +346,12 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("bench", help="run the benchmarks against peer libraries",
                        description="Run benchmarks/bench_NAME.py from a refsim checkout "
-                                   "(needs the bench extra).")
-    b.add_argument("names", nargs="*", metavar="NAME", help="ic, generators, referral, "
-                                                            "strategies (default all)")
+                                   "(needs the bench extra). Arguments after -- go to "
+                                   "each benchmark script, e.g. refsim bench ic -- "
+                                   "--regime lt_holme_kim.")
+    b.add_argument("names", nargs="*", metavar="NAME",
+                   help="calls, describe, generators, ic, imm, networkit, out_of_cache, "
+                        "referral, strategies (default all)")
     b.add_argument("--quick", action="store_true", help="smaller, faster workloads")
     b.set_defaults(run=_cmd_bench)
     return parser
@@ -363,8 +366,14 @@ def main(argv=None) -> int:
     keeps its traceback.
     """
     parser = _parser()
-    args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    own, passed = given, []
+    if given[:1] == ["bench"] and "--" in given:  # the rest goes to the scripts
+        cut = given.index("--")
+        own, passed = given[:cut], given[cut + 1:]
+    args = parser.parse_args(own)
+    args.passed = passed
+    args.argv = given
     import warnings
 
     from .experiment.sweep import CampaignNameNote

@@ -52,7 +52,7 @@ def _widest(per_campaign, adaptive, level, baseline_index) -> float:
 
 
 def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
-             plugins: Sequence[str] = ()) -> dict:
+             plugins: Sequence[str] = (), on_campaign=None) -> dict:
     """Simulate every campaign of one sweep cell and return its rows.
 
     Parameters
@@ -70,6 +70,9 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
     plugins : sequence of str, optional
         Modules to import first: those that register the model kinds the cell uses
         beyond the built-in ones (a worker process or Dask worker has not imported them).
+    on_campaign : callable, optional
+        Called with no argument as each campaign's first batch of runs finishes (a
+        progress bar's tick).
 
     Returns
     -------
@@ -126,6 +129,8 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
             for k, v in kind.curves(res).items():
                 old = curves[j].get(k)
                 curves[j][k] = v if old is None else np.vstack([old, v])
+            if on_campaign is not None and done == 0:
+                on_campaign()
         done += batch
         if adaptive is None or done >= adaptive["max_runs"]:
             break
@@ -270,7 +275,9 @@ def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = Fal
         try:
             done = store.done()
             todo = [(i, p) for i, p in enumerate(cells) if i not in done]
-            bar = _progress(len(cells), len(done), progress, cfg["experiment"]["name"])
+            per_cell = len(cfg["campaign"])
+            bar = _progress(len(cells) * per_cell, len(done) * per_cell, progress,
+                            cfg["experiment"]["name"])
             # each cell is resolved once, here, as it is handed out
             work = ((resolve_cell(cfg, p), i, p) for i, p in todo)
             plugins = _plugin_modules(cfg, parallel=client is not None or (
@@ -279,14 +286,15 @@ def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = Fal
                 if client is not None:
                     _run_pool(client.get_executor(pure=False), work, None, store, bar,
                               window=2 * max(1, sum(client.nthreads().values())),
-                              plugins=plugins)
+                              plugins=plugins, per_cell=per_cell)
                 elif workers is not None and workers > 1 and len(todo) > 1:
-                    _run_processes(work, workers, store, bar, plugins)
+                    _run_processes(work, workers, store, bar, plugins, per_cell)
                 else:
                     threads = None if workers is None else workers
+                    bar.set_postfix_str("first runs: loading or compiling the kernels")
                     for c, i, p in work:
-                        store.write_cell(run_cell(c, i, p, threads))
-                        bar.update(1)
+                        store.write_cell(run_cell(c, i, p, threads,
+                                                  on_campaign=_ticker(bar)))
             finally:
                 bar.close()
             failed = False
@@ -299,10 +307,21 @@ def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = Fal
 
 
 def _progress(total, initial, enabled, name):
+    """A bar counting campaigns (one cell is as many ticks as it has campaigns)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, unit="cell", desc=name, file=sys.stderr,
-                disable=not enabled, dynamic_ncols=True)
+    return tqdm(total=total, initial=initial, unit="campaign", desc=name,
+                file=sys.stderr, disable=not enabled, dynamic_ncols=True)
+
+
+def _ticker(bar):
+    """One tick of ``bar`` per campaign run; the first also clears the note that the
+    kernels are being compiled."""
+    def tick():
+        if bar.postfix:
+            bar.set_postfix_str("", refresh=False)
+        bar.update(1)
+    return tick
 
 
 def _plugin_modules(cfg, *, parallel) -> tuple:
@@ -327,7 +346,7 @@ def _plugin_modules(cfg, *, parallel) -> tuple:
     return tuple(modules)
 
 
-def _run_processes(work, workers, store, bar, plugins=()):
+def _run_processes(work, workers, store, bar, plugins=(), per_cell=1):
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -343,10 +362,11 @@ def _run_processes(work, workers, store, bar, plugins=()):
             proc.terminate()
 
     _run_pool(pool, work, threads, store, bar, window=2 * workers, stop=stop,
-              plugins=plugins)
+              plugins=plugins, per_cell=per_cell)
 
 
-def _run_pool(executor, work, threads, store, bar, *, window, stop=None, plugins=()):
+def _run_pool(executor, work, threads, store, bar, *, window, stop=None, plugins=(),
+              per_cell=1):
     """Run the cells on a ``concurrent.futures`` executor (local processes, or a Dask
     client's executor) and commit each as it finishes, with at most ``window`` cells
     handed out at once (so a large sweep's resolved cells are not all held at once).
@@ -370,7 +390,7 @@ def _run_pool(executor, work, threads, store, bar, *, window, stop=None, plugins
             for f in done:
                 pending.discard(f)
                 store.write_cell(f.result())
-                bar.update(1)
+                bar.update(per_cell)
             fill()
     except BaseException:
         if stop is not None:
