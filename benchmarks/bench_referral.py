@@ -39,8 +39,8 @@ def main(argv=None):
     print(f"graph {g} built in {build:.1f} s; {pop}")
     print(f"{args.runs} runs x {args.steps} steps: {sec:.1f} s "
           f"({sec / args.runs * 1e3:.0f} ms per run)")
-    print(f"reach {res.reach:.1%} of nodes; adopters {s['adopters']['mean']:,.0f} "
-          f"[{s['adopters']['low']:,.0f}, {s['adopters']['high']:,.0f}]; "
+    print(f"reach {res.reach:.1%} of nodes; customers {s['reach']['mean']:,.0f} "
+          f"[{s['reach']['lo']:,.0f}, {s['reach']['hi']:,.0f}]; "
           f"referrals sent {s['referrals_sent']['mean']:,.0f}; "
           f"structural virality {s['virality']['mean']:.2f}; ROI {s['roi']['mean']:.2f}")
 

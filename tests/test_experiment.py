@@ -224,8 +224,8 @@ def test_summary_curves_and_trees(reference):
 
     for t in (3, 7, 12):  # the Student-t interval of the library's own mean_ci
         ci = mean_ci(raw[:, t])
-        assert np.isclose(one["lo"].iloc[t], ci["low"]) and np.isclose(one["hi"].iloc[t],
-                                                                      ci["high"])
+        assert np.isclose(one["lo"].iloc[t], ci["lo"]) and np.isclose(one["hi"].iloc[t],
+                                                                      ci["hi"])
     trees = load_trees(out)
     assert len(trees) == 4 * 3
     for t in trees:
@@ -321,10 +321,10 @@ def test_adaptive_runs_stop_when_the_interval_is_narrow(tmp_path):
         w = []
         for name in ("none", "recipient", "random"):
             x = d[d.campaign == name].reach.to_numpy()
-            w.append(mean_ci(x)["high"] - mean_ci(x)["low"])
+            w.append(mean_ci(x)["hi"] - mean_ci(x)["lo"])
             if name != "none":
                 ci = mean_ci(x - base)
-                w.append(ci["high"] - ci["low"])
+                w.append(ci["hi"] - ci["lo"])
         return max(w)
 
     assert widest(df) <= 6.0 < widest(df[df.run < runs - 20])

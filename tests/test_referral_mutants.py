@@ -220,7 +220,7 @@ def test_summary_is_every_per_run_output_with_its_interval():
     res = refsim.simulate(g, model, [0, 11], runs=12, rng=1, steps=5)
     for level in (0.9, 0.95):
         summary = res.summary(level)
-        per_run = {"adopters": res.final_sizes, "virality": res.virality, **res.tallies,
+        per_run = {"reach": res.final_sizes, "virality": res.virality, **res.tallies,
                    **res.money}
         assert list(summary) == list(per_run)
         for name, values in per_run.items():
@@ -231,7 +231,7 @@ def test_summary_is_every_per_run_output_with_its_interval():
             assert got["mean"] == pytest.approx(x.mean(), rel=1e-12), name
             if x.shape[0] > 1 and x.std() > 0:
                 half = stats.t.ppf(0.5 + level / 2, x.shape[0] - 1) * stats.sem(x)
-                assert got["high"] - got["mean"] == pytest.approx(half, rel=1e-9), name
+                assert got["hi"] - got["mean"] == pytest.approx(half, rel=1e-9), name
 
 
 def test_simulate_restores_the_thread_count():

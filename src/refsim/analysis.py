@@ -344,7 +344,7 @@ def _reduce(ident, values, metrics, level, count):
         for j, metric in enumerate(metrics):
             ci = mean_ci(values[lo:hi, j], level)
             rows.append({**first, "metric": metric, "mean": ci["mean"], "sem": ci["sem"],
-                         "lo": ci["low"], "hi": ci["high"], count: ci["runs"]})
+                         "lo": ci["lo"], "hi": ci["hi"], count: ci["runs"]})
     return rows
 
 

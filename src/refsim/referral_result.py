@@ -54,10 +54,11 @@ class ReferralResult(SimResult):
     money: dict = field(default_factory=dict)
 
     def summary(self, level: float = 0.95) -> dict:
-        """Return mean and confidence interval of every per-run output, by name."""
+        """Return ``{"mean", "sem", "lo", "hi", "runs"}`` of every per-run output, by
+        the names of the results store (``reach``, ``virality``, the tallies, money)."""
         from .result import mean_ci
 
-        out = {"adopters": mean_ci(self.final_sizes, level),
+        out = {"reach": mean_ci(self.final_sizes, level),
                "virality": mean_ci(self.virality, level)}
         for name, values in {**self.tallies, **self.money}.items():
             out[name] = mean_ci(values, level)

@@ -20,21 +20,22 @@ def t_quantile(level: float, dof: int) -> float:
 
 
 def mean_ci(values, level: float = 0.95) -> dict:
-    """Return ``{"mean", "sem", "low", "high", "runs"}`` of the finite values, with a
-    Student-t interval (``nan`` bounds with fewer than two finite values)."""
+    """Return ``{"mean", "sem", "lo", "hi", "runs"}`` of the finite values, with a
+    Student-t interval (``nan`` bounds with fewer than two finite values): the names
+    of :func:`refsim.analysis.summarize`'s columns."""
     x = np.asarray(values, dtype=np.float64)
     x = x[np.isfinite(x)]
     k = x.shape[0]
     if k == 0:
-        return {"mean": float("nan"), "sem": float("nan"), "low": float("nan"),
-                "high": float("nan"), "runs": 0}
+        return {"mean": float("nan"), "sem": float("nan"), "lo": float("nan"),
+                "hi": float("nan"), "runs": 0}
     mean = float(x.mean())
     if k < 2:
-        return {"mean": mean, "sem": float("nan"), "low": float("nan"),
-                "high": float("nan"), "runs": 1}
+        return {"mean": mean, "sem": float("nan"), "lo": float("nan"),
+                "hi": float("nan"), "runs": 1}
     sem = float(x.std(ddof=1) / np.sqrt(k))
     half = t_quantile(level, k - 1) * sem
-    return {"mean": mean, "sem": sem, "low": mean - half, "high": mean + half, "runs": k}
+    return {"mean": mean, "sem": sem, "lo": mean - half, "hi": mean + half, "runs": k}
 
 
 @dataclass(frozen=True, eq=False)

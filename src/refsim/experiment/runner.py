@@ -34,7 +34,7 @@ def _width(values, level, runs_needed=2) -> float:
     ci = mean_ci(values, level)
     if ci["runs"] < runs_needed:
         return float("inf")
-    return ci["high"] - ci["low"]
+    return ci["hi"] - ci["lo"]
 
 
 def _widest(per_campaign, adaptive, level, baseline_index) -> float:
