@@ -42,8 +42,8 @@ def t_interval(x, level=0.95):
 
 
 def test_public_names():
-    assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend", "compare_pairs",
-                                     "sweep_axes"}
+    assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
+                                     "compare_pairs", "summary_table", "sweep_axes"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -284,3 +284,49 @@ def test_recommend_picks_the_best_mean_and_pairs_it_with_the_runner_up():
     assert not got.loc[0, "tie"] and got.loc[1, "tie"]  # a clear gap, then none
     low = analysis.recommend(runs, "cost", higher_is_better=False).set_index("cell")
     assert (low["campaign"] == "c").all()  # the cheapest
+
+
+# --- summary_table: the three side by side, one row per cell and campaign ----------------
+
+@pytest.mark.parametrize("objective, higher, best", [("reach", True, "alpha"),
+                                                     ("cost", False, None)])
+def test_summary_table_recommends_in_the_objective_direction(objective, higher, best):
+    runs = experiment(runs=30, seed=4)
+    t = analysis.summary_table(runs, ["reach", "cost"], baseline="zeta",
+                               objective=objective, higher_is_better=higher)
+    for cell, rows in t.groupby("cell"):
+        means = runs[runs.cell == cell].groupby("campaign")[objective].mean()
+        pick = means.idxmax() if higher else means.idxmin()
+        assert rows.loc[rows.recommended, "campaign"].tolist() == [pick]
+        if best is not None:
+            assert pick == best  # alpha's effect, 1.5, is the largest
+    assert list(t["campaign"][:3]) == ["zeta", "alpha", "mid"]  # order of appearance
+    assert t["reach_vs_baseline_pairs"].isna().tolist() == [True, False, False] * 2
+
+
+def test_summary_table_without_baseline_or_objective_has_no_such_columns():
+    runs = experiment(runs=5)
+    t = analysis.summary_table(runs, "reach")
+    assert list(t.columns) == ["cell", "model.share", "graph.mixing", "campaign",
+                               "strategy", "k", "budget", "sender_reward",
+                               "recipient_reward", "runs", "level", "reach_mean",
+                               "reach_lo", "reach_hi", "reach_runs"]
+    alone = runs[runs.campaign == "zeta"]
+    t = analysis.summary_table(alone, "reach", baseline="zeta", objective="reach")
+    assert "baseline" not in t and "reach_vs_baseline" not in t  # nothing to compare
+    assert t["recommended"].all() and not t["tie"].any()
+    empty = analysis.summary_table(runs.iloc[:0], "reach", baseline="zeta")
+    assert empty.empty and "reach_vs_baseline_pairs" in empty
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"baseline": "nosuch"}, "baseline campaign 'nosuch' is not in the results"),
+    ({"objective": "profit"}, "objective 'profit' is not one of the metrics"),
+    ({"metrics": ["reach", "reach_vs_baseline"], "baseline": "zeta"},
+     "two columns named 'reach_vs_baseline_hi'"),
+])
+def test_summary_table_refuses(kwargs, message):
+    runs = experiment(runs=5).assign(reach_vs_baseline=1.0)
+    kwargs = {"metrics": ["reach"], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        analysis.summary_table(runs, **kwargs)

@@ -215,7 +215,18 @@ def _cmd_export(args) -> int:
 
     from .experiment.export import export
 
-    path = export(args.run_dir, args.out, fmt=args.format, curves=args.curves)
+    if args.dictionary:
+        if args.run_dir is not None:
+            raise InvalidValue("--dictionary prints the columns of every export; give it "
+                               "without RUN_DIR")
+        from .experiment.dictionary import markdown
+
+        print(markdown())
+        return 0
+    if args.run_dir is None:
+        raise InvalidValue("give RUN_DIR, the run directory to export (or --dictionary)")
+    path = export(args.run_dir, args.out, fmt=args.format, curves=args.curves,
+                  summary=args.summary)
     print(Path(path))
     return 0
 
@@ -334,14 +345,32 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="default RUN_DIR/report.html")
     p.set_defaults(run=_cmd_report)
 
-    e = sub.add_parser("export", help="write a run's results as CSV or Parquet",
-                       description="Write one row per (cell, campaign, run), or with "
-                                   "--curves one per step, as CSV or Parquet.")
-    e.add_argument("run_dir", metavar="RUN_DIR")
-    e.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    e.add_argument("--out", metavar="FILE", help="default RUN_DIR/results.{csv,parquet}")
+    e = sub.add_parser("export", help="write a run's results as CSV, Parquet or xlsx",
+                       description="Write one row per (cell, campaign, run); with "
+                                   "--curves one per step; with --summary one per (cell, "
+                                   "campaign) with each metric's mean, confidence "
+                                   "interval and paired difference from the baseline, "
+                                   "and the recommended campaign. Money outputs are "
+                                   "rounded to the cent.",
+                       epilog="Every column of every export, with its meaning and unit: "
+                              "docs/export.md (refsim export --dictionary prints it). "
+                              "xlsx needs pip install \"refsim[xlsx]\", Parquet "
+                              "pip install \"refsim[parquet]\".")
+    e.add_argument("run_dir", metavar="RUN_DIR", nargs="?")
+    e.add_argument("--format", choices=("csv", "parquet", "xlsx"), default="csv",
+                   help="default csv; xlsx adds a sheet 'dictionary' describing the "
+                        "columns")
+    e.add_argument("--out", metavar="FILE",
+                   help="default RUN_DIR/results.FORMAT (curves.FORMAT with --curves, "
+                        "summary.FORMAT with --summary)")
     e.add_argument("--curves", action="store_true",
                    help="export the per-run curves (long format) instead of the runs")
+    e.add_argument("--summary", action="store_true",
+                   help="export one row per cell and campaign: means, confidence "
+                        "intervals, paired differences, the recommended campaign")
+    e.add_argument("--dictionary", action="store_true",
+                   help="print the Markdown of docs/export.md (every column of every "
+                        "export) and exit")
     e.set_defaults(run=_cmd_export)
 
     b = sub.add_parser("bench", help="run the benchmarks against peer libraries",

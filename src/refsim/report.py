@@ -174,7 +174,7 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     pathlib.Path
         The file written.
     """
-    from .experiment.export import writing
+    from ._files import writing
     from .experiment.store import load_curves, load_meta, load_results, load_trees
 
     run_dir = pathlib.Path(run_dir)

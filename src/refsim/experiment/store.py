@@ -77,8 +77,9 @@ READABLE = ("2", "3")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Files a run directory holds that ``--overwrite`` may remove (nothing else is touched).
-OWN_FILES = (DB, "config.toml", "meta.json", "report.html", "results.csv",
-             "results.parquet", "curves.csv", "curves.parquet")
+OWN_FILES = (DB, "config.toml", "meta.json", "report.html",
+             *(f"{table}.{fmt}" for table in ("results", "curves", "summary")
+               for fmt in ("csv", "parquet", "xlsx")))
 
 
 def _blob(a) -> bytes:
