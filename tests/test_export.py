@@ -255,7 +255,7 @@ def test_summary_default_path_and_atomic_write(run, capsys):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--curves", "--summary"], "give --curves or --summary, not both"),
+    (["--curves", "--summary"], "give one of --curves, --summary and --seeds"),
     (["--dictionary"], "give it without RUN_DIR"),
 ])
 def test_export_option_mistakes(run, capsys, args, message):
@@ -290,7 +290,7 @@ def test_docs_export_md_is_current(capsys):
 def test_every_written_column_is_documented_and_every_entry_written(run, tmp_path,
                                                                     table):
     out = export_mod.export(run, tmp_path / f"{table}.csv", curves=table == "curves",
-                            summary=table == "summary")
+                            summary=table == "summary", seeds=table == "seeds")
     with open(out, newline="") as fh:
         written = next(csv.reader(fh))
     axes = AXES if table != "curves" else []

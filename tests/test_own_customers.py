@@ -205,3 +205,21 @@ def test_resolve_config_alone_takes_a_list(tmp_path):
                         "campaign": [{"seeds": 4}]})
     assert np.array_equal(refsim.select_seeds(
         refsim.generators.erdos_renyi(50, 4, rng=0), "listed", k=2, ids=["4", 1]), [4, 1])
+
+
+def test_export_seeds_writes_whom_to_recruit_and_reads_back_as_a_seed_list(tmp_path):
+    g, ids = _customers(tmp_path)
+    path = _config(tmp_path, ['name = "hubs"\nseeding = "degree"\nk = 5',
+                              'name = "random"\nseeding = "random"\nk = 3'], runs=5)
+    run_experiment(load_config(path), tmp_path / "run", progress=False)
+    assert main(["export", str(tmp_path / "run"), "--seeds"]) == 0
+    table = pd.read_csv(tmp_path / "run" / "seeds.csv", dtype={"customer_id": str})
+    hubs = [g.labels[u] for u in refsim.select_seeds(g, "degree", k=5)]
+    assert table["customer_id"].tolist() == hubs  # random seeds differ per run: not listed
+    assert list(table.columns) == ["cell", "campaign", "strategy", "run", "rank",
+                                   "customer_id", "node", "segment", "audience", "cost"]
+    assert all(len(c.split(".")[1]) == 2 for c in open(tmp_path / "run" / "seeds.csv")
+               .read().splitlines()[1].split(",")[-1:])  # money to the cent
+    # the file hands back to a config as it is: the customer_id column is read
+    cfg = load_config(_config(tmp_path, ['name = "again"\nseeds = "run/seeds.csv"']))
+    assert cfg["campaign"][0]["seeds"] == hubs

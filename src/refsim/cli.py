@@ -226,7 +226,7 @@ def _cmd_export(args) -> int:
     if args.run_dir is None:
         raise InvalidValue("give RUN_DIR, the run directory to export (or --dictionary)")
     path = export(args.run_dir, args.out, fmt=args.format, curves=args.curves,
-                  summary=args.summary)
+                  summary=args.summary, seeds=args.seeds)
     print(Path(path))
     return 0
 
@@ -362,12 +362,15 @@ def _parser() -> argparse.ArgumentParser:
                         "columns")
     e.add_argument("--out", metavar="FILE",
                    help="default RUN_DIR/results.FORMAT (curves.FORMAT with --curves, "
-                        "summary.FORMAT with --summary)")
+                        "summary.FORMAT with --summary, seeds.FORMAT with --seeds)")
     e.add_argument("--curves", action="store_true",
                    help="export the per-run curves (long format) instead of the runs")
     e.add_argument("--summary", action="store_true",
                    help="export one row per cell and campaign: means, confidence "
                         "intervals, paired differences, the recommended campaign")
+    e.add_argument("--seeds", action="store_true",
+                   help="export each campaign's seeds by your customer ids, with "
+                        "segment, audience and price: whom to recruit")
     e.add_argument("--dictionary", action="store_true",
                    help="print the Markdown of docs/export.md (every column of every "
                         "export) and exit")

@@ -133,7 +133,24 @@ def _exports() -> dict[str, tuple[Column, ...]]:
         Column(f"{METRIC}_vs_baseline_pairs", "Runs paired in `{metric}_vs_baseline`.",
                "pairs", True),
     )
-    return {"results": results, "curves": curves, "summary": summary}
+    seeds = (cell, axis, campaign,
+             Column("strategy", "Seeding strategy that chose the customer (`listed`: the "
+                                "campaign's own `seeds` list)."),
+             Column("run", "Run whose seed set this is: only for campaigns drawing seeds "
+                           "in every run (random strategies); empty for the set every "
+                           "run shares, the list to recruit."),
+             Column("rank", "Order of choice within the set, 1 first.", "place"),
+             Column("customer_id", "The customer's id in your edge list (for a generated "
+                                   "graph, the node number)."),
+             Column("node", "refsim's node number for the customer."),
+             Column("segment", "Population segment of the referral model (regular, "
+                               "micro_advocate, influencer); absent for other models."),
+             Column("audience", "People the customer can tell: out-degree (friends, or "
+                                "followers on a directed graph).", "people"),
+             Column("cost", "Price of recruiting the customer as a seed (segment fee plus "
+                            "any per-follower price; 1 per seed for models without "
+                            "prices).", "$", True))
+    return {"results": results, "curves": curves, "summary": summary, "seeds": seeds}
 
 
 #: The columns of each export table, in the order they are written.
@@ -145,6 +162,8 @@ _TITLES = {
     "curves": ("Curves", "`--curves`", "one row per cell, campaign, series, run and "
                                        "step (long form)"),
     "summary": ("Summary", "`--summary`", "one row per cell and campaign"),
+    "seeds": ("Seeds", "`--seeds`", "one row per seed: each campaign's customers to "
+                                   "recruit, by your ids (`refsim.load_seeds`)"),
 }
 
 
@@ -182,7 +201,7 @@ def _is_money(unit: str) -> bool:
 def describe(export: str, columns: Iterable[str], axes: Iterable[str] = (),
              metrics: Iterable[str] = ()) -> list[Described]:
     """Return the dictionary entry of each of ``columns`` of the ``export`` table
-    (``"results"``, ``"curves"`` or ``"summary"``), with concrete metric names, meanings
+    (``"results"``, ``"curves"``, ``"summary"`` or ``"seeds"``), with concrete metric names, meanings
     and units; ``axes`` are the run's sweep axes, ``metrics`` its metrics (those of a
     model kind not registered here are described without meaning or unit).
 

@@ -24,7 +24,7 @@ __all__ = ["curves_long", "export", "export_frame", "summary_frame", "writing"]
 #: The file formats, and the package each needs beyond refsim's own (with its extra).
 FORMATS = {"csv": None, "parquet": ("pyarrow", "parquet"), "xlsx": ("openpyxl", "xlsx")}
 #: The tables, by the name of their default file.
-TABLES = ("results", "curves", "summary")
+TABLES = ("results", "curves", "summary", "seeds")
 #: Data rows and columns an xlsx sheet holds (Excel's limits, the header row aside).
 XLSX_ROWS = 1_048_575
 XLSX_COLUMNS = 16_384
@@ -93,8 +93,10 @@ def _table(run_dir, table):
     if table not in TABLES:
         raise InvalidValue(f"table must be one of {', '.join(TABLES)}; got {table!r}")
     meta = load_meta(run_dir)
-    df = {"results": load_results, "curves": curves_long,
-          "summary": summary_frame}[table](run_dir)
+    from .seeds import load_seeds
+
+    df = {"results": load_results, "curves": curves_long, "summary": summary_frame,
+          "seeds": load_seeds}[table](run_dir)
     rows = describe(table, df.columns, meta["axes"], meta["metrics"])
     for d in rows:
         if d.money:  # + 0.0: no "-0.00" for a sub-cent loss
@@ -103,13 +105,16 @@ def _table(run_dir, table):
 
 
 def export(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None = None, *,
-           fmt: str = "csv", curves: bool = False, summary: bool = False) -> Path:
+           fmt: str = "csv", curves: bool = False, summary: bool = False,
+           seeds: bool = False) -> Path:
     """Write a table of ``run_dir`` to ``out`` as CSV, Parquet or xlsx; return the path.
 
     One row per (cell, campaign, run) (see :func:`refsim.load_results`); with
     ``curves=True`` one row per (cell, campaign, series, run, step); with
     ``summary=True`` one row per (cell, campaign) (see
-    :func:`refsim.analysis.summary_table`). Every column is described in
+    :func:`refsim.analysis.summary_table`); with ``seeds=True`` one row per seed of
+    each campaign's shared seed set, by the customers' own ids (see
+    :func:`refsim.load_seeds`). Every column is described in
     ``docs/export.md``; money outputs are rounded to the cent (written with two
     decimals in CSV, in a currency format in xlsx, whose second sheet ``dictionary``
     describes each column). The file is written whole or not at all.
@@ -122,7 +127,7 @@ def export(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
         Default ``run_dir / "<table>.<fmt>"`` (``results``, ``curves`` or ``summary``).
     fmt : {"csv", "parquet", "xlsx"}
         Parquet needs pyarrow (``refsim[parquet]``), xlsx openpyxl (``refsim[xlsx]``).
-    curves, summary : bool
+    curves, summary, seeds : bool
         Which table, at most one of them; default the per-run one.
 
     Raises
@@ -135,8 +140,8 @@ def export(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
     """
     if fmt not in FORMATS:
         raise InvalidValue(f"format must be one of {', '.join(FORMATS)}; got {fmt!r}")
-    if curves and summary:
-        raise InvalidValue("give --curves or --summary, not both")
+    if curves + summary + seeds > 1:
+        raise InvalidValue("give one of --curves, --summary and --seeds")
     need = FORMATS[fmt]
     if need is not None:
         try:
@@ -144,7 +149,8 @@ def export(run_dir: str | os.PathLike[str], out: str | os.PathLike[str] | None =
         except ImportError:
             raise MissingFile(f"{fmt} export needs {need[0]}: pip install "
                               f'"refsim[{need[1]}]"') from None
-    table = "curves" if curves else "summary" if summary else "results"
+    table = ("curves" if curves else "summary" if summary else "seeds" if seeds
+             else "results")
     out = Path(run_dir) / f"{table}.{fmt}" if out is None else Path(out)
     df, rows = _table(run_dir, table)
     if fmt == "xlsx" and (len(df) > XLSX_ROWS or df.shape[1] > XLSX_COLUMNS):

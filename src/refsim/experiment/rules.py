@@ -174,8 +174,9 @@ def _listed_campaign(path, entry, c, problems):
 
 
 def read_seeds_file(path) -> list:
-    """The customer ids in the first column of a CSV file (a first line of column
-    names such as ``customer_id`` is skipped), as text, in file order."""
+    """The customer ids of a CSV file, as text, in file order: its ``customer_id``
+    column when its first line names one (as ``refsim export --seeds`` writes), else
+    its first column (a first line of column names is skipped)."""
     import csv
 
     from ..edgelist import looks_like_column_name
@@ -188,9 +189,14 @@ def read_seeds_file(path) -> list:
         raise InvalidValue(f"seeds file {str(path)!r} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InvalidValue(f"cannot read seeds file {str(path)!r}: {exc}") from None
-    ids = [r[0].strip() for r in rows]
-    if ids and looks_like_column_name(ids[0]) and ids[0] not in ids[1:]:
-        ids = ids[1:]
+    head = [x.strip() for x in rows[0]] if rows else []
+    if "customer_id" in head:  # as refsim export --seeds writes it
+        col = head.index("customer_id")
+        ids = [r[col].strip() for r in rows[1:] if len(r) > col and r[col].strip()]
+    else:
+        ids = [r[0].strip() for r in rows]
+        if ids and looks_like_column_name(ids[0]) and ids[0] not in ids[1:]:
+            ids = ids[1:]
     if not ids:
         raise InvalidValue(f"seeds file {str(path)!r} lists no customer ids")
     return ids

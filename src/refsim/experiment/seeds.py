@@ -18,22 +18,10 @@ if TYPE_CHECKING:
 
 __all__ = ["load_seeds", "SEED_COLUMNS"]
 
-#: Each column of :func:`load_seeds` (after ``cell`` and the sweep axes), with its
-#: meaning: the data dictionary of ``refsim export --seeds``.
-SEED_COLUMNS = {
-    "campaign": "Campaign name, as in the config.",
-    "strategy": "Seeding strategy that chose the customer.",
-    "run": "Run whose seed set this is (per-run seed sets only; empty for a set "
-           "shared by every run).",
-    "rank": "Order of choice within the set, 1 = chosen first.",
-    "customer_id": "The customer's id in your edge list (the node number for a "
-                   "generated graph).",
-    "node": "refsim's node number.",
-    "segment": "Population segment (referral model), e.g. regular, influencer.",
-    "audience": "People the customer can tell: out-degree (ties, or arcs out).",
-    "cost": "Price of recruiting the customer as a seed ($; 1 per seed for models "
-            "without prices).",
-}
+#: The columns of :func:`load_seeds` after ``cell`` and the sweep axes; each is
+#: described in :mod:`refsim.experiment.dictionary` (``docs/export.md``, Seeds).
+SEED_COLUMNS = ("campaign", "strategy", "run", "rank", "customer_id", "node", "segment",
+                "audience", "cost")
 
 
 def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.DataFrame:
@@ -52,8 +40,8 @@ def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.Dat
     -------
     pandas.DataFrame
         Columns ``cell``, one per sweep axis, then :data:`SEED_COLUMNS` (``segment``
-        only for models with a population). Rows in cell, campaign (config order),
-        run and rank order.
+        only for models with a population; each column's meaning is in
+        ``docs/export.md``). Rows in cell, campaign (config order), run and rank order.
 
     Examples
     --------
