@@ -188,6 +188,9 @@ def test_report_lists_whom_the_recommended_campaign_recruits(tmp_path):
     assert ", ".join(first) in section and f"{len(first)}</td>" in section
     # one cell: no column of cell numbers anywhere
     assert "<th>cell</th>" not in page
+    # the assumptions point to where every key and default is listed
+    assumptions = page.split("<h2>Assumptions</h2>")[1]
+    assert "<code>refsim config defaults</code>" in assumptions.split("</p>")[0]
 
 
 def test_example_of_own_customers_runs(tmp_path):

@@ -220,7 +220,9 @@ def _assumptions(meta) -> str:
         return ""
     return ("<h2>Assumptions</h2>\n<p>Every value the model ran with, defaults included. "
             "<em>assumption</em> marks a starting value to calibrate to your market, not "
-            "an estimate.</p>\n"
+            "an estimate. Every key a config can set, with its default and allowed "
+            "values: <code>refsim config defaults</code>, or docs/config.md in refsim's "
+            "source.</p>\n"
             + _table(("key", "value", "unit", "meaning", "source"), body, "assumptions"))
 
 
