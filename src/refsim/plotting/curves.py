@@ -6,11 +6,24 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidValue
-from ._common import new_figure, plain, require, wrap
+from ._common import (
+    label_panels,
+    legend_below,
+    line_band,
+    new_figure,
+    panel_figure,
+    plain,
+    require,
+    wrap,
+)
+from .labels import axis_label
+
+#: What one step of a cascade is, on the horizontal axis of every curve.
+STEP_LABEL = "step (round of referrals)"
 
 
 def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
-                  title: str | None = None):
+                  title: str | None = None, unit: str = "people"):
     """Return a figure of one cell's mean adoption curve per campaign, with its CI band.
 
     Parameters
@@ -25,12 +38,14 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
         and ``"advocates"``).
     title : str, optional
         Axes title; default names the cell.
+    unit : str, default "people"
+        What the series counts, shown on the vertical axis.
 
     Returns
     -------
     matplotlib.figure.Figure
         One line per campaign (in order of first appearance) and one band from ``lo``
-        to ``hi`` in the same colour.
+        to ``hi`` in the same colour; the axes say what a step is and the unit.
 
     Raises
     ------
@@ -55,25 +70,15 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
                          f"{pd.unique(curves['series']).tolist()}")
     fig = new_figure(5.6, 3.6)
     ax = fig.add_subplot()
-    for i, campaign in enumerate(pd.unique(rows["campaign"])):
-        one = rows[rows["campaign"] == campaign].sort_values("step")
-        step = one["step"].to_numpy(dtype=np.float64)
-        color = f"C{i % 10}"
-        ax.plot(step, one["mean"].to_numpy(dtype=np.float64), color=color, label=plain(campaign))
-        ax.fill_between(step, one["lo"].to_numpy(dtype=np.float64),
-                        one["hi"].to_numpy(dtype=np.float64), color=color, alpha=0.2,
-                        linewidth=0)
-    ax.set_xlabel("step")
-    ax.set_ylabel(plain(f"{series} (mean, CI band)"))
+    _draw_curves(ax, rows, list(pd.unique(rows["campaign"])), rows["step"].max())
+    label_panels(fig, [ax], STEP_LABEL, axis_label(series, unit))
     ax.set_title(plain(wrap(f"cell {cell}" if title is None else title)), fontsize="medium")
     ax.legend(fontsize="small")
-    ax.grid(alpha=0.3)
     return fig
 
 
-
 def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopters",
-                settle: float = 0.005):
+                settle: float = 0.005, unit: str = "people"):
     """Return small multiples of the mean curves: one panel per cell, the same y scale,
     each panel cropped to where its cascades end.
 
@@ -90,11 +95,15 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
     settle : float, default 0.005
         A panel ends two steps after the last step at which some campaign's mean still
         rose by more than this share of its final value.
+    unit : str, default "people"
+        What the series counts, shown on the shared vertical axis label.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One line and CI band per campaign in every panel, one legend.
+        One line and CI band per campaign in every panel, one legend; one label for
+        all panels' horizontal axes (steps) and one for their vertical axes (the series
+        and its unit).
 
     Raises
     ------
@@ -120,38 +129,37 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
     if missing:
         raise InvalidValue(f"no curves for cell(s) {missing[:5]} and series {series!r}")
     names = list(pd.unique(rows[rows["cell"].isin(cells)]["campaign"]))
-    cols = min(3, len(cells))
-    nrows = -(-len(cells) // cols)
-    fig = new_figure(3.6 * cols + 0.6, 2.6 * nrows + 0.8)
-    grid = fig.subplots(nrows, cols, sharey=True, squeeze=False)
-    for k, cell in enumerate(cells):
-        ax = grid[k // cols][k % cols]
+    fig, panels = panel_figure(len(cells), 3.6, 2.6, (0.6, 1.0), sharey=True)
+    for k, (ax, cell) in enumerate(zip(panels, cells)):
         here = rows[rows["cell"] == cell]
-        end = 1
-        for campaign in names:
-            m = here[here["campaign"] == campaign].sort_values("step")["mean"].to_numpy(
-                dtype=np.float64)
-            if m.size > 1 and np.isfinite(m).all():
-                rise = np.flatnonzero(np.diff(m) > settle * max(abs(m[-1]), 1e-12))
-                end = max(end, int(rise[-1]) + 3 if rise.size else 1)
-        for i, campaign in enumerate(names):
-            one = here[(here["campaign"] == campaign) & (here["step"] <= end)].sort_values(
-                "step")
-            step = one["step"].to_numpy(dtype=np.float64)
-            ax.plot(step, one["mean"].to_numpy(dtype=np.float64), color=f"C{i % 10}",
-                    label=plain(campaign))
-            ax.fill_between(step, one["lo"].to_numpy(dtype=np.float64),
-                            one["hi"].to_numpy(dtype=np.float64), color=f"C{i % 10}",
-                            alpha=0.2, linewidth=0)
+        _draw_curves(ax, here, names, _settled(here, names, settle))
         if titles is not None:
             ax.set_title(plain(wrap(str(titles[k]), 40)), fontsize="small")
-        ax.set_xlabel("step")
-        if k % cols == 0:
-            ax.set_ylabel(plain(f"{series} (mean, CI band)"))
-        ax.grid(alpha=0.3)
-    for k in range(len(cells), nrows * cols):
-        grid[k // cols][k % cols].set_visible(False)
-    handles, labels = grid[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(names)),
-               fontsize="small")
+    label_panels(fig, panels, STEP_LABEL, axis_label(series, unit))
+    legend_below(fig, *panels[0].get_legend_handles_labels())
     return fig
+
+
+def _settled(rows, names, settle) -> int:
+    """Two steps after the last step at which some campaign's mean still rose by more
+    than ``settle`` of its final value (at least 1)."""
+    end = 1
+    for campaign in names:
+        m = rows[rows["campaign"] == campaign].sort_values("step")["mean"].to_numpy(
+            dtype=np.float64)
+        if m.size > 1 and np.isfinite(m).all():
+            rise = np.flatnonzero(np.diff(m) > settle * max(abs(m[-1]), 1e-12))
+            end = max(end, int(rise[-1]) + 3 if rise.size else 1)
+    return end
+
+
+def _draw_curves(ax, rows, names, end):
+    """One mean line and CI band per campaign (colour by its place in ``names``), up to
+    step ``end``."""
+    for i, campaign in enumerate(names):
+        one = rows[(rows["campaign"] == campaign) & (rows["step"] <= end)].sort_values("step")
+        line_band(ax, one["step"].to_numpy(dtype=np.float64),
+                   one["mean"].to_numpy(dtype=np.float64), one["lo"].to_numpy(dtype=np.float64),
+                   one["hi"].to_numpy(dtype=np.float64), f"C{i % 10}", campaign)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3)

@@ -1,4 +1,4 @@
-"""Metrics against the seeding budget (or k)."""
+"""Metrics against a numeric sweep axis, or against the seeding budget (or k)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,133 @@ import pandas as pd
 
 from ..analysis import sweep_axes
 from ..errors import InvalidValue
-from ._common import finite, new_figure, plain, require, value_text
+from ._common import (
+    amount_ticks,
+    break_even,
+    finite,
+    hold,
+    is_money,
+    label_panels,
+    legend_below,
+    line_band,
+    new_figure,
+    ordered_levels,
+    panel_figure,
+    plain,
+    require,
+    spread,
+    wrap,
+)
+from .labels import axis_label, value_labels, value_text
 
 #: Lines per panel of :func:`budget_figure` for the values of a second sweep axis.
 MAX_GROUPS = 4
+#: Panels of :func:`axis_figure`, one per value of a second sweep axis.
+MAX_PANELS = 6
 
 
-def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str = "budget"):
+def axis_figure(summary: pd.DataFrame, x: str, metric: str = "reach", *, unit: str = "",
+                units: dict | None = None, order: dict | None = None):
+    """Return each campaign's mean metric with its CI band against a numeric sweep axis.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Output of :func:`refsim.analysis.summarize`.
+    x : str
+        A numeric sweep axis (``campaign.reward``, say), on the horizontal axis.
+    metric : str, default "reach"
+        The metric on the vertical axis.
+    unit : str, default ""
+        The metric's unit. For money (a unit starting with ``$``) a dashed line at 0
+        is labelled "break-even".
+    units : dict, optional
+        Sweep-axis key to unit, on the axis labels.
+    order : dict, optional
+        Sweep-axis key to its values in the config's order: panels follow it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line (mean) and band (CI) per campaign, in order of first appearance, at
+        the values of ``x``. When another sweep axis varies there is one panel per
+        value of it (at most :data:`MAX_PANELS`, spread evenly; the title says when
+        some are left out), all on one vertical scale; further varying axes are held
+        at their first value, which the title states.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not a numeric sweep axis or the metric is absent.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"cell": [0, 0, 1, 1], "campaign.reward": [5.0, 5, 10, 10],
+    ...                         "campaign": ["a", "b"] * 2, "metric": "profit",
+    ...                         "mean": [1.0, 2, -1, 3], "lo": [0.0, 1, -2, 2],
+    ...                         "hi": [2.0, 3, 0, 4]})
+    >>> fig = axis_figure(summary, "campaign.reward", "profit", unit="$")
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['a', 'b', 'break-even']
+    """
+    require(summary, ("cell", "campaign", "metric", "mean", "lo", "hi"), "summary")
+    axes = sweep_axes(summary)
+    rows = summary[summary["metric"] == metric]
+    if x not in axes or not pd.api.types.is_numeric_dtype(summary[x]):
+        raise InvalidValue(f"{x!r} is not a numeric sweep axis; the axes are {axes}")
+    if rows.empty:
+        raise InvalidValue(f"no rows of metric {metric!r}; metrics are "
+                           f"{pd.unique(summary['metric']).tolist()}")
+    order, units = order or {}, units or {}
+    others = [a for a in axes if a != x and rows[a].nunique() > 1]
+    rows, held = hold(rows, others[1:], order)
+    by = others[0] if others else None
+    values = ordered_levels(rows[by], order.get(by)) if by else [None]
+    shown = spread(values, MAX_PANELS)
+    names = dict(zip(values, value_labels(values))) if by else {}
+    width = 3.6 if len(shown) > 1 else 5.2
+    fig, panels = panel_figure(len(shown), width, 2.8, (0.6, 1.2), sharey=True)
+    campaigns = list(pd.unique(rows["campaign"]))
+    for ax, value in zip(panels, shown):
+        _axis_lines(ax, rows if by is None else rows[rows[by] == value], campaigns, x, unit)
+        if by is not None:
+            ax.set_title(plain(f"{axis_label(by)} = {names[value]}".replace("\n", " ")),
+                         fontsize="small")
+    label_panels(fig, panels, axis_label(x, units.get(x, "")), axis_label(metric, unit))
+    notes = [f"{axis_label(a)} = {v}" for a, v in held.items()]
+    if len(shown) < len(values):
+        notes.append(f"{len(shown)} of the {len(values)} values of {axis_label(by)}")
+    if notes:
+        fig.suptitle(plain(wrap("; ".join(notes), 90)), fontsize="medium")
+    amount_ticks(panels[0].yaxis, unit)
+    legend_below(fig, *panels[0].get_legend_handles_labels())
+    return fig
+
+
+def _axis_lines(ax, rows, campaigns, x, unit):
+    """One line and CI band per campaign against ``x`` (colour by its place in
+    ``campaigns``); break-even for money."""
+    for i, name in enumerate(campaigns):
+        line = rows[rows["campaign"] == name].sort_values(x)
+        if line.empty:
+            continue
+        line_band(ax, line[x].to_numpy(dtype=np.float64),
+                   line["mean"].to_numpy(dtype=np.float64),
+                   line["lo"].to_numpy(dtype=np.float64), line["hi"].to_numpy(dtype=np.float64),
+                   f"C{i % 10}", name, marker="o", markersize=4)
+    xs = np.sort(pd.unique(rows[x].astype(np.float64)))
+    if _doubling(xs):
+        ax.set_xscale("log")
+        ax.minorticks_off()
+    if len(xs) <= 8:
+        ax.set_xticks(xs, [value_text(v) for v in xs])
+    if is_money(unit):
+        break_even(ax)
+    ax.grid(alpha=0.3)
+
+
+def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str = "budget",
+                  units: dict | None = None):
     """Return a figure of each metric's mean and CI error bars against budget (or ``k``).
 
     Parameters
@@ -26,6 +146,8 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
     x : str, default "budget"
         Column on the horizontal axis. With ``"budget"`` and no finite budget, ``k`` is
         used instead. Rows whose ``x`` is NaN are left out.
+    units : dict, optional
+        Metric to unit, on each panel's vertical axis label.
 
     Returns
     -------
@@ -71,9 +193,7 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
         group = others[0] if others else None
         values = [None]
         if group is not None:
-            values = sorted(pd.unique(rows[group]))
-            pick = np.unique(np.linspace(0, len(values) - 1, MAX_GROUPS).round().astype(int))
-            values = [values[i] for i in pick]
+            values = spread(sorted(pd.unique(rows[group])), MAX_GROUPS)
         keys = [*([group] if group else []), x]
         by = "campaign" if rows.duplicated(["strategy", *keys]).any() else "strategy"
         names = list(pd.unique(rows[by]))
@@ -92,8 +212,8 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
                 ax.errorbar(line[x].to_numpy(dtype=np.float64), mean, yerr=err, label=plain(label),
                             color=f"C{i % 10}", linestyle=("-", "--", ":", "-.")[j % 4],
                             marker="o", markersize=4, capsize=3)
-        ax.set_xlabel(plain("budget" if x == "budget" else ("k (seeds)" if x == "k" else x)))
-        ax.set_ylabel(plain(f"{metric} (mean, CI)"))
+        ax.set_xlabel(plain({"budget": "budget ($)", "k": "k (seeds)"}.get(x, x)))
+        ax.set_ylabel(plain(axis_label(metric, (units or {}).get(metric, ""))))
         ax.set_title(plain(metric + "".join(f"\n{a}={value_text(v)}" for a, v in held.items())),
                      fontsize="medium")
         ax.grid(alpha=0.3)
@@ -102,3 +222,12 @@ def budget_figure(summary: pd.DataFrame, metrics=("reach", "cac", "roi"), x: str
     fig.legend(list(legend.values()), list(legend.keys()), loc="outside right upper",
                fontsize="small")
     return fig
+
+
+def _doubling(xs) -> bool:
+    """Whether sorted values grow by a near-constant factor (0.5, 1, 2 or 5, 10, 20, 40),
+    so that a log scale spaces them evenly."""
+    if len(xs) < 3 or xs[0] <= 0:
+        return False
+    ratios = xs[1:] / xs[:-1]
+    return bool(ratios.min() > 1.5 and ratios.max() < 1.35 * ratios.min())

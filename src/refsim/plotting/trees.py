@@ -74,7 +74,7 @@ def tree_layout(nodes, parents, gap: float = 1.0):
     return x, depth
 
 
-def tree_figure(tree: dict, max_nodes: int = 300):
+def tree_figure(tree: dict, max_nodes: int = 300, title: str | None = None):
     """Return a picture of one example referral forest, generation by generation.
 
     Parameters
@@ -85,6 +85,9 @@ def tree_figure(tree: dict, max_nodes: int = 300):
         ``campaign`` and ``run`` are used in the title when present.
     max_nodes : int, default 300
         Largest number of adopters to draw.
+    title : str, optional
+        First line of the title; default "referral forest:" and the tree's cell,
+        campaign and run.
 
     Returns
     -------
@@ -121,10 +124,13 @@ def tree_figure(tree: dict, max_nodes: int = 300):
     ax.set_ylim(depth.max(initial=0) + 0.5, -0.5)
     ax.set_xlim(x.min(initial=0) - 1, x.max(initial=0) + 1)
     ax.set_xticks([])
+    ax.set_xlabel("adopters, each under the customer who referred them")
     ax.set_ylabel("referral generation")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    where = ", ".join(f"{k} {tree[k]}" for k in ("cell", "campaign", "run") if k in tree)
-    ax.set_title(plain(wrap(f"referral forest: {where}") + f"\n{wrap(note)}"), fontsize="medium")
+    if title is None:
+        where = ", ".join(f"{k} {tree[k]}" for k in ("cell", "campaign", "run") if k in tree)
+        title = f"referral forest: {where}"
+    ax.set_title(plain(wrap(title) + f"\n{wrap(note)}"), fontsize="medium")
     if len(nodes):
         fig.legend(loc="outside lower center", ncols=3, fontsize="small")
     return fig
