@@ -16,6 +16,9 @@ from test_report import chromium, colour_mask, rows_and_columns, screenshot
 
 ROOT = Path(__file__).parents[1] / "experiments"
 
+# a report build must not warn (matplotlib's "constrained_layout not applied", say)
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
+
 
 def _reduced(name):
     """The flagship config with few runs and small graphs (the same campaigns, axes and

@@ -6,10 +6,12 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import MAX_TICK, long_tick_lines, tick_texts, unlabelled_axes
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from refsim import plotting
+from refsim import analysis, plotting
 
 CAMPAIGNS = ("organic", "referral", "big reward")
 
@@ -55,8 +57,10 @@ def synthetic_summary(shares=(0.1, 0.2, 0.4), budgets=(100.0, 200.0, 400.0),
 
 
 def test_public_names():
-    assert set(plotting.__all__) == {"curves_figure", "curves_grid", "budget_figure",
-                                     "heatmap_figure", "tree_figure", "tree_layout"}
+    assert set(plotting.__all__) == {"curves_figure", "curves_grid", "campaign_figure",
+                                     "axis_figure", "budget_figure", "heatmap_figure",
+                                     "heatmap_grid", "tree_figure", "tree_layout",
+                                     "axis_label", "value_labels", "cell_titles"}
 
 
 def test_importing_touches_no_matplotlib_state():
@@ -123,7 +127,7 @@ def errorbar_data(ax):
 def test_budget_figure_one_panel_per_metric_one_line_per_strategy():
     s = synthetic_summary(shares=(0.2,))
     fig = plotting.budget_figure(s)
-    assert [ax.get_xlabel() for ax in fig.axes] == ["budget"] * 3
+    assert [ax.get_xlabel() for ax in fig.axes] == [r"budget (\$)"] * 3
     for ax, metric in zip(fig.axes, ("reach", "cac", "roi")):
         drawn = errorbar_data(ax)
         assert [d[0] for d in drawn] == ["random", "degree", "pagerank"]
@@ -178,7 +182,7 @@ def test_heatmap_values_are_the_summary_means():
     texts = [t.get_text() for t in ax.texts]
     assert texts == [f"{v:.3g}" for v in want.sort_index().to_numpy().ravel()]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "0.2", "0.4"]
-    assert ax.get_xlabel() == "model.share" and ax.get_ylabel() == "campaign.budget"
+    assert ax.get_xlabel() == "share" and ax.get_ylabel() == "budget"
 
 
 def test_heatmap_of_differences_is_centred_and_marks_significance():
@@ -206,6 +210,167 @@ def test_heatmap_bad_axes():
         plotting.heatmap_figure(s, "model.share", "model.share")
     with pytest.raises(ValueError, match="'nope'"):
         plotting.heatmap_figure(s, "model.share", "campaign.budget", campaign="nope")
+
+
+#: Long graph specs, as seeding.toml sweeps them, in a config order that is neither
+#: sorted nor the order the cells below are stored in; two share a generator.
+SPECS = ("holme_kim:n=5000,m=3,triad_p=0.8", "barabasi_albert:n=5000,m=3",
+         "degree_corrected_block:sizes=[1000,1000,1000,1000,1000],mean_degree=6,mixing=0.05",
+         "holme_kim:n=5000,m=3,triad_p=0.2")
+RATIOS = (2.0, 0.5, 1.0)
+SHORT = ["holme_kim triad_p=0.8", "barabasi_albert", "degree_corrected_block",
+         "holme_kim triad_p=0.2"]
+SEEDINGS = ("random", "degree", "pagerank", "kcore", "betweenness", "community",
+            "nominated_friend", "degree_discount", "celf", "imm")
+
+
+def spec_runs(runs=6, seed=0):
+    """Per-run reach over graph.spec x model.p_over_threshold for the ten campaigns of
+    seeding.toml, cells stored in reverse config order; campaign c gains about 3 c over
+    random (common random numbers within a cell)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    cells = [(s, r) for s in reversed(SPECS) for r in reversed(RATIOS)]
+    for cell, (spec, ratio) in enumerate(cells):
+        common = rng.normal(50 * ratio, 5.0, runs)
+        for c, name in enumerate(SEEDINGS):
+            reach = common + 3.0 * c * (1 + cell % 3) + rng.normal(0, 1.0, runs)
+            rows += [{"cell": cell, "graph.spec": spec, "model.p_over_threshold": ratio,
+                      "campaign": name, "run": r, "reach": reach[r]} for r in range(runs)]
+    return pd.DataFrame(rows)
+
+
+def test_value_labels_name_the_generator_and_what_differs():
+    labels = plotting.value_labels(list(SPECS))
+    assert labels == SHORT
+    assert plotting.value_labels(["holme_kim:n=100,m=3", "holme_kim:n=200,m=3"]) == [
+        "holme_kim n=100", "holme_kim n=200"]
+    assert plotting.value_labels([0.05, 2.0, 20000.0]) == ["0.05", "2", "20,000"]
+    # a text too long for one line is wrapped, then cut: no line is longer than 30
+    long = plotting.value_labels(["x" * 80, "not a spec: " + "word " * 30])
+    assert all(len(line) <= plotting.labels.MAX_LABEL for t in long for line in t.split("\n"))
+    assert plotting.axis_label("model.p_over_threshold") == "p / threshold"
+    assert plotting.axis_label("campaign.budget", "$") == "budget ($)"
+
+
+def test_heatmap_rows_and_columns_follow_the_config_order_with_short_ticks():
+    d = analysis.paired_differences(spec_runs(), "random", "reach")
+    order = {"graph.spec": list(SPECS), "model.p_over_threshold": list(RATIOS)}
+    fig = plotting.heatmap_grid(None, "model.p_over_threshold", "graph.spec", "reach",
+                                ["imm"], d, order=order)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == SHORT
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "0.5", "1"]
+    assert not long_tick_lines(fig)
+    rows = d[(d["campaign"] == "imm")].set_index(["graph.spec", "model.p_over_threshold"])
+    want = [[rows.at[(s, r), "mean"] for r in RATIOS] for s in SPECS]
+    np.testing.assert_array_equal(np.asarray(ax.images[0].get_array()), want)
+    # without the config's order: the order of first appearance, still not sorted
+    fig = plotting.heatmap_grid(None, "model.p_over_threshold", "graph.spec", "reach",
+                                ["imm"], d)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == SHORT[::-1]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "0.5", "2"]
+
+
+def test_heatmap_grid_has_a_panel_per_compared_campaign_on_one_centred_scale():
+    d = analysis.paired_differences(spec_runs(), "random", "reach")
+    fig = plotting.heatmap_grid(None, "model.p_over_threshold", "graph.spec", "reach",
+                                differences=d, unit="people")
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == len(SEEDINGS) - 1
+    assert [ax.get_title() for ax in panels] == [f"{c} \N{MINUS SIGN} random"
+                                                 for c in SEEDINGS[1:]]
+    norms = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in panels}
+    bound = d.loc[d["metric"] == "reach", "mean"].abs().max()
+    assert norms == {(-bound, bound)}  # one scale, symmetric about 0, nothing clipped
+    (bar,) = {ax.images[0].colorbar for ax in panels} - {None}
+    assert bar.ax.get_ylabel() == "reach difference (people)"
+    assert not unlabelled_axes(fig)
+
+
+def profit_summary(rewards=(5.0, 10.0, 20.0, 40.0), shares=(0.1, 0.2)):
+    """A summarize()-like frame of profit and reach over campaign.reward x model.share."""
+    rng = np.random.default_rng(3)
+    rows = []
+    cells = [(s, w) for s in shares for w in rewards]
+    for cell, (share, reward) in enumerate(cells):
+        for c, name in enumerate(("no reward", "sender", "two-sided")):
+            for metric, mean in (("profit", 1000 * (c + 1) - 60 * c * reward),
+                                 ("reach", 100 + 10 * c + share)):
+                half = rng.uniform(10, 50)
+                rows.append({"cell": cell, "model.share": share, "campaign.reward": reward,
+                             "campaign": name, "metric": metric, "mean": mean,
+                             "lo": mean - half, "hi": mean + half})
+    return pd.DataFrame(rows)
+
+
+def test_axis_figure_draws_bands_and_the_break_even_line_for_profit():
+    s = profit_summary()
+    fig = plotting.axis_figure(s, "campaign.reward", "profit", unit="$",
+                               units={"campaign.reward": "$ per converted referral"})
+    panels = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in panels] == ["share = 0.1", "share = 0.2"]
+    for ax, share in zip(panels, (0.1, 0.2)):
+        lines = {line.get_label(): line for line in ax.get_lines()}
+        assert list(lines) == ["no reward", "sender", "two-sided", "break-even"]
+        assert set(lines["break-even"].get_ydata()) == {0.0}
+        assert "break-even" in [t.get_text() for t in ax.texts]
+        want = s[(s["campaign"] == "sender") & (s["metric"] == "profit")
+                 & (s["model.share"] == share)]
+        np.testing.assert_array_equal(lines["sender"].get_xdata(), want["campaign.reward"])
+        np.testing.assert_allclose(lines["sender"].get_ydata(), want["mean"])
+        assert len(ax.collections) == 3  # a CI band per campaign
+    assert panels[0].get_xlabel() == r"reward (\$ per converted referral)"
+    assert fig.get_supylabel() == r"profit (\$)"
+    assert not unlabelled_axes(fig)
+    reach = plotting.axis_figure(s, "campaign.reward", "reach", unit="people")
+    assert "break-even" not in [line.get_label() for line in reach.axes[0].get_lines()]
+    with pytest.raises(ValueError, match="not a numeric sweep axis"):
+        plotting.axis_figure(s.assign(**{"campaign.reward": "x"}), "campaign.reward")
+
+
+def test_campaign_figure_highlights_the_recommended_campaign_per_cell():
+    s = profit_summary(rewards=(5.0, 10.0), shares=(0.1,))
+    fig = plotting.campaign_figure(s, "profit", [0, 1], ["a", "b"], unit="$",
+                                   recommended={0: "sender", 1: "two-sided"},
+                                   tied={1: "no reward"})
+    colours = [{bar.get_gid(): to_hex(bar.get_facecolor()) for bar in ax.patches}
+               for ax in fig.axes[:2]]
+    from refsim.plotting.campaigns import HIGHLIGHT, PLAIN, TIED
+    assert colours == [{"no reward": PLAIN, "sender": HIGHLIGHT, "two-sided": PLAIN},
+                       {"no reward": TIED, "sender": PLAIN, "two-sided": HIGHLIGHT}]
+    for ax, cell in zip(fig.axes[:2], (0, 1)):
+        want = s[(s["cell"] == cell) & (s["metric"] == "profit")]["mean"]
+        np.testing.assert_allclose([bar.get_width() for bar in ax.patches], want)
+    sender = s[(s["cell"] == 0) & (s["campaign"] == "sender") & (s["metric"] == "profit")]
+    bold = [t.get_text() for t in fig.axes[0].texts if t.get_fontweight() == "bold"]
+    assert bold == [rf"\${sender['mean'].iloc[0]:,.0f}"]  # the mean, written on its bar
+    assert [t.get_text() for t in fig.legends[0].get_texts()][:2] == [
+        "recommended", "runner-up, tied with it (difference not significant)"]
+    assert fig.axes[0].get_xlabel() == r"profit (\$)" and not unlabelled_axes(fig)
+
+
+def test_every_figure_labels_its_axes_and_keeps_ticks_short():
+    curves = synthetic_curves()
+    summary = synthetic_summary()
+    d = analysis.paired_differences(spec_runs(), "random", "reach")
+    tree = {"nodes": [1, 2, 3], "parents": [-1, 1, 1], "seeds": [1]}
+    figures = {
+        "curves": plotting.curves_figure(curves),
+        "curves grid": plotting.curves_grid(curves, [0, 1], ["one", "two"]),
+        "budget": plotting.budget_figure(summary),
+        "heatmap": plotting.heatmap_figure(summary, "model.share", "campaign.budget"),
+        "heatmap grid": plotting.heatmap_grid(None, "model.p_over_threshold", "graph.spec",
+                                              differences=d),
+        "axis": plotting.axis_figure(summary, "model.share", "cac", unit="$ per customer"),
+        "campaigns": plotting.campaign_figure(summary, "reach", [0, 1, 2, 3]),
+        "tree": plotting.tree_figure(tree)}
+    for name, fig in figures.items():
+        assert not unlabelled_axes(fig), name
+        assert not long_tick_lines(fig), name
+        assert all(len(line) <= MAX_TICK for ax in fig.axes for t in tick_texts(ax)
+                   for line in t.split("\n")), name
 
 
 def random_forest(n=200, roots=5, seed=0):

@@ -1,5 +1,6 @@
-"""The HTML report: self-contained, escaped, one table row per (cell, campaign), and
-rendered by a real browser."""
+"""The HTML report: self-contained, escaped, one table row per (cell, campaign), figures a
+reader can read (labelled axes, short ticks, every campaign), drawn without a warning,
+and rendered by a real browser."""
 
 import base64
 import io
@@ -8,14 +9,22 @@ import shutil
 import subprocess
 import sys
 import types
+import warnings
 from html.parser import HTMLParser
 
+import matplotlib.colors
 import matplotlib.image
 import numpy as np
 import pandas as pd
 import pytest
+from figure_checks import long_tick_lines, unlabelled_axes
 
+from refsim import _report_figures as report_figures
 from refsim import analysis, plotting, report
+
+# matplotlib says what went wrong in a figure (a layout it could not apply, labels that
+# collapse the axes) with UserWarnings: in a report that is a failure
+pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CAMPAIGNS = ("organic", "referral", "big reward")
@@ -140,9 +149,10 @@ def test_public_names():
 
 def test_every_image_is_an_inline_png(page):
     images = page.images()
-    # the adoption curves of all 6 cells in one grid, 1 budget figure, 2 difference
-    # heatmaps, 1 tree
-    assert len(images) == 5
+    # the adoption curves of all 6 cells in one grid, the campaigns' profit per cell,
+    # profit against each of the 2 sweep axes, 1 budget figure, the difference heatmaps
+    # of profit and of reach, 1 tree
+    assert len(images) == 8
     for attrs in images:
         prefix = "data:image/png;base64,"
         assert attrs["src"].startswith(prefix)
@@ -291,7 +301,7 @@ def test_figures_follow_the_sweep():
     assert not any("referral forest" in a for a in alts)  # no trees
     no_baseline = report.render_report({**meta, "baseline": None}, runs, curves, trees)
     alts = [a["alt"] for a in Page(no_baseline).images()]
-    assert sum(a.startswith("Mean reach of") for a in alts) == 3
+    assert sum(a.startswith("Mean reach of every campaign over") for a in alts) == 1
     assert "differences" not in Page(no_baseline).tables
 
 
@@ -427,20 +437,140 @@ def test_assumptions_table_lists_every_effective_value_with_its_source():
 
 
 def test_curves_are_drawn_for_every_cell_or_the_report_says_which():
-    """One panel per cell up to report.CURVE_CELLS; beyond, the caption says how many
+    """One panel per cell up to report_figures.CURVE_CELLS; beyond, the caption says how many
     are drawn and where the rest are; a single cell's panel carries no "cell 0"."""
     meta, runs, curves, trees = synthetic_experiment(runs=5)
     fig = plotting.curves_grid(curves, [0, 1, 2, 3, 4, 5], [f"c{i}" for i in range(6)])
     assert len([a for a in fig.axes if a.get_visible()]) == 6
     assert [a.get_title() for a in fig.axes[:6]] == [f"c{i}" for i in range(6)]
-    keep = report.CURVE_CELLS
+    keep = report_figures.CURVE_CELLS
     try:
-        report.CURVE_CELLS = 4
+        report_figures.CURVE_CELLS = 4
         text = report.render_report(meta, runs, curves, [])
     finally:
-        report.CURVE_CELLS = keep
+        report_figures.CURVE_CELLS = keep
     alt = next(a["alt"] for a in Page(text).images() if a["alt"].startswith("Mean adopters"))
     assert "The first 4 of 6 cells" in alt and "load_curves" in alt
     one = runs[runs["cell"] == 0].drop(columns=["model.share", "campaign.budget"])
     single = report.render_report(dict(meta, axes=[]), one, curves[curves["cell"] == 0], [])
     assert "cell 0" not in single
+
+
+#: seeding.toml's sweep, small: long graph specs (two of one generator) and ratios, each
+#: in a config order that is not sorted; its ten campaigns, IMM and CELF the last two.
+SEEDING_SPECS = ["holme_kim:n=150,m=3,triad_p=0.8", "barabasi_albert:n=150,m=3",
+                 "degree_corrected_block:sizes=[30,30,30,30,30],mean_degree=6,mixing=0.05,"
+                 "exponent=2.5",
+                 "holme_kim:n=150,m=3,triad_p=0.2"]
+SEEDING_RATIOS = [2.0, 0.5]
+SEEDINGS = ["random", "degree", "pagerank", "kcore", "betweenness", "community",
+            "nominated_friend", "degree_discount", "celf", "imm"]
+
+
+@pytest.fixture(scope="module")
+def seeding_report(tmp_path_factory):
+    """A seeding-like experiment run for real (small graphs, 4 runs) and its report,
+    built with every UserWarning an error; also each figure, by caption."""
+    from refsim.experiment import resolve_config, run_experiment
+
+    raw = {"experiment": {"name": "seeding", "seed": 3, "runs": 4, "steps": 30,
+                          "baseline": "random"},
+           "graph": {"spec": SEEDING_SPECS[0]}, "model": {"kind": "ic", "p_over_threshold": 1.0},
+           "campaign": [{"name": s, "seeding": s, "k": 3,
+                         **({"params": {"runs": 5}} if s == "celf" else {})}
+                        for s in SEEDINGS],
+           "sweep": {"axes": {"graph.spec": SEEDING_SPECS,
+                              "model.p_over_threshold": SEEDING_RATIOS}}}
+    out = tmp_path_factory.mktemp("seeding") / "run"
+    figures = {}
+
+    def keep(build, caption):
+        fig = build()
+        figures[caption] = fig
+        return drawn(lambda: fig, caption)
+
+    drawn = report_figures.figure_html
+    with pytest.MonkeyPatch.context() as mp, warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        run_experiment(resolve_config(raw), out, progress=False)
+        mp.setattr(report_figures, "figure_html", keep)
+        text = report.write_report(out).read_text(encoding="utf-8")
+    return text, figures
+
+
+def heatmap_of(figures, metric="Reach"):
+    return next(fig for caption, fig in figures.items()
+                if caption.startswith(f"{metric} of every campaign minus the baseline"))
+
+
+def test_a_sweep_of_long_graph_specs_reports_without_a_warning(seeding_report):
+    text, figures = seeding_report
+    page = Page(text[text.index("<body>"):])  # the page as shown, its style sheet aside
+    # curves, campaigns per cell, reach against p / threshold, one heatmap grid
+    assert len(page.images()) == len(figures) == 4
+    assert "warn" not in " ".join(page.text).lower()
+    assert "Figure not drawn" not in text
+
+
+def test_every_report_figure_labels_its_axes_and_keeps_its_ticks_short(seeding_report):
+    _, figures = seeding_report
+    for caption, fig in figures.items():
+        assert not unlabelled_axes(fig), caption
+        assert not long_tick_lines(fig), caption
+    curves = next(f for c, f in figures.items() if c.startswith("Mean adopters"))
+    assert {ax.get_xlabel() for ax in curves.axes if ax.lines} == {"step (round of referrals)"}
+    assert curves.get_supylabel() == "adopters (people)"
+
+
+def test_heatmap_ticks_name_the_graphs_briefly_in_the_config_order(seeding_report):
+    _, figures = seeding_report
+    ax = heatmap_of(figures).axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "holme_kim triad_p=0.8", "barabasi_albert", "degree_corrected_block",
+        "holme_kim triad_p=0.2"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "0.5"]
+
+
+def test_every_campaign_but_the_baseline_has_a_heatmap_panel_on_one_scale(seeding_report):
+    _, figures = seeding_report
+    fig = heatmap_of(figures)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert [ax.get_title() for ax in panels] == [f"{s} \N{MINUS SIGN} random"
+                                                 for s in SEEDINGS[1:]]
+    limits = {(ax.images[0].norm.vmin, ax.images[0].norm.vmax) for ax in panels}
+    (low, high), = limits
+    shown = np.concatenate([np.ma.filled(ax.images[0].get_array(), np.nan).ravel()
+                            for ax in panels])
+    assert low == -high == -np.nanmax(np.abs(shown))
+    assert fig.get_supylabel() == "graph"
+
+
+def test_profit_figures_show_break_even_and_the_recommended_campaign():
+    """Profit against each swept number has a break-even line at 0; in the profit per
+    campaign the bar of the campaign analysis.recommend picks is highlighted."""
+    from refsim.plotting.campaigns import HIGHLIGHT
+
+    meta, runs, curves, trees = synthetic_experiment(runs=8)
+    figures = {}
+
+    def keep(build, caption):
+        figures[caption] = build()
+        return ""
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report_figures, "figure_html", keep)
+        report.render_report(meta, runs, curves, trees)
+    against = [f for c, f in figures.items() if c.startswith("Mean profit of each campaign "
+                                                             "against")]
+    assert len(against) == 2  # model.share and campaign.budget
+    for fig in against:
+        for ax in (a for a in fig.axes if a.lines):
+            line = next(x for x in ax.get_lines() if x.get_label() == "break-even")
+            assert set(line.get_ydata()) == {0.0}
+    per_campaign = next(f for c, f in figures.items()
+                        if c.startswith("Mean profit of each campaign with"))
+    picks = analysis.recommend(runs, "profit").set_index("cell")["campaign"]
+    for cell, ax in enumerate(a for a in per_campaign.axes if a.patches):
+        blue = [bar.get_gid() for bar in ax.patches
+                if np.allclose(bar.get_facecolor()[:3], matplotlib.colors.to_rgb(HIGHLIGHT))]
+        assert blue == [picks[cell]]

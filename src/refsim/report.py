@@ -7,26 +7,21 @@ campaign names, config) is escaped.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import pathlib
-from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from ._report_figures import CAMPAIGN_CELLS, Page, figures_html
 from .analysis import sweep_axes
 
 __all__ = ["render_report", "write_report"]
 
-#: Cells described in the answer paragraph and drawn as adoption curves.
+#: Cells described in the answer paragraph.
 ANSWER_CELLS = 6
-CURVE_CELLS = 12
 #: Customer ids listed per cell in the report's seeds table.
 SEED_IDS = 12
-#: Campaigns given a heatmap each.
-HEATMAP_CAMPAIGNS = 4
 #: Metrics of the tables, in order; those absent from the results are skipped.
 TABLE_METRICS = ("reach", "cac", "roi", "profit")
 
@@ -89,11 +84,13 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         A complete HTML page with the answer (per cell: the campaign with the highest
         mean reach and, for referral results, the best ROI, each with its paired
         difference from the baseline), the results and paired-differences tables,
-        figures (adoption curves of the first cells; metrics against budget or ``k``
-        when those vary; heatmaps over the first two sweep axes; one referral tree),
-        the resolved config and the run's provenance.
+        figures (adoption curves of the first cells; each campaign's objective with its
+        CI per cell, the recommended one highlighted; the objective against each
+        numeric sweep axis; metrics against budget or ``k`` when those vary; heatmaps
+        of every campaign over the first two sweep axes; one referral tree; see
+        :mod:`refsim._report_figures`), the resolved config and the run's provenance.
     """
-    from .analysis import paired_differences, summarize
+    from .analysis import paired_differences, recommend, summarize
 
     if isinstance(meta.get("axes"), list):  # the run directory's own list of axes
         runs = runs.copy(deep=False)
@@ -129,7 +126,10 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
             diffs = (pd.concat([diffs, paired_differences(runs, baseline, [objective],
                                                           level)], ignore_index=True)
                      if diffs is not None else None)
-        parts.append(_answer(summary, runs, diffs, baseline, objective, level, units, better,
+        cells = sorted(pd.unique(summary["cell"]))
+        picks = recommend(runs[runs["cell"].isin(cells[:max(ANSWER_CELLS, CAMPAIGN_CELLS)])],
+                          objective, better, level).set_index("cell")
+        parts.append(_answer(summary, picks, diffs, baseline, objective, level, units, better,
                              _head_to_head(runs, meta, objective, level, units, better)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, objective, better, level,
@@ -148,8 +148,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
                          "baseline (for costs such as cac, lower is better).</p>")
             parts.append(_differences_table(diffs, metrics, info))
         parts.append("<h2>Figures</h2>")
-        parts.append(_figures(summary, diffs, curves, trees, baseline,
-                              float(meta.get("level", 0.95))))
+        page = Page(meta, summary, diffs, baseline, picks, objective, better,
+                    {m: unit for m, (unit, _) in info.items()}, float(meta.get("level", 0.95)))
+        parts.append(figures_html(page, curves, trees))
     parts.append(_assumptions(meta))
     parts.append("<h2>Resolved configuration</h2>")
     parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
@@ -288,19 +289,15 @@ def _head_to_head(runs, meta, objective, level, units, better) -> dict:
     return out
 
 
-def _answer(summary, runs, diffs, baseline, objective, level, units, better,
+def _answer(summary, picks, diffs, baseline, objective, level, units, better,
             head_to_head=None):
-    """Per cell: the campaign the objective recommends, its paired difference from the
-    runner-up (a tie when the interval holds 0) and from the baseline, in the metric's
-    units, and the head-to-head pairs of experiment.compare; cells named by their sweep
-    values."""
-    from .analysis import recommend
-
+    """Per cell: the campaign the objective recommends (``picks``, from
+    :func:`refsim.analysis.recommend`), its paired difference from the runner-up (a tie
+    when the interval holds 0) and from the baseline, in the metric's units, and the
+    head-to-head pairs of experiment.compare; cells named by their sweep values."""
     pct = f"{100 * level:g}%"
     cells = sorted(pd.unique(summary["cell"]))
     many = len(cells) > 1
-    picks = recommend(runs[runs["cell"].isin(cells[:ANSWER_CELLS])], objective, better,
-                      level).set_index("cell")
     items = []
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
@@ -498,69 +495,6 @@ def _differences_table(diffs, metrics, info):
         cells.append(_td(int(group[group["metric"] == metrics[0]]["pairs"].iloc[0])))
         body.append("<tr>" + "".join(cells) + "</tr>")
     return _table(head, body, "differences", escape_head=False)
-
-
-def _figures(summary, diffs, curves, trees, baseline, curve_level):
-    from . import plotting
-
-    axes = sweep_axes(summary)
-    cells = sorted(pd.unique(summary["cell"]))
-    out = []
-    if curves is not None and len(curves):
-        drawn = [c for c in cells if (curves["cell"] == c).any()][:CURVE_CELLS]
-        titles = ([_cell_name(summary[summary["cell"] == c]) for c in drawn]
-                  if len(cells) > 1 else None)
-        left = (f" The first {len(drawn)} of {len(cells)} cells; every cell's curves are in "
-                "load_curves." if len(drawn) < len(cells) else "")
-        if drawn:
-            out.append(_figure(partial(plotting.curves_grid, curves, drawn, titles),
-                               f"Mean adopters per step (one step is one round of "
-                               f"referrals), each panel until its cascades end; bands: "
-                               f"{100 * curve_level:g}% CI of the mean.{left}"))
-    varies = any(c in summary and summary[c][np.isfinite(summary[c])].nunique() > 1
-                 for c in ("budget", "k"))
-    if varies:
-        out.append(_figure(partial(plotting.budget_figure, summary),
-                           "Metrics against the seeding budget (or k), with CI error bars."))
-    if len(axes) >= 2:
-        x, y = axes[0], axes[1]
-        if diffs is not None:
-            for campaign in list(pd.unique(diffs["campaign"]))[:HEATMAP_CAMPAIGNS]:
-                out.append(_figure(
-                    partial(plotting.heatmap_figure, summary, x, y, "reach", campaign, diffs),
-                    f"Reach of {campaign} minus the baseline {baseline} over {x} and {y}; "
-                    "* marks an interval that excludes 0."))
-        else:
-            for campaign in list(pd.unique(summary["campaign"]))[:HEATMAP_CAMPAIGNS]:
-                out.append(_figure(
-                    partial(plotting.heatmap_figure, summary, x, y, "reach", campaign),
-                    f"Mean reach of {campaign} over {x} and {y}."))
-    if trees:
-        reach = summary[(summary["cell"] == cells[0]) & (summary["metric"] == "reach")]
-        if np.isfinite(reach["mean"]).any():
-            best = reach.loc[reach["mean"].idxmax(), "campaign"]
-            tree = next((t for t in trees if t.get("cell") == cells[0]
-                         and t.get("campaign") == best), None)
-            if tree is not None:
-                out.append(_figure(partial(plotting.tree_figure, tree),
-                                   f"An example referral forest of {best} (highest reach)"
-                                   + (f", {_cell_name(reach)}." if len(cells) > 1
-                                      else ".")))
-    return '<div class="figures">' + "\n".join(out) + "</div>"
-
-
-def _figure(build, caption):
-    """An HTML figure with the PNG of ``build()``, or a note saying why it was not drawn
-    (a cell or metric the data lack, say in an incomplete run)."""
-    try:
-        fig = build()
-    except ValueError as exc:
-        return f'<p class="note">Figure not drawn ({_esc(caption)}): {_esc(exc)}</p>'
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=96)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return (f'<figure><img alt="{_esc(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{_esc(caption)}</figcaption></figure>")
 
 
 def _table(head, body, cls, escape_head=True):
