@@ -56,6 +56,9 @@ def test_answer_comes_first_with_a_paired_interval(flagship):
     assert "paired" in first
     if name == "seeding":  # Independent Cascade: reach, no money
         assert re.search(r"reach [\d.,]+ \[[\d.,]+, [\d.,]+\]", first)
+        # cells named by short values, not by whole graph specs
+        assert first.split("</b>")[0].endswith("graph = barabasi_albert, p / threshold = 0.5")
+        assert "barabasi_albert:n=" not in text[answer:text.index("<h2>Results")]
     else:
         assert re.search(r"profit \$[\d,]+ \[\$[\d,]+, \$[\d,]+\]", first), first
         assert re.search(r"[+\N{MINUS SIGN}]\$[\d,]+ \[", first)  # the paired difference

@@ -252,7 +252,7 @@ def test_answer_recommends_by_profit_against_the_runner_up_in_dollars(seed):
     s = analysis.summarize(runs, "profit")
     for cell, item in enumerate(items):
         share, budget = meta["cells"].iloc[cell][["model.share", "campaign.budget"]]
-        assert item.startswith(f"<b>model.share = {share:g}, campaign.budget = {budget:g}</b>")
+        assert item.startswith(f"<b>share = {share:g}, budget = ${budget:g}</b>")
         ranked = s[s["cell"] == cell].sort_values("mean", ascending=False)
         best, runner = ranked["campaign"].iloc[0], ranked["campaign"].iloc[1]
         d = analysis.paired_differences(runs[runs["cell"] == cell], runner, "profit")

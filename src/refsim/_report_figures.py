@@ -51,15 +51,7 @@ class Page:
     @property
     def units(self) -> dict:
         """Each sweep axis's unit, from the config schema ("" where it has none)."""
-        from .experiment.schema import SCHEMA
-
-        out = {}
-        for key in self.axes:
-            parts = key.split(".")
-            table = (SCHEMA["segment"] if parts[:2] == ["population", "segments"]
-                     else SCHEMA.get(parts[0]))
-            out[key] = getattr((table or {}).get(parts[-1]), "unit", "") or ""
-        return out
+        return axis_units(self.axes)
 
     def metric_unit(self, metric) -> str:
         """A metric's unit in a figure: a node of the graph is a person."""
@@ -73,11 +65,25 @@ class Page:
         return plotting.cell_titles(self.summary, cells, self.units)
 
 
+def axis_units(axes) -> dict:
+    """Each sweep axis key's unit, from the config schema ("" where it has none)."""
+    from .experiment.schema import SCHEMA
+
+    out = {}
+    for key in axes:
+        parts = key.split(".")
+        table = (SCHEMA["segment"] if parts[:2] == ["population", "segments"]
+                 else SCHEMA.get(parts[0]))
+        out[key] = getattr((table or {}).get(parts[-1]), "unit", "") or ""
+    return out
+
+
 def figures_html(page, curves, trees):
-    """The report's figures as HTML: curves, campaigns side by side, the objective
-    against each numeric sweep axis, metrics against the budget, heatmaps, a tree."""
-    out = [*_curve_figures(page, curves), *_campaign_figures(page), *_axis_figures(page),
-           *_budget_figures(page), *_heatmap_figures(page), *_tree_figures(page, trees)]
+    """The report's figures as HTML, the decision first: campaigns side by side, the
+    objective against each numeric sweep axis, heatmaps, then how the cascades unfold:
+    curves, metrics against the budget, a tree."""
+    out = [*_campaign_figures(page), *_axis_figures(page), *_heatmap_figures(page),
+           *_curve_figures(page, curves), *_budget_figures(page), *_tree_figures(page, trees)]
     return '<div class="figures">' + "\n".join(out) + "</div>"
 
 

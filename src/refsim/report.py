@@ -301,7 +301,7 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
     items = []
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
-        where = f"<b>{_esc(_cell_name(rows))}</b>: " if many else ""
+        where = f"<b>{_esc(_cell_name(summary, cell))}</b>: " if many else ""
         if cell not in picks.index:
             items.append(f"<li>{where}{_esc(objective)} is undefined in every "
                          "campaign.</li>")
@@ -316,7 +316,11 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
             runner = _esc(r["runner_up"])
             diff = (_money(r["diff"], r["diff_lo"], r["diff_hi"], units, signed=True)
                     if r["pairs"] else "&ndash;")
-            if r["tie"]:
+            if r["tie"] and r["pairs"] and r["diff_lo"] == 0 == r["diff_hi"]:
+                text.append(f"Tie: <b>{best}</b> and <b>{runner}</b> give the same "
+                            f"{_esc(objective)} in every run (they seed the same "
+                            f"customers here); {best}: {what}.")
+            elif r["tie"]:
                 text.append(f"Tie: <b>{best}</b> and <b>{runner}</b> are tied on "
                             f"{_esc(objective)} (the paired difference, {diff}, is not "
                             f"significant at {pct}); {best}: {what}.")
@@ -368,7 +372,7 @@ def _seeds_table(seeds, runs, objective, better, level, run_dir):
         mix = (", ".join(f"{n} {_esc(seg)}" for seg, n in
                          rows["segment"].value_counts(sort=False).items())
                if "segment" in rows else "")
-        name = _cell_name(runs[runs["cell"] == cell]) if len(cells) > 1 else ""
+        name = _cell_name(runs, cell) if len(cells) > 1 else ""
         body.append("<tr>" + (_td(name, text=True) if len(cells) > 1 else "")
                     + _td(campaign, text=True) + _td(len(rows))
                     + _td(f"${_number(rows['cost'].sum())}") + _td(mix, text=True)
@@ -508,11 +512,14 @@ def _td(value, text=False, raw=False):
     return f'<td class="text">{content}</td>' if text else f"<td>{content}</td>"
 
 
-def _cell_name(rows):
-    """A cell by its sweep values (``model.share = 0.1, campaign.budget = 200``)."""
-    row = rows.iloc[0]
-    settings = ", ".join(f"{a} = {_value(row[a])}" for a in sweep_axes(rows))
-    return settings or f"cell {row['cell']}"
+def _cell_name(frame, cell):
+    """A cell by its short sweep values (``share = 0.1, reward = $5``, ``graph =
+    holme_kim triad_p=0.8``), told apart from the other cells of ``frame``."""
+    from ._report_figures import axis_units
+    from .plotting import cell_titles
+
+    name = cell_titles(frame, [cell], axis_units(sweep_axes(frame)))[0]
+    return name.replace("\n", ", ") or f"cell {cell}"
 
 
 def _significant(d):
