@@ -368,3 +368,21 @@ def test_every_common_setting_in_the_guide_is_a_valid_config(tmp_path):
 
         path.write_text(tomli_w.dumps(raw))
         load_config(path)
+
+
+def test_set_takes_the_key_paths_problems_are_named_by(capsys):
+    """validate names a campaign's key campaign[0].k; --set takes that path as written."""
+    from refsim.cli import main
+    from refsim.experiment.config import load_config
+
+    path = ROOT / "experiments" / "quickstart.toml"
+    from refsim.experiment.sweep import CampaignNameNote
+
+    with pytest.warns(CampaignNameNote, match=r"campaign\[1\].k=7 changes campaign "
+                                              "'20 hubs, no reward'"):
+        cfg = load_config(path, ["campaign[1].k=7", "campaign[1].name=7 hubs"])
+    assert [c["k"] for c in cfg["campaign"]] == [20, 7, 20]
+    assert cfg["campaign"][1]["name"] == "7 hubs"
+    assert main(["validate", str(path), "--set", "campaign[5].k=5"]) == 2
+    assert ("campaign[5].k: no campaign 5; the config has 3, numbered 0 to 2"
+            in capsys.readouterr().err)

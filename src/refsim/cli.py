@@ -84,7 +84,10 @@ def _read_line(cfg) -> str | None:
 
     import os
 
-    graph = build_graph(cfg["graph"])  # kept: the run reuses it
+    try:
+        graph = build_graph(cfg["graph"])  # kept: the run reuses it
+    except RefsimError:  # the checks before the run name the key and say why
+        return None
     where = os.path.relpath(cfg["graph"]["file"])
     where = cfg["graph"]["file"] if where.startswith("..") else where
     directed = bool(cfg["graph"].get("directed"))

@@ -463,12 +463,14 @@ def _results_table(summary, metrics, info):
     if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
         extra.append("seed_sets")
     many = summary["cell"].nunique() > 1  # one cell: no cell column of 0s
-    head = [*(["cell"] if many else []), *map(_esc, axes), "campaign", "strategy",
+    short, heads = _axis_text(summary)
+    head = [*(["cell"] if many else []), *heads, "campaign", "strategy",
             *("seeds" if c == "seed_sets" else c for c in extra),
             *(_head(m, info) for m in metrics), "runs"]
     body = []
     for _, row in first.iterrows():
-        cells = [*([_td(row["cell"])] if many else []), *(_td(row[a]) for a in axes),
+        cells = [*([_td(row["cell"])] if many else []),
+                 *(_td(short[a][row[a]], text=True) for a in axes),
                  _td(row["campaign"], text=True), _td(row.get("strategy", ""), text=True),
                  *(_td(str(row[c]).replace("_", " "), text=True) if c == "seed_sets"
                    else _td(row[c]) for c in extra)]
@@ -480,15 +482,31 @@ def _results_table(summary, metrics, info):
     return _table(head, body, "results", escape_head=False)
 
 
+def _axis_text(frame):
+    """Short text of each sweep axis's values (``holme_kim triad_p=0.8``, ``$5``) and
+    the axes' short heads with units, as the figures name them."""
+    from ._report_figures import axis_units
+    from .plotting import axis_label, value_names
+
+    units = axis_units(sweep_axes(frame))
+    short, heads = {}, []
+    for a in sweep_axes(frame):
+        short[a] = value_names(frame[a], units[a])
+        heads.append(f'<span title="{_esc(a)}">{_esc(axis_label(a))}</span>')
+    return short, heads
+
+
 def _differences_table(diffs, metrics, info):
     axes = sweep_axes(diffs)
     many = diffs["cell"].nunique() > 1
-    head = [*(["cell"] if many else []), *map(_esc, axes), "campaign",
+    short, heads = _axis_text(diffs)
+    head = [*(["cell"] if many else []), *heads, "campaign",
             *(_head(m, info, delta=True) for m in metrics), "pairs"]
     body = []
     for _, group in diffs.groupby(["cell", "campaign"], sort=False):
         row = group.iloc[0]
-        cells = [*([_td(row["cell"])] if many else []), *(_td(row[a]) for a in axes),
+        cells = [*([_td(row["cell"])] if many else []),
+                 *(_td(short[a][row[a]], text=True) for a in axes),
                  _td(row["campaign"], text=True)]
         for m in metrics:
             d = group[group["metric"] == m].iloc[0]

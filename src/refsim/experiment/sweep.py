@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import re
 import tomllib
 
 from .._validation import show_value
@@ -108,13 +109,15 @@ def _name_note(key, c, field, value) -> None:
 def apply_override(raw: dict, key: str, value, *, note: bool = False) -> None:
     """Set ``key`` (a dotted path) in ``raw`` in place.
 
-    ``campaign.NAME.field`` or ``campaign.INDEX.field`` sets one campaign's field;
+    ``campaign.NAME.field`` or ``campaign.INDEX.field`` (also written
+    ``campaign[INDEX].field``, as problems name it) sets one campaign's field;
     ``campaign.field`` sets it on every campaign; ``campaign.params.P`` sets the seeding
     parameter P of every campaign (``campaign.NAME.params.P`` of one); ``sweep.axes.KEY``
     sets a sweep axis (KEY may itself contain dots). With ``note``, a campaign field
     whose old value the campaign's name states warns (:class:`CampaignNameNote`).
     """
-    parts = key.split(".")
+    # the key paths problems are named by, campaign[0].k, read as campaign.0.k
+    parts = re.sub(r"^campaign\[(\d+)\]", r"campaign.\1", key).split(".")
     if parts[0] == "sweep" and len(parts) > 2 and parts[1] == "axes":
         raw.setdefault("sweep", {}).setdefault("axes", {})[".".join(parts[2:])] = value
         return
@@ -153,6 +156,9 @@ def apply_override(raw: dict, key: str, value, *, note: bool = False) -> None:
                     put(c, field, sub)
                     return
             names = [c.get("name", campaign_name(c)) for c in camps]
+            if which.isdigit():
+                raise ConfigError([f"{key}: no campaign {which}; the config has "
+                                   f"{len(camps)}, numbered 0 to {len(camps) - 1}"])
             raise ConfigError([f"{key}: no campaign named {which!r}; "
                                f"{suggest(which, names)}"])
         raise ConfigError([f"{key}: write campaign.FIELD, campaign.NAME.FIELD or "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .campaigns import campaign_figure
 from .curves import curves_figure, curves_grid
 from .heatmaps import heatmap_figure, heatmap_grid
-from .labels import axis_label, cell_titles, value_labels
+from .labels import axis_label, cell_titles, value_labels, value_names
 from .sweeps import MAX_GROUPS as MAX_GROUPS
 from .sweeps import MAX_PANELS as MAX_PANELS
 from .sweeps import axis_figure, budget_figure
@@ -19,4 +19,4 @@ from .trees import tree_figure, tree_layout
 
 __all__ = ["curves_figure", "curves_grid", "campaign_figure", "axis_figure", "budget_figure",
            "heatmap_figure", "heatmap_grid", "tree_figure", "tree_layout", "axis_label",
-           "value_labels", "cell_titles"]
+           "value_labels", "value_names", "cell_titles"]

@@ -127,14 +127,24 @@ def cell_titles(frame: pd.DataFrame, cells, units=None) -> list[str]:
     """
     units = units or {}
     first = frame.drop_duplicates("cell").set_index("cell")
-    names = {}
-    for axis in sweep_axes(frame):
-        levels = list(pd.unique(first[axis]))
-        money = "$" if str(units.get(axis, "")).startswith("$") else ""
-        names[axis] = {v: money + t.replace("\n", " ")
-                       for v, t in zip(levels, value_labels(levels))}
+    names = {axis: value_names(first[axis], units.get(axis, ""))
+             for axis in sweep_axes(frame)}
     return ["\n".join(f"{axis_label(a)} = {names[a][first.at[c, a]]}" for a in names)
             for c in cells]
+
+
+def value_names(values, unit: str = "") -> dict:
+    """``{value: short text}`` for the values of one sweep axis, on one line, with ``$``
+    before the values of a dollar axis (see :func:`value_labels`).
+
+    Examples
+    --------
+    >>> value_names([5.0, 10.0], "$ per converted referral")
+    {5.0: '$5', 10.0: '$10'}
+    """
+    levels = list(pd.unique(pd.Series(list(values), dtype=object)))
+    money = "$" if str(unit).startswith("$") else ""
+    return {v: money + t.replace("\n", " ") for v, t in zip(levels, value_labels(levels))}
 
 
 def value_text(value):
