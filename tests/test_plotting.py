@@ -60,7 +60,8 @@ def test_public_names():
     assert set(plotting.__all__) == {"curves_figure", "curves_grid", "campaign_figure",
                                      "axis_figure", "budget_figure", "heatmap_figure",
                                      "heatmap_grid", "tree_figure", "tree_layout",
-                                     "axis_label", "value_labels", "cell_titles"}
+                                     "axis_label", "value_labels", "value_names",
+                                     "cell_titles"}
 
 
 def test_importing_touches_no_matplotlib_state():

@@ -168,7 +168,8 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
 
 
 
-def compare_pairs(runs: pd.DataFrame, pairs, metrics: str | Sequence[str] | None = None,
+def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
+                  metrics: str | Sequence[str] | None = None,
                   level: float = 0.95) -> pd.DataFrame:
     """Return ``A - B`` for each pair of campaigns, paired run by run, per cell.
 

@@ -459,7 +459,8 @@ def _results_table(summary, metrics, info):
     axes = sweep_axes(summary)
     stats = summary.set_index(["cell", "campaign", "metric"])
     first = summary.drop_duplicates(["cell", "campaign"])
-    extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()]
+    extra = [c for c in ("k", "budget") if c in first and np.isfinite(first[c]).any()
+             and f"campaign.{c}" not in axes]  # a swept one is its axis's column
     if "seed_sets" in first and (first["seed_sets"] == "per_run").any():
         extra.append("seed_sets")
     many = summary["cell"].nunique() > 1  # one cell: no cell column of 0s

@@ -21,7 +21,7 @@ from .sweep import expand_cells
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from distributed import Client
 
@@ -52,7 +52,8 @@ def _widest(per_campaign, adaptive, level, baseline_index) -> float:
 
 
 def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
-             plugins: Sequence[str] = (), on_campaign=None) -> dict:
+             plugins: Sequence[str] = (),
+             on_campaign: Callable[[], object] | None = None) -> dict:
     """Simulate every campaign of one sweep cell and return its rows.
 
     Parameters

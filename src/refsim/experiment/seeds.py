@@ -63,27 +63,14 @@ def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.Dat
 
     from .build import build_campaigns, build_graph, build_model
     from .config import resolve_cell
-    from .store import _connect, _unblob, load_meta
+    from .store import load_meta, load_seed_sets
 
     meta = load_meta(run_dir)
     axes = list(meta["axes"])
     names = meta["campaigns"]
-    reader = _connect(run_dir)
-    with reader as conn:
-        fixed = conn.execute("SELECT cell, campaign, strategy, seed_sets, seeds FROM "
-                             "campaigns ORDER BY cell, campaign").fetchall()
-        drawn = (conn.execute("SELECT cell, campaign, run, seeds FROM runs WHERE seeds "
-                              "IS NOT NULL ORDER BY cell, campaign, run").fetchall()
-                 if per_run else [])
     sets: dict[int, list] = {}
-    for cell, j, strategy, kind, blob in fixed:
-        if kind != "per_run":
-            sets.setdefault(cell, []).append((j, strategy, None,
-                                              _unblob(blob, reader.db)))
-    strategy_of = {(c, j): s for c, j, s, _, _ in fixed}
-    for cell, j, run, blob in drawn:
-        sets.setdefault(cell, []).append((j, strategy_of[(cell, j)], run,
-                                          _unblob(blob, reader.db)))
+    for cell, j, strategy, run, nodes in load_seed_sets(run_dir, per_run):
+        sets.setdefault(cell, []).append((j, strategy, run, nodes))
     frames = []
     points = meta["cells"].set_index("cell")
     for cell in sorted(sets):
@@ -96,7 +83,7 @@ def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.Dat
         segments = getattr(getattr(model, "population", None), "codes", None)
         seg_names = (np.asarray(model.population.names, dtype=object)
                      if segments is not None else None)
-        for j, strategy, run, nodes in sorted(sets[cell], key=lambda t: (t[0], t[2] or 0)):
+        for j, strategy, run, nodes in sets[cell]:
             nodes = np.asarray(nodes, dtype=np.int64)
             from ..strategies import seed_costs
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["ResultsStore", "load_results", "load_curves", "load_trees", "load_meta",
+           "load_seed_sets",
            "METRICS", "RunDirError"]
 
 #: The per-run metric columns of a layout-2 store (every store then had the referral
@@ -665,3 +666,23 @@ def load_trees(run_dir: str | os.PathLike[str]) -> list[dict]:
                         "nodes": nodes, "parents": parents,
                         "seeds": _unblob(seeds, reader.db).copy()})
     return out
+
+
+def load_seed_sets(run_dir: str | os.PathLike[str], per_run: bool = False) -> list[tuple]:
+    """Return each campaign's stored seed sets as node numbers: ``(cell, campaign index,
+    strategy, run, nodes)`` with ``run`` None for a set every run shares, in cell,
+    campaign and run order; with ``per_run`` also the sets of campaigns that drew seeds
+    in every run (see :func:`refsim.load_seeds`, which names them by customer id)."""
+    reader = _connect(run_dir)
+    with reader as conn:
+        fixed = conn.execute("SELECT cell, campaign, strategy, seed_sets, seeds FROM "
+                             "campaigns ORDER BY cell, campaign").fetchall()
+        drawn = (conn.execute("SELECT cell, campaign, run, seeds FROM runs WHERE seeds "
+                              "IS NOT NULL ORDER BY cell, campaign, run").fetchall()
+                 if per_run else [])
+    strategy_of = {(c, j): s for c, j, s, _, _ in fixed}
+    out = [(c, j, s, None, _unblob(blob, reader.db)) for c, j, s, kind, blob in fixed
+           if kind != "per_run"]
+    out += [(c, j, strategy_of[(c, j)], r, _unblob(blob, reader.db))
+            for c, j, r, blob in drawn]
+    return sorted(out, key=lambda t: (t[0], t[1], -1 if t[3] is None else t[3]))
