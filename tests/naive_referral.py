@@ -17,8 +17,16 @@ from :class:`naive.Xoshiro` in the order the model's description fixes:
 3. with ``forget > 0`` each advocate of the list draws once and leaves it with
    probability ``forget``; a leaver's place is taken by the list's last advocate, which
    draws next (so the list order after a step is a function of the draws);
-4. each adopter of this step, in adoption order, draws once and joins the end of the
-   advocate list with its ``advocacy``.
+4. with a lifecycle, each satisfaction class's customers (in list order, the class's
+   list holding them in the order they joined, a churned member's place taken by the
+   list's last) are walked from the end by geometric jumps with the class's churn
+   hazard; a customer reached churns: it leaves its class list and, if an advocate, the
+   advocate list (its place taken by the list's last), and is never referred again;
+5. each adopter of this step, in adoption order, with a lifecycle first draws its class
+   (promoter below ``promoters``, passive below ``1 - detractors``, else detractor, and
+   joins its class list), then draws once and joins the end of the advocate list with
+   its ``advocacy`` (times its class's share with a lifecycle). Seeds draw their class
+   as they are placed, in seed order.
 
 Share 0 (or ad_rate 0) draws nothing and reaches nobody; share 1 draws nothing and
 reaches everyone. The referral forest (depth, largest tree, structural virality) is then
@@ -85,7 +93,21 @@ def referral_coupled(graph, model, seeds, state, steps):
     indices = graph.indices.tolist()
     share, conv, advocacy = node_parameters(model, n)
     rng = Xoshiro(state)
-    status = {}  # node -> "aware" or "adopter"; absent: unaware
+    life = model.lifecycle
+    hazard = ([life.churn_promoter, life.churn_passive, life.churn_detractor]
+              if life is not None else [])
+    weight = [1.0, life.passive_advocacy, 0.0] if life is not None else []
+    members = [[], [], []]  # each class's current customers
+    klass = {}
+
+    def satisfaction(v):
+        x = rng.double()
+        c = 0 if x < life.promoters else 1 if x < 1.0 - life.detractors else 2
+        klass[v] = c
+        members[c].append(v)
+        return c
+
+    status = {}  # node -> "aware", "adopter" or "churned"; absent: unaware
     parent = {}
     source = {}  # node -> "seed", "referral" or "outside"
     order = []
@@ -102,12 +124,15 @@ def referral_coupled(graph, model, seeds, state, steps):
 
     for v in seeds:
         adopt(int(v), "seed")
+        if life is not None:
+            satisfaction(int(v))
         advocates.append(int(v))
 
     def count(kind):
         return sum(1 for x in status.values() if x == kind)
 
-    curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)]}
+    curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)],
+              "customers": [[len(m) for m in members]]}
     for _ in range(steps):
         first_new = len(order)
         for u in advocates:  # those active at the start: step 1 adds none
@@ -119,7 +144,7 @@ def referral_coupled(graph, model, seeds, state, steps):
                     break
                 v = contacts[pos]
                 pos += 1
-                if status.get(v) == "adopter":
+                if status.get(v) in ("adopter", "churned"):
                     continue
                 tally["referrals_sent"] += 1
                 if rng.double() < conv[u]:
@@ -133,7 +158,7 @@ def referral_coupled(graph, model, seeds, state, steps):
                 v += 1 + _skip(rng, model.ad_rate, n - v - 1)
                 if v >= n:
                     break
-                if status.get(v) != "adopter":
+                if status.get(v) not in ("adopter", "churned"):
                     adopt(v, "outside")
         if model.forget_rate > 0.0:
             i = 0
@@ -143,20 +168,36 @@ def referral_coupled(graph, model, seeds, state, steps):
                     advocates.pop()
                 else:
                     i += 1
+        for c in range(3 if life is not None else 0):
+            pos = len(members[c])
+            while True:
+                pos -= 1 + _skip(rng, hazard[c], pos)
+                if pos < 0:
+                    break
+                v = members[c][pos]
+                status[v] = "churned"
+                members[c][pos] = members[c][-1]
+                members[c].pop()
+                if v in advocates:
+                    at = advocates.index(v)
+                    advocates[at] = advocates[-1]
+                    advocates.pop()
         for v in order[first_new:]:
-            if rng.double() < advocacy[v]:
+            share_of_advocacy = 1.0 if life is None else weight[satisfaction(v)]
+            if rng.double() < advocacy[v] * share_of_advocacy:
                 advocates.append(v)
                 turned.add(v)
                 tally[source[v] + "_advocates"] += 1
         curves["adopters"].append(len(order))
         curves["aware"].append(count("aware"))
         curves["advocates"].append(len(advocates))
+        curves["customers"].append([len(m) for m in members])
 
     depth, largest, virality = forest(order, parent)
     tally["depth"], tally["largest_cascade"] = depth, largest
     return {"tally": tally, "virality": virality, "order": order,
             "parents": [parent[v] for v in order], "source": source, "turned": turned,
-            **curves}
+            "klass": klass, **curves}
 
 
 def forest(order, parent):

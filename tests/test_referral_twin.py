@@ -36,6 +36,10 @@ def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, firs
         assert res.curves[r].tolist() == twin["adopters"], r
         assert res.aware_curves[r].tolist() == twin["aware"], r
         assert res.advocate_curves[r].tolist() == twin["advocates"], r
+        if model.lifecycle is not None:
+            assert res.customers[r].tolist() == twin["customers"], r
+        else:
+            assert res.customers is None and twin["customers"] == [[0, 0, 0]] * (steps + 1)
         assert res.final_sizes[r] == len(twin["order"])
         assert {k: int(v[r]) for k, v in res.tallies.items()} == twin["tally"], r
         assert close(res.virality[r], twin["virality"]), (res.virality[r], twin["virality"])
@@ -132,10 +136,18 @@ def referral_case(draw):
     # 1 - 1/e: log(1 - ad_rate) is exactly -1, a value no other rate gives
     ad_rate = draw(st.sampled_from([0.0, 0.0, 0.05, 0.3, 1.0, -math.expm1(-1.0)]))
     seeds = draw(st.permutations(range(n)))[:draw(st.integers(0, n))]
+    # churn hazards of 0 (never), 1 (surely, without a draw) or between
+    hazard = st.one_of(st.sampled_from([0.0, 1.0]), prob)
+    promoters = draw(prob)
+    lifecycle = draw(st.one_of(st.none(), st.builds(
+        refsim.Lifecycle, promoters=st.just(promoters),
+        detractors=st.floats(0.0, 1.0 - promoters), passive_advocacy=prob,
+        churn_promoter=hazard, churn_passive=hazard, churn_detractor=hazard)))
     model = refsim.ReferralModel(
         share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
         forget_rate=draw(st.one_of(st.sampled_from([0.0, 1.0]), prob)), ad_rate=ad_rate,
-        trust=per_node(prob), population=segments, program=program, economics=economics)
+        trust=per_node(prob), population=segments, program=program, economics=economics,
+        lifecycle=lifecycle)
     # one set for all runs, a list of sets of any sizes, or an array with one row per run
     layout = draw(st.sampled_from(["one", "one", "list", "rows"]))
     if layout == "list":
@@ -197,3 +209,22 @@ def test_kernel_equals_twin_at_special_ad_rates(ad_rate):
     if ad_rate < 1:
         assert (np.diff(res.curves, axis=1) > 0).all()
 
+
+@pytest.mark.parametrize("life", [
+    refsim.Lifecycle(),  # the defaults
+    refsim.Lifecycle(promoters=0.3, detractors=0.4, passive_advocacy=0.5,
+                     churn_promoter=0.1, churn_passive=0.3, churn_detractor=0.6),
+    refsim.Lifecycle(promoters=0.0, detractors=1.0, churn_detractor=1.0),  # all leave
+])
+def test_kernel_equals_twin_with_a_lifecycle(life):
+    g = refsim.Graph.from_networkx(nx.les_miserables_graph())
+    model = refsim.ReferralModel(share=0.5, conversion=0.5, advocacy=0.8, forget_rate=0.2,
+                                 ad_rate=0.02, lifecycle=life)
+    res = check_against_twin(g, model, [0, 11, 48], runs=6, rng=21, steps=12)
+    current = res.customers.sum(axis=2)
+    assert (current <= res.curves).all()
+    if life.churn_detractor == 1.0:
+        # every customer is a detractor who leaves the step after it buys: after each
+        # step only that step's buyers are customers, and nobody refers after the seeds
+        assert (current[:, 1:] == np.diff(res.curves, axis=1)).all()
+        assert (res.advocate_curves[:, 1:] == 0).all()

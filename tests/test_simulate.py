@@ -312,8 +312,10 @@ def test_a_run_does_not_depend_on_the_runs_sharing_its_worker(which):
 
         m = refsim.ReferralModel(share=0.4, conversion=0.5, ad_rate=0.01)
         share, conv, adv = m.node_arrays(g)
+        from refsim.referral import NO_LIFECYCLE
+
         args = (g.indptr, g.indices, np.log1p(-share), conv, adv, float(np.log1p(-0.01)),
-                0.3, seeds)
+                0.3, *NO_LIFECYCLE, seeds)
         full = referral_runs(*args, lo, hi, states, everyone, 10, 1)
         for r in (254, 255, 256, 300, 511, 599):
             alone = referral_runs(*args, lo[:1], hi[:1], states, np.array([r]), 10, 1, 0)

@@ -23,6 +23,7 @@ from .profile import GraphProfile, describe, epidemic_threshold
 from .referral import (
                        DEFAULT_SEGMENTS,
                        Economics,
+                       Lifecycle,
                        Population,
                        ReferralModel,
                        ReferralProgram,
@@ -36,6 +37,7 @@ from .strategies import available_strategies, register_strategy, select_seeds
 __all__ = [
     "DEFAULT_SEGMENTS",
     "Economics",
+    "Lifecycle",
     "Population",
     "ReferralModel",
     "ReferralProgram",

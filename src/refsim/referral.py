@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ._rng import RngLike
     from .graph import Graph
 
-__all__ = ["DEFAULT_SEGMENTS", "Economics", "Population", "ReferralModel",
+__all__ = ["DEFAULT_SEGMENTS", "Economics", "Lifecycle", "Population", "ReferralModel",
            "ReferralProgram", "Segment"]
 
 
@@ -319,6 +319,70 @@ class ReferralProgram:
 
 
 @dataclass(frozen=True)
+class Lifecycle:
+    """What happens after a customer buys: satisfaction and churn.
+
+    Each new customer (seeds included) is a promoter, a passive or a detractor, drawn
+    with the shares ``promoters``, ``1 - promoters - detractors`` and ``detractors``
+    (Reichheld 2003's classes of "would you recommend us?": 9-10, 7-8, 0-6; the
+    defaults give NPS +35). Promoters become advocates with the model's ``advocacy``,
+    passives with ``advocacy x passive_advocacy``, detractors never. Each step a
+    customer churns with its class's hazard; a churned customer stops referring, is
+    never referred or won back, and no longer counts as a customer.
+
+    Examples
+    --------
+    >>> import refsim
+    >>> g = refsim.generators.holme_kim(2000, 3, 0.5, rng=1)
+    >>> model = refsim.ReferralModel(lifecycle=Lifecycle(churn_detractor=0.1))
+    >>> res = refsim.simulate(g, model, [0, 1, 2], runs=20, rng=2, steps=10)
+    >>> res.customers.shape, bool((res.customers.sum(axis=2) <= res.curves).all())
+    ((20, 11, 3), True)
+    """
+
+    promoters: float = param(
+        0.5, "prob", unit="share of new customers",
+        meaning="Share of new customers who are promoters (would score 9-10 on "
+                "\"would you recommend us?\").", source=ASSUMPTION)
+    detractors: float = param(
+        0.15, "prob", unit="share of new customers",
+        meaning="Share of new customers who are detractors (0-6); with promoters 0.5, "
+                "NPS +35.", source=ASSUMPTION)
+    passive_advocacy: float = param(
+        0.1, "prob", unit="share of advocacy",
+        meaning="A passive's chance to become an advocate, as a share of the model's "
+                "advocacy (promoters: all of it, detractors: none).", source=ASSUMPTION)
+    churn_promoter: float = param(
+        0.002, "prob", unit="probability per step",
+        meaning="Chance a promoter stops being a customer, each step.", source=ASSUMPTION)
+    churn_passive: float = param(
+        0.005, "prob", unit="probability per step",
+        meaning="Chance a passive stops being a customer, each step.", source=ASSUMPTION)
+    churn_detractor: float = param(
+        0.02, "prob", unit="probability per step",
+        meaning="Chance a detractor stops being a customer, each step.", source=ASSUMPTION)
+
+    def __post_init__(self):
+        check_params(self)
+        if self.promoters + self.detractors > 1.0:
+            raise InvalidValue(f"Lifecycle promoters + detractors must be <= 1; got "
+                               f"{self.promoters:g} + {self.detractors:g}")
+
+    def kernel_inputs(self, n: int) -> tuple:
+        """``(True, cut_promoter[n], cut_passive[n], class_advocacy[3], churn_lq[3])``
+        for the referral kernel."""
+        churn = np.array([self.churn_promoter, self.churn_passive, self.churn_detractor])
+        with np.errstate(divide="ignore"):
+            churn_lq = np.log1p(-churn)
+        return (True, np.full(n, self.promoters), np.full(n, 1.0 - self.detractors),
+                np.array([1.0, self.passive_advocacy, 0.0]), churn_lq)
+
+
+#: The kernel's lifecycle inputs when the model has none: nothing drawn, nothing read.
+NO_LIFECYCLE = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3))
+
+
+@dataclass(frozen=True)
 class Economics:
     """What customers bring and what the campaign costs.
 
@@ -403,6 +467,9 @@ class ReferralModel:
         Rewards and their effects; default none.
     economics : Economics, optional
         Values and costs; default ``Economics()``.
+    lifecycle : Lifecycle, optional
+        Satisfaction classes and churn after the purchase; default none (a customer
+        once won stays one, and every adopter may become an advocate).
     """
 
     share: object = param(
@@ -431,9 +498,13 @@ class ReferralModel:
     population: Population | None = None
     program: ReferralProgram = field(default_factory=ReferralProgram)
     economics: Economics = field(default_factory=Economics)
+    lifecycle: Lifecycle | None = None
 
     def __post_init__(self):
         check_params(self)
+        if self.lifecycle is not None and not isinstance(self.lifecycle, Lifecycle):
+            raise InvalidType(f"ReferralModel lifecycle must be a Lifecycle; got "
+                              f"{type(self.lifecycle).__name__}")
         if self.population is not None and not isinstance(self.population, Population):
             raise InvalidType(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
-from .errors import InvalidType
+from .errors import InvalidType, InvalidValue
 from .result import SimResult
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class ReferralResult(SimResult):
         Per run: ``revenue``, ``cost``, ``profit``, ``roi`` (profit / cost), ``cac``
         (cost per acquired customer), ``cost_per_referral`` (rewards per converted
         referral), ``rewards``, ``seed_cost``, ``ad_cost``; NaN where undefined.
+    customers : numpy.ndarray or None
+        With a :class:`refsim.Lifecycle`: (runs, steps + 1, 3) current customers per
+        satisfaction class (promoter, passive, detractor) after each step; adopters
+        minus their sum have churned. None without a lifecycle.
     """
 
     aware_curves: np.ndarray = None
@@ -52,6 +56,17 @@ class ReferralResult(SimResult):
     tallies: dict = field(default_factory=dict)
     virality: np.ndarray = None
     money: dict = field(default_factory=dict)
+    customers: np.ndarray | None = None
+
+    @property
+    def nps_curves(self) -> np.ndarray:
+        """(runs, steps + 1): NPS of the current customers after each step, % promoters
+        minus % detractors (NaN without customers); needs a lifecycle."""
+        if self.customers is None:
+            raise InvalidValue("NPS needs a model with a lifecycle (refsim.Lifecycle)")
+        c = self.customers.astype(np.float64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return 100.0 * (c[..., 0] - c[..., 2]) / c.sum(axis=2)
 
     def summary(self, level: float = 0.95) -> dict:
         """Return ``{"mean", "sem", "lo", "hi", "runs"}`` of every per-run output, by
@@ -71,8 +86,12 @@ def _kernel_inputs(graph, model):
     with np.errstate(divide="ignore"):
         share_lq = np.log1p(-share)
         ad_lq = float(np.log1p(-model.ad_rate))
+    from .referral import NO_LIFECYCLE
+
+    life = NO_LIFECYCLE if model.lifecycle is None else model.lifecycle.kernel_inputs(
+        graph.n)
     return (graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
-            float(model.forget_rate))
+            float(model.forget_rate), *life)
 
 
 def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
@@ -89,7 +108,7 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        adopters, aware, advocates, tally, virality, _, _ = referral_runs(
+        adopters, aware, advocates, tally, virality, _, _, customers = referral_runs(
             *inputs, nodes.astype(graph.indices.dtype), lo, hi, states,
             np.arange(runs, dtype=np.int64), steps, workers)
     finally:
@@ -99,7 +118,8 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
-        virality=virality, money=money)
+        virality=virality, money=money,
+        customers=customers if model.lifecycle is not None else None)
 
 
 def _seed_cost(model, graph, nodes, lo, hi):

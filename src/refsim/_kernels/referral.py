@@ -9,7 +9,16 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
 2. each node that has not adopted adopts from outside with probability ``ad_rate``
    (geometric jumps over node ids, skipping adopters: cost n x ad_rate per step);
 3. each advocate active at the start of the step stops referring with ``forget``;
-4. each new adopter becomes an advocate with its ``advocacy[v]`` and refers from t + 1.
+4. with the lifecycle on, each customer of the step's start churns with its
+   satisfaction class's hazard (geometric jumps over each class's customers, from the
+   end of its list; a churned customer stops referring and is never referred again);
+5. each new adopter, with the lifecycle on, is first given a satisfaction class
+   (promoter, passive, detractor; one draw against its ``cut_promoter``/``cut_passive``),
+   then becomes an advocate with its ``advocacy[v]`` (times its class's
+   ``class_advocacy`` with the lifecycle on) and refers from t + 1.
+
+With the lifecycle off, stages 4 and 5's class draws do not happen: the draws, and so
+the results, are those of the model without it. Seeds draw their class at step 0.
 
 Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``, which may be
 empty. Every adoption has a source: seed, referral (with the referrer as parent) or
@@ -25,7 +34,10 @@ from numba import njit, prange
 from .cascade import next_stamp
 from .xoshiro import next_double, next_open_closed
 
-UNAWARE, AWARE, ADOPTER = 0, 1, 2
+UNAWARE, AWARE, ADOPTER, CHURNED = 0, 1, 2, 3
+#: Satisfaction classes, in the order of ``class_advocacy``, ``churn_lq`` and the
+#: ``customers`` output.
+CLASSES = ("promoter", "passive", "detractor")
 TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
          "referrals_sent", "referrals_converted", "depth", "largest_cascade")
 
@@ -42,7 +54,8 @@ def _jump(s, lq, left):
 
 
 @njit(parallel=True, cache=True)
-def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed_nodes,
+def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, lifecycle,
+                  cut_promoter, cut_passive, class_advocacy, churn_lq, seed_nodes,
                   seed_lo, seed_hi, states, run_ids, steps, n_workers, keep=-1):
     """Run a batch of referral-model runs for ``steps`` steps each.
 
@@ -71,6 +84,17 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
         adopted adopts from outside; 0 for none.
     forget : float
         Chance per step that an advocate stops referring.
+    lifecycle : bool
+        Whether customers have satisfaction classes and churn (stages 4 and 5).
+    cut_promoter, cut_passive : float64[n]
+        A new customer ``v`` is a promoter when its class draw is below
+        ``cut_promoter[v]``, else a passive below ``cut_passive[v]``, else a detractor
+        (read only with the lifecycle on; may be empty otherwise).
+    class_advocacy : float64[3]
+        Multiplier on ``advocacy`` per class (promoter, passive, detractor).
+    churn_lq : float64[3]
+        ``log(1 - h)`` per class, ``h`` the chance per step that a customer of the class
+        churns; 0 for none.
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
@@ -103,6 +127,9 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
         Row ``keep``'s adopters in adoption order (empty when ``keep < 0``).
     tree_parents : int32[a]
         The referrer of each of ``tree_nodes``, -1 for a seed or an outside adoption.
+    customers : int64[rows, steps + 1, 3]
+        Current customers of each class after each step (with the lifecycle off, shape
+        ``(rows, 0, 3)``); adopters minus the sum over classes have churned.
 
     Examples
     --------
@@ -116,10 +143,11 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
     >>> indices = np.array([1, 0, 2, 1, 3, 2], np.int32)
     >>> sure = np.ones(4)
     >>> states = run_states(np.random.SeedSequence(0), 1)
+    >>> off = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3))
     >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
-    ...                     np.array([0], np.int32), np.array([0]), np.array([1]), states,
-    ...                     np.array([0]), 4, 1, 0)
-    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents = out
+    ...                     *off, np.array([0], np.int32), np.array([0]), np.array([1]),
+    ...                     states, np.array([0]), 4, 1, 0)
+    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents, _ = out
     >>> adopters.tolist(), aware.tolist(), advocates.tolist()
     ([[1, 2, 3, 4, 4]], [[0, 0, 0, 0, 0]], [[1, 2, 3, 4, 4]])
     >>> dict(zip(TALLY, tally[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
@@ -140,6 +168,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
     advocates = np.empty((rows, steps + 1), np.int64)
     tally = np.zeros((rows, len(TALLY)), np.int64)
     virality = np.zeros(rows, np.float64)
+    customers = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
     for w in prange(n_workers):
         stamp = np.zeros(n, np.uint8)
         state = np.zeros(n, np.uint8)
@@ -148,6 +177,12 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
         root = np.empty(n, np.int32)
         order = np.empty(n, np.int32)  # adopters in adoption order
         active = np.empty(n, np.int32)
+        # the lifecycle's: each node's class and place in the advocate list (-1: none),
+        # each class's customers
+        klass = np.empty(n if lifecycle else 0, np.uint8)
+        apos = np.empty(n if lifecycle else 0, np.int64)
+        members = np.empty((3, n if lifecycle else 0), np.int32)
+        sizes = np.zeros(3, np.int64)
         s = np.empty(4, np.uint64)
         count = 0
         for i in range(w, rows, n_workers):
@@ -158,6 +193,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
             n_adopt = 0
             n_active = 0
             n_aware = 0
+            sizes[:] = 0
             for j in range(seed_lo[i], seed_hi[i]):
                 v = seed_nodes[j]
                 stamp[v] = mark
@@ -165,8 +201,17 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                 parent[v] = -1
                 order[n_adopt] = v
                 n_adopt += 1
+                if lifecycle:
+                    c = _satisfaction(s, cut_promoter[v], cut_passive[v])
+                    klass[v] = c
+                    members[c, sizes[c]] = v
+                    sizes[c] += 1
+                    apos[v] = n_active
                 active[n_active] = v
                 n_active += 1
+            if lifecycle:
+                for c in range(3):
+                    customers[i, 0, c] = sizes[c]
             tally[i, 0] = n_adopt
             adopters[i, 0] = n_adopt
             aware[i, 0] = 0
@@ -188,7 +233,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                         if stamp[v] != mark:
                             stamp[v] = mark
                             state[v] = UNAWARE
-                        if state[v] == ADOPTER:
+                        if state[v] >= ADOPTER:  # a customer, or a churned one
                             continue
                         tally[i, 5] += 1
                         if next_double(s) < conv[u]:
@@ -213,7 +258,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                         if stamp[v] != mark:
                             stamp[v] = mark
                             state[v] = UNAWARE
-                        if state[v] == ADOPTER:
+                        if state[v] >= ADOPTER:
                             continue
                         if state[v] == AWARE:
                             n_aware -= 1
@@ -227,13 +272,46 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                     while a < n_active:
                         if next_double(s) < forget:
                             n_active -= 1
+                            gone = active[a]
                             active[a] = active[n_active]
+                            if lifecycle:  # the moved advocate's place, then the gone one's
+                                apos[active[a]] = a
+                                apos[gone] = -1
                         else:
                             a += 1
-                # 4. new adopters turn advocate
+                # 4. churn among the customers of the step's start
+                if lifecycle:
+                    for c in range(3):
+                        lq = churn_lq[c]
+                        p = sizes[c]
+                        while True:
+                            p -= 1 + _jump(s, lq, p)
+                            if p < 0:
+                                break
+                            v = members[c, p]
+                            state[v] = CHURNED
+                            sizes[c] -= 1
+                            members[c, p] = members[c, sizes[c]]
+                            if apos[v] >= 0:  # it stops referring
+                                n_active -= 1
+                                moved = active[n_active]
+                                active[apos[v]] = moved
+                                apos[moved] = apos[v]
+                                apos[v] = -1
+                # 5. new adopters: a satisfaction class, then maybe advocacy
                 for j in range(start_adopt, n_adopt):
                     v = order[j]
-                    if next_double(s) < advocacy[v]:
+                    weight = 1.0
+                    if lifecycle:
+                        c = _satisfaction(s, cut_promoter[v], cut_passive[v])
+                        klass[v] = c
+                        members[c, sizes[c]] = v
+                        sizes[c] += 1
+                        apos[v] = -1
+                        weight = class_advocacy[c]
+                    if next_double(s) < advocacy[v] * weight:
+                        if lifecycle:
+                            apos[v] = n_active
                         active[n_active] = v
                         n_active += 1
                         tally[i, 3 if j < referred_end else 4] += 1
@@ -242,11 +320,19 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                 adopters[i, t] = n_adopt
                 aware[i, t] = n_aware
                 advocates[i, t] = n_active
-                if n_active == 0 and ad_lq == 0.0:
+                if lifecycle:
+                    for c in range(3):
+                        customers[i, t, c] = sizes[c]
+                # nothing left to happen: no advocate, no advertising, no churn to come
+                if n_active == 0 and ad_lq == 0.0 and (
+                        not lifecycle or _settled(sizes, churn_lq)):
                     for r in range(t + 1, steps + 1):
                         adopters[i, r] = n_adopt
                         aware[i, r] = n_aware
                         advocates[i, r] = 0
+                        if lifecycle:
+                            for c in range(3):
+                                customers[i, r, c] = sizes[c]
                     break
             tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
             if i == keep:
@@ -256,8 +342,29 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, seed
                     tree_parents[j] = parent[order[j]]
     if keep >= 0:
         return (adopters, aware, advocates, tally, virality,
-                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]])
-    return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents)
+                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers)
+    return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents,
+            customers)
+
+
+@njit(inline="always", cache=True)
+def _satisfaction(s, promoter, passive):
+    """A new customer's class from one draw: 0 promoter, 1 passive, 2 detractor."""
+    x = next_double(s)
+    if x < promoter:
+        return 0
+    if x < passive:
+        return 1
+    return 2
+
+
+@njit(inline="always", cache=True)
+def _settled(sizes, churn_lq):
+    """Whether no customer is left who could churn."""
+    for c in range(3):
+        if sizes[c] > 0 and churn_lq[c] != 0.0:
+            return False
+    return True
 
 
 @njit(cache=True)

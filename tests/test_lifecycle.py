@@ -1,0 +1,96 @@
+"""The customer lifecycle against exact laws: geometric survival by class, the
+configured satisfaction mix (NPS), advocacy by class. Tolerances are 4 standard errors
+of the estimate, from the exact law's own variance (a false alarm about 1 in 16,000)."""
+
+import math
+
+import numpy as np
+import pytest
+
+import refsim
+
+Z = 4.0
+
+
+def _market(n):
+    """n customers who never refer: every outcome is the lifecycle's own."""
+    g = refsim.generators.erdos_renyi(n, 2, rng=0)
+    return g
+
+
+def test_a_cohort_survives_geometrically_with_its_class_hazard():
+    n, runs, steps = 400, 200, 12
+    hazards = (0.03, 0.1, 0.25)
+    for c, name in enumerate(("churn_promoter", "churn_passive", "churn_detractor")):
+        mix = {0: dict(promoters=1.0, detractors=0.0), 1: dict(promoters=0.0, detractors=0.0),
+               2: dict(promoters=0.0, detractors=1.0)}[c]
+        life = refsim.Lifecycle(**mix, **{name: hazards[c]})
+        model = refsim.ReferralModel(share=0.0, ad_rate=0.0, lifecycle=life)
+        res = refsim.simulate(_market(n), model, np.arange(n), runs=runs, rng=c, steps=steps)
+        alive = res.customers[:, :, c]  # every seed is of class c
+        assert (res.customers.sum(axis=2) == alive).all()
+        for t in range(steps + 1):
+            s = (1.0 - hazards[c]) ** t  # survival after t steps
+            mean = alive[:, t].mean() / n
+            se = math.sqrt(s * (1.0 - s) / (n * runs))  # binomial, n x runs customers
+            assert abs(mean - s) <= Z * se + 1e-12, (name, t, mean, s)
+
+
+@pytest.mark.parametrize("promoters, detractors", [(0.5, 0.15), (0.2, 0.6), (0.7, 0.0)])
+def test_nps_of_a_large_cohort_is_the_configured_mix(promoters, detractors):
+    n, runs = 5000, 40
+    life = refsim.Lifecycle(promoters=promoters, detractors=detractors, churn_promoter=0.0,
+                            churn_passive=0.0, churn_detractor=0.0)
+    model = refsim.ReferralModel(share=0.0, lifecycle=life)
+    res = refsim.simulate(_market(n), model, np.arange(n), runs=runs, rng=5, steps=2)
+    nps = res.nps_curves[:, 0]
+    want = 100.0 * (promoters - detractors)
+    # one customer scores +1 (promoter), -1 (detractor) or 0: variance p + d - (p - d)^2
+    var = promoters + detractors - (promoters - detractors) ** 2
+    se = 100.0 * math.sqrt(var / (n * runs))
+    assert abs(nps.mean() - want) <= Z * se + 1e-9
+    assert (res.nps_curves == nps[:, None]).all()  # no churn: the mix stays
+    shares = res.customers[:, 0].sum(axis=0) / (n * runs)
+    for got, p in zip(shares, (promoters, 1.0 - promoters - detractors, detractors)):
+        assert abs(got - p) <= Z * math.sqrt(p * (1 - p) / (n * runs)) + 1e-12
+
+
+def test_promoters_advocate_passives_rarely_detractors_never():
+    # customers won by advertising on a graph where nobody refers: outside_advocates
+    # over outside adopters estimates advocacy x (promoters + passives x share)
+    n, runs = 3000, 30
+    life = refsim.Lifecycle(promoters=0.4, detractors=0.3, passive_advocacy=0.25,
+                            churn_promoter=0.0, churn_passive=0.0, churn_detractor=0.0)
+    model = refsim.ReferralModel(share=0.0, advocacy=0.6, ad_rate=0.2, lifecycle=life)
+    res = refsim.simulate(_market(n), model, [], runs=runs, rng=9, steps=3)
+    won = res.tallies["outside"].sum()
+    rate = res.tallies["outside_advocates"].sum() / won
+    want = 0.6 * (0.4 + 0.3 * 0.25)
+    assert abs(rate - want) <= Z * math.sqrt(want * (1 - want) / won)
+    only_detractors = refsim.ReferralModel(
+        share=0.0, advocacy=1.0, ad_rate=0.2,
+        lifecycle=refsim.Lifecycle(promoters=0.0, detractors=1.0))
+    res = refsim.simulate(_market(n), only_detractors, [], runs=5, rng=9, steps=3)
+    assert res.tallies["outside"].sum() > 0 and res.tallies["outside_advocates"].sum() == 0
+
+
+def test_without_a_lifecycle_nothing_changes_and_nps_is_refused():
+    g = refsim.generators.holme_kim(500, 3, 0.5, rng=2)
+    model = refsim.ReferralModel(share=0.3, ad_rate=0.01)
+    res = refsim.simulate(g, model, [0, 1], runs=4, rng=1, steps=5)
+    assert res.customers is None
+    with pytest.raises(ValueError, match="NPS needs a model with a lifecycle"):
+        res.nps_curves
+
+
+@pytest.mark.parametrize("kwargs, problem", [
+    (dict(promoters=0.7, detractors=0.4), "promoters + detractors must be <= 1"),
+    (dict(churn_passive=1.5), "must be in [0, 1]"),
+    (dict(promoters=-0.1), "must be in [0, 1]"),
+])
+def test_bad_lifecycles_are_refused(kwargs, problem):
+    with pytest.raises(ValueError) as err:
+        refsim.Lifecycle(**kwargs)
+    assert problem in str(err.value)
+    with pytest.raises(TypeError, match="lifecycle must be a Lifecycle"):
+        refsim.ReferralModel(lifecycle={"promoters": 0.5})
