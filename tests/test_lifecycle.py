@@ -94,3 +94,48 @@ def test_bad_lifecycles_are_refused(kwargs, problem):
     assert problem in str(err.value)
     with pytest.raises(TypeError, match="lifecycle must be a Lifecycle"):
         refsim.ReferralModel(lifecycle={"promoters": 0.5})
+
+
+BASE = {"experiment": {"runs": 20, "steps": 8, "seed": 4},
+        "graph": {"generator": "holme_kim", "n": 400, "m": 3, "triad_p": 0.5},
+        "model": {"share": 0.2, "conversion": 0.3},
+        "campaign": [{"name": "hubs", "seeding": "degree", "k": 5}]}
+
+
+def test_config_lifecycle_table_turns_it_on_and_reaches_the_store(tmp_path):
+    from refsim.experiment.build import build_graph, build_model
+    from refsim.experiment.config import resolve_config
+    from refsim.experiment.runner import run_experiment
+
+    off = resolve_config(BASE)
+    assert "lifecycle" not in off
+    assert build_model(off, build_graph(off["graph"])).lifecycle is None
+    on = resolve_config({**BASE, "lifecycle": {"churn_detractor": 0.3},
+                         "sweep": {"axes": {"lifecycle.promoters": [0.2, 0.6]}}})
+    assert on["lifecycle"]["churn_detractor"] == 0.3 and on["lifecycle"]["promoters"] == 0.5
+    model = build_model(on, build_graph(on["graph"]))
+    assert model.lifecycle == refsim.Lifecycle(churn_detractor=0.3)
+    run_experiment(on, tmp_path / "on", progress=False)
+    runs = refsim.load_results(tmp_path / "on")
+    assert {"customers", "churned", "nps"} <= set(runs.columns)
+    assert (runs["customers"] + runs["churned"] == runs["reach"]).all()
+    # the cell with more promoters has the higher NPS (mix 0.2/0.15 vs 0.6/0.15)
+    by = runs.groupby("lifecycle.promoters")["nps"].mean()
+    assert by[0.6] > by[0.2]
+    run_experiment(off, tmp_path / "off", progress=False)
+    assert not {"customers", "churned", "nps"} & set(refsim.load_results(tmp_path / "off"))
+
+
+@pytest.mark.parametrize("extra, problem", [
+    ({"lifecycle": {"promoters": 0.8, "detractors": 0.3}},
+     "lifecycle: promoters + detractors must be <= 1"),
+    ({"lifecycle": {"churn_detractr": 0.1}}, "did you mean 'churn_detractor'"),
+    ({"lifecycle": {}, "model": {"kind": "ic", "p": 0.1}},
+     "lifecycle: only for model.kind = 'referral'"),
+])
+def test_bad_lifecycle_tables_are_named(extra, problem):
+    from refsim.experiment.config import ConfigError, resolve_config
+
+    with pytest.raises(ConfigError) as err:
+        resolve_config({**BASE, **extra})
+    assert problem in str(err.value)

@@ -214,14 +214,16 @@ def referral_tree(graph: Graph, model: ReferralModel, seeds: ArrayLike, *, steps
 def _from_config(cfg, graph):
     """The referral model of a resolved cell config."""
     from .params import trusted
-    from .referral import Economics, ReferralModel, ReferralProgram
+    from .referral import Economics, Lifecycle, ReferralModel, ReferralProgram
 
     m = {k: v for k, v in cfg["model"].items() if k != "kind"}
     population = population_for(cfg, graph)
     with trusted():  # every value was checked by the config against its Param
         return ReferralModel(**m, population=population,
                              program=ReferralProgram(**cfg["program"]),
-                             economics=Economics(**cfg["economics"]))
+                             economics=Economics(**cfg["economics"]),
+                             lifecycle=(Lifecycle(**cfg["lifecycle"]) if "lifecycle" in cfg
+                                        else None))
 
 
 _POPULATIONS: dict = {}
@@ -270,7 +272,19 @@ def _per_run(result):
     out.update(result.tallies)
     out["virality"] = result.virality
     out.update(result.money)
+    out.update(_lifecycle_per_run(result))
     return out
+
+
+def _lifecycle_per_run(result):
+    """Customers kept, churned and NPS at the end (NaN without a lifecycle, so a run
+    without one stores no such column)."""
+    if result.customers is None:
+        nan = np.full(result.runs, np.nan)
+        return {"customers": nan, "churned": nan, "nps": nan}
+    kept = result.customers[:, -1, :].sum(axis=1)
+    return {"customers": kept, "churned": result.final_sizes - kept,
+            "nps": result.nps_curves[:, -1]}
 
 
 def _curves(result):
@@ -320,7 +334,12 @@ def _metrics():
                False),
         Metric("rewards", "$", "Referral rewards paid.", False),
         Metric("seed_cost", "$", "What the seeds cost.", False),
-        Metric("ad_cost", "$", "Advertising spend.", False))
+        Metric("ad_cost", "$", "Advertising spend.", False),
+        Metric("customers", people, "Customers at the end: adopters who have not churned "
+               "(with a lifecycle).", True),
+        Metric("churned", people, "Customers lost to churn (with a lifecycle).", False),
+        Metric("nps", "points", "Net promoter score of the customers at the end: % "
+               "promoters minus % detractors (with a lifecycle).", True))
 
 
 def _register():
@@ -337,7 +356,8 @@ def _register():
                 Series("aware", "people", "Referred but not (yet) customers."),
                 Series("advocates", "customers", "Customers referring others.")),
         curves=_curves, from_config=_from_config, needs_steps=True,
-        sections=("population", "program", "economics"), memory=(120.0, 512.0),
+        sections=("population", "program", "economics", "lifecycle"),
+        memory=(120.0, 512.0),
         check_on=lambda graph, model: model.node_arrays(graph), in_arcs=_in_arcs,
         seed_costs=lambda graph, model, nodes: model.seed_costs(graph, nodes),
         with_program=lambda model, program: dataclasses.replace(model, program=program),

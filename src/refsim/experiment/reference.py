@@ -40,6 +40,8 @@ _TITLES = {
     "model": "How word of mouth spreads",
     "program": "How customers respond to referral rewards",
     "economics": "What customers bring and what the campaign costs",
+    "lifecycle": "After the purchase: satisfaction classes and churn (optional: "
+                 "without this table customers never churn)",
     "campaign": "What the marketer decides; one [[campaign]] table each",
     "sweep": "Values to try: one cell per combination",
 }
@@ -143,6 +145,11 @@ def defaults_toml() -> str:
 
     table("program", "program")
     table("economics", "economics")
+    out.append(f"# {_TITLES['lifecycle']}")
+    out.append("# [lifecycle]")
+    for key, p in SCHEMA["lifecycle"].items():
+        _key(out, key, p, commented=True)
+    out.append("")
 
     out.append(f"# {_TITLES['campaign']}")
     out.append("[[campaign]]")
@@ -260,6 +267,10 @@ def reference_markdown() -> str:
     table("## `[program]`\n\nThe response to rewards, shared by every campaign; the "
           "rewards themselves are set per campaign.", _rows(SCHEMA["program"]))
     table("## `[economics]`", _rows(SCHEMA["economics"]))
+    table("## `[lifecycle]`\n\nOptional: with this table (even empty) each new customer "
+          "is a promoter, passive or detractor, which sets its advocacy, and churns with "
+          "its class's hazard; without it customers never churn.",
+          _rows(SCHEMA["lifecycle"]))
     table("## `[[campaign]]`\n\nOne table per campaign. Give `k`, `budget` or both "
           "(then at most `k` seeds within the budget); `reward` with `program`, or "
           "`sender_reward` and `recipient_reward`.", _rows(SCHEMA["campaign"]))
@@ -300,4 +311,6 @@ def assumption_rows(cfg: dict) -> list[dict]:
     for section in ("program", "economics"):
         if section in sections:
             add(section, SCHEMA[section], cfg[section])
+    if "lifecycle" in sections and "lifecycle" in cfg:
+        add("lifecycle", SCHEMA["lifecycle"], cfg["lifecycle"])
     return rows

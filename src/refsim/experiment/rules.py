@@ -339,14 +339,25 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                                   problems)
     cfg["economics"] = check_table("economics", raw.get("economics", {}),
                                     SCHEMA["economics"], problems)
+    if "lifecycle" in raw:  # present, even empty: the lifecycle is on
+        cfg["lifecycle"] = check_table("lifecycle", raw["lifecycle"], SCHEMA["lifecycle"],
+                                       problems)
+        life = cfg["lifecycle"]
+        if isinstance(life.get("promoters"), float) and isinstance(
+                life.get("detractors"), float) and life["promoters"] + life["detractors"] > 1:
+            problems.append(f"lifecycle: promoters + detractors must be <= 1; got "
+                            f"{life['promoters']:g} + {life['detractors']:g}")
     entry = _kind(kind)
-    for sec in ("population", "program", "economics"):
+    for sec in ("population", "program", "economics", "lifecycle"):
         if entry is not None and sec not in entry.sections:
-            if raw.get(sec):
+            if raw.get(sec) or (sec == "lifecycle" and sec in raw):
                 users = [n for n in model_kind_names() if sec in _kind(n).sections]
                 problems.append(f"{sec}: only for model.kind = "
                                 f"{' or '.join(repr(u) for u in users)}; got {kind!r}")
-            cfg[sec] = {}
+            if sec == "lifecycle":
+                cfg.pop(sec, None)  # absent: off
+            else:
+                cfg[sec] = {}
     _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
     cfg["sweep"] = check_sweep(raw.get("sweep", {}), problems)

@@ -16,7 +16,7 @@ __all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
            "model_table", "segment_defaults", "campaign_name"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
-            "campaign", "sweep")
+            "lifecycle", "campaign", "sweep")
 
 #: The segments of ``[population.segments]``, in the order of
 #: :data:`refsim.DEFAULT_SEGMENTS`.
@@ -182,7 +182,7 @@ def _optional(p: Param) -> Param:
 
 
 def _build() -> dict:
-    from ..referral import Economics, ReferralProgram, Segment
+    from ..referral import Economics, Lifecycle, ReferralProgram, Segment
 
     model = model_table()
     return {
@@ -195,6 +195,7 @@ def _build() -> dict:
         "program": {k: p for k, p in params_of(ReferralProgram).items()
                     if k not in ("sender_reward", "recipient_reward")},
         "economics": {k: p for k, p in params_of(Economics).items() if p.config},
+        "lifecycle": params_of(Lifecycle),
         "campaign": _campaign_params(),
         "sweep": _SWEEP,
     }
