@@ -111,6 +111,8 @@ def referral_coupled(graph, model, seeds, state, steps):
     parent = {}
     source = {}  # node -> "seed", "referral" or "outside"
     order = []
+    when = {}  # node -> the step it adopted
+    step = [0]
     advocates = []
     turned = set()  # adopters who became advocates on adopting
     tally = dict.fromkeys(TALLY, 0)
@@ -119,6 +121,7 @@ def referral_coupled(graph, model, seeds, state, steps):
         status[v] = "adopter"
         parent[v] = referrer
         source[v] = how
+        when[v] = step[0]
         order.append(v)
         tally[how] += 1
 
@@ -133,7 +136,8 @@ def referral_coupled(graph, model, seeds, state, steps):
 
     curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)],
               "customers": [[len(m) for m in members]]}
-    for _ in range(steps):
+    for t in range(1, steps + 1):
+        step[0] = t
         first_new = len(order)
         for u in advocates:  # those active at the start: step 1 adds none
             contacts = indices[indptr[u]:indptr[u + 1]]
@@ -197,7 +201,7 @@ def referral_coupled(graph, model, seeds, state, steps):
     tally["depth"], tally["largest_cascade"] = depth, largest
     return {"tally": tally, "virality": virality, "order": order,
             "parents": [parent[v] for v in order], "source": source, "turned": turned,
-            "klass": klass, **curves}
+            "klass": klass, "when": when, **curves}
 
 
 def forest(order, parent):
@@ -272,9 +276,44 @@ def money(model, graph, seeds, run, steps):
     cost = rewards + seed_cost + ad_cost
     acquired = t["referral"] + t["outside"]
     nan = float("nan")
-    return {"revenue": revenue, "cost": cost, "profit": revenue - cost,
+    over = {}
+    if model.lifecycle is not None:
+        over = _over_time(model, run, steps, seed_cost, quality, rewards_total)
+        revenue += over["repeat_revenue"]
+    return {**over, "revenue": revenue, "cost": cost, "profit": revenue - cost,
             "roi": (revenue - cost) / cost if cost > 0 else nan,
             "cac": cost / acquired if acquired > 0 else nan,
             "cost_per_referral": rewards / t["referrals_converted"]
             if t["referrals_converted"] > 0 else nan,
             "rewards": rewards, "seed_cost": seed_cost, "ad_cost": float(ad_cost)}
+
+
+def _over_time(model, run, steps, seed_cost, quality, rewards_total):
+    """Repeat margin, NPV and payback step of one twin run, step by step: each
+    customer's value in the step it was won, the margin of every customer after each
+    step, rewards per referral won, advertising from step 1, the seeds at step 0."""
+    econ, life = model.economics, model.lifecycle
+    cash = [0.0] * (steps + 1)
+    for v, how in run["source"].items():
+        if how == "seed":
+            continue
+        worth = econ.customer_value
+        if v in run["turned"]:
+            worth *= econ.advocate_multiplier
+        if how == "referral":
+            worth *= (1.0 + econ.referral_premium) * quality
+            cash[run["when"][v]] -= rewards_total
+        cash[run["when"][v]] += worth
+    repeat = 0.0
+    for t in range(1, steps + 1):
+        margin = life.margin * sum(run["customers"][t])
+        repeat += margin
+        cash[t] += margin - econ.ad_cost_per_step
+    cash[0] -= seed_cost
+    total, payback, npv = 0.0, float("nan"), 0.0
+    for t in range(steps + 1):
+        total += cash[t] / (1.0 + life.discount_rate) ** t
+        if total > 0 and payback != payback:
+            payback = float(t)
+    npv = total
+    return {"repeat_revenue": repeat, "npv": npv, "payback": payback}

@@ -139,3 +139,45 @@ def test_bad_lifecycle_tables_are_named(extra, problem):
     with pytest.raises(ConfigError) as err:
         resolve_config({**BASE, **extra})
     assert problem in str(err.value)
+
+
+def test_a_customers_expected_discounted_value_is_the_closed_form():
+    # one seed that tells nobody: its repeat margin, discounted, is m r^t / (1 + d)^t
+    # summed over the steps it is still a customer; over runs the mean is the closed
+    # form m sum_t r^t / (1 + d)^t, r = 1 - h. NPV adds nothing else (no cost, no value
+    # at purchase for a seed) and is checked within 4 standard errors of the runs.
+    m, h, d, steps, runs = 3.0, 0.08, 0.01, 40, 20000
+    life = refsim.Lifecycle(promoters=1.0, detractors=0.0, churn_promoter=h, margin=m,
+                            discount_rate=d)
+    model = refsim.ReferralModel(share=0.0, lifecycle=life,
+                                 economics=refsim.Economics(seed_cost=0.0))
+    g = refsim.generators.erdos_renyi(50, 2, rng=0)
+    res = refsim.simulate(g, model, [7], runs=runs, rng=3, steps=steps)
+    r = 1.0 - h
+    want = m * sum(r ** t / (1.0 + d) ** t for t in range(1, steps + 1))
+    npv = res.money["npv"]
+    assert abs(npv.mean() - want) <= Z * npv.std(ddof=1) / math.sqrt(runs)
+    # run by run: NPV is the margin of the steps the customer stayed, discounted
+    alive = res.customers[:, 1:, 0]
+    by_hand = (m * alive / (1.0 + d) ** np.arange(1, steps + 1)).sum(axis=1)
+    assert np.allclose(npv, by_hand, rtol=1e-12, atol=1e-9)
+    assert (res.money["repeat_revenue"] == m * alive.sum(axis=1)).all()
+    assert (res.money["payback"][alive[:, 0] == 1] == 1).all()  # paid back at step 1
+
+
+def test_cash_flow_adds_up_to_the_one_off_money_without_discount_or_margin():
+    g = refsim.generators.holme_kim(800, 3, 0.5, rng=1)
+    life = refsim.Lifecycle(margin=0.0, discount_rate=0.0, churn_detractor=0.2)
+    program = refsim.ReferralProgram.named("two_sided", 10.0)
+    model = refsim.ReferralModel(share=0.3, conversion=0.3, ad_rate=0.002, lifecycle=life,
+                                 program=program,
+                                 economics=refsim.Economics(ad_cost_per_step=5.0))
+    res = refsim.simulate(g, model, [0, 1, 2], runs=30, rng=4, steps=15)
+    total = res.cash_flow.sum(axis=1)
+    assert np.allclose(total, res.money["profit"], rtol=1e-12, atol=1e-9)
+    assert np.allclose(total, res.money["npv"], rtol=1e-12, atol=1e-9)
+    assert (res.money["repeat_revenue"] == 0).all()
+    # the flows are the tallies step by step
+    for j, name in enumerate(("referral", "outside", "referral_advocates",
+                              "outside_advocates")):
+        assert (res.flows[:, :, j].sum(axis=1) == res.tallies[name]).all()

@@ -45,7 +45,8 @@ def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, firs
         assert close(res.virality[r], twin["virality"]), (res.virality[r], twin["virality"])
         bill = money(model, g, own, twin, steps)
         scale = abs(bill["revenue"]) + abs(bill["cost"])
-        for name in MONEY:
+        names = MONEY + (("repeat_revenue", "npv", "payback") if model.lifecycle else ())
+        for name in names:
             got, want = float(res.money[name][r]), bill[name]
             s = scale / bill["cost"] if name == "roi" and bill["cost"] > 0 else scale
             assert close(got, want, s), (name, got, want)

@@ -328,7 +328,8 @@ class Lifecycle:
     defaults give NPS +35). Promoters become advocates with the model's ``advocacy``,
     passives with ``advocacy x passive_advocacy``, detractors never. Each step a
     customer churns with its class's hazard; a churned customer stops referring, is
-    never referred or won back, and no longer counts as a customer.
+    never referred or won back, and no longer counts as a customer. Each current customer
+    brings ``margin`` per step; cash is discounted at ``discount_rate`` per step.
 
     Examples
     --------
@@ -361,6 +362,14 @@ class Lifecycle:
     churn_detractor: float = param(
         0.02, "prob", unit="probability per step",
         meaning="Chance a detractor stops being a customer, each step.", source=ASSUMPTION)
+    margin: float = param(
+        1.0, low=0.0, unit="$ per customer per step",
+        meaning="Repeat margin each current customer brings per step, on top of the "
+                "value at purchase (economics.customer_value).", source=ASSUMPTION)
+    discount_rate: float = param(
+        0.0015, low=0.0, unit="per step",
+        meaning="Discount rate per step for NPV and payback (0.0015 a week is about 8% "
+                "a year).", source=ASSUMPTION)
 
     def __post_init__(self):
         check_params(self)

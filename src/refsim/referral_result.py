@@ -49,6 +49,15 @@ class ReferralResult(SimResult):
         With a :class:`refsim.Lifecycle`: (runs, steps + 1, 3) current customers per
         satisfaction class (promoter, passive, detractor) after each step; adopters
         minus their sum have churned. None without a lifecycle.
+    flows : numpy.ndarray or None
+        With a lifecycle: (runs, steps + 1, 4) customers won in each step by referral
+        and from outside, and the advocates among each.
+    cash_flow : numpy.ndarray or None
+        With a lifecycle: (runs, steps + 1) each step's net cash discounted to step 0
+        (value of the customers won, their repeat margin, minus rewards, advertising and,
+        at step 0, the seeds); its cumulative sum gives NPV and the payback step, also in
+        ``money`` (``repeat_revenue``, ``npv``, ``payback``), and ``revenue`` then
+        includes the repeat margin.
     """
 
     aware_curves: np.ndarray = None
@@ -57,6 +66,8 @@ class ReferralResult(SimResult):
     virality: np.ndarray = None
     money: dict = field(default_factory=dict)
     customers: np.ndarray | None = None
+    flows: np.ndarray | None = None
+    cash_flow: np.ndarray | None = None
 
     @property
     def nps_curves(self) -> np.ndarray:
@@ -108,18 +119,24 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        adopters, aware, advocates, tally, virality, _, _, customers = referral_runs(
+        adopters, aware, advocates, tally, virality, _, _, customers, flows = referral_runs(
             *inputs, nodes.astype(graph.indices.dtype), lo, hi, states,
             np.arange(runs, dtype=np.int64), steps, workers)
     finally:
         numba.set_num_threads(previous)
     tallies = {name: tally[:, j].copy() for j, name in enumerate(TALLY)}
-    money = _money(model, seed_cost, tallies, steps)
+    if model.lifecycle is None:
+        money, cash = _money(model, seed_cost, tallies, steps), None
+    else:
+        cash = _cash_flow(model, seed_cost, customers, flows)
+        over = _over_time(model, customers, cash)
+        money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"]), **over}
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
         virality=virality, money=money,
-        customers=customers if model.lifecycle is not None else None)
+        customers=customers if model.lifecycle is not None else None,
+        flows=flows if model.lifecycle is not None else None, cash_flow=cash)
 
 
 def _seed_cost(model, graph, nodes, lo, hi):
@@ -138,15 +155,49 @@ def _seed_cost(model, graph, nodes, lo, hi):
     return np.array([costs[a:b].sum() for a, b in zip(lo, hi)], dtype=np.float64)
 
 
-def _money(model, seed_cost, t, steps):
+def _won_value(model, referral, outside, referral_advocates, outside_advocates):
+    """Value of customers won (counts of each kind, any shape): advocates count
+    ``advocate_multiplier`` times, referred ones carry the referral premium and the
+    programme's value factor."""
+    econ = model.economics
+    mult = econ.advocate_multiplier
+    referred = ((referral_advocates * mult + (referral - referral_advocates))
+                * (1.0 + econ.referral_premium) * model.program.referred_value_factor)
+    return econ.customer_value * (referred + outside_advocates * mult
+                                  + (outside - outside_advocates))
+
+
+def _cash_flow(model, seed_cost, customers, flows):
+    """(runs, steps + 1): each step's net cash, discounted to step 0: the value of the
+    customers won in the step, the repeat margin of the customers after it, minus its
+    rewards and advertising (and the seeds' cost at step 0)."""
+    life, econ = model.lifecycle, model.economics
+    steps = flows.shape[1] - 1
+    f = flows.astype(np.float64)
+    cash = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
+    cash -= f[..., 0] * model.program.reward_per_conversion
+    cash[:, 1:] += life.margin * customers[:, 1:].sum(axis=2) - econ.ad_cost_per_step
+    cash[:, 0] -= seed_cost
+    return cash / (1.0 + life.discount_rate) ** np.arange(steps + 1)
+
+
+def _over_time(model, customers, cash):
+    """Per run: the repeat margin (undiscounted), NPV, and the payback step (the first
+    whose cumulative discounted cash is positive; NaN within the horizon)."""
+    repeat = model.lifecycle.margin * customers[:, 1:].sum(axis=(1, 2)).astype(np.float64)
+    total = np.cumsum(cash, axis=1)
+    ahead = total > 0
+    payback = np.where(ahead.any(axis=1), ahead.argmax(axis=1), np.nan)
+    return {"repeat_revenue": repeat, "npv": total[:, -1], "payback": payback}
+
+
+def _money(model, seed_cost, t, steps, repeat=None):
     econ = model.economics
     prog = model.program
-    v = econ.customer_value
-    mult = econ.advocate_multiplier
-    referred = ((t["referral_advocates"] * mult + (t["referral"] - t["referral_advocates"]))
-                * (1.0 + econ.referral_premium) * prog.referred_value_factor)
-    outside = t["outside_advocates"] * mult + (t["outside"] - t["outside_advocates"])
-    revenue = v * (referred + outside)
+    revenue = _won_value(model, t["referral"], t["outside"], t["referral_advocates"],
+                         t["outside_advocates"])
+    if repeat is not None:  # with a lifecycle: the customers' margin, step by step
+        revenue = revenue + repeat
     rewards = t["referrals_converted"] * prog.reward_per_conversion
     ad_cost = econ.ad_cost_per_step * steps
     cost = rewards + seed_cost + ad_cost
@@ -281,7 +332,8 @@ def _lifecycle_per_run(result):
     without one stores no such column)."""
     if result.customers is None:
         nan = np.full(result.runs, np.nan)
-        return {"customers": nan, "churned": nan, "nps": nan}
+        return {"customers": nan, "churned": nan, "nps": nan, "repeat_revenue": nan,
+                "npv": nan, "payback": nan}
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
             "nps": result.nps_curves[:, -1]}
@@ -339,7 +391,13 @@ def _metrics():
                "(with a lifecycle).", True),
         Metric("churned", people, "Customers lost to churn (with a lifecycle).", False),
         Metric("nps", "points", "Net promoter score of the customers at the end: % "
-               "promoters minus % detractors (with a lifecycle).", True))
+               "promoters minus % detractors (with a lifecycle).", True),
+        Metric("repeat_revenue", "$", "Margin of the customers kept, step by step, "
+               "undiscounted (with a lifecycle; part of revenue).", True),
+        Metric("npv", "$", "Net cash of the campaign discounted to its start (with a "
+               "lifecycle).", True),
+        Metric("payback", "steps", "First step whose cumulative discounted cash is "
+               "positive; empty when not within the horizon (with a lifecycle).", False))
 
 
 def _register():

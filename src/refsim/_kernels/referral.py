@@ -38,6 +38,8 @@ UNAWARE, AWARE, ADOPTER, CHURNED = 0, 1, 2, 3
 #: Satisfaction classes, in the order of ``class_advocacy``, ``churn_lq`` and the
 #: ``customers`` output.
 CLASSES = ("promoter", "passive", "detractor")
+#: The columns of the ``flows`` output: customers won in a step, by source.
+FLOWS = ("referral", "outside", "referral_advocates", "outside_advocates")
 TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
          "referrals_sent", "referrals_converted", "depth", "largest_cascade")
 
@@ -130,6 +132,10 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     customers : int64[rows, steps + 1, 3]
         Current customers of each class after each step (with the lifecycle off, shape
         ``(rows, 0, 3)``); adopters minus the sum over classes have churned.
+    flows : int64[rows, steps + 1, 4]
+        Per step, customers won by referral and from outside, and the advocates among
+        each (the columns of ``FLOWS``; row 0 holds zeros: seeds are not won). With the
+        lifecycle off, shape ``(rows, 0, 4)``.
 
     Examples
     --------
@@ -147,7 +153,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
     ...                     *off, np.array([0], np.int32), np.array([0]), np.array([1]),
     ...                     states, np.array([0]), 4, 1, 0)
-    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents, _ = out
+    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents, _, _ = out
     >>> adopters.tolist(), aware.tolist(), advocates.tolist()
     ([[1, 2, 3, 4, 4]], [[0, 0, 0, 0, 0]], [[1, 2, 3, 4, 4]])
     >>> dict(zip(TALLY, tally[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
@@ -169,6 +175,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     tally = np.zeros((rows, len(TALLY)), np.int64)
     virality = np.zeros(rows, np.float64)
     customers = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
+    flows = np.zeros((rows, steps + 1 if lifecycle else 0, 4), np.int64)
     for w in prange(n_workers):
         stamp = np.zeros(n, np.uint8)
         state = np.zeros(n, np.uint8)
@@ -315,8 +322,13 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         active[n_active] = v
                         n_active += 1
                         tally[i, 3 if j < referred_end else 4] += 1
+                        if lifecycle:
+                            flows[i, t, 2 if j < referred_end else 3] += 1
                 tally[i, 1] += referred_end - start_adopt
                 tally[i, 2] += n_adopt - referred_end
+                if lifecycle:
+                    flows[i, t, 0] = referred_end - start_adopt
+                    flows[i, t, 1] = n_adopt - referred_end
                 adopters[i, t] = n_adopt
                 aware[i, t] = n_aware
                 advocates[i, t] = n_active
@@ -342,9 +354,9 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                     tree_parents[j] = parent[order[j]]
     if keep >= 0:
         return (adopters, aware, advocates, tally, virality,
-                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers)
+                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers, flows)
     return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents,
-            customers)
+            customers, flows)
 
 
 @njit(inline="always", cache=True)
