@@ -250,16 +250,8 @@ def money(model, graph, seeds, run, steps):
     rewards_total = prog.sender_reward + prog.recipient_reward
     quality = 1.0 - prog.quality_decay * rewards_total / (rewards_total + prog.reward_scale)
     t = run["tally"]
-    revenue = 0.0
-    for v, how in run["source"].items():
-        if how == "seed":  # seeds are not acquired customers
-            continue
-        worth = econ.customer_value
-        if v in run["turned"]:
-            worth *= econ.advocate_multiplier
-        if how == "referral":
-            worth *= (1.0 + econ.referral_premium) * quality
-        revenue += worth
+    revenue = sum(_worth(econ, quality, run, v) for v, how in run["source"].items()
+                  if how != "seed")  # seeds are not acquired customers
     rewards = t["referrals_converted"] * rewards_total
     seed_cost = 0.0
     for v in seeds:
@@ -288,6 +280,18 @@ def money(model, graph, seeds, run, steps):
             "rewards": rewards, "seed_cost": seed_cost, "ad_cost": float(ad_cost)}
 
 
+def _worth(econ, quality, run, v):
+    """What acquired customer v brings at purchase: the customer value, times the
+    advocate multiplier for an advocate, times the referral premium and the programme's
+    quality for a referred one."""
+    worth = econ.customer_value
+    if v in run["turned"]:
+        worth *= econ.advocate_multiplier
+    if run["source"][v] == "referral":
+        worth *= (1.0 + econ.referral_premium) * quality
+    return worth
+
+
 def _over_time(model, run, steps, seed_cost, quality, rewards_total):
     """Repeat margin, NPV and payback step of one twin run, step by step: each
     customer's value in the step it was won, the margin of every customer after each
@@ -297,13 +301,9 @@ def _over_time(model, run, steps, seed_cost, quality, rewards_total):
     for v, how in run["source"].items():
         if how == "seed":
             continue
-        worth = econ.customer_value
-        if v in run["turned"]:
-            worth *= econ.advocate_multiplier
         if how == "referral":
-            worth *= (1.0 + econ.referral_premium) * quality
             cash[run["when"][v]] -= rewards_total
-        cash[run["when"][v]] += worth
+        cash[run["when"][v]] += _worth(econ, quality, run, v)
     repeat = 0.0
     for t in range(1, steps + 1):
         margin = life.margin * sum(run["customers"][t])
