@@ -12,6 +12,11 @@ from :class:`naive.Xoshiro` in the order the model's description fixes:
    uniform on (0, 1]; a contact that has adopted (possibly earlier in this step) is
    passed over; otherwise one uniform decides whether the referral converts with the
    referrer's conversion, else the contact becomes aware;
+   then, with a lifecycle, each detractor (in its class list's order, as the step
+   starts) walks its contacts by geometric jumps with ``detractor_share``; a contact
+   reached that is not a customer, churned or averse draws once: below ``rejection`` it
+   becomes averse (never referred or won again), else it is warned, and referrals to a
+   warned contact convert with ``bad_news_factor`` times the referrer's conversion;
 2. node ids 0..n-1 are walked the same way with ``ad_rate``; a non-adopter reached
    adopts from outside;
 3. with ``forget > 0`` each advocate of the list draws once and leaves it with
@@ -99,6 +104,7 @@ def referral_coupled(graph, model, seeds, state, steps):
     weight = [1.0, life.passive_advocacy, 0.0] if life is not None else []
     members = [[], [], []]  # each class's current customers
     klass = {}
+    warned = set()  # told bad news, did not reject
 
     def satisfaction(v):
         x = rng.double()
@@ -107,7 +113,8 @@ def referral_coupled(graph, model, seeds, state, steps):
         members[c].append(v)
         return c
 
-    status = {}  # node -> "aware", "adopter" or "churned"; absent: unaware
+    status = {}  # node -> "aware", "adopter", "churned" or "averse"; absent: unaware
+    gone = ("adopter", "churned", "averse")  # never referred or won again
     parent = {}
     source = {}  # node -> "seed", "referral" or "outside"
     order = []
@@ -135,7 +142,7 @@ def referral_coupled(graph, model, seeds, state, steps):
         return sum(1 for x in status.values() if x == kind)
 
     curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)],
-              "customers": [[len(m) for m in members]]}
+              "customers": [[len(m) for m in members]], "warned": [0], "rejected": [0]}
     for t in range(1, steps + 1):
         step[0] = t
         first_new = len(order)
@@ -148,21 +155,39 @@ def referral_coupled(graph, model, seeds, state, steps):
                     break
                 v = contacts[pos]
                 pos += 1
-                if status.get(v) in ("adopter", "churned"):
+                if status.get(v) in gone:
                     continue
                 tally["referrals_sent"] += 1
-                if rng.double() < conv[u]:
+                if rng.double() < conv[u] * (life.bad_news_factor if v in warned else 1.0):
                     tally["referrals_converted"] += 1
                     adopt(v, "referral", u)
                 else:
                     status[v] = "aware"
+        told = rejected = 0
+        for u in (list(members[2]) if life is not None else []):  # the step's detractors
+            contacts = indices[indptr[u]:indptr[u + 1]]
+            pos = 0
+            while True:
+                pos += _skip(rng, life.detractor_share, len(contacts) - pos)
+                if pos >= len(contacts):
+                    break
+                v = contacts[pos]
+                pos += 1
+                if status.get(v) in gone:
+                    continue
+                if rng.double() < life.rejection:
+                    status[v] = "averse"
+                    rejected += 1
+                elif v not in warned:
+                    warned.add(v)
+                    told += 1
         if model.ad_rate > 0.0:
             v = -1
             while True:
                 v += 1 + _skip(rng, model.ad_rate, n - v - 1)
                 if v >= n:
                     break
-                if status.get(v) not in ("adopter", "churned"):
+                if status.get(v) not in gone:
                     adopt(v, "outside")
         if model.forget_rate > 0.0:
             i = 0
@@ -196,6 +221,8 @@ def referral_coupled(graph, model, seeds, state, steps):
         curves["aware"].append(count("aware"))
         curves["advocates"].append(len(advocates))
         curves["customers"].append([len(m) for m in members])
+        curves["warned"].append(told)
+        curves["rejected"].append(rejected)
 
     depth, largest, virality = forest(order, parent)
     tally["depth"], tally["largest_cascade"] = depth, largest

@@ -38,6 +38,8 @@ def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, firs
         assert res.advocate_curves[r].tolist() == twin["advocates"], r
         if model.lifecycle is not None:
             assert res.customers[r].tolist() == twin["customers"], r
+            assert res.flows[r, :, 4].tolist() == twin["warned"], r
+            assert res.flows[r, :, 5].tolist() == twin["rejected"], r
         else:
             assert res.customers is None and twin["customers"] == [[0, 0, 0]] * (steps + 1)
         assert res.final_sizes[r] == len(twin["order"])
@@ -143,7 +145,8 @@ def referral_case(draw):
     lifecycle = draw(st.one_of(st.none(), st.builds(
         refsim.Lifecycle, promoters=st.just(promoters),
         detractors=st.floats(0.0, 1.0 - promoters), passive_advocacy=prob,
-        churn_promoter=hazard, churn_passive=hazard, churn_detractor=hazard)))
+        churn_promoter=hazard, churn_passive=hazard, churn_detractor=hazard,
+        detractor_share=hazard, rejection=prob, bad_news_factor=prob)))
     model = refsim.ReferralModel(
         share=per_node(prob), conversion=draw(prob), advocacy=per_node(prob),
         forget_rate=draw(st.one_of(st.sampled_from([0.0, 1.0]), prob)), ad_rate=ad_rate,
@@ -216,6 +219,9 @@ def test_kernel_equals_twin_at_special_ad_rates(ad_rate):
     refsim.Lifecycle(promoters=0.3, detractors=0.4, passive_advocacy=0.5,
                      churn_promoter=0.1, churn_passive=0.3, churn_detractor=0.6),
     refsim.Lifecycle(promoters=0.0, detractors=1.0, churn_detractor=1.0),  # all leave
+    refsim.Lifecycle(promoters=0.3, detractors=0.6, detractor_share=0.7, rejection=0.3,
+                     bad_news_factor=0.2, churn_detractor=0.0),  # loud detractors
+    refsim.Lifecycle(detractors=0.5, detractor_share=1.0, rejection=1.0),  # all reject
 ])
 def test_kernel_equals_twin_with_a_lifecycle(life):
     g = refsim.Graph.from_networkx(nx.les_miserables_graph())

@@ -328,7 +328,10 @@ class Lifecycle:
     defaults give NPS +35). Promoters become advocates with the model's ``advocacy``,
     passives with ``advocacy x passive_advocacy``, detractors never. Each step a
     customer churns with its class's hazard; a churned customer stops referring, is
-    never referred or won back, and no longer counts as a customer. Each current customer
+    never referred or won back, and no longer counts as a customer. Each step every
+    detractor tells each contact who is not a customer bad news with
+    ``detractor_share``; the contact rejects the product for good with ``rejection``,
+    else referrals to it convert ``bad_news_factor`` times as often. Each current customer
     brings ``margin`` per step; cash is discounted at ``discount_rate`` per step.
 
     Examples
@@ -362,6 +365,21 @@ class Lifecycle:
     churn_detractor: float = param(
         0.02, "prob", unit="probability per step",
         meaning="Chance a detractor stops being a customer, each step.", source=ASSUMPTION)
+    detractor_share: float = param(
+        0.15, "prob", unit="probability per contact per step",
+        meaning="Chance a detractor tells a given contact who is not a customer bad news, "
+                "each step (by default more than an advocate's share: bad news travels "
+                "further).",
+        source="assumption; direction: Goldenberg, Libai, Moldovan & Muller 2007, Int. "
+               "J. Research in Marketing 24(3) (\"The NPV of bad news\")")
+    rejection: float = param(
+        0.2, "prob", unit="probability",
+        meaning="Chance a contact told bad news rejects the product for good (never "
+                "converted by referrals or advertising).", source=ASSUMPTION)
+    bad_news_factor: float = param(
+        0.5, "prob", unit="share of conversion",
+        meaning="Multiplier on the conversion of referrals to a contact who heard bad "
+                "news and did not reject the product.", source=ASSUMPTION)
     margin: float = param(
         1.0, low=0.0, unit="$ per customer per step",
         meaning="Repeat margin each current customer brings per step, on top of the "
@@ -378,17 +396,19 @@ class Lifecycle:
                                f"{self.promoters:g} + {self.detractors:g}")
 
     def kernel_inputs(self, n: int) -> tuple:
-        """``(True, cut_promoter[n], cut_passive[n], class_advocacy[3], churn_lq[3])``
-        for the referral kernel."""
+        """``(True, cut_promoter[n], cut_passive[n], class_advocacy[3], churn_lq[3],
+        bad_lq, rejection, bad_factor)`` for the referral kernel."""
         churn = np.array([self.churn_promoter, self.churn_passive, self.churn_detractor])
         with np.errstate(divide="ignore"):
             churn_lq = np.log1p(-churn)
         return (True, np.full(n, self.promoters), np.full(n, 1.0 - self.detractors),
-                np.array([1.0, self.passive_advocacy, 0.0]), churn_lq)
+                np.array([1.0, self.passive_advocacy, 0.0]), churn_lq,
+                float(np.log1p(-self.detractor_share)) if self.detractor_share < 1.0
+                else -np.inf, self.rejection, self.bad_news_factor)
 
 
 #: The kernel's lifecycle inputs when the model has none: nothing drawn, nothing read.
-NO_LIFECYCLE = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3))
+NO_LIFECYCLE = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3), 0.0, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

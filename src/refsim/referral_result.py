@@ -50,8 +50,9 @@ class ReferralResult(SimResult):
         satisfaction class (promoter, passive, detractor) after each step; adopters
         minus their sum have churned. None without a lifecycle.
     flows : numpy.ndarray or None
-        With a lifecycle: (runs, steps + 1, 4) customers won in each step by referral
-        and from outside, and the advocates among each.
+        With a lifecycle: (runs, steps + 1, 6) per step, customers won by referral and
+        from outside, the advocates among each, non-customers warned by bad news for
+        the first time and those who rejected the product.
     cash_flow : numpy.ndarray or None
         With a lifecycle: (runs, steps + 1) each step's net cash discounted to step 0
         (value of the customers won, their repeat margin, minus rewards, advertising and,
@@ -332,11 +333,12 @@ def _lifecycle_per_run(result):
     without one stores no such column)."""
     if result.customers is None:
         nan = np.full(result.runs, np.nan)
-        return {"customers": nan, "churned": nan, "nps": nan, "repeat_revenue": nan,
-                "npv": nan, "payback": nan}
+        return {"customers": nan, "churned": nan, "nps": nan, "warned": nan,
+                "rejected": nan, "repeat_revenue": nan, "npv": nan, "payback": nan}
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
-            "nps": result.nps_curves[:, -1]}
+            "nps": result.nps_curves[:, -1], "warned": result.flows[:, :, 4].sum(axis=1),
+            "rejected": result.flows[:, :, 5].sum(axis=1)}
 
 
 def _curves(result):
@@ -392,6 +394,10 @@ def _metrics():
         Metric("churned", people, "Customers lost to churn (with a lifecycle).", False),
         Metric("nps", "points", "Net promoter score of the customers at the end: % "
                "promoters minus % detractors (with a lifecycle).", True),
+        Metric("warned", "people", "Non-customers told bad news by a detractor who did "
+               "not reject the product (with a lifecycle).", False),
+        Metric("rejected", "people", "Non-customers who rejected the product for good "
+               "after bad news (with a lifecycle).", False),
         Metric("repeat_revenue", "$", "Margin of the customers kept, step by step, "
                "undiscounted (with a lifecycle; part of revenue).", True),
         Metric("npv", "$", "Net cash of the campaign discounted to its start (with a "

@@ -6,6 +6,11 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
    adopted, with its own probability ``share[u]`` (candidates reached by geometric
    jumps); a referral converts with ``conv[u]`` (conversion x trust x reward effects of
    the referrer), otherwise the neighbour becomes aware;
+1b. with the lifecycle on, each detractor among the customers of the step's start
+   (in its class's list order) tells each contact who is not a customer bad news with
+   ``bad_lq``'s chance (geometric jumps); a contact told rejects the product for good
+   with ``rejection`` (never referred or won from outside again), else is warned:
+   referrals to a warned contact then convert with ``bad_factor`` times the chance;
 2. each node that has not adopted adopts from outside with probability ``ad_rate``
    (geometric jumps over node ids, skipping adopters: cost n x ad_rate per step);
 3. each advocate active at the start of the step stops referring with ``forget``;
@@ -17,7 +22,7 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
    then becomes an advocate with its ``advocacy[v]`` (times its class's
    ``class_advocacy`` with the lifecycle on) and refers from t + 1.
 
-With the lifecycle off, stages 4 and 5's class draws do not happen: the draws, and so
+With the lifecycle off, stages 1b and 4 and stage 5's class draws do not happen: the draws, and so
 the results, are those of the model without it. Seeds draw their class at step 0.
 
 Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``, which may be
@@ -34,12 +39,13 @@ from numba import njit, prange
 from .cascade import next_stamp
 from .xoshiro import next_double, next_open_closed
 
-UNAWARE, AWARE, ADOPTER, CHURNED = 0, 1, 2, 3
+UNAWARE, AWARE, ADOPTER, CHURNED, AVERSE = 0, 1, 2, 3, 4
 #: Satisfaction classes, in the order of ``class_advocacy``, ``churn_lq`` and the
 #: ``customers`` output.
 CLASSES = ("promoter", "passive", "detractor")
 #: The columns of the ``flows`` output: customers won in a step, by source.
-FLOWS = ("referral", "outside", "referral_advocates", "outside_advocates")
+FLOWS = ("referral", "outside", "referral_advocates", "outside_advocates", "warned",
+         "rejected")
 TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
          "referrals_sent", "referrals_converted", "depth", "largest_cascade")
 
@@ -57,8 +63,9 @@ def _jump(s, lq, left):
 
 @njit(parallel=True, cache=True)
 def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, lifecycle,
-                  cut_promoter, cut_passive, class_advocacy, churn_lq, seed_nodes,
-                  seed_lo, seed_hi, states, run_ids, steps, n_workers, keep=-1):
+                  cut_promoter, cut_passive, class_advocacy, churn_lq, bad_lq, rejection,
+                  bad_factor, seed_nodes, seed_lo, seed_hi, states, run_ids, steps,
+                  n_workers, keep=-1):
     """Run a batch of referral-model runs for ``steps`` steps each.
 
     Each step follows the four stages of the module docstring. Worker ``w`` of
@@ -97,6 +104,13 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     churn_lq : float64[3]
         ``log(1 - h)`` per class, ``h`` the chance per step that a customer of the class
         churns; 0 for none.
+    bad_lq : float
+        ``log(1 - q)``, ``q`` the chance per step that a detractor tells a given contact
+        who is not a customer bad news; 0 for none.
+    rejection : float
+        Chance that a contact told bad news rejects the product for good.
+    bad_factor : float
+        Multiplier on the conversion of referrals to a contact warned by bad news.
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
@@ -132,10 +146,11 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     customers : int64[rows, steps + 1, 3]
         Current customers of each class after each step (with the lifecycle off, shape
         ``(rows, 0, 3)``); adopters minus the sum over classes have churned.
-    flows : int64[rows, steps + 1, 4]
-        Per step, customers won by referral and from outside, and the advocates among
-        each (the columns of ``FLOWS``; row 0 holds zeros: seeds are not won). With the
-        lifecycle off, shape ``(rows, 0, 4)``.
+    flows : int64[rows, steps + 1, 6]
+        Per step, customers won by referral and from outside, the advocates among each,
+        contacts warned by bad news for the first time and contacts who rejected the
+        product (the columns of ``FLOWS``; row 0 holds zeros). With the lifecycle off,
+        shape ``(rows, 0, 6)``.
 
     Examples
     --------
@@ -149,7 +164,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     >>> indices = np.array([1, 0, 2, 1, 3, 2], np.int32)
     >>> sure = np.ones(4)
     >>> states = run_states(np.random.SeedSequence(0), 1)
-    >>> off = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3))
+    >>> off = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3), 0.0, 0.0, 1.0)
     >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
     ...                     *off, np.array([0], np.int32), np.array([0]), np.array([1]),
     ...                     states, np.array([0]), 4, 1, 0)
@@ -175,7 +190,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     tally = np.zeros((rows, len(TALLY)), np.int64)
     virality = np.zeros(rows, np.float64)
     customers = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
-    flows = np.zeros((rows, steps + 1 if lifecycle else 0, 4), np.int64)
+    flows = np.zeros((rows, steps + 1 if lifecycle else 0, 6), np.int64)
     for w in prange(n_workers):
         stamp = np.zeros(n, np.uint8)
         state = np.zeros(n, np.uint8)
@@ -187,6 +202,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         # the lifecycle's: each node's class and place in the advocate list (-1: none),
         # each class's customers
         klass = np.empty(n if lifecycle else 0, np.uint8)
+        warned = np.empty(n if lifecycle else 0, np.uint8)  # told bad news (stamped)
         apos = np.empty(n if lifecycle else 0, np.int64)
         members = np.empty((3, n if lifecycle else 0), np.int32)
         sizes = np.zeros(3, np.int64)
@@ -240,10 +256,15 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         if stamp[v] != mark:
                             stamp[v] = mark
                             state[v] = UNAWARE
-                        if state[v] >= ADOPTER:  # a customer, or a churned one
+                            if lifecycle:
+                                warned[v] = 0
+                        if state[v] >= ADOPTER:  # a customer, churned or averse
                             continue
                         tally[i, 5] += 1
-                        if next_double(s) < conv[u]:
+                        chance = conv[u]
+                        if lifecycle and warned[v]:
+                            chance *= bad_factor
+                        if next_double(s) < chance:
                             if state[v] == AWARE:
                                 n_aware -= 1
                             state[v] = ADOPTER
@@ -255,6 +276,32 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                             state[v] = AWARE
                             n_aware += 1
                 referred_end = n_adopt
+                # 1b. bad news from the detractors of the step's start
+                if lifecycle and bad_lq != 0.0:
+                    for a in range(sizes[2]):
+                        u = members[2, a]
+                        e = indptr[u]
+                        end = indptr[u + 1]
+                        while True:
+                            e += _jump(s, bad_lq, end - e)
+                            if e >= end:
+                                break
+                            v = indices[e]
+                            e += 1
+                            if stamp[v] != mark:
+                                stamp[v] = mark
+                                state[v] = UNAWARE
+                                warned[v] = 0
+                            if state[v] >= ADOPTER:
+                                continue
+                            if next_double(s) < rejection:
+                                if state[v] == AWARE:
+                                    n_aware -= 1
+                                state[v] = AVERSE
+                                flows[i, t, 5] += 1
+                            elif warned[v] == 0:
+                                warned[v] = 1
+                                flows[i, t, 4] += 1
                 # 2. outside adoption among nodes that had not adopted
                 if ad_lq != 0.0:
                     v = -1
@@ -265,6 +312,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         if stamp[v] != mark:
                             stamp[v] = mark
                             state[v] = UNAWARE
+                            if lifecycle:
+                                warned[v] = 0
                         if state[v] >= ADOPTER:
                             continue
                         if state[v] == AWARE:
@@ -335,9 +384,10 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 if lifecycle:
                     for c in range(3):
                         customers[i, t, c] = sizes[c]
-                # nothing left to happen: no advocate, no advertising, no churn to come
+                # nothing left to happen: no advocate, no advertising, no churn or bad
+                # news to come
                 if n_active == 0 and ad_lq == 0.0 and (
-                        not lifecycle or _settled(sizes, churn_lq)):
+                        not lifecycle or _settled(sizes, churn_lq, bad_lq)):
                     for r in range(t + 1, steps + 1):
                         adopters[i, r] = n_adopt
                         aware[i, r] = n_aware
@@ -371,8 +421,10 @@ def _satisfaction(s, promoter, passive):
 
 
 @njit(inline="always", cache=True)
-def _settled(sizes, churn_lq):
-    """Whether no customer is left who could churn."""
+def _settled(sizes, churn_lq, bad_lq):
+    """Whether no customer is left who could churn, and no detractor who talks."""
+    if sizes[2] > 0 and bad_lq != 0.0:
+        return False
     for c in range(3):
         if sizes[c] > 0 and churn_lq[c] != 0.0:
             return False
