@@ -91,6 +91,18 @@ def _skip(rng, p, left):
     return left if gap >= left else int(gap)
 
 
+def _reached(rng, contacts, p):
+    """The contacts a walk by geometric jumps with chance p each reaches, in order (the
+    draws are taken as the walk goes, between the caller's own)."""
+    pos = 0
+    while True:
+        pos += _skip(rng, p, len(contacts) - pos)
+        if pos >= len(contacts):
+            return
+        yield contacts[pos]
+        pos += 1
+
+
 def referral_coupled(graph, model, seeds, state, steps):
     """One run of ``model`` from xoshiro ``state``; return a dict of its outcome."""
     n = graph.n
@@ -147,14 +159,7 @@ def referral_coupled(graph, model, seeds, state, steps):
         step[0] = t
         first_new = len(order)
         for u in advocates:  # those active at the start: step 1 adds none
-            contacts = indices[indptr[u]:indptr[u + 1]]
-            pos = 0
-            while True:
-                pos += _skip(rng, share[u], len(contacts) - pos)
-                if pos >= len(contacts):
-                    break
-                v = contacts[pos]
-                pos += 1
+            for v in _reached(rng, indices[indptr[u]:indptr[u + 1]], share[u]):
                 if status.get(v) in gone:
                     continue
                 tally["referrals_sent"] += 1
@@ -165,14 +170,7 @@ def referral_coupled(graph, model, seeds, state, steps):
                     status[v] = "aware"
         told = rejected = 0
         for u in (list(members[2]) if life is not None else []):  # the step's detractors
-            contacts = indices[indptr[u]:indptr[u + 1]]
-            pos = 0
-            while True:
-                pos += _skip(rng, life.detractor_share, len(contacts) - pos)
-                if pos >= len(contacts):
-                    break
-                v = contacts[pos]
-                pos += 1
+            for v in _reached(rng, indices[indptr[u]:indptr[u + 1]], life.detractor_share):
                 if status.get(v) in gone:
                     continue
                 if rng.double() < life.rejection:

@@ -253,11 +253,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                             break
                         v = indices[e]
                         e += 1
-                        if stamp[v] != mark:
-                            stamp[v] = mark
-                            state[v] = UNAWARE
-                            if lifecycle:
-                                warned[v] = 0
+                        _touch(stamp, state, warned, v, mark, lifecycle)
                         if state[v] >= ADOPTER:  # a customer, churned or averse
                             continue
                         tally[i, 5] += 1
@@ -288,10 +284,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                                 break
                             v = indices[e]
                             e += 1
-                            if stamp[v] != mark:
-                                stamp[v] = mark
-                                state[v] = UNAWARE
-                                warned[v] = 0
+                            _touch(stamp, state, warned, v, mark, lifecycle)
                             if state[v] >= ADOPTER:
                                 continue
                             if next_double(s) < rejection:
@@ -309,11 +302,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         v += 1 + _jump(s, ad_lq, n - v - 1)
                         if v >= n:
                             break
-                        if stamp[v] != mark:
-                            stamp[v] = mark
-                            state[v] = UNAWARE
-                            if lifecycle:
-                                warned[v] = 0
+                        _touch(stamp, state, warned, v, mark, lifecycle)
                         if state[v] >= ADOPTER:
                             continue
                         if state[v] == AWARE:
@@ -407,6 +396,17 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers, flows)
     return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents,
             customers, flows)
+
+
+@njit(inline="always", cache=True)
+def _touch(stamp, state, warned, v, mark, lifecycle):
+    """Make node v's state this run's: first touched in the run, it is unaware (and,
+    with the lifecycle, not warned)."""
+    if stamp[v] != mark:
+        stamp[v] = mark
+        state[v] = UNAWARE
+        if lifecycle:
+            warned[v] = 0
 
 
 @njit(inline="always", cache=True)
