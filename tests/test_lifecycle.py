@@ -323,3 +323,35 @@ def test_negative_word_of_mouth_on_a_path_follows_the_exact_chain():
     for key, pr in exact.items():
         freq = seen.get(key, 0) / runs
         assert abs(freq - pr) <= 4.5 * math.sqrt(pr * (1 - pr) / runs) + 1e-9, (key, freq, pr)
+
+
+def test_store_keeps_customers_and_cash_per_step_and_the_report_draws_payback(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from refsim import plotting
+    from refsim.experiment.config import resolve_config
+    from refsim.experiment.runner import run_experiment
+    from refsim.report import write_report
+
+    cfg = resolve_config({**BASE, "lifecycle": {"margin": 2.0},
+                          "campaign": BASE["campaign"] + [
+                              {"name": "random", "seeding": "random", "k": 5}]})
+    run_experiment(cfg, tmp_path, progress=False)
+    runs = refsim.load_results(tmp_path)
+    curves = refsim.load_curves(tmp_path)
+    raw = refsim.load_curves(tmp_path, raw=True)
+    for name in ("hubs", "random"):
+        one = runs[runs.campaign == name].sort_values("run")
+        kept = raw[(0, name, "customers")]
+        cash = raw[(0, name, "cash")]
+        assert (kept[:, -1] == one["customers"].to_numpy()).all()
+        # cash to date is stored to the dollar: its last step is each run's NPV, rounded
+        assert np.abs(cash[:, -1] - one["npv"].to_numpy()).max() <= 0.5
+    page = write_report(tmp_path).read_text()
+    assert "Net cash to date of each campaign" in page
+    fig = plotting.curves_grid(curves, [0], series="cash", unit="$", settle=0.0,
+                               break_even=True)
+    ax = fig.axes[0]
+    labels = [h.get_label() for h in ax.get_lines()]
+    assert "break-even" in labels and "payback" in labels
+    plt.close(fig)

@@ -82,7 +82,8 @@ def figures_html(page, curves, trees):
     """The report's figures as HTML, the decision first: campaigns side by side, the
     objective against each numeric sweep axis, heatmaps, then how the cascades unfold:
     curves, metrics against the budget, a tree."""
-    out = [*_campaign_figures(page), *_axis_figures(page), *_heatmap_figures(page),
+    out = [*_campaign_figures(page), *_cash_figures(page, curves), *_axis_figures(page),
+           *_heatmap_figures(page),
            *_curve_figures(page, curves), *_budget_figures(page), *_tree_figures(page, trees)]
     return '<div class="figures">' + "\n".join(out) + "</div>"
 
@@ -105,6 +106,24 @@ def _curve_figures(page, curves):
                         f"panel until its cascades end; bands: {100 * page.level:g}% CI of "
                         "the mean." + _left_out(drawn, page.cells,
                                                 "every cell's curves are in load_curves"))]
+
+
+def _cash_figures(page, curves):
+    """With a lifecycle: each campaign's net cash to date, discounted, with the
+    break-even line and the step each pays back."""
+    if curves is None or not (curves["series"] == "cash").any():
+        return []
+    drawn = [c for c in page.cells
+             if ((curves["cell"] == c) & (curves["series"] == "cash")).any()][:CURVE_CELLS]
+    return [figure_html(
+        partial(plotting.curves_grid, curves, drawn, page.titles(drawn), series="cash",
+                settle=0.0, unit="$", break_even=True),
+        "Net cash to date of each campaign, discounted to its start: value of the "
+        "customers won and their repeat margin, minus seeds, rewards and advertising; "
+        f"bands: {100 * page.level:g}% CI of the mean; a dot where the mean turns "
+        "positive (payback), dashed: break-even." + _left_out(drawn, page.cells,
+                                                            "every cell's curves are in "
+                                                            "load_curves"))]
 
 
 def _campaign_figures(page):

@@ -342,8 +342,12 @@ def _lifecycle_per_run(result):
 
 
 def _curves(result):
-    return {"adopters": result.curves, "aware": result.aware_curves,
-            "advocates": result.advocate_curves}
+    out = {"adopters": result.curves, "aware": result.aware_curves,
+           "advocates": result.advocate_curves}
+    if result.customers is not None:  # the lifecycle's: customers kept, cash to date
+        out["customers"] = result.customers.sum(axis=2)
+        out["cash"] = np.round(np.cumsum(result.cash_flow, axis=1)).astype(np.int64)
+    return out
 
 
 def _in_arcs(graph, model):
@@ -418,7 +422,11 @@ def _register():
         series=(Series("adopters", "customers", "Customers, seeds included.",
                        monotone=True),
                 Series("aware", "people", "Referred but not (yet) customers."),
-                Series("advocates", "customers", "Customers referring others.")),
+                Series("advocates", "customers", "Customers referring others."),
+                Series("customers", "customers", "Customers kept: adopters who have not "
+                       "churned (with a lifecycle)."),
+                Series("cash", "$", "Net cash to date, discounted to step 0, to the "
+                       "dollar (with a lifecycle).")),
         curves=_curves, from_config=_from_config, needs_steps=True,
         sections=("population", "program", "economics", "lifecycle"),
         memory=(120.0, 512.0),

@@ -78,7 +78,7 @@ def curves_figure(curves: pd.DataFrame, cell: int = 0, series: str = "adopters",
 
 
 def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopters",
-                settle: float = 0.005, unit: str = "people"):
+                settle: float = 0.005, unit: str = "people", break_even: bool = False):
     """Return small multiples of the mean curves: one panel per cell, the same y scale,
     each panel cropped to where its cascades end.
 
@@ -97,6 +97,9 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
         rose by more than this share of its final value.
     unit : str, default "people"
         What the series counts, shown on the shared vertical axis label.
+    break_even : bool, default False
+        For money to date: a dashed line at 0 ("break-even") and a dot where each
+        campaign's mean first turns positive ("payback").
 
     Returns
     -------
@@ -133,11 +136,25 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
     for k, (ax, cell) in enumerate(zip(panels, cells)):
         here = rows[rows["cell"] == cell]
         _draw_curves(ax, here, names, _settled(here, names, settle))
+        if break_even:
+            _payback(ax, here, names, first=k == 0)
         if titles is not None:
             ax.set_title(plain(wrap(str(titles[k]), 40)), fontsize="small")
     label_panels(fig, panels, STEP_LABEL, axis_label(series, unit))
     legend_below(fig, *panels[0].get_legend_handles_labels())
     return fig
+
+
+def _payback(ax, rows, names, first):
+    """A dashed break-even line and each campaign's first step with a positive mean."""
+    ax.axhline(0.0, color="0.3", ls="--", lw=0.8, label="break-even" if first else None)
+    for i, campaign in enumerate(names):
+        one = rows[rows["campaign"] == campaign].sort_values("step")
+        ahead = np.flatnonzero(one["mean"].to_numpy(dtype=np.float64) > 0)
+        if ahead.size:
+            at = one.iloc[ahead[0]]
+            ax.plot([at["step"]], [at["mean"]], "o", color=f"C{i % 10}", ms=5,
+                    label="payback" if first and i == 0 else None)
 
 
 def _settled(rows, names, settle) -> int:
