@@ -235,3 +235,19 @@ def test_kernel_equals_twin_with_a_lifecycle(life):
         # step only that step's buyers are customers, and nobody refers after the seeds
         assert (current[:, 1:] == np.diff(res.curves, axis=1)).all()
         assert (res.advocate_curves[:, 1:] == 0).all()
+
+
+def test_detractors_keep_talking_after_the_last_advocate_stops():
+    # the seed, a detractor, stops referring after step 1 (forget 1) and nobody else
+    # advocates: nothing more can be won, but its bad news still reaches its contacts
+    # step after step, so a run must not end early while a detractor can still talk
+    star = refsim.Graph.from_networkx(nx.star_graph(40))
+    life = refsim.Lifecycle(promoters=0.0, detractors=1.0, churn_promoter=0.0,
+                            churn_passive=0.0, churn_detractor=0.0, detractor_share=0.2,
+                            rejection=0.5)
+    model = refsim.ReferralModel(share=0.05, conversion=0.5, advocacy=0.0, forget_rate=1.0,
+                                 ad_rate=0.0, lifecycle=life)
+    res = check_against_twin(star, model, [0], runs=8, rng=3, steps=10)
+    assert (res.advocate_curves[:, 1:] == 0).all()
+    told = res.flows[:, 2:, 4] + res.flows[:, 2:, 5]  # after the last advocate stopped
+    assert told.sum() > 0
