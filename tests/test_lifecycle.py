@@ -355,3 +355,50 @@ def test_store_keeps_customers_and_cash_per_step_and_the_report_draws_payback(tm
     labels = [h.get_label() for h in ax.get_lines()]
     assert "break-even" in labels and "payback" in labels
     plt.close(fig)
+
+
+def test_a_loyalty_programme_is_its_members_lifecycle_plus_its_costs():
+    g = refsim.generators.holme_kim(1500, 3, 0.5, rng=6)
+    life = refsim.Lifecycle(churn_promoter=0.01, churn_passive=0.03, churn_detractor=0.1,
+                            margin=2.0, discount_rate=0.01)
+    club = refsim.LoyaltyProgram(cost_per_member=0.4, fixed_cost=30.0, churn_reduction=0.5,
+                                 margin_lift=0.25, promoter_lift=0.4)
+    members = club.apply(life)
+    assert members.churn_passive == 0.015 and members.margin == 2.5
+    assert members.promoters == life.promoters + 0.4 * (1 - life.promoters - life.detractors)
+    with_club = refsim.ReferralModel(share=0.2, ad_rate=0.001, lifecycle=life, loyalty=club)
+    as_members = refsim.ReferralModel(share=0.2, ad_rate=0.001, lifecycle=members)
+    steps = 20
+    a = refsim.simulate(g, with_club, [0, 1, 2], runs=12, rng=2, steps=steps)
+    b = refsim.simulate(g, as_members, [0, 1, 2], runs=12, rng=2, steps=steps)
+    assert (a.curves == b.curves).all() and (a.customers == b.customers).all()
+    kept = a.customers[:, 1:].sum(axis=2)
+    fee = (30.0 + 0.4 * kept) / 1.01 ** np.arange(1, steps + 1)
+    assert np.allclose(b.cash_flow[:, 1:] - a.cash_flow[:, 1:], fee, rtol=1e-12, atol=1e-9)
+    spent = 30.0 * steps + 0.4 * kept.sum(axis=1)
+    assert np.allclose(a.money["loyalty_cost"], spent)
+    assert np.allclose(b.money["cost"] + spent, a.money["cost"])
+    with pytest.raises(ValueError, match="acts on the customer lifecycle"):
+        refsim.ReferralModel(loyalty=club)
+
+
+def test_config_loyalty_is_a_campaign_lever(tmp_path):
+    from refsim.experiment.build import build_campaigns, build_graph, build_model
+    from refsim.experiment.config import ConfigError, resolve_config
+    from refsim.experiment.runner import run_experiment
+
+    camps = [{"name": "no club", "seeding": "degree", "k": 5},
+             {"name": "club", "seeding": "degree", "k": 5, "loyalty": True}]
+    with pytest.raises(ConfigError, match=r"campaign\[1\].loyalty: a loyalty programme"):
+        resolve_config({**BASE, "campaign": camps})
+    cfg = resolve_config({**BASE, "campaign": camps, "lifecycle": {},
+                          "loyalty": {"fixed_cost": 10.0}})
+    graph = build_graph(cfg["graph"])
+    club = build_campaigns(cfg)[1]
+    assert club.loyalty == refsim.LoyaltyProgram(fixed_cost=10.0)
+    assert club.model_for(build_model(cfg, graph)).loyalty == club.loyalty
+    assert build_campaigns(cfg)[0].loyalty is None
+    run_experiment(cfg, tmp_path, progress=False)
+    runs = refsim.load_results(tmp_path)
+    cost = runs.groupby("campaign")["loyalty_cost"].min()
+    assert cost["no club"] == 0 and cost["club"] >= 10.0 * BASE["experiment"]["steps"]

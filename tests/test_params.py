@@ -24,7 +24,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 MINIMAL = {"graph": {"generator": "holme_kim", "n": 2000, "m": 3, "triad_p": 0.5},
            "campaign": [{"name": "20 hubs", "seeding": "degree", "k": 20}]}
 OWNED = [refsim.ReferralModel, refsim.ReferralProgram, refsim.Economics, refsim.Segment,
-         refsim.Lifecycle, refsim.Campaign, refsim.IndependentCascade,
+         refsim.Lifecycle, refsim.LoyaltyProgram, refsim.Campaign, refsim.IndependentCascade,
          refsim.LinearThreshold]
 
 
@@ -180,11 +180,11 @@ def test_every_class_describes_its_parameters():
         assert described, cls
         for key, p in described.items():
             assert isinstance(p, Param) and p.meaning, (cls.__name__, key)
-    # a dataclass's described fields are its fields (program, population, economics and
-    # lifecycle of ReferralModel are objects, described on their own classes)
+    # a dataclass's described fields are its fields (program, population, economics,
+    # lifecycle and loyalty of ReferralModel are objects, described on their own classes)
     model_fields = {f.name for f in dataclasses.fields(refsim.ReferralModel)}
     assert model_fields - set(params_of(refsim.ReferralModel)) == {
-        "population", "program", "economics", "lifecycle"}
+        "population", "program", "economics", "lifecycle", "loyalty"}
 
 
 def test_assumption_rows_cover_every_effective_value():

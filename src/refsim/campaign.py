@@ -9,7 +9,7 @@ import numpy as np
 
 from .errors import InvalidType, InvalidValue
 from .params import CHOICE, Param, check_params, param
-from .referral import ReferralProgram
+from .referral import LoyaltyProgram, ReferralProgram
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,6 +56,7 @@ class Campaign:
         meaning="Seeding budget: seeds are bought by the strategy's order until it is "
                 "spent.")
     program: ReferralProgram | None = None
+    loyalty: LoyaltyProgram | None = None
     seeding_params: dict = field(default_factory=dict, metadata={"param": Param(
         "table", unit="", source=CHOICE,
         meaning="The strategy's own parameters, e.g. {epsilon = 0.3} for imm "
@@ -84,6 +85,9 @@ class Campaign:
         if self.program is not None and not isinstance(self.program, ReferralProgram):
             raise InvalidType(f"Campaign program must be a ReferralProgram; got "
                             f"{type(self.program).__name__}")
+        if self.loyalty is not None and not isinstance(self.loyalty, LoyaltyProgram):
+            raise InvalidType(f"Campaign loyalty must be a LoyaltyProgram; got "
+                              f"{type(self.loyalty).__name__}")
         if self.name is None:
             size = f"k={self.k}" if self.budget is None else f"budget={self.budget:g}"
             prog = "" if self.program is None else (
@@ -91,7 +95,17 @@ class Campaign:
             object.__setattr__(self, "name", f"{self.seeding} {size}{prog}")
 
     def model_for(self, model: object) -> object:
-        """The model with this campaign's programme (a referral model only)."""
+        """The model with this campaign's referral and loyalty programmes (a referral
+        model only)."""
+        if self.loyalty is not None:
+            import dataclasses
+
+            from .referral import ReferralModel
+
+            if not isinstance(model, ReferralModel):
+                raise InvalidValue(f"campaign {self.name!r} has a loyalty programme, which "
+                                   f"needs a ReferralModel; got {type(model).__name__}")
+            model = dataclasses.replace(model, loyalty=self.loyalty)
         if self.program is None:
             return model
         from .model_registry import model_kind

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from ._rng import RngLike
     from .graph import Graph
 
-__all__ = ["DEFAULT_SEGMENTS", "Economics", "Lifecycle", "Population", "ReferralModel",
-           "ReferralProgram", "Segment"]
+__all__ = ["DEFAULT_SEGMENTS", "Economics", "Lifecycle", "LoyaltyProgram", "Population",
+           "ReferralModel", "ReferralProgram", "Segment"]
 
 
 @dataclass(frozen=True)
@@ -407,6 +407,61 @@ class Lifecycle:
                 else -np.inf, self.rejection, self.bad_news_factor)
 
 
+@dataclass(frozen=True)
+class LoyaltyProgram:
+    """A loyalty programme every customer joins: it costs per member and per step, and
+    members churn less, bring more margin, and more of them are promoters.
+
+    It acts on a :class:`Lifecycle`: churn hazards times ``1 - churn_reduction``, the
+    repeat margin times ``1 + margin_lift``, and ``promoter_lift`` of the would-be
+    passives promoters instead (see :meth:`apply`). Each step it costs ``fixed_cost``
+    plus ``cost_per_member`` per current customer.
+
+    Examples
+    --------
+    >>> life = LoyaltyProgram(churn_reduction=0.5).apply(Lifecycle(churn_passive=0.01))
+    >>> life.churn_passive, round(life.promoters, 3)
+    (0.005, 0.535)
+    """
+
+    cost_per_member: float = param(
+        0.5, low=0.0, unit="$ per member per step",
+        meaning="What the programme costs per current customer each step (rewards, "
+                "perks).", source=ASSUMPTION)
+    fixed_cost: float = param(
+        100.0, low=0.0, unit="$ per step",
+        meaning="What running the programme costs each step, members or not.",
+        source=ASSUMPTION)
+    churn_reduction: float = param(
+        0.3, "prob", unit="share of churn",
+        meaning="Share by which members' churn hazards fall.", source=ASSUMPTION)
+    margin_lift: float = param(
+        0.1, low=0.0, unit="share of margin",
+        meaning="Share added to members' repeat margin (they buy more often).",
+        source=ASSUMPTION)
+    promoter_lift: float = param(
+        0.1, "prob", unit="share of passives",
+        meaning="Share of the customers who would be passives who are promoters "
+                "instead.", source=ASSUMPTION)
+
+    def __post_init__(self):
+        check_params(self)
+
+    def apply(self, life: Lifecycle) -> Lifecycle:
+        """The lifecycle of the programme's members."""
+        import dataclasses
+
+        keep = 1.0 - self.churn_reduction
+        passives = 1.0 - life.promoters - life.detractors
+        return dataclasses.replace(
+            life, churn_promoter=life.churn_promoter * keep,
+            churn_passive=life.churn_passive * keep,
+            churn_detractor=life.churn_detractor * keep,
+            margin=life.margin * (1.0 + self.margin_lift),
+            promoters=min(1.0 - life.detractors,
+                          life.promoters + self.promoter_lift * passives))
+
+
 #: The kernel's lifecycle inputs when the model has none: nothing drawn, nothing read.
 NO_LIFECYCLE = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3), 0.0, 0.0, 1.0)
 
@@ -499,6 +554,8 @@ class ReferralModel:
     lifecycle : Lifecycle, optional
         Satisfaction classes and churn after the purchase; default none (a customer
         once won stays one, and every adopter may become an advocate).
+    loyalty : LoyaltyProgram, optional
+        A loyalty programme all customers join (needs a lifecycle); default none.
     """
 
     share: object = param(
@@ -528,12 +585,21 @@ class ReferralModel:
     program: ReferralProgram = field(default_factory=ReferralProgram)
     economics: Economics = field(default_factory=Economics)
     lifecycle: Lifecycle | None = None
+    loyalty: LoyaltyProgram | None = None
 
     def __post_init__(self):
         check_params(self)
         if self.lifecycle is not None and not isinstance(self.lifecycle, Lifecycle):
             raise InvalidType(f"ReferralModel lifecycle must be a Lifecycle; got "
                               f"{type(self.lifecycle).__name__}")
+        if self.loyalty is not None:
+            if not isinstance(self.loyalty, LoyaltyProgram):
+                raise InvalidType(f"ReferralModel loyalty must be a LoyaltyProgram; got "
+                                  f"{type(self.loyalty).__name__}")
+            if self.lifecycle is None:
+                raise InvalidValue("a loyalty programme acts on the customer lifecycle: "
+                                   "give the model a Lifecycle (a [lifecycle] table in a "
+                                   "config)")
         if self.population is not None and not isinstance(self.population, Population):
             raise InvalidType(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")
@@ -543,6 +609,13 @@ class ReferralModel:
         if not isinstance(self.economics, Economics):
             raise InvalidType(f"ReferralModel economics must be an Economics; got "
                             f"{type(self.economics).__name__}")
+
+    @property
+    def effective_lifecycle(self) -> Lifecycle | None:
+        """The lifecycle customers live: the loyalty programme's, when there is one."""
+        if self.loyalty is None:
+            return self.lifecycle
+        return self.loyalty.apply(self.lifecycle)
 
     def node_arrays(self, graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return per-node (share, conversion of their referrals, advocacy) for ``graph``.

@@ -100,8 +100,8 @@ def _kernel_inputs(graph, model):
         ad_lq = float(np.log1p(-model.ad_rate))
     from .referral import NO_LIFECYCLE
 
-    life = NO_LIFECYCLE if model.lifecycle is None else model.lifecycle.kernel_inputs(
-        graph.n)
+    life = (NO_LIFECYCLE if model.lifecycle is None
+            else model.effective_lifecycle.kernel_inputs(graph.n))
     return (graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
             float(model.forget_rate), *life)
 
@@ -131,7 +131,9 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     else:
         cash = _cash_flow(model, seed_cost, customers, flows)
         over = _over_time(model, customers, cash)
-        money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"]), **over}
+        loyalty = _loyalty_cost(model, customers)
+        money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"],
+                          loyalty), **over, "loyalty_cost": loyalty}
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
@@ -172,12 +174,15 @@ def _cash_flow(model, seed_cost, customers, flows):
     """(runs, steps + 1): each step's net cash, discounted to step 0: the value of the
     customers won in the step, the repeat margin of the customers after it, minus its
     rewards and advertising (and the seeds' cost at step 0)."""
-    life, econ = model.lifecycle, model.economics
+    life, econ = model.effective_lifecycle, model.economics
     steps = flows.shape[1] - 1
     f = flows.astype(np.float64)
     cash = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
     cash -= f[..., 0] * model.program.reward_per_conversion
-    cash[:, 1:] += life.margin * customers[:, 1:].sum(axis=2) - econ.ad_cost_per_step
+    kept = customers[:, 1:].sum(axis=2)
+    cash[:, 1:] += life.margin * kept - econ.ad_cost_per_step
+    if model.loyalty is not None:
+        cash[:, 1:] -= model.loyalty.fixed_cost + model.loyalty.cost_per_member * kept
     cash[:, 0] -= seed_cost
     return cash / (1.0 + life.discount_rate) ** np.arange(steps + 1)
 
@@ -185,14 +190,24 @@ def _cash_flow(model, seed_cost, customers, flows):
 def _over_time(model, customers, cash):
     """Per run: the repeat margin (undiscounted), NPV, and the payback step (the first
     whose cumulative discounted cash is positive; NaN within the horizon)."""
-    repeat = model.lifecycle.margin * customers[:, 1:].sum(axis=(1, 2)).astype(np.float64)
+    repeat = (model.effective_lifecycle.margin
+              * customers[:, 1:].sum(axis=(1, 2)).astype(np.float64))
     total = np.cumsum(cash, axis=1)
     ahead = total > 0
     payback = np.where(ahead.any(axis=1), ahead.argmax(axis=1), np.nan)
     return {"repeat_revenue": repeat, "npv": total[:, -1], "payback": payback}
 
 
-def _money(model, seed_cost, t, steps, repeat=None):
+def _loyalty_cost(model, customers):
+    """Per run: what the loyalty programme cost over the steps (undiscounted)."""
+    if model.loyalty is None:
+        return np.zeros(customers.shape[0])
+    steps = customers.shape[1] - 1
+    kept = customers[:, 1:].sum(axis=(1, 2)).astype(np.float64)
+    return model.loyalty.fixed_cost * steps + model.loyalty.cost_per_member * kept
+
+
+def _money(model, seed_cost, t, steps, repeat=None, loyalty=None):
     econ = model.economics
     prog = model.program
     revenue = _won_value(model, t["referral"], t["outside"], t["referral_advocates"],
@@ -202,6 +217,8 @@ def _money(model, seed_cost, t, steps, repeat=None):
     rewards = t["referrals_converted"] * prog.reward_per_conversion
     ad_cost = econ.ad_cost_per_step * steps
     cost = rewards + seed_cost + ad_cost
+    if loyalty is not None:
+        cost = cost + loyalty
     acquired = t["referral"] + t["outside"]
     # a cost of a few subnormal cents makes ROI overflow to infinity: that is its value
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -334,7 +351,8 @@ def _lifecycle_per_run(result):
     if result.customers is None:
         nan = np.full(result.runs, np.nan)
         return {"customers": nan, "churned": nan, "nps": nan, "warned": nan,
-                "rejected": nan, "repeat_revenue": nan, "npv": nan, "payback": nan}
+                "rejected": nan, "repeat_revenue": nan, "npv": nan, "payback": nan,
+                "loyalty_cost": nan}
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
             "nps": result.nps_curves[:, -1], "warned": result.flows[:, :, 4].sum(axis=1),
@@ -406,6 +424,8 @@ def _metrics():
                "undiscounted (with a lifecycle; part of revenue).", True),
         Metric("npv", "$", "Net cash of the campaign discounted to its start (with a "
                "lifecycle).", True),
+        Metric("loyalty_cost", "$", "What the loyalty programme cost, undiscounted (with a "
+               "lifecycle; part of cost).", False),
         Metric("payback", "steps", "First step whose cumulative discounted cash is "
                "positive; empty when not within the horizon (with a lifecycle).", False))
 
@@ -428,7 +448,7 @@ def _register():
                 Series("cash", "$", "Net cash to date, discounted to step 0, to the "
                        "dollar (with a lifecycle).")),
         curves=_curves, from_config=_from_config, needs_steps=True,
-        sections=("population", "program", "economics", "lifecycle"),
+        sections=("population", "program", "economics", "lifecycle", "loyalty"),
         memory=(120.0, 512.0),
         check_on=lambda graph, model: model.node_arrays(graph), in_arcs=_in_arcs,
         seed_costs=lambda graph, model, nodes: model.seed_costs(graph, nodes),

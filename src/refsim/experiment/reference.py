@@ -42,6 +42,8 @@ _TITLES = {
     "economics": "What customers bring and what the campaign costs",
     "lifecycle": "After the purchase: satisfaction classes and churn (optional: "
                  "without this table customers never churn)",
+    "loyalty": "A loyalty programme, for campaigns with loyalty = true (needs "
+               "[lifecycle])",
     "campaign": "What the marketer decides; one [[campaign]] table each",
     "sweep": "Values to try: one cell per combination",
 }
@@ -150,6 +152,7 @@ def defaults_toml() -> str:
     for key, p in SCHEMA["lifecycle"].items():
         _key(out, key, p, commented=True)
     out.append("")
+    table("loyalty", "loyalty")
 
     out.append(f"# {_TITLES['campaign']}")
     out.append("[[campaign]]")
@@ -271,6 +274,9 @@ def reference_markdown() -> str:
           "is a promoter, passive or detractor, which sets its advocacy, and churns with "
           "its class's hazard; without it customers never churn.",
           _rows(SCHEMA["lifecycle"]))
+    table("## `[loyalty]`\n\nThe loyalty programme of the campaigns with `loyalty = "
+          "true`: every customer joins; it acts on the lifecycle (needs `[lifecycle]`).",
+          _rows(SCHEMA["loyalty"]))
     table("## `[[campaign]]`\n\nOne table per campaign. Give `k`, `budget` or both "
           "(then at most `k` seeds within the budget); `reward` with `program`, or "
           "`sender_reward` and `recipient_reward`.", _rows(SCHEMA["campaign"]))
@@ -313,4 +319,6 @@ def assumption_rows(cfg: dict) -> list[dict]:
             add(section, SCHEMA[section], cfg[section])
     if "lifecycle" in sections and "lifecycle" in cfg:
         add("lifecycle", SCHEMA["lifecycle"], cfg["lifecycle"])
+    if "loyalty" in sections and any(c.get("loyalty") for c in cfg.get("campaign", [])):
+        add("loyalty", SCHEMA["loyalty"], cfg.get("loyalty", {}))
     return rows

@@ -347,8 +347,10 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                 life.get("detractors"), float) and life["promoters"] + life["detractors"] > 1:
             problems.append(f"lifecycle: promoters + detractors must be <= 1; got "
                             f"{life['promoters']:g} + {life['detractors']:g}")
+    cfg["loyalty"] = check_table("loyalty", raw.get("loyalty", {}), SCHEMA["loyalty"],
+                                 problems)
     entry = _kind(kind)
-    for sec in ("population", "program", "economics", "lifecycle"):
+    for sec in ("population", "program", "economics", "lifecycle", "loyalty"):
         if entry is not None and sec not in entry.sections:
             if raw.get(sec) or (sec == "lifecycle" and sec in raw):
                 users = [n for n in model_kind_names() if sec in _kind(n).sections]
@@ -360,6 +362,10 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                 cfg[sec] = {}
     _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
+    for i, c in enumerate(cfg["campaign"]):
+        if c.get("loyalty") is True and "lifecycle" not in cfg:
+            problems.append(f"campaign[{i}].loyalty: a loyalty programme acts on the "
+                            f"customer lifecycle; add a [lifecycle] table")
     cfg["sweep"] = check_sweep(raw.get("sweep", {}), problems)
     names = [c["name"] for c in cfg["campaign"]]
     base = exp.get("baseline")

@@ -16,7 +16,7 @@ __all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
            "model_table", "segment_defaults", "campaign_name"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
-            "lifecycle", "campaign", "sweep")
+            "lifecycle", "loyalty", "campaign", "sweep")
 
 #: The segments of ``[population.segments]``, in the order of
 #: :data:`refsim.DEFAULT_SEGMENTS`.
@@ -166,6 +166,9 @@ def _campaign_params() -> dict[str, Param]:
            "sender_reward": _optional(prog["sender_reward"]),
            "recipient_reward": _optional(prog["recipient_reward"]),
            "params": own["seeding_params"], "seed_sets": own["seed_sets"],
+           "loyalty": Param("bool", unit="", source=CHOICE,
+                            meaning="Run the loyalty programme of [loyalty] for this "
+                                    "campaign's customers (needs [lifecycle])."),
            "seeds": Param("list", unit="customer ids", source=CHOICE,
                           meaning="Seed exactly these customers, by the ids of your edge "
                                   "list: a list, or a CSV file (ids in its first column, "
@@ -182,7 +185,7 @@ def _optional(p: Param) -> Param:
 
 
 def _build() -> dict:
-    from ..referral import Economics, Lifecycle, ReferralProgram, Segment
+    from ..referral import Economics, Lifecycle, LoyaltyProgram, ReferralProgram, Segment
 
     model = model_table()
     return {
@@ -196,6 +199,7 @@ def _build() -> dict:
                     if k not in ("sender_reward", "recipient_reward")},
         "economics": {k: p for k, p in params_of(Economics).items() if p.config},
         "lifecycle": params_of(Lifecycle),
+        "loyalty": params_of(LoyaltyProgram),
         "campaign": _campaign_params(),
         "sweep": _SWEEP,
     }
