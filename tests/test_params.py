@@ -24,8 +24,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 MINIMAL = {"graph": {"generator": "holme_kim", "n": 2000, "m": 3, "triad_p": 0.5},
            "campaign": [{"name": "20 hubs", "seeding": "degree", "k": 20}]}
 OWNED = [refsim.ReferralModel, refsim.ReferralProgram, refsim.Economics, refsim.Segment,
-         refsim.Lifecycle, refsim.LoyaltyProgram, refsim.Campaign, refsim.IndependentCascade,
-         refsim.LinearThreshold]
+         refsim.Lifecycle, refsim.LoyaltyProgram, refsim.Campaign,
+         refsim.IndependentCascade, refsim.LinearThreshold]
 
 
 def test_docs_config_md_is_current():
