@@ -177,7 +177,10 @@ def test_cash_flow_adds_up_to_the_one_off_money_without_discount_or_margin():
     assert np.allclose(total, res.money["profit"], rtol=1e-12, atol=1e-9)
     assert np.allclose(total, res.money["npv"], rtol=1e-12, atol=1e-9)
     assert (res.money["repeat_revenue"] == 0).all()
-    # the flows are the tallies step by step
+    # the flows are the tallies step by step, one column per name of FLOWS
+    from refsim._kernels.referral import FLOWS
+
+    assert res.flows.shape == (30, 16, 6) and len(FLOWS) == 6
     for j, name in enumerate(("referral", "outside", "referral_advocates",
                               "outside_advocates")):
         assert (res.flows[:, :, j].sum(axis=1) == res.tallies[name]).all()
