@@ -108,11 +108,12 @@ def test_config_lifecycle_table_turns_it_on_and_reaches_the_store(tmp_path):
     from refsim.experiment.runner import run_experiment
 
     off = resolve_config(BASE)
-    assert "lifecycle" not in off
+    assert "lifecycle" not in off and off["experiment"]["objective"] == "profit"
     assert build_model(off, build_graph(off["graph"])).lifecycle is None
     on = resolve_config({**BASE, "lifecycle": {"churn_detractor": 0.3},
                          "sweep": {"axes": {"lifecycle.promoters": [0.2, 0.6]}}})
     assert on["lifecycle"]["churn_detractor"] == 0.3 and on["lifecycle"]["promoters"] == 0.5
+    assert on["experiment"]["objective"] == "npv"  # worth, discounted, by default
     model = build_model(on, build_graph(on["graph"]))
     assert model.lifecycle == refsim.Lifecycle(churn_detractor=0.3)
     run_experiment(on, tmp_path / "on", progress=False)
@@ -352,6 +353,9 @@ def test_store_keeps_customers_and_cash_per_step_and_the_report_draws_payback(tm
         assert np.abs(cash[:, -1] - one["npv"].to_numpy()).max() <= 0.5
     page = write_report(tmp_path).read_text()
     assert "Net cash to date of each campaign" in page
+    results = page.split('<table class="results">')[1].split("</thead>")[0]
+    for head in ("customers", "nps", "npv", "payback"):
+        assert f"<th>{head} <span" in results, head
     fig = plotting.curves_grid(curves, [0], series="cash", unit="$", settle=0.0,
                                break_even=True)
     ax = fig.axes[0]

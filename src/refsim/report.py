@@ -22,8 +22,9 @@ __all__ = ["render_report", "write_report"]
 ANSWER_CELLS = 6
 #: Customer ids listed per cell in the report's seeds table.
 SEED_IDS = 12
-#: Metrics of the tables, in order; those absent from the results are skipped.
-TABLE_METRICS = ("reach", "cac", "roi", "profit")
+#: Metrics of the tables, in order; those absent from the results are skipped (the
+#: lifecycle's customers kept, NPS, NPV and payback step only with a lifecycle).
+TABLE_METRICS = ("reach", "customers", "nps", "cac", "roi", "profit", "npv", "payback")
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232b;

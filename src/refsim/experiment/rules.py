@@ -388,7 +388,9 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
             problems.append(f"experiment.compare[{i}]: compares {pair[0]!r} with itself")
     goal = exp.get("objective")
     if goal is None:
-        exp["objective"] = "profit" if "profit" in run_metrics(kind) else "reach"
+        # money over time with a lifecycle: what the campaign is worth, discounted
+        exp["objective"] = ("npv" if "lifecycle" in cfg and "npv" in run_metrics(kind)
+                            else "profit" if "profit" in run_metrics(kind) else "reach")
     elif isinstance(goal, str) and goal not in _rankable(kind):
         problems.append(f"experiment.objective: {goal!r} is not a metric a campaign can "
                         f"be ranked by for model.kind = {kind!r}; "

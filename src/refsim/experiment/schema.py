@@ -38,7 +38,8 @@ _EXPERIMENT = {
                       "(default: the first)."),
     "objective": Param("str", unit="", meaning="Per-run metric the Answer recommends a "
                        "campaign by: highest mean, lowest for costs such as cac (default: "
-                       "profit where the model has money, else reach)."),
+                       "npv with a [lifecycle], profit where the model has money, else "
+                       "reach)."),
     "compare": Param("list", unit="", meaning="Pairs of campaigns to compare head to "
                      "head, paired run by run, besides each against the baseline: "
                      "[[\"A\", \"B\"], ...] reports A minus B."),
