@@ -131,6 +131,7 @@ def referral_coupled(graph, model, seeds, state, steps):
     source = {}  # node -> "seed", "referral" or "outside"
     order = []
     when = {}  # node -> the step it adopted
+    left = {}  # node -> the step it churned
     step = [0]
     advocates = []
     turned = set()  # adopters who became advocates on adopting
@@ -203,6 +204,7 @@ def referral_coupled(graph, model, seeds, state, steps):
                     break
                 v = members[c][pos]
                 status[v] = "churned"
+                left[v] = t
                 members[c][pos] = members[c][-1]
                 members[c].pop()
                 if v in advocates:
@@ -226,7 +228,7 @@ def referral_coupled(graph, model, seeds, state, steps):
     tally["depth"], tally["largest_cascade"] = depth, largest
     return {"tally": tally, "virality": virality, "order": order,
             "parents": [parent[v] for v in order], "source": source, "turned": turned,
-            "klass": klass, "when": when, **curves}
+            "klass": klass, "when": when, "left": left, **curves}
 
 
 def forest(order, parent):
@@ -341,4 +343,13 @@ def _over_time(model, run, steps, seed_cost, quality, rewards_total):
         if total > 0 and payback != payback:
             payback = float(t)
     npv = total
-    return {"repeat_revenue": repeat, "npv": npv, "payback": payback}
+    out = {"repeat_revenue": repeat, "npv": npv, "payback": payback}
+    for name, how in (("clv_referred", "referral"), ("clv_outside", "outside")):
+        won = [v for v, h in run["source"].items() if h == how]
+        worth = 0.0
+        for v in won:  # its value at purchase, then its margin each step it stayed
+            worth += _worth(econ, quality, run, v)
+            for t in range(run["when"][v], min(run["left"].get(v, steps + 1), steps + 1)):
+                worth += life.margin / (1.0 + life.discount_rate) ** t
+        out[name] = worth / len(won) if won else float("nan")
+    return out

@@ -40,6 +40,7 @@ def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, firs
             assert res.customers[r].tolist() == twin["customers"], r
             assert res.flows[r, :, 4].tolist() == twin["warned"], r
             assert res.flows[r, :, 5].tolist() == twin["rejected"], r
+            assert (res.kept[r].sum(axis=1) == res.customers[r].sum(axis=1)).all()
         else:
             assert res.customers is None and twin["customers"] == [[0, 0, 0]] * (steps + 1)
         assert res.final_sizes[r] == len(twin["order"])
@@ -47,7 +48,8 @@ def check_against_twin(g, model, seeds, runs, rng, steps, *, per_run=False, firs
         assert close(res.virality[r], twin["virality"]), (res.virality[r], twin["virality"])
         bill = money(model, g, own, twin, steps)
         scale = abs(bill["revenue"]) + abs(bill["cost"])
-        names = MONEY + (("repeat_revenue", "npv", "payback") if model.lifecycle else ())
+        names = MONEY + (("repeat_revenue", "npv", "payback", "clv_referred",
+                          "clv_outside") if model.lifecycle else ())
         for name in names:
             got, want = float(res.money[name][r]), bill[name]
             s = scale / bill["cost"] if name == "roi" and bill["cost"] > 0 else scale

@@ -53,6 +53,9 @@ class ReferralResult(SimResult):
         With a lifecycle: (runs, steps + 1, 6) per step, customers won by referral and
         from outside, the advocates among each, non-customers warned by bad news for
         the first time and those who rejected the product.
+    kept : numpy.ndarray or None
+        With a lifecycle: (runs, steps + 1, 3) current customers after each step by how
+        they were won: seeds, referrals, outside.
     cash_flow : numpy.ndarray or None
         With a lifecycle: (runs, steps + 1) each step's net cash discounted to step 0
         (value of the customers won, their repeat margin, minus rewards, advertising and,
@@ -68,6 +71,7 @@ class ReferralResult(SimResult):
     money: dict = field(default_factory=dict)
     customers: np.ndarray | None = None
     flows: np.ndarray | None = None
+    kept: np.ndarray | None = None
     cash_flow: np.ndarray | None = None
 
     @property
@@ -120,7 +124,8 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     previous = numba.get_num_threads()
     numba.set_num_threads(workers)
     try:
-        adopters, aware, advocates, tally, virality, _, _, customers, flows = referral_runs(
+        (adopters, aware, advocates, tally, virality, _, _, customers, flows,
+         kept) = referral_runs(
             *inputs, nodes.astype(graph.indices.dtype), lo, hi, states,
             np.arange(runs, dtype=np.int64), steps, workers)
     finally:
@@ -130,7 +135,7 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
         money, cash = _money(model, seed_cost, tallies, steps), None
     else:
         cash = _cash_flow(model, seed_cost, customers, flows)
-        over = _over_time(model, customers, cash)
+        over = {**_over_time(model, customers, cash), **_lifetime_values(model, tallies, kept)}
         loyalty = _loyalty_cost(model, customers)
         money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"],
                           loyalty), **over, "loyalty_cost": loyalty}
@@ -139,7 +144,8 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
         virality=virality, money=money,
         customers=customers if model.lifecycle is not None else None,
-        flows=flows if model.lifecycle is not None else None, cash_flow=cash)
+        flows=flows if model.lifecycle is not None else None, cash_flow=cash,
+        kept=kept if model.lifecycle is not None else None)
 
 
 def _seed_cost(model, graph, nodes, lo, hi):
@@ -196,6 +202,28 @@ def _over_time(model, customers, cash):
     ahead = total > 0
     payback = np.where(ahead.any(axis=1), ahead.argmax(axis=1), np.nan)
     return {"repeat_revenue": repeat, "npv": total[:, -1], "payback": payback}
+
+
+def _lifetime_values(model, t, kept):
+    """Per run: the mean lifetime value of a customer won by referral and of one won
+    from outside: value at purchase plus the repeat margin of every step it stayed,
+    discounted to step 0 (NaN when none was won that way)."""
+    life = model.effective_lifecycle
+    steps = kept.shape[1] - 1
+    weight = life.margin / (1.0 + life.discount_rate) ** np.arange(1, steps + 1)
+    # (runs, 3): the discounted margin of the seeds, the referred and the outside won
+    margin = np.einsum("rtk,t->rk", kept[:, 1:, :].astype(np.float64), weight)
+    zero = np.zeros_like(t["referral"])
+    out = {}
+    for name, src, won, value in (
+            ("clv_referred", 1, t["referral"],
+             _won_value(model, t["referral"], zero, t["referral_advocates"], zero)),
+            ("clv_outside", 2, t["outside"],
+             _won_value(model, zero, t["outside"], zero, t["outside_advocates"]))):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[name] = np.where(won > 0, (value + margin[:, src]) / np.maximum(won, 1),
+                                 np.nan)
+    return out
 
 
 def _loyalty_cost(model, customers):
@@ -352,7 +380,7 @@ def _lifecycle_per_run(result):
         nan = np.full(result.runs, np.nan)
         return {"customers": nan, "churned": nan, "nps": nan, "warned": nan,
                 "rejected": nan, "repeat_revenue": nan, "npv": nan, "payback": nan,
-                "loyalty_cost": nan}
+                "loyalty_cost": nan, "clv_referred": nan, "clv_outside": nan}
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
             "nps": result.nps_curves[:, -1], "warned": result.flows[:, :, 4].sum(axis=1),
@@ -424,6 +452,11 @@ def _metrics():
                "undiscounted (with a lifecycle; part of revenue).", True),
         Metric("npv", "$", "Net cash of the campaign discounted to its start (with a "
                "lifecycle).", True),
+        Metric("clv_referred", "$ per customer", "Mean lifetime value of a customer won by "
+               "referral: value at purchase plus discounted repeat margin (with a "
+               "lifecycle).", True),
+        Metric("clv_outside", "$ per customer", "Mean lifetime value of a customer won "
+               "from outside, as clv_referred (with a lifecycle).", True),
         Metric("loyalty_cost", "$", "What the loyalty programme cost, undiscounted (with a "
                "lifecycle; part of cost).", False),
         Metric("payback", "steps", "First step whose cumulative discounted cash is "

@@ -151,6 +151,10 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         contacts warned by bad news for the first time and contacts who rejected the
         product (the columns of ``FLOWS``; row 0 holds zeros). With the lifecycle off,
         shape ``(rows, 0, 6)``.
+    kept : int64[rows, steps + 1, 3]
+        Current customers after each step by how they were won: seeds, referrals,
+        outside (summing over it gives the sum over ``customers``). With the lifecycle
+        off, shape ``(rows, 0, 3)``.
 
     Examples
     --------
@@ -168,7 +172,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
     ...                     *off, np.array([0], np.int32), np.array([0]), np.array([1]),
     ...                     states, np.array([0]), 4, 1, 0)
-    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents, _, _ = out
+    >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents = out[:7]
     >>> adopters.tolist(), aware.tolist(), advocates.tolist()
     ([[1, 2, 3, 4, 4]], [[0, 0, 0, 0, 0]], [[1, 2, 3, 4, 4]])
     >>> dict(zip(TALLY, tally[0].tolist()))  # doctest: +NORMALIZE_WHITESPACE
@@ -191,6 +195,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     virality = np.zeros(rows, np.float64)
     customers = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
     flows = np.zeros((rows, steps + 1 if lifecycle else 0, 6), np.int64)
+    kept = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
     for w in prange(n_workers):
         stamp = np.zeros(n, np.uint8)
         state = np.zeros(n, np.uint8)
@@ -206,6 +211,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         apos = np.empty(n if lifecycle else 0, np.int64)
         members = np.empty((3, n if lifecycle else 0), np.int32)
         sizes = np.zeros(3, np.int64)
+        origin = np.empty(n if lifecycle else 0, np.uint8)  # 0 seed, 1 referral, 2 outside
+        by_origin = np.zeros(3, np.int64)
         s = np.empty(4, np.uint64)
         count = 0
         for i in range(w, rows, n_workers):
@@ -217,6 +224,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
             n_active = 0
             n_aware = 0
             sizes[:] = 0
+            by_origin[:] = 0
             for j in range(seed_lo[i], seed_hi[i]):
                 v = seed_nodes[j]
                 stamp[v] = mark
@@ -230,11 +238,14 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                     members[c, sizes[c]] = v
                     sizes[c] += 1
                     apos[v] = n_active
+                    origin[v] = 0
+                    by_origin[0] += 1
                 active[n_active] = v
                 n_active += 1
             if lifecycle:
                 for c in range(3):
                     customers[i, 0, c] = sizes[c]
+                    kept[i, 0, c] = by_origin[c]
             tally[i, 0] = n_adopt
             adopters[i, 0] = n_adopt
             aware[i, 0] = 0
@@ -335,6 +346,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                                 break
                             v = members[c, p]
                             state[v] = CHURNED
+                            by_origin[origin[v]] -= 1
                             sizes[c] -= 1
                             members[c, p] = members[c, sizes[c]]
                             if apos[v] >= 0:  # it stops referring
@@ -353,6 +365,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         members[c, sizes[c]] = v
                         sizes[c] += 1
                         apos[v] = -1
+                        origin[v] = 1 if j < referred_end else 2
+                        by_origin[origin[v]] += 1
                         weight = class_advocacy[c]
                     if next_double(s) < advocacy[v] * weight:
                         if lifecycle:
@@ -373,6 +387,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 if lifecycle:
                     for c in range(3):
                         customers[i, t, c] = sizes[c]
+                        kept[i, t, c] = by_origin[c]
                 # nothing left to happen: no advocate, no advertising, no churn or bad
                 # news to come
                 if n_active == 0 and ad_lq == 0.0 and (
@@ -384,6 +399,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         if lifecycle:
                             for c in range(3):
                                 customers[i, r, c] = sizes[c]
+                                kept[i, r, c] = by_origin[c]
                     break
             tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
             if i == keep:
@@ -393,9 +409,10 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                     tree_parents[j] = parent[order[j]]
     if keep >= 0:
         return (adopters, aware, advocates, tally, virality,
-                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers, flows)
+                tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers, flows,
+                kept)
     return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents,
-            customers, flows)
+            customers, flows, kept)
 
 
 @njit(inline="always", cache=True)
