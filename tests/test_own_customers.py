@@ -117,6 +117,9 @@ def test_load_seeds_names_customers_with_segment_audience_and_price(tmp_path):
     every = load_seeds(tmp_path / "run", per_run=True)
     drawn = every[every.campaign == "random"]
     assert sorted(set(drawn["run"])) == list(range(20)) and len(drawn) == 20 * 4
+    # only the cells asked for: none here, so no graph is rebuilt and nothing listed
+    assert load_seeds(tmp_path / "run", cells=[7]).empty
+    assert load_seeds(tmp_path / "run", cells=[0]).equals(seeds)
 
 
 @pytest.mark.parametrize("entry, problem", [

@@ -324,8 +324,9 @@ def test_write_report_uses_the_store(tmp_path, monkeypatch):
         setattr(store, name, loader(name))
     seeds_module = types.ModuleType("refsim.experiment.seeds")
     seeds = runs.head(0)
-    seeds_module.load_seeds = lambda run_dir: (calls.append(("load_seeds", run_dir))
-                                               or seeds)
+    seeds_module.load_seeds = lambda run_dir, cells: (
+        calls.append(("load_seeds", run_dir)) or asked.append(list(cells)) or seeds)
+    asked = []
     package = types.ModuleType("refsim.experiment")
     package.store = store
     package.seeds = seeds_module
@@ -345,6 +346,8 @@ def test_write_report_uses_the_store(tmp_path, monkeypatch):
     (args, kwargs), = rendered
     assert args[0] is meta and args[1] is runs and args[2] is curves and args[3] is trees
     assert kwargs == {"level": 0.9, "seeds": seeds}
+    # seeds are named (graphs rebuilt) only for the cells the Answer describes
+    assert asked[0] == sorted(runs["cell"].unique())[:report.ANSWER_CELLS]
     assert path.read_bytes() == "<!DOCTYPE html>\n<p>caf\u00e9</p>\n".encode("utf-8")
     other = report.write_report(tmp_path, tmp_path / "sub.html")
     assert other == tmp_path / "sub.html" and other.exists()

@@ -184,9 +184,11 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     from .experiment.seeds import load_seeds
 
     meta["run_dir"] = str(run_dir)
-    text = render_report(meta, load_results(run_dir), load_curves(run_dir),
-                         load_trees(run_dir), level=float(meta.get("level", 0.95)),
-                         seeds=load_seeds(run_dir))
+    runs = load_results(run_dir)
+    cells = sorted(pd.unique(runs["cell"]))[:ANSWER_CELLS] if len(runs) else []
+    text = render_report(meta, runs, load_curves(run_dir), load_trees(run_dir),
+                         level=float(meta.get("level", 0.95)),
+                         seeds=load_seeds(run_dir, cells=cells))
     out = run_dir / "report.html" if out is None else pathlib.Path(out)
     with writing(out) as tmp:
         tmp.write_text(text, encoding="utf-8")

@@ -24,7 +24,8 @@ SEED_COLUMNS = ("campaign", "strategy", "run", "rank", "customer_id", "node", "s
                 "audience", "cost")
 
 
-def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.DataFrame:
+def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False,
+               cells=None) -> pd.DataFrame:
     """Return each campaign's seeds as a table, one row per customer.
 
     Parameters
@@ -35,6 +36,9 @@ def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.Dat
         Also list the seed sets of campaigns that drew new seeds in every run (random
         strategies), one set per run with its ``run`` number. By default only sets
         shared by every run are listed: the recruitment lists.
+    cells : sequence of int, optional
+        Only these cells (each cell's graph and model are rebuilt to name its seeds);
+        default all.
 
     Returns
     -------
@@ -73,7 +77,8 @@ def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False) -> pd.Dat
         sets.setdefault(cell, []).append((j, strategy, run, nodes))
     frames = []
     points = meta["cells"].set_index("cell")
-    for cell in sorted(sets):
+    wanted = None if cells is None else {int(c) for c in cells}
+    for cell in sorted(c for c in sets if wanted is None or c in wanted):
         point = {a: points.loc[cell, a] for a in axes}
         cfg = resolve_cell(meta["config"], {a: _plain(v) for a, v in point.items()})
         graph = build_graph(cfg["graph"])
