@@ -133,6 +133,8 @@ def test_config_lifecycle_table_turns_it_on_and_reaches_the_store(tmp_path):
     ({"lifecycle": {"churn_detractr": 0.1}}, "did you mean 'churn_detractor'"),
     ({"lifecycle": {}, "model": {"kind": "ic", "p": 0.1}},
      "lifecycle: only for model.kind = 'referral'"),
+    ({"sweep": {"axes": {"lifecycle.churn_passive": [0.0, 0.1]}}},
+     "sweep.axes.lifecycle.churn_passive: the config has no [lifecycle] table"),
 ])
 def test_bad_lifecycle_tables_are_named(extra, problem):
     from refsim.experiment.config import ConfigError, resolve_config

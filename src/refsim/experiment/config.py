@@ -83,6 +83,9 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
             why = unknown_axis(key)
             if why:
                 problems.append(why)
+            elif key.startswith("lifecycle.") and "lifecycle" not in cfg:
+                problems.append(f"sweep.axes.{key}: the config has no [lifecycle] table "
+                                f"(add one, even empty, to turn the lifecycle on)")
         if not problems:
             seen = set()
             for point in points_to_check(cfg):
