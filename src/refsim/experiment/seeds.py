@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 __all__ = ["load_seeds", "SEED_COLUMNS"]
@@ -25,7 +27,7 @@ SEED_COLUMNS = ("campaign", "strategy", "run", "rank", "customer_id", "node", "s
 
 
 def load_seeds(run_dir: str | os.PathLike[str], per_run: bool = False,
-               cells=None) -> pd.DataFrame:
+               cells: Iterable[int] | None = None) -> pd.DataFrame:
     """Return each campaign's seeds as a table, one row per customer.
 
     Parameters
