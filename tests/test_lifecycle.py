@@ -195,107 +195,82 @@ def _exact_path_outcomes(p, a, s, c, q, rho, f, phi, steps):
     p, the rest detractors; advocacy a for promoters; share s, conversion c, detractor
     share q, rejection rho, bad-news factor f, forget phi, no churn, no advertising.
     Returns {(customers, aware, promoters, detractors, warned, rejected): probability}.
+
+    A branch is (nodes, warned count, rejected count); a node is (status U/A/C/V,
+    warned, class P/D/new/-, advocate).
     """
     nbrs = {0: (1,), 1: (0, 2), 2: (1,)}
-    # a node: (status U/A/C/V, warned, class P/D/-, advocate); plus the two counters
-    start = {}
-    for cls, pr in (("P", p), ("D", 1.0 - p)):
-        start[((("C", 0, cls, 1), ("U", 0, "-", 0), ("U", 0, "-", 0)), 0, 0)] = pr
 
-    def branch(dist, fn):
-        out = {}
-        for key, pr in dist.items():
-            for new, q2 in fn(key):
-                out[new] = out.get(new, 0.0) + pr * q2
+    def put(key, v, node, warned=0, rejected=0):
+        nodes, w, r = key
+        return (tuple(node if i == v else x for i, x in enumerate(nodes)), w + warned,
+                r + rejected)
+
+    def each(branches, v, event):
+        """Node v's event in every branch: ``event(key, v)`` lists (key, chance), or
+        None when nothing happens to v."""
+        out = []
+        for key, pr in branches:
+            cases = event(key, v)
+            out += [(key, pr)] if cases is None else [(k, pr * x) for k, x in cases]
         return out
 
-    def set_node(nodes, v, node):
-        return tuple(node if i == v else x for i, x in enumerate(nodes))
+    def refer(key, v):  # an advocate's referral to a contact
+        st, warned, cls, adv = key[0][v]
+        if st in ("C", "V"):
+            return None
+        conv = c * (f if warned else 1.0)
+        return [(key, 1 - s), (put(key, v, ("C", warned, "new", 0)), s * conv),
+                (put(key, v, ("A", warned, cls, adv)), s * (1 - conv))]
 
+    def bad_news(key, v):  # a detractor's bad news to a contact
+        st, warned, cls, adv = key[0][v]
+        if st in ("C", "V"):
+            return None
+        return [(key, 1 - q), (put(key, v, ("V", warned, cls, adv), rejected=1), q * rho),
+                (put(key, v, (st, 1, cls, adv), warned=1 - warned), q * (1 - rho))]
+
+    def forget(key, v):  # an advocate of the step's start stops
+        st, warned, cls, adv = key[0][v]
+        if not adv or cls == "new":
+            return None
+        return [(key, 1 - phi), (put(key, v, (st, warned, cls, 0)), phi)]
+
+    def join(key, v):  # a new customer: its class, then advocacy for a promoter
+        st, warned, cls, _ = key[0][v]
+        if cls != "new":
+            return None
+        return [(put(key, v, (st, warned, "P", 1)), p * a),
+                (put(key, v, (st, warned, "P", 0)), p * (1 - a)),
+                (put(key, v, (st, warned, "D", 0)), 1 - p)]
+
+    def step(key):
+        start = key[0]  # advocates and detractors as the step starts
+        branches = [(key, 1.0)]
+        for u in range(3):
+            if start[u][3]:
+                for v in nbrs[u]:
+                    branches = each(branches, v, refer)
+        for u in range(3):
+            if start[u][0] == "C" and start[u][2] == "D":
+                for v in nbrs[u]:
+                    branches = each(branches, v, bad_news)
+        for u in range(3):
+            branches = each(branches, u, forget)
+        for u in range(3):
+            branches = each(branches, u, join)
+        return branches
+
+    dist = {((("C", 0, cls, 1), ("U", 0, "-", 0), ("U", 0, "-", 0)), 0, 0): pr
+            for cls, pr in (("P", p), ("D", 1.0 - p))}
     for _ in range(steps):
-        dist = start
-        advocates0 = {}  # per state: the advocates and detractors of the step's start
-
-        def stage1(key):  # referrals, advocate by advocate, contact by contact
-            results = [(key, 1.0)]
-            nodes0 = key[0]
-            for u in range(3):
-                if not nodes0[u][3]:
-                    continue
-                for v in nbrs[u]:
-                    nxt = []
-                    for (nodes, w, r), pr in results:
-                        st, warned, cls, adv = nodes[v]
-                        if st in ("C", "V"):
-                            nxt.append(((nodes, w, r), pr))
-                            continue
-                        conv = c * (f if warned else 1.0)
-                        nxt.append(((nodes, w, r), pr * (1 - s)))
-                        nxt.append(((set_node(nodes, v, ("C", warned, "new", 0)), w, r),
-                                    pr * s * conv))
-                        nxt.append(((set_node(nodes, v, ("A", warned, cls, adv)), w, r),
-                                    pr * s * (1 - conv)))
-                    results = nxt
-            return results
-
-        def stage1b(key):  # bad news from the detractors of the step's start
-            results = [(key, 1.0)]
-            nodes0 = key[0]
-            for u in range(3):
-                if not (nodes0[u][0] == "C" and nodes0[u][2] == "D"):
-                    continue
-                for v in nbrs[u]:
-                    nxt = []
-                    for (nodes, w, r), pr in results:
-                        st, warned, cls, adv = nodes[v]
-                        if st in ("C", "V"):
-                            nxt.append(((nodes, w, r), pr))
-                            continue
-                        nxt.append(((nodes, w, r), pr * (1 - q)))
-                        nxt.append(((set_node(nodes, v, ("V", warned, cls, adv)), w, r + 1),
-                                    pr * q * rho))
-                        told = ((set_node(nodes, v, (st, 1, cls, adv)), w + (1 - warned), r))
-                        nxt.append((told, pr * q * (1 - rho)))
-                    results = nxt
-            return results
-
-        def stage3(key):  # forgetting, among the advocates of the step's start
-            results = [(key, 1.0)]
-            for u in range(3):
-                nxt = []
-                for (nodes, w, r), pr in results:
-                    st, warned, cls, adv = nodes[u]
-                    if not adv or cls == "new":
-                        nxt.append(((nodes, w, r), pr))
-                        continue
-                    nxt.append(((nodes, w, r), pr * (1 - phi)))
-                    nxt.append(((set_node(nodes, u, (st, warned, cls, 0)), w, r), pr * phi))
-                results = nxt
-            return results
-
-        def stage5(key):  # new customers: a class, then advocacy for promoters
-            results = [(key, 1.0)]
-            for v in range(3):
-                nxt = []
-                for (nodes, w, r), pr in results:
-                    st, warned, cls, adv = nodes[v]
-                    if cls != "new":
-                        nxt.append(((nodes, w, r), pr))
-                        continue
-                    nxt.append(((set_node(nodes, v, (st, warned, "P", 1)), w, r), pr * p * a))
-                    nxt.append(((set_node(nodes, v, (st, warned, "P", 0)), w, r),
-                                pr * p * (1 - a)))
-                    nxt.append(((set_node(nodes, v, (st, warned, "D", 0)), w, r),
-                                pr * (1 - p)))
-                results = nxt
-            return results
-
-        # stage 1b reads the detractors of the step's start: new customers are "new"
-        for stage in (stage1, stage1b, stage3, stage5):
-            dist = branch(dist, stage)
-        start = dist
+        nxt = {}
+        for key, pr in dist.items():
+            for new, x in step(key):
+                nxt[new] = nxt.get(new, 0.0) + pr * x
+        dist = nxt
     out = {}
-    for (nodes, w, r), pr in start.items():
+    for (nodes, w, r), pr in dist.items():
         sts = [x[0] for x in nodes]
         key = (sts.count("C"), sts.count("A"),
                sum(1 for x in nodes if x[0] == "C" and x[2] == "P"),
