@@ -38,6 +38,16 @@ def test_compare_pairs_is_a_minus_b_run_by_run():
         half = stats.t.ppf(0.95, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
         assert row["mean"] == pytest.approx(x.mean(), abs=1e-12)
         assert (row["lo"], row["hi"]) == pytest.approx((x.mean() - half, x.mean() + half))
+        # the better of the pair where the interval excludes 0, else a tie (None)
+        want = (row["campaign"] if x.mean() - half > 0 else row["baseline"]
+                if x.mean() + half < 0 else None)
+        assert row["better"] == want
+    # for a cost, the lower one is better
+    shifted = runs.assign(profit=runs["profit"] + np.where(runs["campaign"] == "c", 3.0, 0.0))
+    cost = compare_pairs(shifted, [("c", "a")], "profit", higher_is_better=False)
+    assert (cost["better"] == "a").all()
+    assert (compare_pairs(shifted, [("c", "a")], "profit")["better"] == "c").all()
+    assert list(compare_pairs(runs, [], "profit").columns)[-1] == "better"
 
 
 @pytest.mark.parametrize("compare, problem", [

@@ -169,8 +169,8 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
 
 
 def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
-                  metrics: str | Sequence[str] | None = None,
-                  level: float = 0.95) -> pd.DataFrame:
+                  metrics: str | Sequence[str] | None = None, level: float = 0.95,
+                  higher_is_better: bool = True) -> pd.DataFrame:
     """Return ``A - B`` for each pair of campaigns, paired run by run, per cell.
 
     Parameters
@@ -183,12 +183,16 @@ def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
         As in :func:`paired_differences`.
     level : float, default 0.95
         Coverage of the intervals.
+    higher_is_better : bool, default True
+        The metrics' direction (False for costs such as ``cac``), for ``better``.
 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`paired_differences`, with ``baseline`` holding B: one row
-        per cell, pair (in the order given) and metric.
+        The columns of :func:`paired_differences`, with ``baseline`` holding B, and
+        ``better``: the campaign of the pair that does better where the interval
+        excludes 0, else None (a tie, or fewer than two pairs). One row per cell, pair
+        (in the order given) and metric; none without pairs.
 
     Examples
     --------
@@ -196,16 +200,21 @@ def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
     ...                      "campaign": ["a"] * 3 + ["b"] * 3 + ["c"] * 3,
     ...                      "profit": [1.0, 2.0, 3.0, 3.0, 4.0, 6.0, 0.0, 0.0, 0.0]})
     >>> d = compare_pairs(runs, [("b", "a")], "profit")
-    >>> d[["campaign", "baseline", "mean", "pairs"]].values.tolist()
-    [['b', 'a', 2.3333333333333335, 3]]
+    >>> d[["campaign", "baseline", "mean", "pairs", "better"]].values.tolist()
+    [['b', 'a', 2.3333333333333335, 3, 'b']]
     """
     frames = []
     for a, b in pairs:
         both = runs[runs["campaign"].isin([a, b])]
         frames.append(paired_differences(both, b, metrics, level))
     if not frames:
-        return pd.DataFrame()
+        return pd.DataFrame(columns=["cell", "campaign", "baseline", "metric", "mean",
+                                     "lo", "hi", "pairs", "better"])
     out = pd.concat(frames, ignore_index=True)
+    ahead = out["lo"] > 0 if higher_is_better else out["hi"] < 0
+    behind = out["hi"] < 0 if higher_is_better else out["lo"] > 0
+    out["better"] = pd.Series([a if up else b if down else None for a, b, up, down in zip(
+        out["campaign"], out["baseline"], ahead, behind)], dtype=object, index=out.index)
     return out.sort_values("cell", kind="stable", ignore_index=True)
 
 

@@ -141,7 +141,7 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     diffs = paired_differences(runs, meta["baseline"], [objective], level)
     picks = recommend(runs, objective, better, level).set_index("cell")
     pairs = [tuple(p) for p in meta["config"]["experiment"].get("compare", [])]
-    heads = compare_pairs(runs, pairs, objective, level)
+    heads = compare_pairs(runs, pairs, objective, level, better)
     pct = f"{level:.0%}"
     width = max([len("campaign"), *map(len, meta["campaigns"])]) + 2
     label = objective + (" ($)" if unit == "$" else f" ({unit})" if unit else "")
@@ -183,12 +183,11 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
                 else:
                     lines.append(f"  recommended: {p['campaign']}, {diff} {objective} "
                                  f"against the runner-up {p['runner_up']} (paired)")
-        for _, d in heads[heads.cell == cell].iterrows() if len(heads) else ():
+        for _, d in heads[heads.cell == cell].iterrows():
             diff = _ci(d["mean"], d["lo"], d["hi"], True, money=money)
-            tie = not (d["lo"] > 0 or d["hi"] < 0)
-            won = d["campaign"] if (d["lo"] > 0) == better else d["baseline"]
             lines.append(f"  {d['campaign']} vs {d['baseline']}: {diff} {objective} "
-                         f"(paired): " + (f"tie at {pct}" if tie else f"{won} better"))
+                         f"(paired): " + (f"tie at {pct}" if d["better"] is None
+                                          else f"{d['better']} better"))
     n_cells = summary.cell.nunique()
     if n_cells > max_cells:
         lines.append(f"... {n_cells - max_cells} more cells in the report")

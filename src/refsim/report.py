@@ -133,8 +133,7 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         parts.append(_answer(summary, picks, diffs, baseline, objective, level, units, better,
                              _head_to_head(runs, meta, objective, level, units, better)))
         if seeds is not None and len(seeds):
-            parts.append(_seeds_table(seeds, runs, objective, better, level,
-                                      meta.get("run_dir")))
+            parts.append(_seeds_table(seeds, runs, picks, meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
                      f"interval below it.{_seed_note(runs)}</p>")
         info = _metric_info(meta)
@@ -277,15 +276,15 @@ def _head_to_head(runs, meta, objective, level, units, better) -> dict:
     if not pairs or objective not in runs:
         return out
     pct = f"{100 * level:g}%"
-    diffs = compare_pairs(runs, [tuple(p) for p in pairs], objective, level)
+    diffs = compare_pairs(runs, [tuple(p) for p in pairs], objective, level, better)
     for _, d in diffs.iterrows():
         a, b = _esc(d["campaign"]), _esc(d["baseline"])
         if d["pairs"] < 2:
             verdict = "too few paired runs to compare"
-        elif not _significant(d):
+        elif d["better"] is None:
             verdict = f"a tie (not significant at {pct})"
         else:
-            verdict = f"<b>{a if (d['lo'] > 0) == better else b}</b> is better"
+            verdict = f"<b>{_esc(d['better'])}</b> is better"
         out.setdefault(d["cell"], []).append(
             f"{a} vs {b}: {_esc(objective)} "
             f"{_money(d['mean'], d['lo'], d['hi'], units, signed=True)} (paired): {verdict}.")
@@ -357,16 +356,14 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
             f"intervals.</p></div>")
 
 
-def _seeds_table(seeds, runs, objective, better, level, run_dir):
-    """Whom each cell's recommended campaign recruits: the first customers by their own
-    ids, with the set's size, price and segments (the full list: export --seeds)."""
-    from .analysis import recommend
-
-    picks = recommend(runs, objective, better, level)
+def _seeds_table(seeds, runs, picks, run_dir):
+    """Whom each cell's recommended campaign (``picks``, the Answer's) recruits: the
+    first customers by their own ids, with the set's size, price and segments (the full
+    list: export --seeds)."""
     body = []
-    cells = list(picks["cell"])
+    cells = list(picks.index)
     for cell in cells[:ANSWER_CELLS]:
-        campaign = picks.loc[picks["cell"] == cell, "campaign"].iloc[0]
+        campaign = picks.loc[cell, "campaign"]
         rows = seeds[(seeds["cell"] == cell) & (seeds["campaign"] == campaign)]
         if rows.empty:
             continue
