@@ -427,14 +427,19 @@ def summary_table(runs: pd.DataFrame, metrics: str | Sequence[str] | None = None
     if isinstance(runs["campaign"].dtype, pd.CategoricalDtype):
         out["campaign"] = pd.Categorical(out["campaign"],
                                          categories=runs["campaign"].cat.categories)
-    for name in ("k", "budget"):
-        if name in out:  # None (unset) becomes NaN, as in summarize
-            out[name] = pd.to_numeric(out[name]).astype(np.float64)
-    return _attrs(out, axes)
+    return _attrs(_sizes_as_numbers(out), axes)
 
 
 def _attrs(frame, axes):
     frame.attrs["axes"] = list(axes)
+    return frame
+
+
+def _sizes_as_numbers(frame):
+    """``k`` and ``budget`` as float columns: None (unset) becomes NaN."""
+    for name in ("k", "budget"):
+        if name in frame:
+            frame[name] = pd.to_numeric(frame[name]).astype(np.float64)
     return frame
 
 
@@ -509,11 +514,7 @@ def _reduce(ident, values, metrics, level, count):
 
 
 def _frame(rows, columns, count, axes):
-    out = pd.DataFrame(rows, columns=columns)
-    out.attrs["axes"] = list(axes)
-    for name in ("k", "budget"):
-        if name in out:  # None (unset) becomes NaN
-            out[name] = pd.to_numeric(out[name]).astype(np.float64)
+    out = _attrs(_sizes_as_numbers(pd.DataFrame(rows, columns=columns)), axes)
     for name in ("mean", "sem", "lo", "hi"):
         out[name] = out[name].astype(np.float64)
     out[count] = out[count].astype(np.int64)
