@@ -204,9 +204,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         root = np.empty(n, np.int32)
         order = np.empty(n, np.int32)  # adopters in adoption order
         active = np.empty(n, np.int32)
-        # the lifecycle's: each node's class and place in the advocate list (-1: none),
-        # each class's customers
-        klass = np.empty(n if lifecycle else 0, np.uint8)
+        # the lifecycle's: each node's place in the advocate list (-1: none), each
+        # class's customers
         warned = np.empty(n if lifecycle else 0, np.uint8)  # told bad news (stamped)
         apos = np.empty(n if lifecycle else 0, np.int64)
         members = np.empty((3, n if lifecycle else 0), np.int32)
@@ -234,7 +233,6 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 n_adopt += 1
                 if lifecycle:
                     c = _satisfaction(s, cut_promoter[v], cut_passive[v])
-                    klass[v] = c
                     members[c, sizes[c]] = v
                     sizes[c] += 1
                     apos[v] = n_active
@@ -243,9 +241,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 active[n_active] = v
                 n_active += 1
             if lifecycle:
-                for c in range(3):
-                    customers[i, 0, c] = sizes[c]
-                    kept[i, 0, c] = by_origin[c]
+                _count(customers, kept, i, 0, sizes, by_origin)
             tally[i, 0] = n_adopt
             adopters[i, 0] = n_adopt
             aware[i, 0] = 0
@@ -361,7 +357,6 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                     weight = 1.0
                     if lifecycle:
                         c = _satisfaction(s, cut_promoter[v], cut_passive[v])
-                        klass[v] = c
                         members[c, sizes[c]] = v
                         sizes[c] += 1
                         apos[v] = -1
@@ -385,9 +380,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 aware[i, t] = n_aware
                 advocates[i, t] = n_active
                 if lifecycle:
-                    for c in range(3):
-                        customers[i, t, c] = sizes[c]
-                        kept[i, t, c] = by_origin[c]
+                    _count(customers, kept, i, t, sizes, by_origin)
                 # nothing left to happen: no advocate, no advertising, no churn or bad
                 # news to come
                 if n_active == 0 and ad_lq == 0.0 and (
@@ -397,9 +390,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         aware[i, r] = n_aware
                         advocates[i, r] = 0
                         if lifecycle:
-                            for c in range(3):
-                                customers[i, r, c] = sizes[c]
-                                kept[i, r, c] = by_origin[c]
+                            _count(customers, kept, i, r, sizes, by_origin)
                     break
             tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
             if i == keep:
@@ -424,6 +415,14 @@ def _touch(stamp, state, warned, v, mark, lifecycle):
         state[v] = UNAWARE
         if lifecycle:
             warned[v] = 0
+
+
+@njit(inline="always", cache=True)
+def _count(customers, kept, i, t, sizes, by_origin):
+    """Row i's current customers after step t, by class and by how they were won."""
+    for c in range(3):
+        customers[i, t, c] = sizes[c]
+        kept[i, t, c] = by_origin[c]
 
 
 @njit(inline="always", cache=True)
