@@ -118,6 +118,14 @@ def test_config_lifecycle_table_turns_it_on_and_reaches_the_store(tmp_path):
     assert model.lifecycle == refsim.Lifecycle(churn_detractor=0.3)
     run_experiment(on, tmp_path / "on", progress=False)
     runs = refsim.load_results(tmp_path / "on")
+    from refsim.cli import run_summary
+    from refsim.report import cell_name
+
+    # the console names each cell as the report does, short
+    text = run_summary(tmp_path / "on").splitlines()
+    assert [cell_name(runs, 0), cell_name(runs, 1)] == ["promoters = 0.2",
+                                                        "promoters = 0.6"]
+    assert text[0] == "promoters = 0.2" and "promoters = 0.6" in text
     assert {"customers", "churned", "nps"} <= set(runs.columns)
     assert (runs["customers"] + runs["churned"] == runs["reach"]).all()
     # the cell with more promoters has the higher NPS (mix 0.2/0.15 vs 0.6/0.15)

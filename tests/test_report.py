@@ -144,7 +144,7 @@ def page(page_text):
 
 
 def test_public_names():
-    assert set(report.__all__) == {"render_report", "write_report"}
+    assert set(report.__all__) == {"cell_name", "render_report", "write_report"}
 
 
 def test_every_image_is_an_inline_png(page):

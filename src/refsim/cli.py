@@ -129,7 +129,7 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     paired, and the campaign the objective recommends against the runner-up."""
     from .analysis import compare_pairs, paired_differences, recommend, summarize
     from .experiment.store import load_meta, load_results
-    from .report import objective_of
+    from .report import cell_name, objective_of
 
     meta = load_meta(run_dir)
     runs = load_results(run_dir)
@@ -147,9 +147,8 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     label = objective + (" ($)" if unit == "$" else f" ({unit})" if unit else "")
     lines = []
     for cell in sorted(summary.cell.unique())[:max_cells]:
-        if meta["axes"]:
-            point = meta["cells"].loc[meta["cells"].cell == cell].iloc[0]
-            lines.append(", ".join(f"{a} = {point[a]}" for a in meta["axes"]))
+        if meta["axes"]:  # named as the report names it: reward = $5, graph = holme_kim
+            lines.append(cell_name(summary, cell))
         head = f"  {'campaign':<{width}}{label + ' [' + pct + ' CI]':>32}"
         if objective != "reach":
             head += f"{'reach':>26}"

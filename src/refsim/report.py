@@ -16,7 +16,7 @@ import pandas as pd
 from ._report_figures import CAMPAIGN_CELLS, Page, figures_html
 from .analysis import sweep_axes
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["cell_name", "render_report", "write_report"]
 
 #: Cells described in the answer paragraph.
 ANSWER_CELLS = 6
@@ -303,7 +303,7 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
     items = []
     for cell in cells[:ANSWER_CELLS]:
         rows = summary[summary["cell"] == cell]
-        where = f"<b>{_esc(_cell_name(summary, cell))}</b>: " if many else ""
+        where = f"<b>{_esc(cell_name(summary, cell))}</b>: " if many else ""
         if cell not in picks.index:
             items.append(f"<li>{where}{_esc(objective)} is undefined in every "
                          "campaign.</li>")
@@ -372,7 +372,7 @@ def _seeds_table(seeds, runs, picks, run_dir):
         mix = (", ".join(f"{n} {_esc(seg)}" for seg, n in
                          rows["segment"].value_counts(sort=False).items())
                if "segment" in rows else "")
-        name = _cell_name(runs, cell) if len(cells) > 1 else ""
+        name = cell_name(runs, cell) if len(cells) > 1 else ""
         body.append("<tr>" + (_td(name, text=True) if len(cells) > 1 else "")
                     + _td(campaign, text=True) + _td(len(rows))
                     + _td(f"${_number(rows['cost'].sum())}") + _td(mix, text=True)
@@ -531,9 +531,18 @@ def _td(value, text=False, raw=False):
     return f'<td class="text">{content}</td>' if text else f"<td>{content}</td>"
 
 
-def _cell_name(frame, cell):
+def cell_name(frame: pd.DataFrame, cell: int) -> str:
     """A cell by its short sweep values (``share = 0.1, reward = $5``, ``graph =
-    holme_kim triad_p=0.8``), told apart from the other cells of ``frame``."""
+    holme_kim triad_p=0.8``), told apart from the other cells of ``frame`` (a frame of
+    runs or a summary); ``cell N`` without sweep axes.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"cell": [0, 1], "campaign.reward": [5.0, 10.0],
+    ...                       "campaign": "a"})
+    >>> cell_name(frame, 1)
+    'reward = $10'
+    """
     from ._report_figures import axis_units
     from .plotting import cell_titles
 
