@@ -110,10 +110,10 @@ def test_every_problem_is_reported_at_once_with_its_path():
 
 def test_a_bad_value_in_a_sweep_axis_names_the_cell():
     raw = copy.deepcopy(BASE)
-    raw["sweep"]["axes"] = {"model.share": [0.1, 1.2], "campaign.k": [4, 0]}
+    raw["sweep"]["axes"] = {"model.share": [0.1, 1.2], "campaign.k": [4, -1]}
     text = problems_text(raw)
     assert "model.share = 1.2" in text and "model.share: must be in [0, 1]; got 1.2" in text
-    assert "campaign[0].k: must be >= 1; got 0" in text
+    assert "campaign[0].k: must be >= 0; got -1" in text
 
 
 def test_structural_mistakes():

@@ -191,7 +191,7 @@ def test_cash_flow_adds_up_to_the_one_off_money_without_discount_or_margin():
     # the flows are the tallies step by step, one column per name of FLOWS
     from refsim._kernels.referral import FLOWS
 
-    assert res.flows.shape == (30, 16, 6) and len(FLOWS) == 6
+    assert res.flows.shape == (30, 16, 10) and len(FLOWS) == 10
     for j, name in enumerate(("referral", "outside", "referral_advocates",
                               "outside_advocates")):
         assert (res.flows[:, :, j].sum(axis=1) == res.tallies[name]).all()

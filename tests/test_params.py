@@ -24,7 +24,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 MINIMAL = {"graph": {"generator": "holme_kim", "n": 2000, "m": 3, "triad_p": 0.5},
            "campaign": [{"name": "20 hubs", "seeding": "degree", "k": 20}]}
 OWNED = [refsim.ReferralModel, refsim.ReferralProgram, refsim.Economics, refsim.Segment,
-         refsim.Lifecycle, refsim.LoyaltyProgram, refsim.Campaign,
+         refsim.Lifecycle, refsim.LoyaltyProgram, refsim.Reviews, refsim.AdvocacyProgram,
+         refsim.Campaign,
          refsim.IndependentCascade, refsim.LinearThreshold]
 
 
@@ -150,7 +151,7 @@ def test_the_class_and_the_config_accept_the_same_values(cls, key, p):
 
 
 @pytest.mark.parametrize("key,value,fragment", [
-    ("campaign.k", 0, "campaign[0].k: must be >= 1; got 0"),
+    ("campaign.k", -1, "campaign[0].k: must be >= 0; got -1"),
     ("campaign.budget", -1, "campaign[0].budget: must be >= 0; got -1.0"),
     ("campaign.seed_sets", "each", "campaign[0].seed_sets: 'each' is not allowed"),
 ])
@@ -184,7 +185,8 @@ def test_every_class_describes_its_parameters():
     # lifecycle and loyalty of ReferralModel are objects, described on their own classes)
     model_fields = {f.name for f in dataclasses.fields(refsim.ReferralModel)}
     assert model_fields - set(params_of(refsim.ReferralModel)) == {
-        "population", "program", "economics", "lifecycle", "loyalty"}
+        "population", "program", "economics", "lifecycle", "loyalty", "reviews",
+        "advocacy_programme"}
 
 
 def test_assumption_rows_cover_every_effective_value():
@@ -248,14 +250,31 @@ RANGES = {
                        "referral_premium": ">= 0", "seed_cost_per_follower": ">= 0",
                        "ad_cost_per_step": ">= 0", "seed_cost": ">= 0"},
     refsim.Segment: {"trust": "in [0, 1]", "share": "in [0, 1]", "advocacy": "in [0, 1]",
-                     "seed_cost": ">= 0"},
-    refsim.Campaign: {"seeding": "text", "k": ">= 1", "budget": ">= 0",
+                     "seed_cost": ">= 0", "promoters": "in [0, 1]",
+                     "detractors": "in [0, 1]"},
+    refsim.Campaign: {"seeding": "text", "k": ">= 0", "budget": ">= 0",
                       "seeding_params": "a table", "name": "text",
                       "seed_sets": "one of 'per_run', 'fixed'"},
     refsim.IndependentCascade: {"p": "in [0, 1]", "p_over_threshold": ">= 0",
                                 "weighted_cascade": "true or false",
                                 "weights": "true or false"},
     refsim.LinearThreshold: {"weights": "true or false", "thresholds": "in (0, 1]"},
+    refsim.Lifecycle: {**dict.fromkeys(
+        ("promoters", "detractors", "passive_advocacy", "churn_promoter", "churn_passive",
+         "churn_detractor", "detractor_share", "rejection", "bad_news_factor", "winback",
+         "referrer_churn_reduction"), "in [0, 1]"), "margin": ">= 0",
+        "discount_rate": ">= 0"},
+    refsim.LoyaltyProgram: {"cost_per_member": ">= 0", "fixed_cost": ">= 0",
+                            "churn_reduction": "in [0, 1]", "margin_lift": ">= 0",
+                            "promoter_lift": "in [0, 1]",
+                            "joins": "one of 'all', 'promoters'", "cap": ">= 1"},
+    refsim.Reviews: {"review_promoter": "in [0, 1]", "review_passive": "in [0, 1]",
+                     "review_detractor": "in [0, 1]", "rating_promoter": "in [1, 5]",
+                     "rating_passive": "in [1, 5]", "rating_detractor": "in [1, 5]",
+                     "reviews_at_start": ">= 0", "rating_at_start": "in [1, 5]",
+                     "volume_elasticity": ">= 0", "valence_elasticity": ">= 0"},
+    refsim.AdvocacyProgram: {"recruit": "in [0, 1]", "forget_reduction": "in [0, 1]",
+                             "cost_per_advocate": ">= 0", "fixed_cost": ">= 0"},
 }
 #: Python-only parameters (not config keys).
 PYTHON_ONLY = {(refsim.Economics, "seed_cost")}

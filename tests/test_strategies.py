@@ -262,7 +262,7 @@ def test_registered_strategies_are_selectable_by_name():
 @pytest.mark.parametrize("kwargs,exc,pattern", [
     (dict(strategy="degre", k=3), ValueError, r"unknown strategy 'degre' \(did you mean 'degree'\?\); known: .*pagerank"),
     (dict(strategy="degree", k=101), ValueError, r"k must be <= 100; got 101"),
-    (dict(strategy="degree", k=0), ValueError, r"k must be >= 1; got 0"),
+    (dict(strategy="degree", k=-1), ValueError, r"k must be >= 0; got -1"),
     (dict(strategy="degree"), ValueError, r"give k .* or budget"),
     (dict(strategy="degree", budget=0.5), ValueError, r"budget 0\.5 cannot buy a single seed; the cheapest costs 1"),
     (dict(strategy="imm", k=3, model=refsim.IndependentCascade(0.1), epsilon=1.0), ValueError, r"epsilon must be strictly between 0 and 1; got 1\.0"),

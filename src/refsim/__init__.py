@@ -22,12 +22,14 @@ from .models import ArcScheme, IndependentCascade, LinearThreshold
 from .profile import GraphProfile, describe, epidemic_threshold
 from .referral import (
                        DEFAULT_SEGMENTS,
+                       AdvocacyProgram,
                        Economics,
                        Lifecycle,
                        LoyaltyProgram,
                        Population,
                        ReferralModel,
                        ReferralProgram,
+                       Reviews,
                        Segment,
 )
 from .referral_result import ReferralResult, referral_tree
@@ -37,12 +39,14 @@ from .strategies import available_strategies, register_strategy, select_seeds
 
 __all__ = [
     "DEFAULT_SEGMENTS",
+    "AdvocacyProgram",
     "Economics",
     "Lifecycle",
     "LoyaltyProgram",
     "Population",
     "ReferralModel",
     "ReferralProgram",
+    "Reviews",
     "ReferralResult",
     "referral_tree",
     "Segment",

@@ -9,7 +9,7 @@ import numpy as np
 
 from .errors import InvalidType, InvalidValue
 from .params import CHOICE, Param, check_params, param
-from .referral import LoyaltyProgram, ReferralProgram
+from .referral import AdvocacyProgram, LoyaltyProgram, ReferralProgram
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -49,14 +49,16 @@ class Campaign:
         meaning="Seeding strategy: whom to recruit as seeds (refsim strategies lists "
                 "them).")
     k: int | None = param(
-        None, "int", low=1, unit="seeds", source=CHOICE,
-        meaning="Number of seeds (with budget: at most k, within the budget).")
+        None, "int", low=0, unit="seeds", source=CHOICE,
+        meaning="Number of seeds (with budget: at most k, within the budget); 0 for none, "
+                "when the campaign's programmes act on customers won otherwise.")
     budget: float | None = param(
         None, low=0.0, unit="$", source=CHOICE,
         meaning="Seeding budget: seeds are bought by the strategy's order until it is "
                 "spent.")
     program: ReferralProgram | None = None
     loyalty: LoyaltyProgram | None = None
+    advocacy_programme: AdvocacyProgram | None = None
     seeding_params: dict = field(default_factory=dict, metadata={"param": Param(
         "table", unit="", source=CHOICE,
         meaning="The strategy's own parameters, e.g. {epsilon = 0.3} for imm "
@@ -88,6 +90,10 @@ class Campaign:
         if self.loyalty is not None and not isinstance(self.loyalty, LoyaltyProgram):
             raise InvalidType(f"Campaign loyalty must be a LoyaltyProgram; got "
                               f"{type(self.loyalty).__name__}")
+        if self.advocacy_programme is not None and not isinstance(
+                self.advocacy_programme, AdvocacyProgram):
+            raise InvalidType(f"Campaign advocacy_programme must be an AdvocacyProgram; "
+                              f"got {type(self.advocacy_programme).__name__}")
         if self.name is None:
             size = f"k={self.k}" if self.budget is None else f"budget={self.budget:g}"
             prog = "" if self.program is None else (
@@ -95,17 +101,21 @@ class Campaign:
             object.__setattr__(self, "name", f"{self.seeding} {size}{prog}")
 
     def model_for(self, model: object) -> object:
-        """The model with this campaign's referral and loyalty programmes (a referral
-        model only)."""
-        if self.loyalty is not None:
+        """The model with this campaign's referral, loyalty and advocacy programmes (a
+        referral model only)."""
+        for key, what in (("loyalty", "a loyalty programme"),
+                          ("advocacy_programme", "an advocacy programme")):
+            lever = getattr(self, key)
+            if lever is None:
+                continue
             import dataclasses
 
             from .referral import ReferralModel
 
             if not isinstance(model, ReferralModel):
-                raise InvalidValue(f"campaign {self.name!r} has a loyalty programme, which "
-                                   f"needs a ReferralModel; got {type(model).__name__}")
-            model = dataclasses.replace(model, loyalty=self.loyalty)
+                raise InvalidValue(f"campaign {self.name!r} has {what}, which needs a "
+                                   f"ReferralModel; got {type(model).__name__}")
+            model = dataclasses.replace(model, **{key: lever})
         if self.program is None:
             return model
         from .model_registry import model_kind

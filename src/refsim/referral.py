@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from ._rng import RngLike
     from .graph import Graph
 
-__all__ = ["DEFAULT_SEGMENTS", "Economics", "Lifecycle", "LoyaltyProgram", "Population",
-           "ReferralModel", "ReferralProgram", "Segment"]
+__all__ = ["DEFAULT_SEGMENTS", "AdvocacyProgram", "Economics", "Lifecycle", "LoyaltyProgram",
+           "Population", "ReferralModel", "ReferralProgram", "Reviews", "Segment"]
 
 
 @dataclass(frozen=True)
@@ -57,11 +57,23 @@ class Segment:
         0.0, low=0.0, optional=True, unit="$ per seed",
         meaning="Fee to recruit one member as a seed, before the per-follower price "
                 "(unset: 0).", source=ASSUMPTION)
+    promoters: float | None = param(
+        None, "prob", unit="share of new customers",
+        meaning="This segment's own share of promoters among its new customers, with a "
+                "lifecycle (unset: the lifecycle's).", source=ASSUMPTION)
+    detractors: float | None = param(
+        None, "prob", unit="share of new customers",
+        meaning="This segment's own share of detractors among its new customers, with a "
+                "lifecycle (unset: the lifecycle's).", source=ASSUMPTION)
 
     def __post_init__(self):
         if not isinstance(self.name, str) or not self.name:
             raise InvalidValue(f"Segment name must be a non-empty string; got {self.name!r}")
         check_params(self)
+        if (self.promoters is not None and self.detractors is not None
+                and self.promoters + self.detractors > 1.0):
+            raise InvalidValue(f"Segment {self.name!r} promoters + detractors must be <= 1; "
+                               f"got {self.promoters:g} + {self.detractors:g}")
 
 
 #: Regular customers; micro-advocates (small audiences, trusted like close friends, keen
@@ -380,6 +392,17 @@ class Lifecycle:
         0.5, "prob", unit="share of conversion",
         meaning="Multiplier on the conversion of referrals to a contact who heard bad "
                 "news and did not reject the product.", source=ASSUMPTION)
+    winback: float = param(
+        0.25, "prob", unit="share of the ad response",
+        meaning="Chance a churned customer reached by advertising comes back (a new "
+                "prospect reached always buys): with ad_rate, ad_rate x winback per "
+                "step.", source=ASSUMPTION)
+    referrer_churn_reduction: float = param(
+        0.0, "prob", unit="share of churn",
+        meaning="Share by which the churn of a customer won by referral falls while its "
+                "referrer is still a customer (0: off).",
+        source="assumption; direction: Van den Bulte, Bayer, Skiera & Schmitt 2018, J. "
+               "Marketing Research 55(1)")
     margin: float = param(
         1.0, low=0.0, unit="$ per customer per step",
         meaning="Repeat margin each current customer brings per step, on top of the "
@@ -395,27 +418,134 @@ class Lifecycle:
             raise InvalidValue(f"Lifecycle promoters + detractors must be <= 1; got "
                                f"{self.promoters:g} + {self.detractors:g}")
 
-    def kernel_inputs(self, n: int) -> tuple:
-        """``(True, cut_promoter[n], cut_passive[n], class_advocacy[3], churn_lq[3],
-        bad_lq, rejection, bad_factor)`` for the referral kernel."""
-        churn = np.array([self.churn_promoter, self.churn_passive, self.churn_detractor])
-        with np.errstate(divide="ignore"):
-            churn_lq = np.log1p(-churn)
-        return (True, np.full(n, self.promoters), np.full(n, 1.0 - self.detractors),
-                np.array([1.0, self.passive_advocacy, 0.0]), churn_lq,
-                float(np.log1p(-self.detractor_share)) if self.detractor_share < 1.0
-                else -np.inf, self.rejection, self.bad_news_factor)
+
+@dataclass(frozen=True)
+class Reviews:
+    """Public reviews and the social proof they give (needs a :class:`Lifecycle`).
+
+    Each new customer writes one review with its class's chance, rated by its class.
+    With ``N0`` reviews of average ``r0`` before the campaign, ``N`` written since and
+    their average ``r``, every referral's conversion and the advertising rate are
+    multiplied, from the next step on, by ``((N0 + N + 1) / (N0 + 1)) ** e_volume *
+    (r / r0) ** e_valence`` (each capped at 1): more reviews sell, a falling rating
+    costs. The elasticities are the meta-analytic means of You, Vadakkepatt & Joshi
+    2015 (J. Marketing 79(2)): 0.236 for volume, 0.417 for valence. They were measured
+    across products, on sales; applying them to one product's adoption chance is an
+    assumption.
+
+    Examples
+    --------
+    >>> Reviews().factor(written=[100, 0, 0])  # 100 five-star reviews on 50 at 4.2
+    1.3529...
+    """
+
+    review_promoter: float = param(
+        0.05, "prob", unit="probability",
+        meaning="Chance a new promoter writes a public review.", source=ASSUMPTION)
+    review_passive: float = param(
+        0.02, "prob", unit="probability",
+        meaning="Chance a new passive writes a public review.", source=ASSUMPTION)
+    review_detractor: float = param(
+        0.1, "prob", unit="probability",
+        meaning="Chance a new detractor writes a public review (unhappy customers write "
+                "more).", source=ASSUMPTION)
+    rating_promoter: float = param(
+        5.0, low=1.0, high=5.0, unit="stars",
+        meaning="Rating of a promoter's review.", source=ASSUMPTION)
+    rating_passive: float = param(
+        4.0, low=1.0, high=5.0, unit="stars",
+        meaning="Rating of a passive's review.", source=ASSUMPTION)
+    rating_detractor: float = param(
+        1.5, low=1.0, high=5.0, unit="stars",
+        meaning="Rating of a detractor's review.", source=ASSUMPTION)
+    reviews_at_start: float = param(
+        50.0, low=0.0, unit="reviews",
+        meaning="Reviews the product has before step 1 (its social proof is measured "
+                "against them).", source=ASSUMPTION)
+    rating_at_start: float = param(
+        4.2, low=1.0, high=5.0, unit="stars",
+        meaning="Average rating of the reviews before step 1.", source=ASSUMPTION)
+    volume_elasticity: float = param(
+        0.236, low=0.0, unit="elasticity",
+        meaning="Elasticity of adoption to the number of reviews.",
+        source="You, Vadakkepatt & Joshi 2015, J. Marketing 79(2): mean volume "
+               "elasticity of sales")
+    valence_elasticity: float = param(
+        0.417, low=0.0, unit="elasticity",
+        meaning="Elasticity of adoption to the average rating.",
+        source="You, Vadakkepatt & Joshi 2015, J. Marketing 79(2): mean valence "
+               "elasticity of sales")
+
+    def __post_init__(self):
+        check_params(self)
+
+    def factor(self, written: ArrayLike) -> float:
+        """The social-proof factor after ``written`` new reviews (promoters', passives',
+        detractors')."""
+        w = np.asarray(written, dtype=np.float64)
+        stock, r0 = self.reviews_at_start, self.rating_at_start
+        total = float(w.sum())
+        stars = stock * r0 + float(w @ [self.rating_promoter, self.rating_passive,
+                                        self.rating_detractor])
+        mean = r0 if stock + total == 0 else stars / (stock + total)
+        return (((stock + total + 1) / (stock + 1)) ** self.volume_elasticity
+                * (mean / r0) ** self.valence_elasticity)
+
+
+@dataclass(frozen=True)
+class AdvocacyProgram:
+    """A customer-advocacy programme: promoters are recruited as advocates and kept
+    talking, with no cash per referral (needs a :class:`Lifecycle`).
+
+    Of the new promoters who would not advocate on their own, ``recruit`` are recruited:
+    a promoter advocates with ``a + recruit x (1 - a)``, ``a`` its chance without the
+    programme. Promoters who advocate stop with ``forget_rate x (1 - forget_reduction)``
+    per step. Each step it costs ``fixed_cost`` plus ``cost_per_advocate`` per active
+    advocate (community, recognition, early access).
+
+    Examples
+    --------
+    >>> AdvocacyProgram(recruit=0.5).promoter_advocacy(0.4)
+    0.7
+    """
+
+    recruit: float = param(
+        0.5, "prob", unit="share of promoters",
+        meaning="Share of the new promoters who would not advocate on their own that the "
+                "programme recruits as advocates.", source=ASSUMPTION)
+    forget_reduction: float = param(
+        0.5, "prob", unit="share of forgetting",
+        meaning="Share by which promoter advocates' chance to stop referring falls.",
+        source=ASSUMPTION)
+    cost_per_advocate: float = param(
+        1.0, low=0.0, unit="$ per advocate per step",
+        meaning="What looking after one active advocate costs each step.",
+        source=ASSUMPTION)
+    fixed_cost: float = param(
+        50.0, low=0.0, unit="$ per step",
+        meaning="What running the programme costs each step.", source=ASSUMPTION)
+
+    def __post_init__(self):
+        check_params(self)
+
+    def promoter_advocacy(self, advocacy: float) -> float:
+        """A promoter's chance to advocate in the programme, from its chance without."""
+        return advocacy + self.recruit * (1.0 - advocacy)
 
 
 @dataclass(frozen=True)
 class LoyaltyProgram:
-    """A loyalty programme every customer joins: it costs per member and per step, and
-    members churn less, bring more margin, and more of them are promoters.
+    """A loyalty programme: it costs per member and per step, and members churn less,
+    bring more margin, and more of them are promoters.
 
-    It acts on a :class:`Lifecycle`: churn hazards times ``1 - churn_reduction``, the
-    repeat margin times ``1 + margin_lift``, and ``promoter_lift`` of the would-be
-    passives promoters instead (see :meth:`apply`). Each step it costs ``fixed_cost``
-    plus ``cost_per_member`` per current customer.
+    Customers join when they buy (seeds at step 0, customers won back again): every
+    customer (``joins = "all"``) or only promoters (``"promoters"``), while the
+    programme has fewer than ``cap`` members (no cap by default); a member who churns
+    frees a place. For its members it acts on the :class:`Lifecycle` (see
+    :meth:`apply`): churn hazards times ``1 - churn_reduction``, the repeat margin times
+    ``1 + margin_lift``, and, when everyone joins, ``promoter_lift`` of the would-be
+    passives promoters instead. Each step it costs ``fixed_cost`` plus
+    ``cost_per_member`` per current member.
 
     Examples
     --------
@@ -441,8 +571,17 @@ class LoyaltyProgram:
         source=ASSUMPTION)
     promoter_lift: float = param(
         0.1, "prob", unit="share of passives",
-        meaning="Share of the customers who would be passives who are promoters "
-                "instead.", source=ASSUMPTION)
+        meaning="Share of the members who would be passives who are promoters instead "
+                "(members who join before their class is known: joins = all).",
+        source=ASSUMPTION)
+    joins: str = param(
+        "all", "str", choices=("all", "promoters"), unit="", source=CHOICE,
+        meaning="Who joins when they buy: all customers, or promoters only (then "
+                "promoter_lift has nothing to act on).")
+    cap: int | None = param(
+        None, "int", low=1, unit="members", source=CHOICE,
+        meaning="Most members at once (unset: no cap); later customers join as places "
+                "free up.")
 
     def __post_init__(self):
         check_params(self)
@@ -462,8 +601,83 @@ class LoyaltyProgram:
                           life.promoters + self.promoter_lift * passives))
 
 
+def _classes_default():
+    from ._kernels.referral import STARS
+
+    classes = np.zeros((7, 3))
+    classes[0] = 1.0  # advocacy multiplier
+    classes[STARS] = 1.0
+    return classes
+
+
 #: The kernel's lifecycle inputs when the model has none: nothing drawn, nothing read.
-NO_LIFECYCLE = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3), 0.0, 0.0, 1.0)
+NO_LIFECYCLE = (False, np.empty(0), np.empty(0), _classes_default(), np.zeros(15))
+
+
+def lifecycle_inputs(model: ReferralModel, n: int) -> tuple:
+    """The referral kernel's lifecycle inputs ``(lifecycle, cut_promoter[n],
+    cut_passive[n], classes[7, 3], scalars)`` for ``model`` on ``n`` nodes (see
+    :mod:`refsim._kernels.referral`); :data:`NO_LIFECYCLE` without a lifecycle."""
+    from ._kernels import referral as k
+
+    life = model.lifecycle
+    if life is None:
+        return NO_LIFECYCLE
+    promoters = np.full(n, life.promoters)
+    detractors = np.full(n, life.detractors)
+    pop = model.population
+    if pop is not None:
+        for code, seg in enumerate(pop.segments):
+            if seg.promoters is None and seg.detractors is None:
+                continue
+            p = life.promoters if seg.promoters is None else seg.promoters
+            d = life.detractors if seg.detractors is None else seg.detractors
+            if p + d > 1.0:
+                raise InvalidValue(f"segment {seg.name!r}: promoters + detractors must be "
+                                   f"<= 1; got {p:g} + {d:g} (the lifecycle's values "
+                                   f"fill in the unset one)")
+            at = pop.codes == code
+            promoters[at], detractors[at] = p, d
+
+    def miss(p):
+        with np.errstate(divide="ignore"):
+            return np.log1p(-np.asarray(p, dtype=np.float64))
+
+    churn = np.array([life.churn_promoter, life.churn_passive, life.churn_detractor])
+    classes = _classes_default()
+    classes[k.ADVOCACY] = [1.0, life.passive_advocacy, 0.0]
+    classes[k.CHURN_LQ] = miss(churn)
+    classes[k.FORGET] = model.forget_rate
+    scalars = np.zeros(k.N_SCALARS)
+    scalars[k.AD_RATE] = model.ad_rate
+    scalars[k.BAD_LQ] = miss(life.detractor_share)
+    scalars[k.REJECTION] = life.rejection
+    scalars[k.BAD_FACTOR] = life.bad_news_factor
+    scalars[k.REFERRED] = model.program.referred_value_factor
+    scalars[k.KEEP] = life.referrer_churn_reduction
+    scalars[k.WINBACK] = life.winback
+    club = model.loyalty
+    if club is not None:
+        classes[k.MEMBER_CHURN_LQ] = miss(churn * (1.0 - club.churn_reduction))
+        scalars[k.LIFT] = club.promoter_lift
+        scalars[k.CAP] = n if club.cap is None else min(club.cap, n)
+        scalars[k.JOINS] = club.joins == "promoters"
+    advocacy = model.advocacy_programme
+    if advocacy is not None:
+        classes[k.RECRUIT, 0] = advocacy.recruit
+        classes[k.FORGET, 0] = model.forget_rate * (1.0 - advocacy.forget_reduction)
+    reviews = model.reviews
+    if reviews is not None:
+        scalars[k.REVIEWS] = 1.0
+        classes[k.REVIEW] = [reviews.review_promoter, reviews.review_passive,
+                             reviews.review_detractor]
+        classes[k.STARS] = [reviews.rating_promoter, reviews.rating_passive,
+                            reviews.rating_detractor]
+        scalars[k.STOCK] = reviews.reviews_at_start
+        scalars[k.RATING] = reviews.rating_at_start
+        scalars[k.E_VOLUME] = reviews.volume_elasticity
+        scalars[k.E_VALENCE] = reviews.valence_elasticity
+    return (True, promoters, 1.0 - detractors, classes, scalars)
 
 
 @dataclass(frozen=True)
@@ -555,7 +769,11 @@ class ReferralModel:
         Satisfaction classes and churn after the purchase; default none (a customer
         once won stays one, and every adopter may become an advocate).
     loyalty : LoyaltyProgram, optional
-        A loyalty programme all customers join (needs a lifecycle); default none.
+        A loyalty programme (needs a lifecycle); default none.
+    reviews : Reviews, optional
+        Public reviews and their social proof (needs a lifecycle); default none.
+    advocacy_programme : AdvocacyProgram, optional
+        Promoters recruited as advocates (needs a lifecycle); default none.
     """
 
     share: object = param(
@@ -586,20 +804,28 @@ class ReferralModel:
     economics: Economics = field(default_factory=Economics)
     lifecycle: Lifecycle | None = None
     loyalty: LoyaltyProgram | None = None
+    reviews: Reviews | None = None
+    advocacy_programme: AdvocacyProgram | None = None
 
     def __post_init__(self):
         check_params(self)
         if self.lifecycle is not None and not isinstance(self.lifecycle, Lifecycle):
             raise InvalidType(f"ReferralModel lifecycle must be a Lifecycle; got "
                               f"{type(self.lifecycle).__name__}")
-        if self.loyalty is not None:
-            if not isinstance(self.loyalty, LoyaltyProgram):
-                raise InvalidType(f"ReferralModel loyalty must be a LoyaltyProgram; got "
-                                  f"{type(self.loyalty).__name__}")
+        for name, kind, what, table in (
+                ("loyalty", LoyaltyProgram, "a loyalty programme", "loyalty"),
+                ("reviews", Reviews, "reviews", "reviews"),
+                ("advocacy_programme", AdvocacyProgram, "an advocacy programme",
+                 "advocacy_programme")):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if not isinstance(value, kind):
+                raise InvalidType(f"ReferralModel {name} must be a {kind.__name__}; got "
+                                  f"{type(value).__name__}")
             if self.lifecycle is None:
-                raise InvalidValue("a loyalty programme acts on the customer lifecycle: "
-                                   "give the model a Lifecycle (a [lifecycle] table in a "
-                                   "config)")
+                raise InvalidValue(f"{what} acts on the customer lifecycle: give the model "
+                                   f"a Lifecycle (a [lifecycle] table in a config)")
         if self.population is not None and not isinstance(self.population, Population):
             raise InvalidType(f"ReferralModel population must be a Population; got "
                             f"{type(self.population).__name__}")
@@ -609,13 +835,6 @@ class ReferralModel:
         if not isinstance(self.economics, Economics):
             raise InvalidType(f"ReferralModel economics must be an Economics; got "
                             f"{type(self.economics).__name__}")
-
-    @property
-    def effective_lifecycle(self) -> Lifecycle | None:
-        """The lifecycle customers live: the loyalty programme's, when there is one."""
-        if self.loyalty is None:
-            return self.lifecycle
-        return self.loyalty.apply(self.lifecycle)
 
     def node_arrays(self, graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return per-node (share, conversion of their referrals, advocacy) for ``graph``.

@@ -47,21 +47,28 @@ class ReferralResult(SimResult):
         referral), ``rewards``, ``seed_cost``, ``ad_cost``; NaN where undefined.
     customers : numpy.ndarray or None
         With a :class:`refsim.Lifecycle`: (runs, steps + 1, 3) current customers per
-        satisfaction class (promoter, passive, detractor) after each step; adopters
-        minus their sum have churned. None without a lifecycle.
+        satisfaction class (promoter, passive, detractor) after each step. None without a
+        lifecycle.
     flows : numpy.ndarray or None
-        With a lifecycle: (runs, steps + 1, 6) per step, customers won by referral and
-        from outside, the advocates among each, non-customers warned by bad news for
-        the first time and those who rejected the product.
+        With a lifecycle: (runs, steps + 1, 10) per step, the columns of
+        ``refsim._kernels.referral.FLOWS``: customers won by referral and from outside,
+        the advocates among each, non-customers warned by bad news for the first time,
+        those who rejected the product, customers won back, reviews written by
+        promoters, passives and detractors.
     kept : numpy.ndarray or None
-        With a lifecycle: (runs, steps + 1, 3) current customers after each step by how
-        they were won: seeds, referrals, outside.
+        With a lifecycle: (runs, steps + 1, 6) after each step, current customers by how
+        they were won (seeds, referrals, outside, won back), the current customers won by
+        referral or from outside who became advocates, and the loyalty programme's
+        members.
+    proof : numpy.ndarray or None
+        With a lifecycle: (runs, steps + 1) the social-proof factor of the reviews in
+        force during each step (1 without :class:`refsim.Reviews`).
     cash_flow : numpy.ndarray or None
         With a lifecycle: (runs, steps + 1) each step's net cash discounted to step 0
-        (value of the customers won, their repeat margin, minus rewards, advertising and,
-        at step 0, the seeds); its cumulative sum gives NPV and the payback step, also in
-        ``money`` (``repeat_revenue``, ``npv``, ``payback``), and ``revenue`` then
-        includes the repeat margin.
+        (value of the customers won, their repeat margin, minus rewards, advertising,
+        the loyalty and advocacy programmes and, at step 0, the seeds); its cumulative
+        sum gives NPV and the payback step, also in ``money`` (``repeat_revenue``,
+        ``npv``, ``payback``), and ``revenue`` then includes the repeat margin.
     """
 
     aware_curves: np.ndarray = None
@@ -72,7 +79,17 @@ class ReferralResult(SimResult):
     customers: np.ndarray | None = None
     flows: np.ndarray | None = None
     kept: np.ndarray | None = None
+    proof: np.ndarray | None = None
     cash_flow: np.ndarray | None = None
+
+    @property
+    def retention_curves(self) -> np.ndarray:
+        """(runs, steps + 1): share of everyone ever won (seeds included) who is a
+        customer after each step (NaN before the first); needs a lifecycle."""
+        if self.customers is None:
+            raise InvalidValue("retention needs a model with a lifecycle (refsim.Lifecycle)")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.customers.sum(axis=2) / self.curves
 
     @property
     def nps_curves(self) -> np.ndarray:
@@ -102,10 +119,9 @@ def _kernel_inputs(graph, model):
     with np.errstate(divide="ignore"):
         share_lq = np.log1p(-share)
         ad_lq = float(np.log1p(-model.ad_rate))
-    from .referral import NO_LIFECYCLE
+    from .referral import lifecycle_inputs
 
-    life = (NO_LIFECYCLE if model.lifecycle is None
-            else model.effective_lifecycle.kernel_inputs(graph.n))
+    life = lifecycle_inputs(model, graph.n)
     return (graph.indptr, graph.indices, share_lq, conv, advocacy, ad_lq,
             float(model.forget_rate), *life)
 
@@ -125,7 +141,7 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     numba.set_num_threads(workers)
     try:
         (adopters, aware, advocates, tally, virality, _, _, customers, flows,
-         kept) = referral_runs(
+         kept, proof) = referral_runs(
             *inputs, nodes.astype(graph.indices.dtype), lo, hi, states,
             np.arange(runs, dtype=np.int64), steps, workers)
     finally:
@@ -134,18 +150,23 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     if model.lifecycle is None:
         money, cash = _money(model, seed_cost, tallies, steps), None
     else:
-        cash = _cash_flow(model, seed_cost, customers, flows)
-        over = {**_over_time(model, customers, cash), **_lifetime_values(model, tallies, kept)}
-        loyalty = _loyalty_cost(model, customers)
+        margin = _margin(model, customers, kept)
+        programmes = _programme_costs(model, kept, advocates)
+        cash = _cash_flow(model, seed_cost, flows, margin, programmes)
+        over = {**_over_time(margin, cash),
+                **_lifetime_values(model, tallies, customers, kept)}
         money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"],
-                          loyalty), **over, "loyalty_cost": loyalty}
+                          (programmes["loyalty_cost"]
+                           + programmes["advocacy_cost"]).sum(axis=1)),
+                 **over, **{k: v.sum(axis=1) for k, v in programmes.items()}}
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
         virality=virality, money=money,
         customers=customers if model.lifecycle is not None else None,
         flows=flows if model.lifecycle is not None else None, cash_flow=cash,
-        kept=kept if model.lifecycle is not None else None)
+        kept=kept if model.lifecycle is not None else None,
+        proof=proof if model.lifecycle is not None else None)
 
 
 def _seed_cost(model, graph, nodes, lo, hi):
@@ -176,66 +197,93 @@ def _won_value(model, referral, outside, referral_advocates, outside_advocates):
                                   + (outside - outside_advocates))
 
 
-def _cash_flow(model, seed_cost, customers, flows):
+def _margin(model, customers, kept):
+    """(runs, steps): each step's repeat margin (undiscounted): every current customer's,
+    plus the loyalty members' lift."""
+    life = model.lifecycle
+    margin = life.margin * customers[:, 1:].sum(axis=2).astype(np.float64)
+    if model.loyalty is not None:
+        margin += life.margin * model.loyalty.margin_lift * kept[:, 1:, 5]
+    return margin
+
+
+def _programme_costs(model, kept, advocates):
+    """(runs, steps) each, undiscounted: the loyalty programme's cost per step (fixed,
+    and per member after the step) and the advocacy programme's (fixed, and per advocate
+    active during the step)."""
+    runs, steps = kept.shape[0], kept.shape[1] - 1
+    loyalty = np.zeros((runs, steps))
+    advocacy = np.zeros((runs, steps))
+    club = model.loyalty
+    if club is not None:
+        loyalty += club.fixed_cost + club.cost_per_member * kept[:, 1:, 5]
+    prog = model.advocacy_programme
+    if prog is not None:
+        advocacy += prog.fixed_cost + prog.cost_per_advocate * advocates[:, :-1]
+    return {"loyalty_cost": loyalty, "advocacy_cost": advocacy}
+
+
+def _cash_flow(model, seed_cost, flows, margin, programmes):
     """(runs, steps + 1): each step's net cash, discounted to step 0: the value of the
-    customers won in the step, the repeat margin of the customers after it, minus its
-    rewards and advertising (and the seeds' cost at step 0)."""
-    life, econ = model.effective_lifecycle, model.economics
+    customers won in the step, the repeat margin after it, minus its rewards,
+    advertising and programmes (and the seeds' cost at step 0)."""
+    life, econ = model.lifecycle, model.economics
     steps = flows.shape[1] - 1
     f = flows.astype(np.float64)
     cash = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
     cash -= f[..., 0] * model.program.reward_per_conversion
-    kept = customers[:, 1:].sum(axis=2)
-    cash[:, 1:] += life.margin * kept - econ.ad_cost_per_step
-    if model.loyalty is not None:
-        cash[:, 1:] -= model.loyalty.fixed_cost + model.loyalty.cost_per_member * kept
+    cash[:, 1:] += (margin - econ.ad_cost_per_step - programmes["loyalty_cost"]
+                    - programmes["advocacy_cost"])
     cash[:, 0] -= seed_cost
     return cash / (1.0 + life.discount_rate) ** np.arange(steps + 1)
 
 
-def _over_time(model, customers, cash):
+def _over_time(margin, cash):
     """Per run: the repeat margin (undiscounted), NPV, and the payback step (the first
     whose cumulative discounted cash is positive; NaN within the horizon)."""
-    repeat = (model.effective_lifecycle.margin
-              * customers[:, 1:].sum(axis=(1, 2)).astype(np.float64))
     total = np.cumsum(cash, axis=1)
     ahead = total > 0
     payback = np.where(ahead.any(axis=1), ahead.argmax(axis=1), np.nan)
-    return {"repeat_revenue": repeat, "npv": total[:, -1], "payback": payback}
+    return {"repeat_revenue": margin.sum(axis=1), "npv": total[:, -1], "payback": payback}
 
 
-def _lifetime_values(model, t, kept):
-    """Per run: the mean lifetime value of a customer won by referral and of one won
-    from outside: value at purchase plus the repeat margin of every step it stayed,
-    discounted to step 0 (NaN when none was won that way)."""
-    life = model.effective_lifecycle
+def _lifetime_values(model, t, customers, kept):
+    """Per run: the mean lifetime value of a customer won by referral, from outside, who
+    became an advocate and who did not: value at purchase plus the repeat margin of
+    every step it stayed, discounted to step 0 (NaN when none was won that way). The
+    loyalty members' extra margin is shared in proportion to customers (exact when
+    every customer joins)."""
+    life = model.lifecycle
     steps = kept.shape[1] - 1
     weight = life.margin / (1.0 + life.discount_rate) ** np.arange(1, steps + 1)
-    # (runs, 3): the discounted margin of the seeds, the referred and the outside won
-    margin = np.einsum("rtk,t->rk", kept[:, 1:, :].astype(np.float64), weight)
-    zero = np.zeros_like(t["referral"])
-    out = {}
-    for name, src, won, value in (
-            ("clv_referred", 1, t["referral"],
-             _won_value(model, t["referral"], zero, t["referral_advocates"], zero)),
-            ("clv_outside", 2, t["outside"],
-             _won_value(model, zero, t["outside"], zero, t["outside_advocates"]))):
+    lift = np.ones((kept.shape[0], steps))
+    if model.loyalty is not None:
+        total = customers[:, 1:].sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[name] = np.where(won > 0, (value + margin[:, src]) / np.maximum(won, 1),
-                                 np.nan)
-    return out
+            lift += model.loyalty.margin_lift * np.where(
+                total > 0, kept[:, 1:, 5] / np.maximum(total, 1), 0.0)
+    # (runs, 6): the discounted margin of each column of KEPT
+    margin = np.einsum("rtk,rt,t->rk", kept[:, 1:, :].astype(np.float64), lift, weight)
+    zero = np.zeros_like(t["referral"])
+    ref, out = t["referral"], t["outside"]
+    ref_adv, out_adv = t["referral_advocates"], t["outside_advocates"]
+    groups = (
+        ("clv_referred", ref, _won_value(model, ref, zero, ref_adv, zero), margin[:, 1]),
+        ("clv_outside", out, _won_value(model, zero, out, zero, out_adv), margin[:, 2]),
+        ("clv_advocates", ref_adv + out_adv,
+         _won_value(model, ref_adv, out_adv, ref_adv, out_adv), margin[:, 4]),
+        ("clv_others", ref + out - ref_adv - out_adv,
+         _won_value(model, ref - ref_adv, out - out_adv, zero, zero),
+         margin[:, 1] + margin[:, 2] - margin[:, 4]))
+    result = {}
+    for name, won, value, kept_margin in groups:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[name] = np.where(won > 0, (value + kept_margin) / np.maximum(won, 1),
+                                    np.nan)
+    return result
 
 
-def _loyalty_cost(model, customers):
-    """Per run: what the loyalty programme cost over the steps (undiscounted)."""
-    if model.loyalty is None:
-        return np.zeros(customers.shape[0])
-    steps = customers.shape[1] - 1
-    kept = customers[:, 1:].sum(axis=(1, 2)).astype(np.float64)
-    return model.loyalty.fixed_cost * steps + model.loyalty.cost_per_member * kept
-
-
-def _money(model, seed_cost, t, steps, repeat=None, loyalty=None):
+def _money(model, seed_cost, t, steps, repeat=None, programmes=None):
     econ = model.economics
     prog = model.program
     revenue = _won_value(model, t["referral"], t["outside"], t["referral_advocates"],
@@ -245,8 +293,8 @@ def _money(model, seed_cost, t, steps, repeat=None, loyalty=None):
     rewards = t["referrals_converted"] * prog.reward_per_conversion
     ad_cost = econ.ad_cost_per_step * steps
     cost = rewards + seed_cost + ad_cost
-    if loyalty is not None:
-        cost = cost + loyalty
+    if programmes is not None:
+        cost = cost + programmes
     acquired = t["referral"] + t["outside"]
     # a cost of a few subnormal cents makes ROI overflow to infinity: that is its value
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -311,7 +359,7 @@ def referral_tree(graph: Graph, model: ReferralModel, seeds: ArrayLike, *, steps
 def _from_config(cfg, graph):
     """The referral model of a resolved cell config."""
     from .params import trusted
-    from .referral import Economics, Lifecycle, ReferralModel, ReferralProgram
+    from .referral import Economics, Lifecycle, ReferralModel, ReferralProgram, Reviews
 
     m = {k: v for k, v in cfg["model"].items() if k != "kind"}
     population = population_for(cfg, graph)
@@ -320,7 +368,8 @@ def _from_config(cfg, graph):
                              program=ReferralProgram(**cfg["program"]),
                              economics=Economics(**cfg["economics"]),
                              lifecycle=(Lifecycle(**cfg["lifecycle"]) if "lifecycle" in cfg
-                                        else None))
+                                        else None),
+                             reviews=Reviews(**cfg["reviews"]) if "reviews" in cfg else None)
 
 
 _POPULATIONS: dict = {}
@@ -378,13 +427,22 @@ def _lifecycle_per_run(result):
     without one stores no such column)."""
     if result.customers is None:
         nan = np.full(result.runs, np.nan)
-        return {"customers": nan, "churned": nan, "nps": nan, "warned": nan,
-                "rejected": nan, "repeat_revenue": nan, "npv": nan, "payback": nan,
-                "loyalty_cost": nan, "clv_referred": nan, "clv_outside": nan}
+        return dict.fromkeys(LIFECYCLE_METRICS, nan)
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
+            "retention": result.retention_curves[:, -1],
             "nps": result.nps_curves[:, -1], "warned": result.flows[:, :, 4].sum(axis=1),
-            "rejected": result.flows[:, :, 5].sum(axis=1)}
+            "rejected": result.flows[:, :, 5].sum(axis=1),
+            "won_back": result.flows[:, :, 6].sum(axis=1),
+            "reviews": result.flows[:, :, 7:10].sum(axis=(1, 2)),
+            "social_proof": result.proof[:, -1]}
+
+
+#: The per-run metrics a run with a lifecycle has (NaN in one without).
+LIFECYCLE_METRICS = ("customers", "churned", "retention", "nps", "warned", "rejected",
+                     "won_back", "reviews", "social_proof", "repeat_revenue", "npv",
+                     "payback", "loyalty_cost", "advocacy_cost", "clv_referred",
+                     "clv_outside", "clv_advocates", "clv_others")
 
 
 def _curves(result):
@@ -393,6 +451,8 @@ def _curves(result):
     if result.customers is not None:  # the lifecycle's: customers kept, cash to date
         out["customers"] = result.customers.sum(axis=2)
         out["cash"] = np.round(np.cumsum(result.cash_flow, axis=1)).astype(np.int64)
+        out["promoters"] = result.customers[..., 0]
+        out["detractors"] = result.customers[..., 2]
     return out
 
 
@@ -430,7 +490,7 @@ def _metrics():
         Metric("virality", "mean distance", "Structural virality of the largest tree "
                "(Goel et al. 2016)."),
         Metric("revenue", "$", "Value of the customers won.", True),
-        Metric("cost", "$", "Seed fees, rewards and advertising.", False),
+        Metric("cost", "$", "Seed fees, rewards, advertising and programmes.", False),
         Metric("profit", "$", "Revenue minus cost.", True),
         Metric("roi", "ratio", "Profit per dollar of cost.", True),
         Metric("cac", "$ per customer", "Cost per customer won.", False),
@@ -441,7 +501,15 @@ def _metrics():
         Metric("ad_cost", "$", "Advertising spend.", False),
         Metric("customers", people, "Customers at the end: adopters who have not churned "
                "(with a lifecycle).", True),
-        Metric("churned", people, "Customers lost to churn (with a lifecycle).", False),
+        Metric("churned", people, "Adopters who are not customers at the end: lost to "
+               "churn and not won back (with a lifecycle).", False),
+        Metric("retention", "share", "Share of everyone ever won who is a customer at the "
+               "end (with a lifecycle).", True),
+        Metric("won_back", people, "Churned customers advertising won back (with a "
+               "lifecycle).", True),
+        Metric("reviews", "reviews", "Public reviews written (with reviews).", True),
+        Metric("social_proof", "ratio", "The reviews' factor on conversion and "
+               "advertising at the end (with reviews; 1 without).", True),
         Metric("nps", "points", "Net promoter score of the customers at the end: % "
                "promoters minus % detractors (with a lifecycle).", True),
         Metric("warned", "people", "Non-customers told bad news by a detractor who did "
@@ -457,8 +525,15 @@ def _metrics():
                "lifecycle).", True),
         Metric("clv_outside", "$ per customer", "Mean lifetime value of a customer won "
                "from outside, as clv_referred (with a lifecycle).", True),
+        Metric("clv_advocates", "$ per customer", "Mean lifetime value of a customer won "
+               "by referral or from outside who became an advocate, as clv_referred (with "
+               "a lifecycle).", True),
+        Metric("clv_others", "$ per customer", "Mean lifetime value of a customer won who "
+               "did not become an advocate, as clv_referred (with a lifecycle).", True),
         Metric("loyalty_cost", "$", "What the loyalty programme cost, undiscounted (with a "
                "lifecycle; part of cost).", False),
+        Metric("advocacy_cost", "$", "What the advocacy programme cost, undiscounted (with "
+               "a lifecycle; part of cost).", False),
         Metric("payback", "steps", "First step whose cumulative discounted cash is "
                "positive; empty when not within the horizon (with a lifecycle).", False))
 
@@ -479,9 +554,14 @@ def _register():
                 Series("customers", "customers", "Customers kept: adopters who have not "
                        "churned (with a lifecycle)."),
                 Series("cash", "$", "Net cash to date, discounted to step 0, to the "
-                       "dollar (with a lifecycle).")),
+                       "dollar (with a lifecycle)."),
+                Series("promoters", "customers", "Current customers who are promoters (with a "
+                       "lifecycle)."),
+                Series("detractors", "customers", "Current customers who are detractors "
+                       "(with a lifecycle).")),
         curves=_curves, from_config=_from_config, needs_steps=True,
-        sections=("population", "program", "economics", "lifecycle", "loyalty"),
+        sections=("population", "program", "economics", "lifecycle", "loyalty", "reviews",
+                  "advocacy_programme"),
         memory=(120.0, 512.0),
         check_on=lambda graph, model: model.node_arrays(graph), in_arcs=_in_arcs,
         seed_costs=lambda graph, model, nodes: model.seed_costs(graph, nodes),

@@ -1,29 +1,47 @@
-"""The referral model's kernel: advocates, referrals, outside adoption, forgetting.
+"""The referral model's kernel: advocates, referrals, outside adoption, forgetting, and
+with the lifecycle on, satisfaction, bad news, churn, win-back, loyalty and reviews.
 
 One run, per step t = 1..T, in this order (all synchronous with the step's start):
 
+0. with reviews on, the social-proof factor ``S`` of the step is computed from the reviews
+   written before it (see :func:`social_proof`); it multiplies every referral's
+   conversion chance and the advertising rate (each capped at 1);
 1. each advocate active at the start of the step refers each neighbour that has not
    adopted, with its own probability ``share[u]`` (candidates reached by geometric
    jumps); a referral converts with ``conv[u]`` (conversion x trust x reward effects of
-   the referrer), otherwise the neighbour becomes aware;
+   the referrer; x ``bad_factor`` for a warned contact, x ``S``), otherwise the
+   neighbour becomes aware;
 1b. with the lifecycle on, each detractor among the customers of the step's start
-   (in its class's list order) tells each contact who is not a customer bad news with
-   ``bad_lq``'s chance (geometric jumps); a contact told rejects the product for good
-   with ``rejection`` (never referred or won from outside again), else is warned:
-   referrals to a warned contact then convert with ``bad_factor`` times the chance;
+   (non-members' list, then members', each in list order) tells each contact who is not
+   a customer bad news with ``bad_lq``'s chance (geometric jumps); a contact told
+   rejects the product for good with ``rejection`` (never referred or won from outside
+   again), else is warned;
 2. each node that has not adopted adopts from outside with probability ``ad_rate``
-   (geometric jumps over node ids, skipping adopters: cost n x ad_rate per step);
-3. each advocate active at the start of the step stops referring with ``forget``;
-4. with the lifecycle on, each customer of the step's start churns with its
-   satisfaction class's hazard (geometric jumps over each class's customers, from the
-   end of its list; a churned customer stops referring and is never referred again);
-5. each new adopter, with the lifecycle on, is first given a satisfaction class
-   (promoter, passive, detractor; one draw against its ``cut_promoter``/``cut_passive``),
-   then becomes an advocate with its ``advocacy[v]`` (times its class's
-   ``class_advocacy`` with the lifecycle on) and refers from t + 1.
+   (geometric jumps over node ids, skipping adopters: cost n x ad_rate per step); with
+   the lifecycle on, a churned customer the advertising reaches comes back with
+   ``winback``'s chance (one draw);
+3. each advocate active at the start of the step stops referring with ``forget`` (with
+   the lifecycle on, its class's ``FORGET``);
+4. with the lifecycle on, each customer of the step's start churns with its list's hazard
+   (lists by class, non-members then members; geometric jumps from the end of each
+   list, an empty list drawing nothing); a candidate won by a referral whose referrer is still a customer stays with
+   ``KEEP``'s chance (one draw: thinning; a referrer who churned earlier in this stage
+   no longer keeps anyone); a churned customer stops referring and is never referred
+   again, but may be won back (stage 2);
+5. each new adopter (in adoption order), then each customer won back (in the order they
+   came back), with the lifecycle on, joins the loyalty programme if there is room
+   (``JOINS`` all), draws its satisfaction class (promoter below its promoter cut, times
+   ``REFERRED`` when a referral won it, lifted by ``LIFT`` toward the passive cut for a
+   member; passive below the passive cut; else detractor), joins the programme if it is
+   a promoter and there is room (``JOINS`` promoters); then it becomes an advocate with
+   ``advocacy[v]`` (with the lifecycle: x its class's ``ADVOCACY``, plus ``RECRUIT`` of
+   the rest) and refers from t + 1; then, with reviews on, it writes a review with its
+   class's ``REVIEW`` chance (one draw when that chance is positive).
 
-With the lifecycle off, stages 1b and 4 and stage 5's class draws do not happen: the draws, and so
-the results, are those of the model without it. Seeds draw their class at step 0.
+With the lifecycle off, stages 0, 1b and 4, the class, membership and review draws and
+win-back do not happen: the draws, and so the results, are those of the model without
+it. Seeds draw their class at step 0 (membership, class, no advocacy or review draw:
+seeds are advocates).
 
 Row ``i`` starts from the seed set ``seed_nodes[seed_lo[i]:seed_hi[i]]``, which may be
 empty. Every adoption has a source: seed, referral (with the referrer as parent) or
@@ -40,14 +58,59 @@ from .cascade import next_stamp
 from .xoshiro import next_double, next_open_closed
 
 UNAWARE, AWARE, ADOPTER, CHURNED, AVERSE = 0, 1, 2, 3, 4
-#: Satisfaction classes, in the order of ``class_advocacy``, ``churn_lq`` and the
-#: ``customers`` output.
+#: Satisfaction classes, in the order of the ``classes`` rows and the ``customers``
+#: output.
 CLASSES = ("promoter", "passive", "detractor")
-#: The columns of the ``flows`` output: customers won in a step, by source.
+#: The columns of the ``flows`` output: per step, customers won by source, the advocates
+#: among them, contacts warned and rejecting, customers won back, reviews by class.
 FLOWS = ("referral", "outside", "referral_advocates", "outside_advocates", "warned",
-         "rejected")
+         "rejected", "won_back", "reviews_promoter", "reviews_passive",
+         "reviews_detractor")
+#: The columns of the ``kept`` output: current customers by how they were won (seed,
+#: referral, outside, won back: these sum to the customers), those won by referral or
+#: from outside who became advocates when they bought, and the loyalty programme's
+#: members.
+KEPT = ("seed", "referral", "outside", "won_back", "advocates", "members")
 TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
          "referrals_sent", "referrals_converted", "depth", "largest_cascade")
+#: Rows of the ``classes`` input (one column per class): the multiplier on advocacy,
+#: the share of the rest an advocacy programme recruits, ``log(1 - churn)`` of
+#: non-members and of members, the chance per step an advocate stops referring, the
+#: chance to write a review, the review's rating.
+ADVOCACY, RECRUIT, CHURN_LQ, MEMBER_CHURN_LQ, FORGET, REVIEW, STARS = range(7)
+#: Entries of the ``scalars`` input: ``ad_rate``; ``log(1 - q)`` of a detractor's bad
+#: news; ``rejection``; ``bad_factor``; the promoter cut's multiplier for customers won
+#: by referral; the chance a customer whose referrer is a customer escapes a churn draw;
+#: the chance an advertised churned customer comes back; the loyalty promoter lift; the
+#: programme's member cap (0: no programme); who joins (0 all, 1 promoters); with reviews
+#: (1) or not (0); the review stock before step 1 and its average rating; the elasticities
+#: of the social-proof factor to review volume and to average rating.
+(AD_RATE, BAD_LQ, REJECTION, BAD_FACTOR, REFERRED, KEEP, WINBACK, LIFT, CAP, JOINS,
+ REVIEWS, STOCK, RATING, E_VOLUME, E_VALENCE) = range(15)
+N_SCALARS = 15
+
+
+@njit(inline="always", cache=True)
+def social_proof(scalars, written, classes):
+    """The social-proof factor of a step given the reviews written before it.
+
+    With ``N0`` reviews of average ``r0`` before the campaign (``STOCK``, ``RATING``),
+    ``N`` written since (``written[c]`` by class, each rated ``classes[STARS, c]``) and
+    their average ``r = (N0 r0 + sum_c written[c] stars[c]) / (N0 + N)``, the factor is
+    ``((N0 + N + 1) / (N0 + 1)) ** e_volume * (r / r0) ** e_valence``: 1 before any new
+    review, and sales elasticities to review volume and valence as in You, Vadakkepatt &
+    Joshi 2015 (J. Marketing 79(2)).
+    """
+    stock = scalars[STOCK]
+    r0 = scalars[RATING]
+    total = 0.0
+    stars = stock * r0
+    for c in range(3):
+        total += written[c]
+        stars += written[c] * classes[STARS, c]
+    mean = r0 if stock + total == 0.0 else stars / (stock + total)
+    return (((stock + total + 1.0) / (stock + 1.0)) ** scalars[E_VOLUME]
+            * (mean / r0) ** scalars[E_VALENCE])
 
 
 @njit(inline="always", cache=True)
@@ -63,16 +126,15 @@ def _jump(s, lq, left):
 
 @njit(parallel=True, cache=True)
 def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, lifecycle,
-                  cut_promoter, cut_passive, class_advocacy, churn_lq, bad_lq, rejection,
-                  bad_factor, seed_nodes, seed_lo, seed_hi, states, run_ids, steps,
-                  n_workers, keep=-1):
+                  cut_promoter, cut_passive, classes, scalars, seed_nodes, seed_lo,
+                  seed_hi, states, run_ids, steps, n_workers, keep=-1):
     """Run a batch of referral-model runs for ``steps`` steps each.
 
-    Each step follows the four stages of the module docstring. Worker ``w`` of
+    Each step follows the stages of the module docstring. Worker ``w`` of
     ``n_workers`` takes rows ``w, w + n_workers, ...``; row ``i`` draws from a copy of
     ``states[run_ids[i]]`` and nothing else, so its outcome does not depend on
-    ``n_workers``. A row whose advocates have all stopped, without outside adoption,
-    ends early and pads its curves.
+    ``n_workers``. A row in which nothing more can happen (no advocate, no advertising,
+    no churn or bad news to come) ends early and pads its curves.
 
     Parameters
     ----------
@@ -92,25 +154,22 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         ``log(1 - ad_rate)``, ``ad_rate`` the chance per step that a node that has not
         adopted adopts from outside; 0 for none.
     forget : float
-        Chance per step that an advocate stops referring.
+        Chance per step that an advocate stops referring (lifecycle off).
     lifecycle : bool
-        Whether customers have satisfaction classes and churn (stages 4 and 5).
+        Whether customers have satisfaction classes, churn, bad news and the rest
+        (``classes`` and ``scalars``).
     cut_promoter, cut_passive : float64[n]
-        A new customer ``v`` is a promoter when its class draw is below
-        ``cut_promoter[v]``, else a passive below ``cut_passive[v]``, else a detractor
-        (read only with the lifecycle on; may be empty otherwise).
-    class_advocacy : float64[3]
-        Multiplier on ``advocacy`` per class (promoter, passive, detractor).
-    churn_lq : float64[3]
-        ``log(1 - h)`` per class, ``h`` the chance per step that a customer of the class
-        churns; 0 for none.
-    bad_lq : float
-        ``log(1 - q)``, ``q`` the chance per step that a detractor tells a given contact
-        who is not a customer bad news; 0 for none.
-    rejection : float
-        Chance that a contact told bad news rejects the product for good.
-    bad_factor : float
-        Multiplier on the conversion of referrals to a contact warned by bad news.
+        A new customer ``v`` is a promoter when its class draw is below its promoter
+        cut (``cut_promoter[v]``, adjusted as the module docstring says), else a passive
+        below ``cut_passive[v]``, else a detractor (read only with the lifecycle on; may
+        be empty otherwise).
+    classes : float64[7, 3]
+        Per class (promoter, passive, detractor), the rows named ``ADVOCACY``,
+        ``RECRUIT``, ``CHURN_LQ``, ``MEMBER_CHURN_LQ``, ``FORGET``, ``REVIEW``,
+        ``STARS`` (read only with the lifecycle on).
+    scalars : float64[N_SCALARS]
+        The lifecycle's numbers, at the indices named ``AD_RATE`` .. ``E_VALENCE``
+        (read only with the lifecycle on).
     seed_nodes : int32[k] or int64[k]
         The seed sets of all rows, concatenated (the dtype of ``indices``).
     seed_lo, seed_hi : int64[rows]
@@ -130,7 +189,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     Returns
     -------
     adopters : int64[rows, steps + 1]
-        Cumulative adopters after each step ``0 .. T``.
+        Cumulative adopters after each step ``0 .. T`` (a customer won back is not
+        counted again).
     aware : int64[rows, steps + 1]
         Nodes referred but not (yet) adopted, after each step.
     advocates : int64[rows, steps + 1]
@@ -145,16 +205,16 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         The referrer of each of ``tree_nodes``, -1 for a seed or an outside adoption.
     customers : int64[rows, steps + 1, 3]
         Current customers of each class after each step (with the lifecycle off, shape
-        ``(rows, 0, 3)``); adopters minus the sum over classes have churned.
-    flows : int64[rows, steps + 1, 6]
-        Per step, customers won by referral and from outside, the advocates among each,
-        contacts warned by bad news for the first time and contacts who rejected the
-        product (the columns of ``FLOWS``; row 0 holds zeros). With the lifecycle off,
-        shape ``(rows, 0, 6)``.
-    kept : int64[rows, steps + 1, 3]
-        Current customers after each step by how they were won: seeds, referrals,
-        outside (summing over it gives the sum over ``customers``). With the lifecycle
-        off, shape ``(rows, 0, 3)``.
+        ``(rows, 0, 3)``).
+    flows : int64[rows, steps + 1, len(FLOWS)]
+        Per step, the columns of ``FLOWS`` (row 0 holds zeros). With the lifecycle off,
+        shape ``(rows, 0, len(FLOWS))``.
+    kept : int64[rows, steps + 1, len(KEPT)]
+        Current customers after each step, the columns of ``KEPT``. With the lifecycle
+        off, shape ``(rows, 0, len(KEPT))``.
+    proof : float64[rows, steps + 1]
+        The social-proof factor in force during each step (column 0: before step 1); 1
+        without reviews, shape ``(rows, 0)`` with the lifecycle off.
 
     Examples
     --------
@@ -164,14 +224,14 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     >>> import numpy as np
     >>> from refsim._rng import run_states
     >>> from refsim._kernels.referral import TALLY, referral_runs
+    >>> from refsim.referral import NO_LIFECYCLE
     >>> indptr = np.array([0, 1, 3, 5, 6])
     >>> indices = np.array([1, 0, 2, 1, 3, 2], np.int32)
     >>> sure = np.ones(4)
     >>> states = run_states(np.random.SeedSequence(0), 1)
-    >>> off = (False, np.empty(0), np.empty(0), np.ones(3), np.zeros(3), 0.0, 0.0, 1.0)
     >>> out = referral_runs(indptr, indices, np.full(4, -np.inf), sure, sure, 0.0, 0.0,
-    ...                     *off, np.array([0], np.int32), np.array([0]), np.array([1]),
-    ...                     states, np.array([0]), 4, 1, 0)
+    ...                     *NO_LIFECYCLE, np.array([0], np.int32), np.array([0]),
+    ...                     np.array([1]), states, np.array([0]), 4, 1, 0)
     >>> adopters, aware, advocates, tally, virality, tree_nodes, tree_parents = out[:7]
     >>> adopters.tolist(), aware.tolist(), advocates.tolist()
     ([[1, 2, 3, 4, 4]], [[0, 0, 0, 0, 0]], [[1, 2, 3, 4, 4]])
@@ -193,9 +253,19 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     advocates = np.empty((rows, steps + 1), np.int64)
     tally = np.zeros((rows, len(TALLY)), np.int64)
     virality = np.zeros(rows, np.float64)
-    customers = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
-    flows = np.zeros((rows, steps + 1 if lifecycle else 0, 6), np.int64)
-    kept = np.zeros((rows, steps + 1 if lifecycle else 0, 3), np.int64)
+    over = steps + 1 if lifecycle else 0
+    customers = np.zeros((rows, over, 3), np.int64)
+    flows = np.zeros((rows, over, len(FLOWS)), np.int64)
+    kept = np.zeros((rows, over, len(KEPT)), np.int64)
+    proof = np.ones((rows, over), np.float64)
+    reviews = lifecycle and scalars[REVIEWS] != 0.0
+    bad_lq = scalars[BAD_LQ] if lifecycle else 0.0
+    winback = scalars[WINBACK] if lifecycle else 0.0
+    cap = np.int64(scalars[CAP]) if lifecycle else 0
+    promoters_join = lifecycle and scalars[JOINS] != 0.0
+    stops = forget
+    if lifecycle:
+        stops = max(classes[FORGET, 0], max(classes[FORGET, 1], classes[FORGET, 2]))
     for w in prange(n_workers):
         stamp = np.zeros(n, np.uint8)
         state = np.zeros(n, np.uint8)
@@ -204,14 +274,20 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         root = np.empty(n, np.int32)
         order = np.empty(n, np.int32)  # adopters in adoption order
         active = np.empty(n, np.int32)
-        # the lifecycle's: each node's place in the advocate list (-1: none), each
-        # class's customers
-        warned = np.empty(n if lifecycle else 0, np.uint8)  # told bad news (stamped)
-        apos = np.empty(n if lifecycle else 0, np.int64)
-        members = np.empty((3, n if lifecycle else 0), np.int32)
-        sizes = np.zeros(3, np.int64)
-        origin = np.empty(n if lifecycle else 0, np.uint8)  # 0 seed, 1 referral, 2 outside
-        by_origin = np.zeros(3, np.int64)
+        # the lifecycle's: each node's place in the advocate list (-1: none), its class,
+        # whether it became an advocate and joined the programme, how it was won; each
+        # list's customers (class c, members in list c + 3); customers won back
+        m = n if lifecycle else 0
+        warned = np.empty(m, np.uint8)  # told bad news (stamped)
+        apos = np.empty(m, np.int64)
+        klass = np.empty(m, np.uint8)
+        flag = np.empty(m, np.uint8)  # 1: became an advocate, 2: a member
+        origin = np.empty(m, np.uint8)  # 0 seed, 1 referral, 2 outside, 3 won back
+        members = np.empty((6, m), np.int32)
+        back = np.empty(m, np.int32)
+        sizes = np.zeros(6, np.int64)
+        by_origin = np.zeros(len(KEPT), np.int64)  # counts in the order of KEPT
+        written = np.zeros(3, np.float64)
         s = np.empty(4, np.uint64)
         count = 0
         for i in range(w, rows, n_workers):
@@ -224,6 +300,8 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
             n_aware = 0
             sizes[:] = 0
             by_origin[:] = 0
+            written[:] = 0.0
+            factor = 1.0
             for j in range(seed_lo[i], seed_hi[i]):
                 v = seed_nodes[j]
                 stamp[v] = mark
@@ -232,12 +310,9 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 order[n_adopt] = v
                 n_adopt += 1
                 if lifecycle:
-                    c = _satisfaction(s, cut_promoter[v], cut_passive[v])
-                    members[c, sizes[c]] = v
-                    sizes[c] += 1
+                    _join(s, v, 0, members, sizes, klass, flag, origin, by_origin,
+                          cut_promoter, cut_passive, scalars, cap, promoters_join)
                     apos[v] = n_active
-                    origin[v] = 0
-                    by_origin[0] += 1
                 active[n_active] = v
                 n_active += 1
             if lifecycle:
@@ -246,8 +321,15 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
             adopters[i, 0] = n_adopt
             aware[i, 0] = 0
             advocates[i, 0] = n_active
+            ad_step = ad_lq
             for t in range(1, steps + 1):
                 start_adopt = n_adopt
+                n_back = 0
+                # 0. the step's social proof, from the reviews written before it
+                if reviews:
+                    factor = social_proof(scalars, written, classes)
+                    proof[i, t] = factor
+                    ad_step = _log_miss(min(1.0, scalars[AD_RATE] * factor))
                 # 1. referrals from the advocates active at the start of the step
                 for a in range(n_active):
                     u = active[a]
@@ -265,8 +347,11 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                             continue
                         tally[i, 5] += 1
                         chance = conv[u]
-                        if lifecycle and warned[v]:
-                            chance *= bad_factor
+                        if lifecycle:
+                            if warned[v]:
+                                chance *= scalars[BAD_FACTOR]
+                            if reviews:
+                                chance = min(1.0, chance * factor)
                         if next_double(s) < chance:
                             if state[v] == AWARE:
                                 n_aware -= 1
@@ -280,36 +365,43 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                             n_aware += 1
                 referred_end = n_adopt
                 # 1b. bad news from the detractors of the step's start
-                if lifecycle and bad_lq != 0.0:
-                    for a in range(sizes[2]):
-                        u = members[2, a]
-                        e = indptr[u]
-                        end = indptr[u + 1]
-                        while True:
-                            e += _jump(s, bad_lq, end - e)
-                            if e >= end:
-                                break
-                            v = indices[e]
-                            e += 1
-                            _touch(stamp, state, warned, v, mark, lifecycle)
-                            if state[v] >= ADOPTER:
-                                continue
-                            if next_double(s) < rejection:
-                                if state[v] == AWARE:
-                                    n_aware -= 1
-                                state[v] = AVERSE
-                                flows[i, t, 5] += 1
-                            elif warned[v] == 0:
-                                warned[v] = 1
-                                flows[i, t, 4] += 1
-                # 2. outside adoption among nodes that had not adopted
-                if ad_lq != 0.0:
+                if bad_lq != 0.0:
+                    for lst in (2, 5):
+                        for a in range(sizes[lst]):
+                            u = members[lst, a]
+                            e = indptr[u]
+                            end = indptr[u + 1]
+                            while True:
+                                e += _jump(s, bad_lq, end - e)
+                                if e >= end:
+                                    break
+                                v = indices[e]
+                                e += 1
+                                _touch(stamp, state, warned, v, mark, lifecycle)
+                                if state[v] >= ADOPTER:
+                                    continue
+                                if next_double(s) < scalars[REJECTION]:
+                                    if state[v] == AWARE:
+                                        n_aware -= 1
+                                    state[v] = AVERSE
+                                    flows[i, t, 5] += 1
+                                elif warned[v] == 0:
+                                    warned[v] = 1
+                                    flows[i, t, 4] += 1
+                # 2. outside adoption among nodes that had not adopted, and win-back
+                if ad_step != 0.0:
                     v = -1
                     while True:
-                        v += 1 + _jump(s, ad_lq, n - v - 1)
+                        v += 1 + _jump(s, ad_step, n - v - 1)
                         if v >= n:
                             break
                         _touch(stamp, state, warned, v, mark, lifecycle)
+                        if state[v] == CHURNED and winback > 0.0:
+                            if next_double(s) < winback:
+                                state[v] = ADOPTER
+                                back[n_back] = v
+                                n_back += 1
+                            continue
                         if state[v] >= ADOPTER:
                             continue
                         if state[v] == AWARE:
@@ -319,12 +411,13 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         order[n_adopt] = v
                         n_adopt += 1
                 # 3. forgetting, among the advocates that referred this step
-                if forget > 0.0:
+                if stops > 0.0:
                     a = 0
                     while a < n_active:
-                        if next_double(s) < forget:
+                        gone = active[a]
+                        chance = classes[FORGET, klass[gone]] if lifecycle else forget
+                        if next_double(s) < chance:
                             n_active -= 1
-                            gone = active[a]
                             active[a] = active[n_active]
                             if lifecycle:  # the moved advocate's place, then the gone one's
                                 apos[active[a]] = a
@@ -333,49 +426,73 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                             a += 1
                 # 4. churn among the customers of the step's start
                 if lifecycle:
-                    for c in range(3):
-                        lq = churn_lq[c]
-                        p = sizes[c]
+                    for lst in range(6):
+                        lq = classes[CHURN_LQ if lst < 3 else MEMBER_CHURN_LQ, lst % 3]
+                        p = sizes[lst]
+                        if p == 0:
+                            continue
                         while True:
                             p -= 1 + _jump(s, lq, p)
                             if p < 0:
                                 break
-                            v = members[c, p]
+                            v = members[lst, p]
+                            if (scalars[KEEP] > 0.0 and origin[v] == 1
+                                    and state[parent[v]] == ADOPTER
+                                    and next_double(s) < scalars[KEEP]):
+                                continue  # kept by its referrer, still a customer
                             state[v] = CHURNED
                             by_origin[origin[v]] -= 1
-                            sizes[c] -= 1
-                            members[c, p] = members[c, sizes[c]]
+                            by_origin[4] -= flag[v] & 1
+                            if flag[v] & 2:
+                                by_origin[5] -= 1
+                            sizes[lst] -= 1
+                            members[lst, p] = members[lst, sizes[lst]]
                             if apos[v] >= 0:  # it stops referring
                                 n_active -= 1
                                 moved = active[n_active]
                                 active[apos[v]] = moved
                                 apos[moved] = apos[v]
                                 apos[v] = -1
-                # 5. new adopters: a satisfaction class, then maybe advocacy
-                for j in range(start_adopt, n_adopt):
-                    v = order[j]
+                # 5. new adopters, then customers won back: membership, a satisfaction
+                # class, maybe advocacy, maybe a review
+                for j in range(start_adopt, n_adopt + n_back):
+                    v = order[j] if j < n_adopt else back[j - n_adopt]
                     weight = 1.0
+                    extra = 0.0
+                    c = 0
                     if lifecycle:
-                        c = _satisfaction(s, cut_promoter[v], cut_passive[v])
-                        members[c, sizes[c]] = v
-                        sizes[c] += 1
+                        how = 1 if j < referred_end else (2 if j < n_adopt else 3)
+                        c = _join(s, v, how, members, sizes, klass, flag, origin,
+                                  by_origin, cut_promoter, cut_passive, scalars, cap,
+                                  promoters_join)
                         apos[v] = -1
-                        origin[v] = 1 if j < referred_end else 2
-                        by_origin[origin[v]] += 1
-                        weight = class_advocacy[c]
-                    if next_double(s) < advocacy[v] * weight:
+                        weight = classes[ADVOCACY, c]
+                        extra = classes[RECRUIT, c]
+                    chance = advocacy[v] * weight
+                    if extra > 0.0:
+                        chance += extra * (1.0 - chance)
+                    if next_double(s) < chance:
                         if lifecycle:
                             apos[v] = n_active
+                            if j < n_adopt:  # won by referral or from outside
+                                flag[v] |= 1
+                                by_origin[4] += 1
                         active[n_active] = v
                         n_active += 1
-                        tally[i, 3 if j < referred_end else 4] += 1
-                        if lifecycle:
-                            flows[i, t, 2 if j < referred_end else 3] += 1
+                        if j < n_adopt:
+                            tally[i, 3 if j < referred_end else 4] += 1
+                            if lifecycle:
+                                flows[i, t, 2 if j < referred_end else 3] += 1
+                    if reviews and classes[REVIEW, c] > 0.0:
+                        if next_double(s) < classes[REVIEW, c]:
+                            written[c] += 1.0
+                            flows[i, t, 7 + c] += 1
                 tally[i, 1] += referred_end - start_adopt
                 tally[i, 2] += n_adopt - referred_end
                 if lifecycle:
                     flows[i, t, 0] = referred_end - start_adopt
                     flows[i, t, 1] = n_adopt - referred_end
+                    flows[i, t, 6] = n_back
                 adopters[i, t] = n_adopt
                 aware[i, t] = n_aware
                 advocates[i, t] = n_active
@@ -384,13 +501,16 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 # nothing left to happen: no advocate, no advertising, no churn or bad
                 # news to come
                 if n_active == 0 and ad_lq == 0.0 and (
-                        not lifecycle or _settled(sizes, churn_lq, bad_lq)):
+                        not lifecycle or _settled(sizes, classes, bad_lq)):
+                    if reviews:
+                        factor = social_proof(scalars, written, classes)
                     for r in range(t + 1, steps + 1):
                         adopters[i, r] = n_adopt
                         aware[i, r] = n_aware
                         advocates[i, r] = 0
                         if lifecycle:
                             _count(customers, kept, i, r, sizes, by_origin)
+                            proof[i, r] = factor
                     break
             tally[i, 7], tally[i, 8], virality[i] = _forest(order, n_adopt, parent, size, root)
             if i == keep:
@@ -401,9 +521,47 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
     if keep >= 0:
         return (adopters, aware, advocates, tally, virality,
                 tree_nodes[: tree_size[0]], tree_parents[: tree_size[0]], customers, flows,
-                kept)
+                kept, proof)
     return (adopters, aware, advocates, tally, virality, tree_nodes, tree_parents,
-            customers, flows, kept)
+            customers, flows, kept, proof)
+
+
+@njit(inline="always", cache=True)
+def _log_miss(p):
+    """``log(1 - p)``: 0 for never, ``-inf`` for sure."""
+    if p >= 1.0:
+        return -np.inf
+    return math.log1p(-p)
+
+
+@njit(inline="always", cache=True)
+def _join(s, v, how, members, sizes, klass, flag, origin, by_origin, cut_promoter,
+          cut_passive, scalars, cap, promoters_join):
+    """A new (or returning) customer ``v`` won ``how`` (0 seed, 1 referral, 2 outside,
+    3 won back):
+    the loyalty programme if it joins before its class, its class (one draw), the
+    programme if only promoters join; it enters its list. Returns the class."""
+    n_members = sizes[3] + sizes[4] + sizes[5]
+    member = (not promoters_join) and n_members < cap
+    promoter = cut_promoter[v]
+    passive = cut_passive[v]
+    if how == 1:
+        promoter *= scalars[REFERRED]
+    if member:
+        promoter += scalars[LIFT] * (passive - promoter)
+    c = _satisfaction(s, promoter, passive)
+    if promoters_join and c == 0 and n_members < cap:
+        member = True
+    lst = c + 3 if member else c
+    members[lst, sizes[lst]] = v
+    sizes[lst] += 1
+    klass[v] = c
+    flag[v] = 2 if member else 0
+    origin[v] = how
+    by_origin[how] += 1
+    if member:
+        by_origin[5] += 1
+    return c
 
 
 @njit(inline="always", cache=True)
@@ -419,9 +577,11 @@ def _touch(stamp, state, warned, v, mark, lifecycle):
 
 @njit(inline="always", cache=True)
 def _count(customers, kept, i, t, sizes, by_origin):
-    """Row i's current customers after step t, by class and by how they were won."""
+    """Row i's current customers after step t, by class (members or not) and the
+    columns of ``KEPT``."""
     for c in range(3):
-        customers[i, t, c] = sizes[c]
+        customers[i, t, c] = sizes[c] + sizes[c + 3]
+    for c in range(len(KEPT)):
         kept[i, t, c] = by_origin[c]
 
 
@@ -437,12 +597,12 @@ def _satisfaction(s, promoter, passive):
 
 
 @njit(inline="always", cache=True)
-def _settled(sizes, churn_lq, bad_lq):
+def _settled(sizes, classes, bad_lq):
     """Whether no customer is left who could churn, and no detractor who talks."""
-    if sizes[2] > 0 and bad_lq != 0.0:
+    if sizes[2] + sizes[5] > 0 and bad_lq != 0.0:
         return False
-    for c in range(3):
-        if sizes[c] > 0 and churn_lq[c] != 0.0:
+    for lst in range(6):
+        if sizes[lst] > 0 and classes[CHURN_LQ if lst < 3 else MEMBER_CHURN_LQ, lst % 3] != 0.0:
             return False
     return True
 

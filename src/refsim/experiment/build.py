@@ -64,7 +64,7 @@ def build_campaigns(cfg):
     from ..campaign import Campaign
     from ..model_registry import kind_named
     from ..params import trusted
-    from ..referral import LoyaltyProgram, ReferralProgram
+    from ..referral import AdvocacyProgram, LoyaltyProgram, ReferralProgram
 
     effects = cfg.get("program", {})
     takes_program = kind_named(cfg["model"]["kind"]).with_program is not None
@@ -81,8 +81,10 @@ def build_campaigns(cfg):
                     program = ReferralProgram.named(c.get("program", "none"),
                                                     c.get("reward", 0.0), **effects)
             loyalty = LoyaltyProgram(**cfg["loyalty"]) if c.get("loyalty") else None
+            advocacy = (AdvocacyProgram(**cfg["advocacy_programme"])
+                        if c.get("advocacy_programme") else None)
             out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
                                 program=program, seeding_params=dict(c.get("params", {})),
                                 name=c["name"], seed_sets=c.get("seed_sets"),
-                                loyalty=loyalty))
+                                loyalty=loyalty, advocacy_programme=advocacy))
     return out

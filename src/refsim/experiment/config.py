@@ -86,6 +86,9 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
             elif key.startswith("lifecycle.") and "lifecycle" not in cfg:
                 problems.append(f"sweep.axes.{key}: the config has no [lifecycle] table "
                                 f"(add one, even empty, to turn the lifecycle on)")
+            elif key.startswith("reviews.") and "reviews" not in cfg:
+                problems.append(f"sweep.axes.{key}: the config has no [reviews] table "
+                                f"(add one, even empty, to turn reviews on)")
         if not problems:
             seen = set()
             for point in points_to_check(cfg):

@@ -44,6 +44,10 @@ _TITLES = {
                  "without this table customers never churn)",
     "loyalty": "A loyalty programme, for campaigns with loyalty = true (needs "
                "[lifecycle])",
+    "reviews": "Public reviews and their social proof (optional: without this table "
+               "nobody writes reviews; needs [lifecycle])",
+    "advocacy_programme": "An advocacy programme, for campaigns with advocacy_programme "
+                          "= true (needs [lifecycle])",
     "campaign": "What the marketer decides; one [[campaign]] table each",
     "sweep": "Values to try: one cell per combination",
 }
@@ -153,6 +157,12 @@ def defaults_toml() -> str:
         _key(out, key, p, commented=True)
     out.append("")
     table("loyalty", "loyalty")
+    out.append(f"# {_TITLES['reviews']}")
+    out.append("# [reviews]")
+    for key, p in SCHEMA["reviews"].items():
+        _key(out, key, p, commented=True)
+    out.append("")
+    table("advocacy_programme", "advocacy_programme")
 
     out.append(f"# {_TITLES['campaign']}")
     out.append("[[campaign]]")
@@ -275,8 +285,16 @@ def reference_markdown() -> str:
           "its class's hazard; without it customers never churn.",
           _rows(SCHEMA["lifecycle"]))
     table("## `[loyalty]`\n\nThe loyalty programme of the campaigns with `loyalty = "
-          "true`: every customer joins; it acts on the lifecycle (needs `[lifecycle]`).",
-          _rows(SCHEMA["loyalty"]))
+          "true`: customers join when they buy (all, or promoters only, up to `cap`); it "
+          "acts on the lifecycle (needs `[lifecycle]`).", _rows(SCHEMA["loyalty"]))
+    table("## `[reviews]`\n\nOptional: with this table (even empty) new customers "
+          "write public reviews by satisfaction class, and the reviews' count and average "
+          "rating scale every referral's conversion and the advertising rate from the "
+          "next step (needs `[lifecycle]`).", _rows(SCHEMA["reviews"]))
+    table("## `[advocacy_programme]`\n\nThe advocacy programme of the campaigns with "
+          "`advocacy_programme = true`: promoters recruited as advocates and kept "
+          "talking, no cash per referral (needs `[lifecycle]`).",
+          _rows(SCHEMA["advocacy_programme"]))
     table("## `[[campaign]]`\n\nOne table per campaign. Give `k`, `budget` or both "
           "(then at most `k` seeds within the budget); `reward` with `program`, or "
           "`sender_reward` and `recipient_reward`.", _rows(SCHEMA["campaign"]))
@@ -321,4 +339,10 @@ def assumption_rows(cfg: dict) -> list[dict]:
         add("lifecycle", SCHEMA["lifecycle"], cfg["lifecycle"])
     if "loyalty" in sections and any(c.get("loyalty") for c in cfg.get("campaign", [])):
         add("loyalty", SCHEMA["loyalty"], cfg.get("loyalty", {}))
+    if "reviews" in sections and "reviews" in cfg:
+        add("reviews", SCHEMA["reviews"], cfg["reviews"])
+    if "advocacy_programme" in sections and any(
+            c.get("advocacy_programme") for c in cfg.get("campaign", [])):
+        add("advocacy_programme", SCHEMA["advocacy_programme"],
+            cfg.get("advocacy_programme", {}))
     return rows

@@ -349,23 +349,34 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                             f"{life['promoters']:g} + {life['detractors']:g}")
     cfg["loyalty"] = check_table("loyalty", raw.get("loyalty", {}), SCHEMA["loyalty"],
                                  problems)
+    cfg["advocacy_programme"] = check_table(
+        "advocacy_programme", raw.get("advocacy_programme", {}),
+        SCHEMA["advocacy_programme"], problems)
+    if "reviews" in raw:  # present, even empty: reviews are on
+        cfg["reviews"] = check_table("reviews", raw["reviews"], SCHEMA["reviews"], problems)
+        if "lifecycle" not in cfg:
+            problems.append("reviews: reviews are written by satisfied and unsatisfied "
+                            "customers; add a [lifecycle] table")
     entry = _kind(kind)
-    for sec in ("population", "program", "economics", "lifecycle", "loyalty"):
+    for sec in ("population", "program", "economics", "lifecycle", "loyalty", "reviews",
+                "advocacy_programme"):
         if entry is not None and sec not in entry.sections:
-            if raw.get(sec) or (sec == "lifecycle" and sec in raw):
+            if raw.get(sec) or (sec in ("lifecycle", "reviews") and sec in raw):
                 users = [n for n in model_kind_names() if sec in _kind(n).sections]
                 problems.append(f"{sec}: only for model.kind = "
                                 f"{' or '.join(repr(u) for u in users)}; got {kind!r}")
-            if sec == "lifecycle":
+            if sec in ("lifecycle", "reviews"):
                 cfg.pop(sec, None)  # absent: off
             else:
                 cfg[sec] = {}
     _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
     for i, c in enumerate(cfg["campaign"]):
-        if c.get("loyalty") is True and "lifecycle" not in cfg:
-            problems.append(f"campaign[{i}].loyalty: a loyalty programme acts on the "
-                            f"customer lifecycle; add a [lifecycle] table")
+        for key, what in (("loyalty", "a loyalty programme"),
+                          ("advocacy_programme", "an advocacy programme")):
+            if c.get(key) is True and "lifecycle" not in cfg:
+                problems.append(f"campaign[{i}].{key}: {what} acts on the customer "
+                                f"lifecycle; add a [lifecycle] table")
     cfg["sweep"] = check_sweep(raw.get("sweep", {}), problems)
     names = [c["name"] for c in cfg["campaign"]]
     base = exp.get("baseline")

@@ -16,7 +16,7 @@ __all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
            "model_table", "segment_defaults", "campaign_name"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
-            "lifecycle", "loyalty", "campaign", "sweep")
+            "lifecycle", "loyalty", "reviews", "advocacy_programme", "campaign", "sweep")
 
 #: The segments of ``[population.segments]``, in the order of
 #: :data:`refsim.DEFAULT_SEGMENTS`.
@@ -170,6 +170,10 @@ def _campaign_params() -> dict[str, Param]:
            "loyalty": Param("bool", unit="", source=CHOICE,
                             meaning="Run the loyalty programme of [loyalty] for this "
                                     "campaign's customers (needs [lifecycle])."),
+           "advocacy_programme": Param(
+               "bool", unit="", source=CHOICE,
+               meaning="Run the advocacy programme of [advocacy_programme]: recruit "
+                       "promoters as advocates (needs [lifecycle])."),
            "seeds": Param("list", unit="customer ids", source=CHOICE,
                           meaning="Seed exactly these customers, by the ids of your edge "
                                   "list: a list, or a CSV file (ids in its first column, "
@@ -186,7 +190,8 @@ def _optional(p: Param) -> Param:
 
 
 def _build() -> dict:
-    from ..referral import Economics, Lifecycle, LoyaltyProgram, ReferralProgram, Segment
+    from ..referral import (AdvocacyProgram, Economics, Lifecycle, LoyaltyProgram,
+                            ReferralProgram, Reviews, Segment)
 
     model = model_table()
     return {
@@ -201,6 +206,8 @@ def _build() -> dict:
         "economics": {k: p for k, p in params_of(Economics).items() if p.config},
         "lifecycle": params_of(Lifecycle),
         "loyalty": params_of(LoyaltyProgram),
+        "reviews": params_of(Reviews),
+        "advocacy_programme": params_of(AdvocacyProgram),
         "campaign": _campaign_params(),
         "sweep": _SWEEP,
     }

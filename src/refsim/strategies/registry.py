@@ -149,7 +149,8 @@ def select_seeds(graph: Graph, strategy: str, *, k: int | None = None,
         ``degree_discount``, ``celf``, ``imm``, ``influencers``, ``micro_advocates``) or
         one registered with :func:`register_strategy`.
     k : int, optional
-        Number of seeds, 1 <= k <= n.
+        Number of seeds, 0 <= k <= n (0: none, for a campaign whose programmes act on
+        customers won otherwise).
     budget : float, optional
         Money to spend on seeds: seeds are added, in the strategy's order, while they
         fit (with ``k`` as well, at most k of them).
@@ -269,7 +270,7 @@ def check_request(graph: Graph, strategy: str, *, k: int | None = None,
     if k is None and budget is None:
         raise InvalidValue("give k (number of seeds) or budget (money for seeds), or both")
     if k is not None:
-        k = check_int("k", k, minimum=1, maximum=graph.n)
+        k = check_int("k", k, minimum=0, maximum=graph.n)
     price = seed_costs(graph, model, costs)
     if budget is not None:
         budget = check_nonnegative("budget", budget)
@@ -289,6 +290,8 @@ def select_checked(req: SeedRequest, rng: RngLike = None) -> np.ndarray:
     strategy = entry.name
     price = req.price
     limit = k if k is not None else graph.n
+    if limit == 0:  # no seeds: the campaign's programmes act on customers won otherwise
+        return np.empty(0, dtype=np.int64)
     out = entry.fn(graph, k=limit, budget=budget, costs=price, model=req.model, rng=rng,
                    **req.params)
     out = np.asarray(out)
