@@ -2,9 +2,11 @@
 
 Workload: holme_kim(n=1,000,000, m=5, triad_p=0.5), a population with influencers and
 micro-advocates, the 100 best-connected customers seeded, a two-sided reward, advertising,
-and the lifecycle's mechanisms on (satisfaction classes, churn by class, detractors'
-bad news, repeat margin and discounting), 104 weekly steps, 100 runs on all cores, next
-to the same campaign without a lifecycle. Target: under a minute on a 2-core machine;
+and every lifecycle mechanism on (satisfaction classes, churn by class with lower churn
+while the referrer stays, detractors' bad news, win-back through advertising, reviews and
+their social proof, a capped promoters-only loyalty programme, an advocacy programme,
+repeat margin and discounting), 104 weekly steps, 100 runs on all cores, next to the same
+campaign without a lifecycle and with the lifecycle's core only. Target: under a minute on a 2-core machine;
 the per-step cost follows the advocates, detractors and customers at risk (geometric
 jumps over each class's customers), not n.
 
@@ -37,11 +39,15 @@ def main(argv=None):
         population=pop, program=refsim.ReferralProgram(sender_reward=5, recipient_reward=5))
     life = refsim.Lifecycle(churn_promoter=0.002, churn_passive=0.005,
                             churn_detractor=0.02, detractor_share=0.1)
+    import dataclasses
+
+    every = dataclasses.replace(
+        base, lifecycle=dataclasses.replace(life, referrer_churn_reduction=0.3, winback=0.5),
+        reviews=refsim.Reviews(), advocacy_programme=refsim.AdvocacyProgram(),
+        loyalty=refsim.LoyaltyProgram(joins="promoters", cap=20_000))
     models = {"without lifecycle": base,
-              "with lifecycle": refsim.ReferralModel(**{
-                  **{f: getattr(base, f) for f in ("share", "conversion", "advocacy",
-                                                     "forget_rate", "ad_rate")},
-                  "population": pop, "program": base.program, "lifecycle": life})}
+              "lifecycle core": dataclasses.replace(base, lifecycle=life),
+              "every mechanism": every}
     for model in models.values():
         refsim.simulate(g, model, seeds, runs=2, rng=0, steps=3)  # compile
     print(f"graph {g}; {args.runs} runs x {args.steps} steps, {refsim.__version__}")
@@ -49,13 +55,17 @@ def main(argv=None):
         t = time.perf_counter()
         res = refsim.simulate(g, model, seeds, runs=args.runs, rng=0, steps=args.steps)
         sec = time.perf_counter() - t
-        line = (f"{name:>18}: {sec:6.1f} s ({sec / args.runs * 1e3:.0f} ms per run); "
+        line = (f"{name:>17}: {sec:6.1f} s ({sec / args.runs * 1e3:.0f} ms per run); "
                 f"customers won {res.final_sizes.mean():,.0f}")
         if res.customers is not None:
             kept = res.customers[:, -1].sum(axis=1).mean()
             line += (f", kept {kept:,.0f}, NPS {np.nanmean(res.nps_curves[:, -1]):+.0f}, "
                      f"rejected after bad news {res.flows[:, :, 5].sum(axis=1).mean():,.0f}, "
                      f"NPV ${res.money['npv'].mean():,.0f}")
+        if res.proof is not None:
+            line += (f", won back {res.flows[:, :, 6].sum(axis=1).mean():,.0f}, reviews "
+                     f"{res.flows[:, :, 7:].sum(axis=(1, 2)).mean():,.0f}, social proof "
+                     f"x{res.proof[:, -1].mean():.2f}")
         print(line, flush=True)
 
 

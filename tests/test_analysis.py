@@ -43,7 +43,8 @@ def t_interval(x, level=0.95):
 
 def test_public_names():
     assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
-                                     "compare_pairs", "summary_table", "sweep_axes"}
+                                     "compare_pairs", "summary_table", "sweep_axes",
+                                     "payback", "cash_ahead"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -330,3 +331,33 @@ def test_summary_table_refuses(kwargs, message):
     kwargs = {"metrics": ["reach"], **kwargs}
     with pytest.raises(ValueError, match=message):
         analysis.summary_table(runs, **kwargs)
+
+
+def test_payback_is_when_the_paired_cash_stays_ahead_with_an_order_statistic_interval():
+    import math
+
+    from refsim.analysis import cash_ahead, payback
+
+    steps = 6
+    base = np.zeros((9, steps + 1))
+    # run r: behind until step r % 5 + 1, then ahead for good; run 8 ahead at step 1
+    # only to fall back: it pays back when it is ahead again, at step 5
+    camp = np.array([[-1.0] * (r % 5 + 1) + [1.0] * (steps - r % 5) for r in range(9)])
+    camp[8] = [-1, 1, -1, -1, -1, 2, 2]
+    never = np.full((9, steps + 1), -3.0)
+    never[:4, -1] = 1.0  # four runs get ahead at the last step
+    out = payback({(0, "b"): base, (0, "c"): camp, (0, "n"): never}, "b", 0.9)
+    c = out[out.campaign == "c"].iloc[0]
+    steps_c = sorted([r % 5 + 1 for r in range(8)] + [5])
+    assert c["median"] == np.median(steps_c) and c["paid"] == 1.0 and c["runs"] == 9
+    # the interval: the narrowest x[j], x[n-1-j] with P(j < B < n - j) >= 0.9, B ~ Bin(9, 1/2)
+    cover = [sum(math.comb(9, i) for i in range(j + 1, 9 - j)) / 2 ** 9 for j in range(5)]
+    j = max(j for j in range(5) if cover[j] >= 0.9)
+    assert (c["lo"], c["hi"]) == (steps_c[j], steps_c[8 - j])
+    n = out[out.campaign == "n"].iloc[0]
+    assert n["median"] == np.inf and n["paid"] == 4 / 9 and n["hi"] == np.inf
+    assert "b" not in set(out.campaign)
+    ahead = cash_ahead({(0, "b"): base, (0, "c"): camp}, "b", 0.95)
+    assert (ahead[ahead.campaign == "b"]["mean"] == 0).all()
+    got = ahead[ahead.campaign == "c"].set_index("step")["mean"]
+    assert np.allclose(got.to_numpy(), camp.mean(axis=0))

@@ -40,7 +40,7 @@ def _reduced(name):
 
 
 @pytest.fixture(scope="module", params=["quickstart", "incentives", "seeding",
-                                        "micro_vs_macro"])
+                                        "micro_vs_macro", "growth_programmes"])
 def flagship(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(request.param) / "run"
     run_experiment(_reduced(request.param), out, progress=False)
@@ -60,7 +60,7 @@ def test_answer_comes_first_with_a_paired_interval(flagship):
         assert first.split("</b>")[0].endswith("graph = barabasi_albert, p / threshold = 0.5")
         assert "barabasi_albert:n=" not in text[answer:text.index("<h2>Results")]
     else:
-        assert re.search(r"profit \$[\d,]+ \[\$[\d,]+, \$[\d,]+\]", first), first
+        assert re.search(r"(profit|npv) \$[\d,]+ \[\$[\d,]+, \$[\d,]+\]", first), first
         assert re.search(r"[+\N{MINUS SIGN}]\$[\d,]+ \[", first)  # the paired difference
     assert "Warning" not in text and "warnings.warn" not in text
 

@@ -295,3 +295,34 @@ def test_config_reviews_and_advocacy_programme_reach_the_model_and_the_store(tmp
     assert {"promoters", "detractors", "customers", "cash"} <= set(curves["series"])
     rows = {r["key"] for r in refsim.experiment.reference.assumption_rows(cfg)}
     assert {"reviews.review_passive", "advocacy_programme.recruit"} <= rows
+
+
+def test_cash_by_kind_adds_up_to_the_net_cash_and_churn_is_the_customers_lost():
+    from refsim.referral_result import CASH_PARTS
+
+    g = refsim.generators.holme_kim(800, 3, 0.5, rng=5)
+    life = refsim.Lifecycle(discount_rate=0.01, churn_passive=0.05, winback=0.5)
+    model = refsim.ReferralModel(
+        share=0.2, ad_rate=0.01, lifecycle=life, program=refsim.ReferralProgram.named(
+            "two_sided", 10.0), loyalty=refsim.LoyaltyProgram(cap=50),
+        advocacy_programme=refsim.AdvocacyProgram(),
+        economics=refsim.Economics(ad_cost_per_step=3.0))
+    res = refsim.simulate(g, model, [0, 1, 2], runs=10, rng=2, steps=15)
+    p = res.cash_parts
+    assert set(p) == set(CASH_PARTS)
+    net = p["won"] + p["margin"] - sum(p[k] for k in CASH_PARTS[2:])
+    assert np.allclose(net / 1.01 ** np.arange(16), res.cash_flow, rtol=1e-12, atol=1e-9)
+    # undiscounted totals are the money's
+    assert np.allclose(p["rewards"].sum(1), res.money["rewards"])
+    assert np.allclose(p["loyalty"].sum(1), res.money["loyalty_cost"])
+    assert np.allclose(p["advocacy"].sum(1), res.money["advocacy_cost"])
+    assert np.allclose(p["margin"].sum(1), res.money["repeat_revenue"])
+    assert np.allclose(p["won"].sum(1) + p["margin"].sum(1), res.money["revenue"])
+    # churned in a step = customers at its start + those it won or won back - those after
+    kept = res.customers.sum(axis=2)
+    came = res.flows[..., 0] + res.flows[..., 1] + res.flows[..., 6]
+    lost = kept[:, :-1] + came[:, 1:] - kept[:, 1:]
+    assert (lost >= 0).all() and lost.sum() > 0
+    rate = res.churn_curves
+    assert np.isnan(rate[:, 0]).all()
+    assert np.allclose(rate[:, 1:] * kept[:, :-1], lost, equal_nan=False)

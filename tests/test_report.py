@@ -345,7 +345,7 @@ def test_write_report_uses_the_store(tmp_path, monkeypatch):
     assert sorted(calls) == sorted((name, tmp_path) for name in [*loaded, "load_seeds"])
     (args, kwargs), = rendered
     assert args[0] is meta and args[1] is runs and args[2] is curves and args[3] is trees
-    assert kwargs == {"level": 0.9, "seeds": seeds}
+    assert kwargs == {"level": 0.9, "seeds": seeds, "payback": None}  # no lifecycle
     # seeds are named (graphs rebuilt) only for the cells the Answer describes
     assert asked[0] == sorted(runs["cell"].unique())[:report.ANSWER_CELLS]
     assert path.read_bytes() == "<!DOCTYPE html>\n<p>caf\u00e9</p>\n".encode("utf-8")

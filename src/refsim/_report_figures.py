@@ -82,7 +82,8 @@ def figures_html(page, curves, trees):
     """The report's figures as HTML, the decision first: campaigns side by side, the
     objective against each numeric sweep axis, heatmaps, then how the cascades unfold:
     curves, metrics against the budget, a tree."""
-    out = [*_campaign_figures(page), *_cash_figures(page, curves), *_axis_figures(page),
+    out = [*_campaign_figures(page), *_ahead_figures(page, curves), *_cash_figures(page, curves),
+           *_lifecycle_figures(page, curves), *_axis_figures(page),
            *_heatmap_figures(page),
            *_curve_figures(page, curves), *_budget_figures(page), *_tree_figures(page, trees)]
     return '<div class="figures">' + "\n".join(out) + "</div>"
@@ -124,6 +125,50 @@ def _cash_figures(page, curves):
         "positive (payback), dashed: break-even." + _left_out(drawn, page.cells,
                                                             "every cell's curves are in "
                                                             "load_curves"))]
+
+
+def _ahead_figures(page, curves):
+    """With a lifecycle and a baseline: how far each campaign's cash is ahead of the
+    baseline's, paired, with the step each pays back."""
+    if curves is None or not (curves["series"] == "cash_ahead").any():
+        return []
+    drawn = [c for c in page.cells
+             if ((curves["cell"] == c) & (curves["series"] == "cash_ahead")).any()][
+        :CURVE_CELLS]
+    return [figure_html(
+        partial(plotting.curves_grid, curves, drawn, page.titles(drawn),
+                series="cash_ahead", settle=0.0, unit="$", break_even=True),
+        f"Net cash to date of each campaign minus the baseline's "
+        f"({html.escape(str(page.baseline))}), run by run, discounted: below 0 the "
+        f"programme has not yet paid for itself; bands: {100 * page.level:g}% CI of the "
+        "paired mean; a dot where the mean turns positive." + _left_out(
+            drawn, page.cells, "every cell's curves are in load_curves"))]
+
+
+def _lifecycle_figures(page, curves):
+    """With a lifecycle: customers kept and NPS per step, per campaign."""
+    if curves is None or not (curves["series"] == "promoters").any():
+        return []
+    drawn = [c for c in page.cells
+             if ((curves["cell"] == c) & (curves["series"] == "customers")).any()][
+        :CURVE_CELLS]
+    key = ["cell", "campaign", "step"]
+    parts = {name: curves[curves["series"] == name].set_index(key)["mean"]
+             for name in ("promoters", "detractors", "customers")}
+    nps = (100.0 * (parts["promoters"] - parts["detractors"])
+           / parts["customers"].where(parts["customers"] > 0)).rename("mean").reset_index()
+    nps["series"], nps["lo"], nps["hi"] = "nps", np.nan, np.nan
+    left = _left_out(drawn, page.cells, "every cell's curves are in load_curves")
+    return [figure_html(
+        partial(plotting.curves_grid, curves, drawn, page.titles(drawn),
+                series="customers", settle=0.0, unit="customers"),
+        "Customers kept after each step: won minus churned, plus those won back; bands: "
+        f"{100 * page.level:g}% CI of the mean." + left),
+        figure_html(
+        partial(plotting.curves_grid, nps, drawn, page.titles(drawn), series="nps",
+                settle=0.0, unit="NPS points"),
+        "Net promoter score of the customers kept (% promoters minus % detractors) after "
+        "each step, of the mean counts over runs." + left)]
 
 
 def _campaign_figures(page):

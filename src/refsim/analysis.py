@@ -25,8 +25,8 @@ from .result import mean_ci
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["compare_pairs", "paired_differences", "recommend", "summarize", "summary_table",
-           "sweep_axes"]
+__all__ = ["cash_ahead", "compare_pairs", "paired_differences", "payback", "recommend", "summarize",
+           "summary_table", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")
@@ -216,6 +216,105 @@ def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
     out["better"] = pd.Series([a if up else b if down else None for a, b, up, down in zip(
         out["campaign"], out["baseline"], ahead, behind)], dtype=object, index=out.index)
     return out.sort_values("cell", kind="stable", ignore_index=True)
+
+
+def payback(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
+    """Return, per cell and campaign, when its cash overtakes the baseline's for good.
+
+    Run ``r`` of a campaign and of the baseline share their random numbers, so their
+    difference in cumulative discounted cash is the campaign's own effect in that run.
+    Its payback step is the first step from which that difference stays positive to the
+    end of the horizon (a campaign still behind at the end has not paid back). Steps
+    of runs that did not pay back count as later than any step, so the median is
+    defined while more than half paid back.
+
+    Parameters
+    ----------
+    cash : dict
+        ``(cell, campaign) -> (runs, steps + 1)`` cumulative discounted cash, run ``r``
+        in row ``r`` (``load_curves(run_dir, raw=True)``'s ``"cash"`` series).
+    baseline : str
+        The campaign the others are measured against.
+    level : float, default 0.95
+        Coverage of the median's interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cell and campaign other than the baseline: ``cell``, ``campaign``,
+        ``median`` (step; infinite when most runs did not pay back), ``lo`` and ``hi``
+        (a distribution-free interval for the median from order statistics, its coverage
+        at least ``level``; infinite bounds mean "not within the horizon"), ``paid`` (the
+        share of runs that paid back) and ``runs``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> base = np.zeros((5, 4))
+    >>> late = np.array([[-5, -1, 2, 3]] * 5)  # ahead from step 2 on, in every run
+    >>> payback({(0, "base"): base, (0, "late"): late}, "base")[["median", "paid"]]
+       median  paid
+    0     2.0   1.0
+    """
+    from scipy.stats import binom
+
+    if not 0.0 < level < 1.0:
+        raise InvalidValue(f"level must be in (0, 1); got {level!r}")
+    rows = []
+    for (cell, camp), a in cash.items():
+        if camp == baseline or (cell, baseline) not in cash:
+            continue
+        b = cash[(cell, baseline)]
+        n = min(a.shape[0], b.shape[0])
+        ahead = (np.asarray(a[:n], np.float64) - np.asarray(b[:n], np.float64)) > 0
+        # the last step at which the campaign was not ahead; it pays back one later
+        behind = np.where(~ahead, np.arange(ahead.shape[1]), -1).max(axis=1)
+        step = np.where(behind < ahead.shape[1] - 1, behind + 1.0, np.inf)
+        x = np.sort(step)
+        # the narrowest pair of order statistics x[j], x[n - 1 - j] that still covers
+        # the median with probability >= level: P(j < B < n - j), B ~ Binomial(n, 1/2)
+        lo_i = 0
+        for j in range(1, n // 2):
+            if binom.cdf(n - j - 1, n, 0.5) - binom.cdf(j, n, 0.5) < level:
+                break
+            lo_i = j
+        rows.append({"cell": cell, "campaign": camp, "median": float(np.median(x)),
+                     "lo": float(x[lo_i]) if n else np.nan,
+                     "hi": float(x[n - 1 - lo_i]) if n else np.nan,
+                     "paid": float(np.isfinite(step).mean()) if n else np.nan, "runs": n})
+    return pd.DataFrame(rows, columns=["cell", "campaign", "median", "lo", "hi", "paid",
+                                       "runs"])
+
+
+def cash_ahead(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
+    """Return, per cell, campaign and step, how far the campaign's cumulative cash is
+    ahead of the baseline's, paired run by run: ``cell``, ``campaign``, ``series``
+    (``"cash_ahead"``), ``step``, ``mean``, ``lo``, ``hi`` (the mean's interval) and
+    ``runs``; ``cash`` as for :func:`payback`. The baseline keeps its rows (all 0), in
+    its place among the campaigns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> base = np.zeros((3, 2))
+    >>> more = np.array([[0.0, 4.0], [0.0, 5.0], [0.0, 6.0]])
+    >>> cash_ahead({(0, "base"): base, (0, "more"): more}, "base")["mean"].tolist()
+    [0.0, 0.0, 0.0, 5.0]
+    """
+    frames = []
+    for (cell, camp), a in cash.items():
+        if (cell, baseline) not in cash:
+            continue
+        b = cash[(cell, baseline)]
+        n = min(a.shape[0], b.shape[0])
+        d = np.asarray(a[:n], np.float64) - np.asarray(b[:n], np.float64)
+        stats = [mean_ci(d[:, t], level) for t in range(d.shape[1])]
+        frames.append(pd.DataFrame({
+            "cell": cell, "campaign": camp, "series": "cash_ahead",
+            "step": np.arange(d.shape[1]), "mean": [x["mean"] for x in stats],
+            "lo": [x["lo"] for x in stats], "hi": [x["hi"] for x in stats], "runs": n}))
+    columns = ["cell", "campaign", "series", "step", "mean", "lo", "hi", "runs"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def recommend(runs: pd.DataFrame, objective: str, higher_is_better: bool = True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import json
 import sys
 
@@ -129,7 +130,7 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     paired, and the campaign the objective recommends against the runner-up."""
     from .analysis import compare_pairs, paired_differences, recommend, summarize
     from .experiment.store import load_meta, load_results
-    from .report import cell_name, objective_of
+    from .report import cell_name, objective_of, payback_of
 
     meta = load_meta(run_dir)
     runs = load_results(run_dir)
@@ -142,6 +143,7 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     picks = recommend(runs, objective, better, level).set_index("cell")
     pairs = [tuple(p) for p in meta["config"]["experiment"].get("compare", [])]
     heads = compare_pairs(runs, pairs, objective, level, better)
+    paid = payback_of(run_dir, meta, level)
     pct = f"{level:.0%}"
     width = max([len("campaign"), *map(len, meta["campaigns"])]) + 2
     label = objective + (" ($)" if unit == "$" else f" ({unit})" if unit else "")
@@ -187,10 +189,29 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
             lines.append(f"  {d['campaign']} vs {d['baseline']}: {diff} {objective} "
                          f"(paired): " + (f"tie at {pct}" if d["better"] is None
                                           else f"{d['better']} better"))
+        if paid is not None:
+            lines.extend(_payback_lines(paid[paid.cell == cell], meta["baseline"],
+                                        meta["config"]["experiment"]["steps"]))
     n_cells = summary.cell.nunique()
     if n_cells > max_cells:
         lines.append(f"... {n_cells - max_cells} more cells in the report")
     return "\n".join(lines)
+
+
+def _payback_lines(rows, baseline, horizon) -> list[str]:
+    """Plain-text payback against the baseline: the median step from which each
+    campaign's cash stays ahead, soonest first, with its interval (">horizon": not
+    within the run's steps)."""
+    if rows.empty:
+        return []
+
+    def step(x):
+        return f">{horizon}" if not math.isfinite(x) else f"{x:g}"
+
+    rows = rows.sort_values(["median", "lo", "campaign"], kind="stable")
+    text = ", ".join(f"{r['campaign']} {step(r['median'])} [{step(r['lo'])}, "
+                     f"{step(r['hi'])}]" for _, r in rows.iterrows())
+    return [f"  pays back against {baseline} at step (median [CI]): {text}"]
 
 
 def _ci(mean, lo, hi, signed=False, money=False) -> str:

@@ -435,8 +435,8 @@ class Reviews:
 
     Examples
     --------
-    >>> Reviews().factor(written=[100, 0, 0])  # 100 five-star reviews on 50 at 4.2
-    1.3529...
+    >>> round(Reviews().factor(written=[100, 0, 0]), 3)  # 100 five-star reviews on 50 at 4.2
+    1.358
     """
 
     review_promoter: float = param(

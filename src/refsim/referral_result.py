@@ -69,6 +69,11 @@ class ReferralResult(SimResult):
         the loyalty and advocacy programmes and, at step 0, the seeds); its cumulative
         sum gives NPV and the payback step, also in ``money`` (``repeat_revenue``,
         ``npv``, ``payback``), and ``revenue`` then includes the repeat margin.
+    cash_parts : dict or None
+        With a lifecycle: the same cash by kind, undiscounted, (runs, steps + 1) each,
+        as positive amounts (``CASH_PARTS``): ``won`` (value of the customers won),
+        ``margin`` (repeat margin); ``seeds``, ``rewards``, ``ads``, ``loyalty``,
+        ``advocacy`` (costs).
     """
 
     aware_curves: np.ndarray = None
@@ -81,6 +86,22 @@ class ReferralResult(SimResult):
     kept: np.ndarray | None = None
     proof: np.ndarray | None = None
     cash_flow: np.ndarray | None = None
+    cash_parts: dict | None = None
+
+    @property
+    def churn_curves(self) -> np.ndarray:
+        """(runs, steps + 1): share of the customers of each step's start who churned in
+        it (column 0 and steps that start without customers: NaN); needs a lifecycle."""
+        if self.customers is None:
+            raise InvalidValue("churn needs a model with a lifecycle (refsim.Lifecycle)")
+        kept = self.customers.sum(axis=2).astype(np.float64)
+        came = self.flows[..., 0] + self.flows[..., 1] + self.flows[..., 6]
+        out = np.full(kept.shape, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, 1:] = np.where(kept[:, :-1] > 0,
+                                  (kept[:, :-1] + came[:, 1:] - kept[:, 1:]) / kept[:, :-1],
+                                  np.nan)
+        return out
 
     @property
     def retention_curves(self) -> np.ndarray:
@@ -148,11 +169,12 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
         numba.set_num_threads(previous)
     tallies = {name: tally[:, j].copy() for j, name in enumerate(TALLY)}
     if model.lifecycle is None:
-        money, cash = _money(model, seed_cost, tallies, steps), None
+        money, cash, parts = _money(model, seed_cost, tallies, steps), None, None
     else:
         margin = _margin(model, customers, kept)
         programmes = _programme_costs(model, kept, advocates)
-        cash = _cash_flow(model, seed_cost, flows, margin, programmes)
+        parts = _cash_parts(model, seed_cost, flows, margin, programmes)
+        cash = _cash_flow(model, parts)
         over = {**_over_time(margin, cash),
                 **_lifetime_values(model, tallies, customers, kept)}
         money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"],
@@ -165,6 +187,7 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
         virality=virality, money=money,
         customers=customers if model.lifecycle is not None else None,
         flows=flows if model.lifecycle is not None else None, cash_flow=cash,
+        cash_parts=parts if model.lifecycle is not None else None,
         kept=kept if model.lifecycle is not None else None,
         proof=proof if model.lifecycle is not None else None)
 
@@ -223,19 +246,36 @@ def _programme_costs(model, kept, advocates):
     return {"loyalty_cost": loyalty, "advocacy_cost": advocacy}
 
 
-def _cash_flow(model, seed_cost, flows, margin, programmes):
-    """(runs, steps + 1): each step's net cash, discounted to step 0: the value of the
-    customers won in the step, the repeat margin after it, minus its rewards,
-    advertising and programmes (and the seeds' cost at step 0)."""
-    life, econ = model.lifecycle, model.economics
-    steps = flows.shape[1] - 1
+#: The kinds of cash of :attr:`ReferralResult.cash_parts`, income first.
+CASH_PARTS = ("won", "margin", "seeds", "rewards", "ads", "loyalty", "advocacy")
+
+
+def _cash_parts(model, seed_cost, flows, margin, programmes):
+    """Each step's cash by kind, undiscounted, (runs, steps + 1) each, as positive
+    amounts: the value of the customers won, the repeat margin after the step; the
+    seeds (at step 0), rewards, advertising and the two programmes' costs."""
+    econ = model.economics
     f = flows.astype(np.float64)
-    cash = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
-    cash -= f[..., 0] * model.program.reward_per_conversion
-    cash[:, 1:] += (margin - econ.ad_cost_per_step - programmes["loyalty_cost"]
-                    - programmes["advocacy_cost"])
-    cash[:, 0] -= seed_cost
-    return cash / (1.0 + life.discount_rate) ** np.arange(steps + 1)
+    runs, cols = f.shape[0], f.shape[1]
+    out = {k: np.zeros((runs, cols)) for k in CASH_PARTS}
+    out["won"] = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
+    out["rewards"] = f[..., 0] * model.program.reward_per_conversion
+    out["margin"][:, 1:] = margin
+    out["ads"][:, 1:] = econ.ad_cost_per_step
+    out["loyalty"][:, 1:] = programmes["loyalty_cost"]
+    out["advocacy"][:, 1:] = programmes["advocacy_cost"]
+    out["seeds"][:, 0] = seed_cost
+    return out
+
+
+def _cash_flow(model, parts):
+    """(runs, steps + 1): each step's net cash, discounted to step 0: income minus costs
+    of :func:`_cash_parts`."""
+    net = parts["won"] + parts["margin"]
+    for kind in CASH_PARTS[2:]:
+        net = net - parts[kind]
+    steps = net.shape[1] - 1
+    return net / (1.0 + model.lifecycle.discount_rate) ** np.arange(steps + 1)
 
 
 def _over_time(margin, cash):

@@ -59,7 +59,8 @@ pre { background: #f4f6f8; border: 1px solid #dde2e7; padding: 0.8em; overflow-x
 
 
 def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: list,
-                  level: float = 0.95, seeds: pd.DataFrame | None = None) -> str:
+                  level: float = 0.95, seeds: pd.DataFrame | None = None,
+                  payback: pd.DataFrame | None = None) -> str:
     """Return the HTML text of an experiment's report.
 
     Parameters
@@ -78,6 +79,9 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
     seeds : pandas.DataFrame, optional
         The campaigns' seeds by customer id (``load_seeds``): the report then lists
         whom the recommended campaign recruits.
+    payback : pandas.DataFrame, optional
+        When each campaign's cash overtakes the baseline's (:func:`refsim.analysis.payback`):
+        the Answer then says which pays back first.
 
     Returns
     -------
@@ -131,7 +135,8 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         picks = recommend(runs[runs["cell"].isin(cells[:max(ANSWER_CELLS, CAMPAIGN_CELLS)])],
                           objective, better, level).set_index("cell")
         parts.append(_answer(summary, picks, diffs, baseline, objective, level, units, better,
-                             _head_to_head(runs, meta, objective, level, units, better)))
+                             _head_to_head(runs, meta, objective, level, units, better),
+                             _payback_sentences(payback, baseline, level)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, picks, meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
@@ -185,9 +190,13 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     meta["run_dir"] = str(run_dir)
     runs = load_results(run_dir)
     cells = sorted(pd.unique(runs["cell"]))[:ANSWER_CELLS] if len(runs) else []
-    text = render_report(meta, runs, load_curves(run_dir), load_trees(run_dir),
-                         level=float(meta.get("level", 0.95)),
-                         seeds=load_seeds(run_dir, cells=cells))
+    level = float(meta.get("level", 0.95))
+    paid, ahead = payback_of(run_dir, meta, level, ahead=True)
+    curves = load_curves(run_dir)
+    if ahead is not None and len(ahead):  # drawn as one more series
+        curves = pd.concat([curves, ahead], ignore_index=True)
+    text = render_report(meta, runs, curves, load_trees(run_dir), level=level,
+                         seeds=load_seeds(run_dir, cells=cells), payback=paid)
     out = run_dir / "report.html" if out is None else pathlib.Path(out)
     with writing(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
@@ -265,6 +274,59 @@ def _provenance(meta, runs):
     return f'<p class="meta">{text}</p>'
 
 
+def payback_of(run_dir, meta, level, ahead=False):
+    """When each campaign of a run pays back against the baseline (None without a cash
+    series or a baseline): :func:`refsim.analysis.payback` on the stored cash curves;
+    with ``ahead``, also :func:`refsim.analysis.cash_ahead` (a pair)."""
+    from .analysis import cash_ahead, payback
+    from .experiment.store import load_curves
+
+    cash = {}
+    if ("cash" in meta.get("series", ()) and meta.get("baseline")
+            and "lifecycle" in (meta.get("config") or {})):  # only a lifecycle has cash
+        raw = load_curves(run_dir, raw=True)
+        cash = {(cell, camp): a for (cell, camp, s), a in raw.items() if s == "cash"}
+    paid = payback(cash, meta["baseline"], level) if cash else None
+    if not ahead:
+        return paid
+    return paid, (cash_ahead(cash, meta["baseline"], level) if cash else None)
+
+
+def _payback_sentences(frame, baseline, level) -> dict:
+    """``{cell: sentence}``: which campaign's cash overtakes the baseline's first, for
+    good (median step over runs with its interval), and which do not within the horizon
+    in most runs; a first place whose interval meets the next one's is a tie."""
+    if frame is None or frame.empty:
+        return {}
+    pct = f"{100 * level:g}%"
+    out = {}
+
+    def step(x):
+        return "after the horizon" if not np.isfinite(x) else f"{x:g}"
+
+    for cell, rows in frame.groupby("cell", sort=True):
+        rows = rows.sort_values(["median", "lo", "campaign"], kind="stable")
+        paid = rows[np.isfinite(rows["median"])]
+        late = rows[~np.isfinite(rows["median"])]
+        parts = []
+        if len(paid):
+            first = paid.iloc[0]
+            tied = [r for _, r in paid.iloc[1:].iterrows() if r["lo"] <= first["hi"]]
+            names = " and ".join(f"<b>{_esc(r['campaign'])}</b>" for r in [first, *tied])
+            lead = "Tied for first to pay back" if tied else "Pays back first"
+            listed = ", ".join(
+                f"{_esc(r['campaign'])} step {step(r['median'])} "
+                f"[{step(r['lo'])}, {step(r['hi'])}]" for _, r in paid.iterrows())
+            parts.append(f"{lead} against {_esc(baseline)}: {names} ({listed}; median "
+                         f"step from which its cash stays ahead, {pct} interval).")
+        if len(late):
+            parts.append("Not within the horizon in most runs: " + ", ".join(
+                f"{_esc(r['campaign'])} ({100 * r['paid']:.0f}% of runs paid back)"
+                for _, r in late.iterrows()) + ".")
+        out[cell] = " ".join(parts)
+    return out
+
+
 def _head_to_head(runs, meta, objective, level, units, better) -> dict:
     """``{cell: [sentence, ...]}``: each pair of experiment.compare, A minus B in the
     objective, paired, with its verdict."""
@@ -292,7 +354,7 @@ def _head_to_head(runs, meta, objective, level, units, better) -> dict:
 
 
 def _answer(summary, picks, diffs, baseline, objective, level, units, better,
-            head_to_head=None):
+            head_to_head=None, paybacks=None):
     """Per cell: the campaign the objective recommends (``picks``, from
     :func:`refsim.analysis.recommend`), its paired difference from the runner-up (a tie
     when the interval holds 0) and from the baseline, in the metric's units, and the
@@ -346,6 +408,8 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
                                              baseline, pct))
         for sentence in (head_to_head or {}).get(cell, []):
             text.append(" Head to head: " + sentence)
+        if (paybacks or {}).get(cell):
+            text.append(" " + paybacks[cell])
         items.append("<li>" + "".join(text) + "</li>")
     more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
             if len(cells) > ANSWER_CELLS else "")
@@ -353,7 +417,9 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
     return (f'<h2>Answer</h2>\n<div class="answer"><ul>{"".join(items)}</ul>{more}'
             f'<p class="meta">Campaigns ranked by {ranked_by} (experiment.objective); '
             f"differences are paired run by run (common random numbers), {pct} "
-            f"intervals.</p></div>")
+            f"intervals. The intervals cover the randomness of the runs (cascades, and "
+            f"seeds drawn per run); they are conditional on each cell's graph and on the "
+            f"parameter values the run used.</p></div>")
 
 
 def _seeds_table(seeds, runs, picks, run_dir):
