@@ -2,36 +2,59 @@
 
 ``node_parameters`` turns a :class:`refsim.ReferralModel` into per-node share,
 conversion and advocacy from the model's documented rules (segments override, trust
-multiplies, the programme's saturating effects), without calling ``node_arrays``.
+multiplies, the programme's saturating effects), without calling ``node_arrays``;
+``satisfaction_cuts`` gives each node's promoter and passive cuts from the lifecycle and
+its segment's own mix (an unset share is the lifecycle's), without calling
+``lifecycle_inputs``; ``social_proof`` is the reviews' factor from its documented
+formula.
 
 ``referral_coupled`` runs one campaign step by step with dicts, sets and lists, drawing
 from :class:`naive.Xoshiro` in the order the model's description fixes:
 
+0. with reviews, the step's social proof ``S`` is computed (no draw) from the reviews
+   written in the steps before: ``((N0 + N + 1) / (N0 + 1)) ** e_volume * (r / r0) **
+   e_valence``, ``r`` the mean of the ``N0`` old ratings ``r0`` and the new ones (the
+   stars summed as written: ``N0 r0``, then promoters', passives', detractors');
 1. each advocate of the step's starting list, in list order, walks its contacts (CSR
    order) by geometric jumps, ``floor(log U / log(1 - share))`` contacts skipped with U
-   uniform on (0, 1]; a contact that has adopted (possibly earlier in this step) is
-   passed over; otherwise one uniform decides whether the referral converts with the
-   referrer's conversion, else the contact becomes aware;
-   then, with a lifecycle, each detractor (in its class list's order, as the step
-   starts) walks its contacts by geometric jumps with ``detractor_share``; a contact
-   reached that is not a customer, churned or averse draws once: below ``rejection`` it
-   becomes averse (never referred or won again), else it is warned, and referrals to a
-   warned contact convert with ``bad_news_factor`` times the referrer's conversion;
-2. node ids 0..n-1 are walked the same way with ``ad_rate``; a non-adopter reached
-   adopts from outside;
-3. with ``forget > 0`` each advocate of the list draws once and leaves it with
-   probability ``forget``; a leaver's place is taken by the list's last advocate, which
+   uniform on (0, 1]; a contact that is or was a customer (possibly since earlier in
+   this step) or is averse is passed over; otherwise one uniform decides whether the
+   referral converts with the referrer's conversion (times ``bad_news_factor`` for a
+   warned contact, then times ``S`` capped at 1), else the contact becomes aware;
+1b. with a lifecycle, each detractor among the customers of the step's start,
+   non-members (in list order) then members, walks its contacts by geometric jumps with
+   ``detractor_share``; a contact reached that is not a customer, churned or averse
+   draws once: below ``rejection`` it becomes averse (never referred or won again), else
+   it is warned (counted the first time);
+2. node ids 0..n-1 are walked the same way with ``ad_rate`` (with reviews ``min(1,
+   ad_rate S)``); a node reached that never bought and is not averse adopts from
+   outside; a churned one draws once (when ``winback > 0``) and comes back below
+   ``winback`` (not a new adopter: it keeps its place in the adoption order);
+3. with ``forget_rate > 0`` each advocate of the list draws once and leaves it with its
+   chance: ``forget_rate``, times ``1 - forget_reduction`` for a promoter with an
+   advocacy programme; a leaver's place is taken by the list's last advocate, which
    draws next (so the list order after a step is a function of the draws);
-4. with a lifecycle, each satisfaction class's customers (in list order, the class's
-   list holding them in the order they joined, a churned member's place taken by the
-   list's last) are walked from the end by geometric jumps with the class's churn
-   hazard; a customer reached churns: it leaves its class list and, if an advocate, the
-   advocate list (its place taken by the list's last), and is never referred again;
-5. each adopter of this step, in adoption order, with a lifecycle first draws its class
-   (promoter below ``promoters``, passive below ``1 - detractors``, else detractor, and
-   joins its class list), then draws once and joins the end of the advocate list with
-   its ``advocacy`` (times its class's share with a lifecycle). Seeds draw their class
-   as they are placed, in seed order.
+4. with a lifecycle, six lists of customers in turn: the non-members who are promoters,
+   passives, detractors, then the members by class (each holding its customers in the
+   order they joined, a churned customer's place taken by the list's last). An empty
+   list draws nothing; any other is walked from the end by geometric jumps with its
+   hazard (the class's churn; a member's times ``1 - churn_reduction``). A customer
+   reached who was won by a referral (this spell: not won back) and whose referrer is a
+   customer draws once when ``referrer_churn_reduction > 0`` and stays below it; else it
+   churns: it leaves its list, the programme and, if an advocate, the advocate list
+   (its place taken by the list's last), and is never referred again;
+5. each adopter of this step, in adoption order, then each customer won back this step,
+   in the order it came back: with a lifecycle it joins the loyalty programme when
+   everyone joins and there are fewer than ``cap`` members; draws its class from one
+   uniform (promoter below its promoter cut, that cut times ``referred_value_factor``
+   when a referral won it, then moved ``promoter_lift`` of the way to the passive cut
+   for a member; passive below ``1 - detractors``; else detractor) and joins its list;
+   joins the programme when only promoters join, it is one and there is room; then it
+   draws once and joins the end of the advocate list with its ``advocacy`` (times its
+   class's share with a lifecycle; a promoter's ``a`` then ``a + recruit (1 - a)`` with
+   an advocacy programme); then, with reviews and a positive chance for its class, it
+   draws once and writes a review below that chance. Seeds join and draw their class as
+   they are placed, in seed order (no advocacy or review draw: they are advocates).
 
 Share 0 (or ad_rate 0) draws nothing and reaches nobody; share 1 draws nothing and
 reaches everyone. The referral forest (depth, largest tree, structural virality) is then
@@ -48,6 +71,8 @@ from naive import Xoshiro
 
 TALLY = ("seed", "referral", "outside", "referral_advocates", "outside_advocates",
          "referrals_sent", "referrals_converted", "depth", "largest_cascade")
+#: Sources of a customer's current spell, in the order of the kept columns.
+ORIGINS = ("seed", "referral", "outside", "won back")
 
 
 def _value(x, i):
@@ -59,6 +84,19 @@ def _saturation(program, reward):
     return 1.0 - math.exp(-reward / program.reward_scale)
 
 
+def _quality(program):
+    """The programme's multiplier on a referred customer's value (and promoter cut)."""
+    rewards_total = program.sender_reward + program.recipient_reward
+    return 1.0 - program.quality_decay * rewards_total / (rewards_total
+                                                          + program.reward_scale)
+
+
+def _segment(model, i):
+    if model.population is None:
+        return None
+    return model.population.segments[int(model.population.codes[i])]
+
+
 def node_parameters(model, n):
     """Per-node (share, conversion of the node's referrals, advocacy) as lists."""
     prog = model.program
@@ -68,9 +106,7 @@ def node_parameters(model, n):
     sincerity = 1.0 - prog.sincerity_penalty if prog.disclosed and prog.sender_reward > 0 else 1.0
     share, conv, advocacy = [], [], []
     for i in range(n):
-        seg = None
-        if model.population is not None:
-            seg = model.population.segments[int(model.population.codes[i])]
+        seg = _segment(model, i)
         s = _value(model.share, i) if seg is None or seg.share is None else seg.share
         a = _value(model.advocacy, i) if seg is None or seg.advocacy is None else seg.advocacy
         trust = _value(model.trust, i) * (1.0 if seg is None else seg.trust)
@@ -78,6 +114,34 @@ def node_parameters(model, n):
         conv.append(min(1.0, conversion * trust * sincerity))
         advocacy.append(a)
     return share, conv, advocacy
+
+
+def satisfaction_cuts(model, n):
+    """Per node, (promoter cut, passive cut) = (promoters, 1 - detractors): its
+    segment's own shares, the lifecycle's where the segment sets none."""
+    life = model.lifecycle
+    cuts = []
+    for i in range(n):
+        seg = _segment(model, i)
+        p = life.promoters if seg is None or seg.promoters is None else seg.promoters
+        d = life.detractors if seg is None or seg.detractors is None else seg.detractors
+        cuts.append((p, 1.0 - d))
+    return cuts
+
+
+def social_proof(reviews, written):
+    """The reviews' factor given ``written`` new reviews by class (promoters', passives',
+    detractors'): ((N0 + N + 1) / (N0 + 1)) ** e_volume * (r / r0) ** e_valence."""
+    stock, r0 = reviews.reviews_at_start, reviews.rating_at_start
+    ratings = (reviews.rating_promoter, reviews.rating_passive, reviews.rating_detractor)
+    total = 0
+    stars = stock * r0
+    for c in range(3):
+        total += written[c]
+        stars += written[c] * ratings[c]
+    mean = r0 if stock + total == 0 else stars / (stock + total)
+    return (((stock + total + 1.0) / (stock + 1.0)) ** reviews.volume_elasticity
+            * (mean / r0) ** reviews.valence_elasticity)
 
 
 def _skip(rng, p, left):
@@ -110,31 +174,61 @@ def referral_coupled(graph, model, seeds, state, steps):
     indices = graph.indices.tolist()
     share, conv, advocacy = node_parameters(model, n)
     rng = Xoshiro(state)
-    life = model.lifecycle
-    hazard = ([life.churn_promoter, life.churn_passive, life.churn_detractor]
-              if life is not None else [])
-    weight = [1.0, life.passive_advocacy, 0.0] if life is not None else []
-    members = [[], [], []]  # each class's current customers
+    life, club = model.lifecycle, model.loyalty
+    reviews, coach = model.reviews, model.advocacy_programme
+    quality = _quality(model.program)
+    if life is not None:
+        cuts = satisfaction_cuts(model, n)
+        churn = [life.churn_promoter, life.churn_passive, life.churn_detractor]
+        keep = 1.0 - club.churn_reduction if club is not None else 0.0
+        hazard = churn + [h * keep for h in churn]  # lists 3..5 hold members only
+        weight = [1.0, life.passive_advocacy, 0.0]
+        forget = [model.forget_rate] * 3
+        if coach is not None:
+            forget[0] = model.forget_rate * (1.0 - coach.forget_reduction)
+        if reviews is not None:
+            writes = [reviews.review_promoter, reviews.review_passive,
+                      reviews.review_detractor]
+    lists = [[] for _ in range(6)]  # non-members by class, then members by class
     klass = {}
+    member = set()  # current members of the loyalty programme
+    origin = {}  # customer -> how its current spell began: one of ORIGINS
     warned = set()  # told bad news, did not reject
+    written = [0, 0, 0]  # reviews written, by class
 
-    def satisfaction(v):
+    def room():
+        if club is None:
+            return False
+        return club.cap is None or len(lists[3]) + len(lists[4]) + len(lists[5]) < club.cap
+
+    def join(v, how):
+        """Membership, class (one draw), membership again; v enters its list."""
+        early = room() and club.joins == "all"
+        promoter, passive = cuts[v]
+        if how == "referral":
+            promoter *= quality
+        if early:
+            promoter += club.promoter_lift * (passive - promoter)
         x = rng.double()
-        c = 0 if x < life.promoters else 1 if x < 1.0 - life.detractors else 2
+        c = 0 if x < promoter else 1 if x < passive else 2
+        late = not early and c == 0 and room() and club.joins == "promoters"
         klass[v] = c
-        members[c].append(v)
+        origin[v] = how
+        if early or late:
+            member.add(v)
+        lists[c + 3 if v in member else c].append(v)
         return c
 
     status = {}  # node -> "aware", "adopter", "churned" or "averse"; absent: unaware
-    gone = ("adopter", "churned", "averse")  # never referred or won again
+    gone = ("adopter", "churned", "averse")  # never referred again
     parent = {}
-    source = {}  # node -> "seed", "referral" or "outside"
+    source = {}  # node -> "seed", "referral" or "outside": how it first bought
     order = []
     when = {}  # node -> the step it adopted
-    left = {}  # node -> the step it churned
+    left = {}  # node -> the step it first churned
     step = [0]
     advocates = []
-    turned = set()  # adopters who became advocates on adopting
+    turned = set()  # adopters who became advocates on adopting (seeds are not)
     tally = dict.fromkeys(TALLY, 0)
 
     def adopt(v, how, referrer=-1):
@@ -148,81 +242,138 @@ def referral_coupled(graph, model, seeds, state, steps):
     for v in seeds:
         adopt(int(v), "seed")
         if life is not None:
-            satisfaction(int(v))
+            join(int(v), "seed")
         advocates.append(int(v))
 
     def count(kind):
         return sum(1 for x in status.values() if x == kind)
 
-    curves = {"adopters": [len(order)], "aware": [0], "advocates": [len(advocates)],
-              "customers": [[len(m) for m in members]], "warned": [0], "rejected": [0]}
+    def snapshot(flows, proof):
+        """Append the curves of the step just ended."""
+        curves["adopters"].append(len(order))
+        curves["aware"].append(count("aware"))
+        curves["advocates"].append(len(advocates))
+        curves["active"].append(list(advocates))
+        current = [v for v, x in status.items() if x == "adopter"]
+        if life is not None:  # every customer is in exactly one list
+            assert sorted(current) == sorted(v for lst in lists for v in lst)
+        curves["customers"].append([sum(1 for v in current if klass[v] == c)
+                                    for c in range(3)] if life is not None else [0, 0, 0])
+        curves["roster"].append({v: v in member for v in current})
+        if life is not None:
+            kept = [sum(1 for v in current if origin[v] == how) for how in ORIGINS]
+            kept.append(sum(1 for v in current
+                            if origin[v] in ("referral", "outside") and v in turned))
+            kept.append(sum(1 for v in current if v in member))
+            curves["kept"].append(kept)
+            curves["flows"].append(flows)
+            curves["proof"].append(proof)
+
+    curves = {"adopters": [], "aware": [], "advocates": [], "active": [], "customers": [],
+              "roster": [], "kept": [], "flows": [], "proof": []}
+    snapshot([0] * 10, 1.0)
     for t in range(1, steps + 1):
         step[0] = t
         first_new = len(order)
+        flows = [0] * 10  # the columns of FLOWS
+        # 0. the social proof of the reviews written before this step
+        proof = social_proof(reviews, written) if reviews is not None else 1.0
+        # 1. referrals
         for u in advocates:  # those active at the start: step 1 adds none
             for v in _reached(rng, indices[indptr[u]:indptr[u + 1]], share[u]):
                 if status.get(v) in gone:
                     continue
                 tally["referrals_sent"] += 1
-                if rng.double() < conv[u] * (life.bad_news_factor if v in warned else 1.0):
+                chance = conv[u] * (life.bad_news_factor if v in warned else 1.0)
+                if reviews is not None:
+                    chance = min(1.0, chance * proof)
+                if rng.double() < chance:
                     tally["referrals_converted"] += 1
                     adopt(v, "referral", u)
                 else:
                     status[v] = "aware"
-        told = rejected = 0
-        for u in (list(members[2]) if life is not None else []):  # the step's detractors
+        # 1b. bad news from the detractors of the step's start, non-members first
+        for u in (lists[2] + lists[5] if life is not None else []):
             for v in _reached(rng, indices[indptr[u]:indptr[u + 1]], life.detractor_share):
                 if status.get(v) in gone:
                     continue
                 if rng.double() < life.rejection:
                     status[v] = "averse"
-                    rejected += 1
+                    flows[5] += 1
                 elif v not in warned:
                     warned.add(v)
-                    told += 1
-        if model.ad_rate > 0.0:
+                    flows[4] += 1
+        # 2. advertising: outside adoption and win-back
+        back = []
+        ad = min(1.0, model.ad_rate * proof) if reviews is not None else model.ad_rate
+        if ad > 0.0:
             v = -1
             while True:
-                v += 1 + _skip(rng, model.ad_rate, n - v - 1)
+                v += 1 + _skip(rng, ad, n - v - 1)
                 if v >= n:
                     break
-                if status.get(v) not in gone:
+                if status.get(v) == "churned" and life.winback > 0.0:
+                    if rng.double() < life.winback:
+                        status[v] = "adopter"
+                        back.append(v)
+                elif status.get(v) not in gone:
                     adopt(v, "outside")
+        # 3. forgetting
         if model.forget_rate > 0.0:
             i = 0
             while i < len(advocates):
-                if rng.double() < model.forget_rate:
+                chance = model.forget_rate if life is None else forget[klass[advocates[i]]]
+                if rng.double() < chance:
                     advocates[i] = advocates[-1]
                     advocates.pop()
                 else:
                     i += 1
-        for c in range(3 if life is not None else 0):
-            pos = len(members[c])
+        # 4. churn, list by list, each walked from its end
+        for lst in range(6 if life is not None else 0):
+            pos = len(lists[lst])
+            if pos == 0:
+                continue  # an empty list draws nothing
             while True:
-                pos -= 1 + _skip(rng, hazard[c], pos)
+                pos -= 1 + _skip(rng, hazard[lst], pos)
                 if pos < 0:
                     break
-                v = members[c][pos]
+                v = lists[lst][pos]
+                if (life.referrer_churn_reduction > 0.0 and origin[v] == "referral"
+                        and status[parent[v]] == "adopter"
+                        and rng.double() < life.referrer_churn_reduction):
+                    continue  # kept by its referrer
                 status[v] = "churned"
-                left[v] = t
-                members[c][pos] = members[c][-1]
-                members[c].pop()
+                left.setdefault(v, t)
+                lists[lst][pos] = lists[lst][-1]
+                lists[lst].pop()
+                member.discard(v)
                 if v in advocates:
                     at = advocates.index(v)
                     advocates[at] = advocates[-1]
                     advocates.pop()
-        for v in order[first_new:]:
-            share_of_advocacy = 1.0 if life is None else weight[satisfaction(v)]
-            if rng.double() < advocacy[v] * share_of_advocacy:
+        # 5. the step's adopters, then those won back: class, advocacy, review
+        newcomers = [(v, source[v]) for v in order[first_new:]] + [(v, "won back")
+                                                                     for v in back]
+        for v, how in newcomers:
+            chance = advocacy[v]
+            if life is not None:
+                c = join(v, how)
+                chance = advocacy[v] * weight[c]
+                if c == 0 and coach is not None:
+                    chance = coach.promoter_advocacy(chance)
+            if rng.double() < chance:
                 advocates.append(v)
-                turned.add(v)
-                tally[source[v] + "_advocates"] += 1
-        curves["adopters"].append(len(order))
-        curves["aware"].append(count("aware"))
-        curves["advocates"].append(len(advocates))
-        curves["customers"].append([len(m) for m in members])
-        curves["warned"].append(told)
-        curves["rejected"].append(rejected)
+                if how != "won back":
+                    turned.add(v)
+                    tally[how + "_advocates"] += 1
+                    flows[2 if how == "referral" else 3] += 1
+            if reviews is not None and writes[c] > 0.0 and rng.double() < writes[c]:
+                written[c] += 1
+                flows[7 + c] += 1
+        flows[0] = sum(1 for v in order[first_new:] if source[v] == "referral")
+        flows[1] = sum(1 for v in order[first_new:] if source[v] == "outside")
+        flows[6] = len(back)
+        snapshot(flows, proof)
 
     depth, largest, virality = forest(order, parent)
     tally["depth"], tally["largest_cascade"] = depth, largest
@@ -272,10 +423,11 @@ def forest(order, parent):
 
 def money(model, graph, seeds, run, steps):
     """Revenue and costs of one twin run, customer by customer, from the documented
-    formulas of Economics, ReferralProgram and ReferralResult.money."""
+    formulas of Economics, ReferralProgram, Lifecycle, the programmes and
+    ReferralResult.money."""
     econ, prog = model.economics, model.program
     rewards_total = prog.sender_reward + prog.recipient_reward
-    quality = 1.0 - prog.quality_decay * rewards_total / (rewards_total + prog.reward_scale)
+    quality = _quality(prog)
     t = run["tally"]
     revenue = sum(_worth(econ, quality, run, v) for v, how in run["source"].items()
                   if how != "seed")  # seeds are not acquired customers
@@ -299,6 +451,7 @@ def money(model, graph, seeds, run, steps):
     if model.lifecycle is not None:
         over = _over_time(model, run, steps, seed_cost, quality, rewards_total)
         revenue += over["repeat_revenue"]
+        cost += over["loyalty_cost"] + over["advocacy_cost"]
     return {**over, "revenue": revenue, "cost": cost, "profit": revenue - cost,
             "roi": (revenue - cost) / cost if cost > 0 else nan,
             "cac": cost / acquired if acquired > 0 else nan,
@@ -320,10 +473,14 @@ def _worth(econ, quality, run, v):
 
 
 def _over_time(model, run, steps, seed_cost, quality, rewards_total):
-    """Repeat margin, NPV and payback step of one twin run, step by step: each
-    customer's value in the step it was won, the margin of every customer after each
-    step, rewards per referral won, advertising from step 1, the seeds at step 0."""
+    """Repeat margin, programme costs, NPV, payback step and lifetime values of one twin
+    run, step by step: each customer's value in the step it was won, the margin of every
+    customer after each step (a member's lifted), the loyalty programme's fixed cost and
+    cost per member after each step, the advocacy programme's fixed cost and cost per
+    advocate active during the step, rewards per referral won, advertising from step 1,
+    the seeds at step 0."""
     econ, life = model.economics, model.lifecycle
+    club, coach = model.loyalty, model.advocacy_programme
     cash = [0.0] * (steps + 1)
     for v, how in run["source"].items():
         if how == "seed":
@@ -331,25 +488,46 @@ def _over_time(model, run, steps, seed_cost, quality, rewards_total):
         if how == "referral":
             cash[run["when"][v]] -= rewards_total
         cash[run["when"][v]] += _worth(econ, quality, run, v)
-    repeat = 0.0
+    repeat = loyalty_cost = advocacy_cost = 0.0
+    lift = [1.0] * (steps + 1)  # members' share of the margin lift, per customer
     for t in range(1, steps + 1):
-        margin = life.margin * sum(run["customers"][t])
+        roster = run["roster"][t]  # current customers after step t: member or not
+        margin = 0.0
+        for joined in roster.values():
+            margin += life.margin * (1.0 + club.margin_lift) if joined else life.margin
+        loyal = active = 0.0
+        if club is not None:
+            loyal = club.fixed_cost + sum(club.cost_per_member for m in roster.values() if m)
+            if roster:
+                lift[t] = 1.0 + club.margin_lift * (sum(roster.values()) / len(roster))
+        if coach is not None:
+            active = coach.fixed_cost + sum(coach.cost_per_advocate
+                                            for _ in run["active"][t - 1])
         repeat += margin
-        cash[t] += margin - econ.ad_cost_per_step
+        loyalty_cost += loyal
+        advocacy_cost += active
+        cash[t] += margin - econ.ad_cost_per_step - loyal - active
     cash[0] -= seed_cost
-    total, payback, npv = 0.0, float("nan"), 0.0
+    discounted = [cash[t] / (1.0 + life.discount_rate) ** t for t in range(steps + 1)]
+    total, payback = 0.0, float("nan")
     for t in range(steps + 1):
-        total += cash[t] / (1.0 + life.discount_rate) ** t
-        if total > 0 and payback != payback:
+        total += discounted[t]
+        if total > 0 and math.isnan(payback):
             payback = float(t)
-    npv = total
-    out = {"repeat_revenue": repeat, "npv": npv, "payback": payback}
-    for name, how in (("clv_referred", "referral"), ("clv_outside", "outside")):
-        won = [v for v, h in run["source"].items() if h == how]
-        worth = 0.0
-        for v in won:  # its value at purchase, then its margin each step it stayed
-            worth += _worth(econ, quality, run, v)
-            for t in range(run["when"][v], min(run["left"].get(v, steps + 1), steps + 1)):
-                worth += life.margin / (1.0 + life.discount_rate) ** t
-        out[name] = worth / len(won) if won else float("nan")
+    out = {"repeat_revenue": repeat, "npv": total, "payback": payback,
+           "loyalty_cost": loyalty_cost, "advocacy_cost": advocacy_cost,
+           "cash_flow": discounted}
+    # each acquired customer: its value at purchase, then its margin each step of the
+    # spell it was won in (a member's lift shared among all customers)
+    groups = {"clv_referred": [], "clv_outside": [], "clv_advocates": [], "clv_others": []}
+    for v, how in run["source"].items():
+        if how == "seed":
+            continue
+        worth = _worth(econ, quality, run, v)
+        for t in range(run["when"][v], min(run["left"].get(v, steps + 1), steps + 1)):
+            worth += life.margin * lift[t] / (1.0 + life.discount_rate) ** t
+        groups["clv_referred" if how == "referral" else "clv_outside"].append(worth)
+        groups["clv_advocates" if v in run["turned"] else "clv_others"].append(worth)
+    for name, worths in groups.items():
+        out[name] = sum(worths) / len(worths) if worths else float("nan")
     return out

@@ -166,7 +166,7 @@ def _lifecycle_figures(page, curves):
         f"{100 * page.level:g}% CI of the mean." + left),
         figure_html(
         partial(plotting.curves_grid, nps, drawn, page.titles(drawn), series="nps",
-                settle=0.0, unit="NPS points"),
+                settle=0.0, unit="points"),
         "Net promoter score of the customers kept (% promoters minus % detractors) after "
         "each step, of the mean counts over runs." + left)]
 

@@ -340,7 +340,8 @@ class Lifecycle:
     defaults give NPS +35). Promoters become advocates with the model's ``advocacy``,
     passives with ``advocacy x passive_advocacy``, detractors never. Each step a
     customer churns with its class's hazard; a churned customer stops referring, is
-    never referred or won back, and no longer counts as a customer. Each step every
+    never referred again and no longer counts as a customer, but advertising may win
+    it back (``winback``: it then draws a new class). Each step every
     detractor tells each contact who is not a customer bad news with
     ``detractor_share``; the contact rejects the product for good with ``rejection``,
     else referrals to it convert ``bad_news_factor`` times as often. Each current customer

@@ -21,7 +21,8 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
    the lifecycle on, a churned customer the advertising reaches comes back with
    ``winback``'s chance (one draw);
 3. each advocate active at the start of the step stops referring with ``forget`` (with
-   the lifecycle on, its class's ``FORGET``);
+   the lifecycle on, its class's ``FORGET``; every advocate draws once whenever some
+   chance is positive);
 4. with the lifecycle on, each customer of the step's start churns with its list's hazard
    (lists by class, non-members then members; geometric jumps from the end of each
    list, an empty list drawing nothing); a candidate won by a referral whose referrer is still a customer stays with
