@@ -1,0 +1,7 @@
+"""Grounding the model in a market's data: observed series and the Bass model."""
+
+from .bass import BassFit, bass_curve, fit_bass, fit_bass_ols, referral_from_bass
+from .data import SERIES, Observed, read_observed
+
+__all__ = ["SERIES", "BassFit", "Observed", "bass_curve", "fit_bass", "fit_bass_ols",
+           "read_observed", "referral_from_bass"]
