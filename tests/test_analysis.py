@@ -333,31 +333,33 @@ def test_summary_table_refuses(kwargs, message):
         analysis.summary_table(runs, **kwargs)
 
 
-def test_payback_is_when_the_paired_cash_stays_ahead_with_an_order_statistic_interval():
-    import math
-
+def test_payback_is_when_the_paired_mean_stays_ahead_and_its_interval_does():
     from refsim.analysis import cash_ahead, payback
+    from refsim.result import mean_ci
 
-    steps = 6
-    base = np.zeros((9, steps + 1))
-    # run r: behind until step r % 5 + 1, then ahead for good; run 8 ahead at step 1
-    # only to fall back: it pays back when it is ahead again, at step 5
-    camp = np.array([[-1.0] * (r % 5 + 1) + [1.0] * (steps - r % 5) for r in range(9)])
-    camp[8] = [-1, 1, -1, -1, -1, 2, 2]
-    never = np.full((9, steps + 1), -3.0)
-    never[:4, -1] = 1.0  # four runs get ahead at the last step
-    out = payback({(0, "b"): base, (0, "c"): camp, (0, "n"): never}, "b", 0.9)
-    c = out[out.campaign == "c"].iloc[0]
-    steps_c = sorted([r % 5 + 1 for r in range(8)] + [5])
-    assert c["median"] == np.median(steps_c) and c["paid"] == 1.0 and c["runs"] == 9
-    # the interval: the narrowest x[j], x[n-1-j] with P(j < B < n - j) >= 0.9, B ~ Bin(9, 1/2)
-    cover = [sum(math.comb(9, i) for i in range(j + 1, 9 - j)) / 2 ** 9 for j in range(5)]
-    j = max(j for j in range(5) if cover[j] >= 0.9)
-    assert (c["lo"], c["hi"]) == (steps_c[j], steps_c[8 - j])
-    n = out[out.campaign == "n"].iloc[0]
-    assert n["median"] == np.inf and n["paid"] == 4 / 9 and n["hi"] == np.inf
-    assert "b" not in set(out.campaign)
+    rng = np.random.default_rng(3)
+    runs, steps = 40, 8
+    base = rng.normal(0, 1, (runs, steps + 1)).cumsum(axis=1)
+    # the campaign: the baseline's paths plus an effect that is negative, crosses 0 at
+    # step 3 (mean ahead at 2.5: crossing back at 4 as the mean dips), then grows
+    effect = np.array([-3.0, -2, 0.5, -0.5, 1, 3, 6, 9, 12])
+    noise = rng.normal(0, 0.3, (runs, steps + 1))
+    camp = base + effect + noise
+    flat = base + rng.normal(0, 0.3, (runs, steps + 1))  # no effect at all
+    out = payback({(0, "b"): base, (0, "c"): camp, (0, "f"): flat}, "b", 0.95).set_index(
+        "campaign")
+    d = camp - base
+    means = d.mean(axis=0)
+    lows = np.array([mean_ci(d[:, t], 0.95)["lo"] for t in range(steps + 1)])
+    # independently: the last step not ahead, plus one
+    assert out.loc["c", "step"] == max(t for t in range(steps + 1) if means[t] <= 0) + 1
+    assert out.loc["c", "sure"] == max(t for t in range(steps + 1) if lows[t] <= 0) + 1
+    assert out.loc["c", "step"] == 4 and out.loc["c", "sure"] >= 4
+    assert out.loc["c", "ahead"] == pytest.approx(means[-1])
+    assert out.loc["f", "sure"] == np.inf  # no effect: never ahead beyond doubt
+    assert out.loc["c", "horizon"] == steps and out.loc["c", "runs"] == runs
+    assert "b" not in out.index
     ahead = cash_ahead({(0, "b"): base, (0, "c"): camp}, "b", 0.95)
     assert (ahead[ahead.campaign == "b"]["mean"] == 0).all()
     got = ahead[ahead.campaign == "c"].set_index("step")["mean"]
-    assert np.allclose(got.to_numpy(), camp.mean(axis=0))
+    assert np.allclose(got.to_numpy(), means)

@@ -339,7 +339,7 @@ def test_store_keeps_customers_and_cash_per_step_and_the_report_draws_payback(tm
     page = write_report(tmp_path).read_text()
     assert "Net cash to date of each campaign" in page
     results = page.split('<table class="results">')[1].split("</thead>")[0]
-    for head in ("customers", "nps", "npv", "payback"):
+    for head in ("customers", "nps", "npv"):
         assert f"<th>{head} <span" in results, head
     fig = plotting.curves_grid(curves, [0], series="cash", unit="$", settle=0.0,
                                break_even=True)

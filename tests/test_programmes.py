@@ -263,6 +263,9 @@ BASE = {"experiment": {"runs": 6, "steps": 6, "seed": 2},
     ({"lifecycle": {}, "advocacy_programme": {"recruit": 2}}, "advocacy_programme.recruit"),
     ({"lifecycle": {}, "sweep": {"axes": {"reviews.review_passive": [0.0, 0.1]}}},
      "sweep.axes.reviews.review_passive: the config has no [reviews] table"),
+    ({"lifecycle": {}, "population": {"segments": {"regular": {"promoters": 0.9}}}},
+     "population.segments.regular.promoters: promoters + detractors must be <= 1; got "
+     "0.9 + 0.15"),
 ])
 def test_bad_programme_tables_are_named(extra, problem):
     from refsim.experiment.config import ConfigError, resolve_config

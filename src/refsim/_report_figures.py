@@ -120,9 +120,9 @@ def _cash_figures(page, curves):
         partial(plotting.curves_grid, curves, drawn, page.titles(drawn), series="cash",
                 settle=0.0, unit="$", break_even=True),
         "Net cash to date of each campaign, discounted to its start: value of the "
-        "customers won and their repeat margin, minus seeds, rewards and advertising; "
-        f"bands: {100 * page.level:g}% CI of the mean; a dot where the mean turns "
-        "positive (payback), dashed: break-even." + _left_out(drawn, page.cells,
+        "customers won and their repeat margin, minus seeds, rewards, advertising and "
+        f"programmes; bands: {100 * page.level:g}% CI of the mean; a dot from where the "
+        "mean stays positive (payback), dashed: break-even." + _left_out(drawn, page.cells,
                                                             "every cell's curves are in "
                                                             "load_curves"))]
 
@@ -141,7 +141,7 @@ def _ahead_figures(page, curves):
         f"Net cash to date of each campaign minus the baseline's "
         f"({html.escape(str(page.baseline))}), run by run, discounted: below 0 the "
         f"programme has not yet paid for itself; bands: {100 * page.level:g}% CI of the "
-        "paired mean; a dot where the mean turns positive." + _left_out(
+        "paired mean; a dot from where the mean stays positive (payback)." + _left_out(
             drawn, page.cells, "every cell's curves are in load_curves"))]
 
 

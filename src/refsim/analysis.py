@@ -221,12 +221,13 @@ def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],
 def payback(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
     """Return, per cell and campaign, when its cash overtakes the baseline's for good.
 
-    Run ``r`` of a campaign and of the baseline share their random numbers, so their
-    difference in cumulative discounted cash is the campaign's own effect in that run.
-    Its payback step is the first step from which that difference stays positive to the
-    end of the horizon (a campaign still behind at the end has not paid back). Steps
-    of runs that did not pay back count as later than any step, so the median is
-    defined while more than half paid back.
+    Run ``r`` of a campaign and of the baseline share their random numbers, so the mean
+    over runs of their difference in cumulative discounted cash, with its interval, is
+    the campaign's effect to date (:func:`cash_ahead`). The campaign pays back at the
+    first step from which that mean stays positive to the end of the horizon, and is
+    surely ahead from the first step from which the interval's lower bound stays
+    positive (at ``level``). Single runs are not used: their paths cross zero by chance
+    long after the mean has settled.
 
     Parameters
     ----------
@@ -236,54 +237,54 @@ def payback(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
     baseline : str
         The campaign the others are measured against.
     level : float, default 0.95
-        Coverage of the median's interval.
+        Coverage of the intervals.
 
     Returns
     -------
     pandas.DataFrame
         One row per cell and campaign other than the baseline: ``cell``, ``campaign``,
-        ``median`` (step; infinite when most runs did not pay back), ``lo`` and ``hi``
-        (a distribution-free interval for the median from order statistics, its coverage
-        at least ``level``; infinite bounds mean "not within the horizon"), ``paid`` (the
-        share of runs that paid back) and ``runs``.
+        ``step`` (payback; infinite when the mean is not ahead at the end), ``sure``
+        (the step from which it is ahead beyond doubt; infinite when not by the end),
+        ``ahead`` (the cash ahead at the end: mean), ``lo``, ``hi`` (its interval),
+        ``horizon`` (the last step) and ``runs``.
 
     Examples
     --------
     >>> import numpy as np
     >>> base = np.zeros((5, 4))
-    >>> late = np.array([[-5, -1, 2, 3]] * 5)  # ahead from step 2 on, in every run
-    >>> payback({(0, "base"): base, (0, "late"): late}, "base")[["median", "paid"]]
-       median  paid
-    0     2.0   1.0
+    >>> late = np.array([[-5.0, -1, 2, 3]] * 4 + [[-5.0, -1, 2.5, 3.5]])
+    >>> payback({(0, "base"): base, (0, "late"): late}, "base")[["step", "sure"]]
+       step  sure
+    0   2.0   2.0
     """
-    from scipy.stats import binom
-
     if not 0.0 < level < 1.0:
         raise InvalidValue(f"level must be in (0, 1); got {level!r}")
     rows = []
-    for (cell, camp), a in cash.items():
-        if camp == baseline or (cell, baseline) not in cash:
+    curves = cash_ahead(cash, baseline, level)
+    for (cell, camp), one in curves.groupby(["cell", "campaign"], sort=False):
+        if camp == baseline:
             continue
-        b = cash[(cell, baseline)]
-        n = min(a.shape[0], b.shape[0])
-        ahead = (np.asarray(a[:n], np.float64) - np.asarray(b[:n], np.float64)) > 0
-        # the last step at which the campaign was not ahead; it pays back one later
-        behind = np.where(~ahead, np.arange(ahead.shape[1]), -1).max(axis=1)
-        step = np.where(behind < ahead.shape[1] - 1, behind + 1.0, np.inf)
-        x = np.sort(step)
-        # the narrowest pair of order statistics x[j], x[n - 1 - j] that still covers
-        # the median with probability >= level: P(j < B < n - j), B ~ Binomial(n, 1/2)
-        lo_i = 0
-        for j in range(1, n // 2):
-            if binom.cdf(n - j - 1, n, 0.5) - binom.cdf(j, n, 0.5) < level:
-                break
-            lo_i = j
-        rows.append({"cell": cell, "campaign": camp, "median": float(np.median(x)),
-                     "lo": float(x[lo_i]) if n else np.nan,
-                     "hi": float(x[n - 1 - lo_i]) if n else np.nan,
-                     "paid": float(np.isfinite(step).mean()) if n else np.nan, "runs": n})
-    return pd.DataFrame(rows, columns=["cell", "campaign", "median", "lo", "hi", "paid",
-                                       "runs"])
+        one = one.sort_values("step")
+        steps = one["step"].to_numpy()
+        end = one.iloc[-1]
+        rows.append({"cell": cell, "campaign": camp,
+                     "step": _stays_positive(one["mean"].to_numpy(), steps),
+                     "sure": _stays_positive(one["lo"].to_numpy(), steps),
+                     "ahead": float(end["mean"]), "lo": float(end["lo"]),
+                     "hi": float(end["hi"]), "horizon": int(steps[-1]),
+                     "runs": int(end["runs"])})
+    return pd.DataFrame(rows, columns=["cell", "campaign", "step", "sure", "ahead", "lo",
+                                       "hi", "horizon", "runs"])
+
+
+def _stays_positive(values, steps) -> float:
+    """The first step from which ``values`` stay above 0 (NaN counts as not); inf when
+    the last one is not."""
+    ok = np.nan_to_num(np.asarray(values, np.float64), nan=-1.0) > 0
+    if not ok[-1]:
+        return np.inf
+    behind = np.flatnonzero(~ok)
+    return float(steps[behind[-1] + 1] if behind.size else steps[0])
 
 
 def cash_ahead(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:

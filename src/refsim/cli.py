@@ -199,19 +199,19 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
 
 
 def _payback_lines(rows, baseline, horizon) -> list[str]:
-    """Plain-text payback against the baseline: the median step from which each
-    campaign's cash stays ahead, soonest first, with its interval (">horizon": not
-    within the run's steps)."""
+    """Plain-text payback against the baseline: the step from which each campaign's cash
+    stays ahead on average (paired), soonest first, and in brackets from which it is
+    ahead beyond doubt (">horizon": not within the run's steps)."""
     if rows.empty:
         return []
 
     def step(x):
         return f">{horizon}" if not math.isfinite(x) else f"{x:g}"
 
-    rows = rows.sort_values(["median", "lo", "campaign"], kind="stable")
-    text = ", ".join(f"{r['campaign']} {step(r['median'])} [{step(r['lo'])}, "
-                     f"{step(r['hi'])}]" for _, r in rows.iterrows())
-    return [f"  pays back against {baseline} at step (median [CI]): {text}"]
+    rows = rows.sort_values(["step", "sure", "campaign"], kind="stable")
+    text = ", ".join(f"{r['campaign']} {step(r['step'])} ({step(r['sure'])})"
+                     for _, r in rows.iterrows())
+    return [f"  ahead of {baseline} from step (for sure): {text}"]
 
 
 def _ci(mean, lo, hi, signed=False, money=False) -> str:

@@ -342,7 +342,7 @@ class Lifecycle:
     customer churns with its class's hazard; a churned customer stops referring, is
     never referred again and no longer counts as a customer, but advertising may win
     it back (``winback``: it then draws a new class). Each step every
-    detractor tells each contact who is not a customer bad news with
+    detractor tells each contact who has never bought bad news with
     ``detractor_share``; the contact rejects the product for good with ``rejection``,
     else referrals to it convert ``bad_news_factor`` times as often. Each current customer
     brings ``margin`` per step; cash is discounted at ``discount_rate`` per step.
@@ -380,7 +380,7 @@ class Lifecycle:
         meaning="Chance a detractor stops being a customer, each step.", source=ASSUMPTION)
     detractor_share: float = param(
         0.15, "prob", unit="probability per contact per step",
-        meaning="Chance a detractor tells a given contact who is not a customer bad news, "
+        meaning="Chance a detractor tells a given contact who has never bought bad news, "
                 "each step (by default more than an advocate's share: bad news travels "
                 "further).",
         source="assumption; direction: Goldenberg, Libai, Moldovan & Muller 2007, Int. "
@@ -557,7 +557,7 @@ class LoyaltyProgram:
 
     cost_per_member: float = param(
         0.5, low=0.0, unit="$ per member per step",
-        meaning="What the programme costs per current customer each step (rewards, "
+        meaning="What the programme costs per current member each step (rewards, "
                 "perks).", source=ASSUMPTION)
     fixed_cost: float = param(
         100.0, low=0.0, unit="$ per step",

@@ -280,7 +280,7 @@ def _cash_flow(model, parts):
 
 def _over_time(margin, cash):
     """Per run: the repeat margin (undiscounted), NPV, and the payback step (the first
-    whose cumulative discounted cash is positive; NaN within the horizon)."""
+    whose cumulative discounted cash is positive; NaN when none is)."""
     total = np.cumsum(cash, axis=1)
     ahead = total > 0
     payback = np.where(ahead.any(axis=1), ahead.argmax(axis=1), np.nan)
@@ -288,9 +288,11 @@ def _over_time(margin, cash):
 
 
 def _lifetime_values(model, t, customers, kept):
-    """Per run: the mean lifetime value of a customer won by referral, from outside, who
-    became an advocate and who did not: value at purchase plus the repeat margin of
-    every step it stayed, discounted to step 0 (NaN when none was won that way). The
+    """Per run: the mean value within the horizon of a customer won by referral, from
+    outside, who became an advocate and who did not: value at purchase plus the repeat
+    margin of every step it stayed, discounted to step 0 (NaN when none was won that
+    way); the margin after the last step is not counted, so customers won late count
+    little. The
     loyalty members' extra margin is shared in proportion to customers (exact when
     every customer joins)."""
     life = model.lifecycle
@@ -560,9 +562,10 @@ def _metrics():
                "undiscounted (with a lifecycle; part of revenue).", True),
         Metric("npv", "$", "Net cash of the campaign discounted to its start (with a "
                "lifecycle).", True),
-        Metric("clv_referred", "$ per customer", "Mean lifetime value of a customer won by "
-               "referral: value at purchase plus discounted repeat margin (with a "
-               "lifecycle).", True),
+        Metric("clv_referred", "$ per customer", "Mean value of a customer won by referral "
+               "within the horizon: value at purchase plus the repeat margin of the steps "
+               "it stayed, discounted to the start; margin after the last step is not "
+               "counted (with a lifecycle).", True),
         Metric("clv_outside", "$ per customer", "Mean lifetime value of a customer won "
                "from outside, as clv_referred (with a lifecycle).", True),
         Metric("clv_advocates", "$ per customer", "Mean lifetime value of a customer won "

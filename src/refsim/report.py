@@ -23,8 +23,10 @@ ANSWER_CELLS = 6
 #: Customer ids listed per cell in the report's seeds table.
 SEED_IDS = 12
 #: Metrics of the tables, in order; those absent from the results are skipped (the
-#: lifecycle's customers kept, NPS, NPV and payback step only with a lifecycle).
-TABLE_METRICS = ("reach", "customers", "nps", "cac", "roi", "profit", "npv", "payback")
+#: lifecycle's customers kept, NPS and NPV only with a lifecycle; payback is in the
+#: Answer, against the baseline, where a campaign's own cash would count the sales
+#: every campaign makes).
+TABLE_METRICS = ("reach", "customers", "nps", "cac", "roi", "profit", "npv")
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232b;
@@ -293,36 +295,34 @@ def payback_of(run_dir, meta, level, ahead=False):
 
 
 def _payback_sentences(frame, baseline, level) -> dict:
-    """``{cell: sentence}``: which campaign's cash overtakes the baseline's first, for
-    good (median step over runs with its interval), and which do not within the horizon
-    in most runs; a first place whose interval meets the next one's is a tie."""
+    """``{cell: sentence}``: which campaign's cash overtakes the baseline's first (the
+    step from which the paired mean stays ahead, and from which its interval does),
+    and which are not clearly ahead at the end. Two campaigns whose spans from "ahead
+    on average" to "ahead beyond doubt" overlap are tied."""
     if frame is None or frame.empty:
         return {}
     pct = f"{100 * level:g}%"
     out = {}
-
-    def step(x):
-        return "after the horizon" if not np.isfinite(x) else f"{x:g}"
-
     for cell, rows in frame.groupby("cell", sort=True):
-        rows = rows.sort_values(["median", "lo", "campaign"], kind="stable")
-        paid = rows[np.isfinite(rows["median"])]
-        late = rows[~np.isfinite(rows["median"])]
+        rows = rows.sort_values(["step", "sure", "campaign"], kind="stable")
+        sure = rows[np.isfinite(rows["sure"])]
+        rest = rows[~np.isfinite(rows["sure"])]
+        horizon = int(rows["horizon"].iloc[0])
         parts = []
-        if len(paid):
-            first = paid.iloc[0]
-            tied = [r for _, r in paid.iloc[1:].iterrows() if r["lo"] <= first["hi"]]
+        if len(sure):
+            first = sure.iloc[0]
+            tied = [r for _, r in sure.iloc[1:].iterrows() if r["step"] <= first["sure"]]
             names = " and ".join(f"<b>{_esc(r['campaign'])}</b>" for r in [first, *tied])
             lead = "Tied for first to pay back" if tied else "Pays back first"
-            listed = ", ".join(
-                f"{_esc(r['campaign'])} step {step(r['median'])} "
-                f"[{step(r['lo'])}, {step(r['hi'])}]" for _, r in paid.iterrows())
-            parts.append(f"{lead} against {_esc(baseline)}: {names} ({listed}; median "
-                         f"step from which its cash stays ahead, {pct} interval).")
-        if len(late):
-            parts.append("Not within the horizon in most runs: " + ", ".join(
-                f"{_esc(r['campaign'])} ({100 * r['paid']:.0f}% of runs paid back)"
-                for _, r in late.iterrows()) + ".")
+            listed = ", ".join(f"{_esc(r['campaign'])} from step {r['step']:g} ({r['sure']:g})"
+                               for _, r in sure.iterrows())
+            parts.append(f"{lead} against {_esc(baseline)}: {names} ({listed}: the step "
+                         f"from which its cash stays ahead on average, paired, and in "
+                         f"brackets from which it is ahead beyond doubt at {pct}).")
+        if len(rest):
+            parts.append(f"Not clearly ahead by step {horizon}: " + ", ".join(
+                f"{_esc(r['campaign'])} ({_money(r['ahead'], r['lo'], r['hi'], '$', True)})"
+                for _, r in rest.iterrows()) + ".")
         out[cell] = " ".join(parts)
     return out
 

@@ -12,8 +12,9 @@ One run, per step t = 1..T, in this order (all synchronous with the step's start
    the referrer; x ``bad_factor`` for a warned contact, x ``S``), otherwise the
    neighbour becomes aware;
 1b. with the lifecycle on, each detractor among the customers of the step's start
-   (non-members' list, then members', each in list order) tells each contact who is not
-   a customer bad news with ``bad_lq``'s chance (geometric jumps); a contact told
+   (non-members' list, then members', each in list order) tells each contact who has
+   never bought (nor rejected the product) bad news with ``bad_lq``'s chance (geometric
+   jumps); a contact told
    rejects the product for good with ``rejection`` (never referred or won from outside
    again), else is warned;
 2. each node that has not adopted adopts from outside with probability ``ad_rate``

@@ -202,6 +202,28 @@ def read_seeds_file(path) -> list:
     return ids
 
 
+def _check_segment_mixes(cfg, problems) -> None:
+    """Each segment's satisfaction mix, its unset share the lifecycle's: promoters +
+    detractors <= 1, named by the segment's key."""
+    life = cfg["lifecycle"]
+    base = {k: life.get(k, SCHEMA["lifecycle"][k].default) for k in ("promoters",
+                                                                     "detractors")}
+    segs = cfg.get("population", {}).get("segments", {})
+    for name, seg in (segs.items() if isinstance(segs, dict) else ()):
+        own = {k: seg.get(k) for k in base}
+        if all(v is None for v in own.values()):
+            continue
+        mix = {k: base[k] if v is None else v for k, v in own.items()}
+        if not all(isinstance(v, float) for v in mix.values()):
+            continue  # already named as a bad value
+        if mix["promoters"] + mix["detractors"] > 1:
+            key = next(k for k, v in own.items() if v is not None)
+            problems.append(f"population.segments.{name}.{key}: promoters + detractors "
+                            f"must be <= 1; got {mix['promoters']:g} + "
+                            f"{mix['detractors']:g} (the lifecycle's value fills in the "
+                            f"unset one)")
+
+
 def _check_population(table, problems) -> dict:
     out = check_table("population", table, SCHEMA["population"], problems)
     segs = out.get("segments", {})
@@ -347,6 +369,7 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                 life.get("detractors"), float) and life["promoters"] + life["detractors"] > 1:
             problems.append(f"lifecycle: promoters + detractors must be <= 1; got "
                             f"{life['promoters']:g} + {life['detractors']:g}")
+        _check_segment_mixes(cfg, problems)
     cfg["loyalty"] = check_table("loyalty", raw.get("loyalty", {}), SCHEMA["loyalty"],
                                  problems)
     cfg["advocacy_programme"] = check_table(

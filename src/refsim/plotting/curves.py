@@ -98,8 +98,8 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
     unit : str, default "people"
         What the series counts, shown on the shared vertical axis label.
     break_even : bool, default False
-        For money to date: a dashed line at 0 ("break-even") and a dot where each
-        campaign's mean first turns positive ("payback").
+        For money to date: a dashed line at 0 ("break-even") and a dot at the step
+        from which each campaign's mean stays positive ("payback").
 
     Returns
     -------
@@ -146,13 +146,15 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
 
 
 def _payback(ax, rows, names, first):
-    """A dashed break-even line and each campaign's first step with a positive mean."""
+    """A dashed break-even line and, for each campaign, the step from which its mean
+    stays positive to the end."""
     ax.axhline(0.0, color="0.3", ls="--", lw=0.8, label="break-even" if first else None)
     for i, campaign in enumerate(names):
         one = rows[rows["campaign"] == campaign].sort_values("step")
-        ahead = np.flatnonzero(one["mean"].to_numpy(dtype=np.float64) > 0)
-        if ahead.size:
-            at = one.iloc[ahead[0]]
+        ok = np.nan_to_num(one["mean"].to_numpy(dtype=np.float64), nan=-1.0) > 0
+        if ok.size and ok[-1]:
+            behind = np.flatnonzero(~ok)
+            at = one.iloc[behind[-1] + 1 if behind.size else 0]
             ax.plot([at["step"]], [at["mean"]], "o", color=f"C{i % 10}", ms=5,
                     label="payback" if first and i == 0 else None)
 
