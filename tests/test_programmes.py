@@ -236,11 +236,10 @@ def test_clv_of_advocates_and_others_partitions_the_customers_won():
     adv = t["referral_advocates"] + t["outside_advocates"]
     others = t["referral"] + t["outside"] - adv
     assert (adv > 0).all() and (others > 0).all() and (t["outside"] > 0).all()
-    # the two partitions of the customers won hold the same total value
-    left = m["clv_advocates"] * adv + m["clv_others"] * others
-    right = m["clv_referred"] * t["referral"] + m["clv_outside"] * t["outside"]
-    assert np.allclose(left, right, rtol=1e-12)
-    assert (m["clv_advocates"] > m["clv_others"]).mean() > 0.5  # worth 2x at purchase
+    # an advocate is worth twice as much at purchase ($200 against $100 or $116 when
+    # referred) and stays as long or longer (promoters churn least): advocates' values
+    # are above the others' in every run (the twin checks each value exactly)
+    assert (m["clv_advocates"] > m["clv_others"]).all()
 
 
 # -- configs ----------------------------------------------------------------------------------
@@ -321,11 +320,17 @@ def test_cash_by_kind_adds_up_to_the_net_cash_and_churn_is_the_customers_lost():
     assert np.allclose(p["advocacy"].sum(1), res.money["advocacy_cost"])
     assert np.allclose(p["margin"].sum(1), res.money["repeat_revenue"])
     assert np.allclose(p["won"].sum(1) + p["margin"].sum(1), res.money["revenue"])
-    # churned in a step = customers at its start + those it won or won back - those after
-    kept = res.customers.sum(axis=2)
-    came = res.flows[..., 0] + res.flows[..., 1] + res.flows[..., 6]
-    lost = kept[:, :-1] + came[:, 1:] - kept[:, 1:]
-    assert (lost >= 0).all() and lost.sum() > 0
-    rate = res.churn_curves
-    assert np.isnan(rate[:, 0]).all()
-    assert np.allclose(rate[:, 1:] * kept[:, :-1], lost, equal_nan=False)
+    assert np.isnan(res.churn_curves[:, 0]).all()
+
+
+def test_churn_per_step_is_the_hazard_of_the_customers_at_the_steps_start():
+    # nobody new comes (no ads, nobody refers): the customers lost in step t are
+    # Binomial(kept_{t-1}, h), so sum_t (rate_t - h) kept_{t-1} is a martingale with
+    # variance sum_t kept_{t-1} h (1 - h)
+    n, h, runs = 1000, 0.07, 30
+    life = refsim.Lifecycle(promoters=1.0, detractors=0.0, churn_promoter=h)
+    model = refsim.ReferralModel(share=0.0, lifecycle=life)
+    res = refsim.simulate(_empty(n), model, np.arange(n), runs=runs, rng=8, steps=10)
+    kept = res.customers.sum(axis=2)[:, :-1].astype(float)
+    resid = ((res.churn_curves[:, 1:] - h) * kept).sum()
+    assert abs(resid) <= Z * math.sqrt((kept * h * (1 - h)).sum())

@@ -275,7 +275,8 @@ def _cash_flow(model, parts):
     for kind in CASH_PARTS[2:]:
         net = net - parts[kind]
     steps = net.shape[1] - 1
-    return net / (1.0 + model.lifecycle.discount_rate) ** np.arange(steps + 1)
+    with np.errstate(over="ignore"):  # a huge rate: later cash is worth 0, as it should
+        return net / (1.0 + model.lifecycle.discount_rate) ** np.arange(steps + 1)
 
 
 def _over_time(margin, cash):
