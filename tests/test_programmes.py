@@ -294,7 +294,8 @@ def test_config_reviews_and_advocacy_programme_reach_the_model_and_the_store(tmp
     assert spent["none"] == 0 and spent["advocacy"] >= 50.0 * 6
     assert {"reviews", "social_proof", "won_back", "clv_advocates", "retention"} <= set(runs)
     curves = refsim.load_curves(tmp_path)
-    assert {"promoters", "detractors", "customers", "cash"} <= set(curves["series"])
+    assert {"promoters", "detractors", "customers", "cash", "churned"} <= set(
+        curves["series"])
     rows = {r["key"] for r in refsim.experiment.reference.assumption_rows(cfg)}
     assert {"reviews.review_passive", "advocacy_programme.recruit"} <= rows
 
@@ -334,3 +335,7 @@ def test_churn_per_step_is_the_hazard_of_the_customers_at_the_steps_start():
     kept = res.customers.sum(axis=2)[:, :-1].astype(float)
     resid = ((res.churn_curves[:, 1:] - h) * kept).sum()
     assert abs(resid) <= Z * math.sqrt((kept * h * (1 - h)).sum())
+    # nobody comes back without ads: the churned to date are those gone
+    from refsim.referral_result import _curves
+
+    assert (_curves(res)["churned"][:, -1] == n - res.customers[:, -1].sum(axis=1)).all()

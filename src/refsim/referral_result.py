@@ -95,12 +95,10 @@ class ReferralResult(SimResult):
         if self.customers is None:
             raise InvalidValue("churn needs a model with a lifecycle (refsim.Lifecycle)")
         kept = self.customers.sum(axis=2).astype(np.float64)
-        came = self.flows[..., 0] + self.flows[..., 1] + self.flows[..., 6]
+        lost = _lost(self)
         out = np.full(kept.shape, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, 1:] = np.where(kept[:, :-1] > 0,
-                                  (kept[:, :-1] + came[:, 1:] - kept[:, 1:]) / kept[:, :-1],
-                                  np.nan)
+            out[:, 1:] = np.where(kept[:, :-1] > 0, lost[:, 1:] / kept[:, :-1], np.nan)
         return out
 
     @property
@@ -132,6 +130,16 @@ class ReferralResult(SimResult):
         for name, values in {**self.tallies, **self.money}.items():
             out[name] = mean_ci(values, level)
         return out
+
+
+def _lost(result):
+    """(runs, steps + 1) customers lost to churn in each step (0 at step 0): those at the
+    step's start, plus those it won or won back, minus those after it."""
+    kept = result.customers.sum(axis=2)
+    came = result.flows[..., 0] + result.flows[..., 1] + result.flows[..., 6]
+    lost = np.zeros_like(kept)
+    lost[:, 1:] = kept[:, :-1] + came[:, 1:] - kept[:, 1:]
+    return lost
 
 
 def _kernel_inputs(graph, model):
@@ -496,6 +504,7 @@ def _curves(result):
         out["cash"] = np.round(np.cumsum(result.cash_flow, axis=1)).astype(np.int64)
         out["promoters"] = result.customers[..., 0]
         out["detractors"] = result.customers[..., 2]
+        out["churned"] = np.cumsum(_lost(result), axis=1)
     return out
 
 
@@ -602,7 +611,9 @@ def _register():
                 Series("promoters", "customers", "Current customers who are promoters (with a "
                        "lifecycle)."),
                 Series("detractors", "customers", "Current customers who are detractors "
-                       "(with a lifecycle).")),
+                       "(with a lifecycle)."),
+                Series("churned", "customers", "Customers lost to churn to date, each loss "
+                       "counted (with a lifecycle).", monotone=True)),
         curves=_curves, from_config=_from_config, needs_steps=True,
         sections=("population", "program", "economics", "lifecycle", "loyalty", "reviews",
                   "advocacy_programme"),
