@@ -11,7 +11,7 @@ Examples
 [4, 4, 4]
 """
 
-from . import analysis, datasets, errors, generators, model_registry, params
+from . import analysis, calibrate, datasets, errors, generators, model_registry, params
 from ._version import __version__ as __version__
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
@@ -63,6 +63,7 @@ __all__ = [
     "register_strategy",
     "select_seeds",
     "analysis",
+    "calibrate",
     "datasets",
     "errors",
     "model_registry",
