@@ -120,3 +120,33 @@ def test_more_steps_per_period_bring_the_referral_limits_peak_to_bass():
     gaps = [abs(peak(k) - bass_peak) for k in (1, 4, 16, 64)]
     assert gaps[0] > 0.5 and gaps[-1] < 0.05
     assert all(a > b for a, b in zip(gaps, gaps[1:]))
+
+
+def test_simulated_series_sum_flows_and_read_stocks_per_period():
+    import refsim
+    from refsim.calibrate import simulated_series
+
+    g = refsim.generators.holme_kim(800, 3, 0.5, rng=4)
+    life = refsim.Lifecycle(churn_passive=0.05, winback=0.5)
+    model = refsim.ReferralModel(share=0.2, ad_rate=0.01, lifecycle=life)
+    res = refsim.simulate(g, model, [0, 1], runs=5, rng=6, steps=12)
+    names = ["new_customers", "referred_customers", "churned", "active_customers", "nps"]
+    out = simulated_series(res, names, steps_per_period=3)
+    kept = res.customers.sum(axis=2)
+    for j in range(4):  # period j + 1 holds steps 3j + 1 .. 3j + 3
+        lo, hi = 3 * j, 3 * j + 3
+        assert (out["new_customers"][:, j] == res.curves[:, hi] - res.curves[:, lo]).all()
+        assert (out["referred_customers"][:, j] == res.flows[:, lo + 1:hi + 1, 0].sum(1)).all()
+        came = (res.flows[:, lo + 1:hi + 1, [0, 1, 6]].sum(axis=(1, 2)))
+        assert (out["churned"][:, j] == kept[:, lo] + came - kept[:, hi]).all()
+        assert (out["active_customers"][:, j] == kept[:, hi]).all()
+        assert np.allclose(out["nps"][:, j], res.nps_curves[:, hi], equal_nan=True)
+    with pytest.raises(InvalidValue, match="12 steps, not a whole number of periods of 5"):
+        simulated_series(res, names, steps_per_period=5)
+    with pytest.raises(InvalidValue, match="referrals_sent is not recorded per step"):
+        simulated_series(res, ["referrals_sent"])
+    with pytest.raises(InvalidValue, match="did you mean 'churned'"):
+        simulated_series(res, ["churnd"])
+    plain = refsim.simulate(g, refsim.ReferralModel(), [0], runs=2, rng=1, steps=4)
+    with pytest.raises(InvalidValue, match="nps needs a model with a lifecycle"):
+        simulated_series(plain, ["nps"])

@@ -2,6 +2,7 @@
 
 from .bass import BassFit, bass_curve, fit_bass, fit_bass_ols, referral_from_bass
 from .data import SERIES, Observed, read_observed
+from .series import simulated_series
 
 __all__ = ["SERIES", "BassFit", "Observed", "bass_curve", "fit_bass", "fit_bass_ols",
-           "read_observed", "referral_from_bass"]
+           "read_observed", "referral_from_bass", "simulated_series"]
