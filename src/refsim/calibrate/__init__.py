@@ -1,4 +1,6 @@
-"""Grounding the model in a market's data: observed series and the Bass model."""
+"""Grounding the model in a market's data: observed series, the Bass model, and
+ABC-SMC calibration of the referral model (:mod:`refsim.calibrate.abc`, needs the
+``calibrate`` extra)."""
 
 from .bass import BassFit, bass_curve, fit_bass, fit_bass_ols, referral_from_bass
 from .data import SERIES, Observed, read_observed

@@ -1,0 +1,267 @@
+"""Likelihood-free calibration of the referral model to a market's observed series:
+ABC-SMC on pyabc (Klinger, Rickert & Hasenauer 2018; the ``calibrate`` extra).
+
+Each particle's parameters replace the model's (``"share"``, ``"ad_rate"``,
+``"lifecycle.churn_passive"``, ...); one run of the model on the graph, aggregated per
+period (:func:`refsim.calibrate.simulated_series`), is compared with the data by
+:func:`distance`. The posterior is the last generation's weighted particles.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InvalidType, InvalidValue, MissingFile
+from .data import COUNTS, Observed
+from .series import simulated_series
+
+__all__ = ["KINDS", "Posterior", "Prior", "calibrate", "distance"]
+
+#: Prior distributions: name -> what ``a`` and ``b`` are.
+KINDS = {"uniform": "low, high", "loguniform": "low, high (both > 0)",
+         "normal": "mean, standard deviation", "beta": "alpha, beta (both > 0)"}
+
+
+@dataclass(frozen=True)
+class Prior:
+    """A prior distribution of one parameter: ``kind`` in :data:`KINDS` with its two
+    numbers.
+
+    Examples
+    --------
+    >>> float(Prior("uniform", 0.0, 0.3).rv().mean())
+    0.15
+    >>> Prior("loguniform", 0.0, 1.0)
+    Traceback (most recent call last):
+    ...
+    refsim.errors.InvalidValue: a loguniform prior needs 0 < low < high; got 0, 1
+    """
+
+    kind: str
+    a: float
+    b: float
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise InvalidValue(f"prior kind must be one of {', '.join(KINDS)}; got "
+                               f"{self.kind!r}")
+        for v in (self.a, self.b):
+            if not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise InvalidValue(f"a {self.kind} prior needs two finite numbers; got "
+                                   f"{self.a!r}, {self.b!r}")
+        a, b = self.a, self.b
+        bad = {"uniform": not a < b, "loguniform": not 0 < a < b,
+               "normal": not b > 0, "beta": not (a > 0 and b > 0)}[self.kind]
+        if bad:
+            need = {"uniform": "low < high", "loguniform": "0 < low < high",
+                    "normal": "a standard deviation > 0", "beta": "alpha > 0 and beta > 0"}
+            raise InvalidValue(f"a {self.kind} prior needs {need[self.kind]}; got {a:g}, "
+                               f"{b:g}")
+
+    def rv(self):
+        """The scipy distribution."""
+        from scipy import stats
+
+        if self.kind == "uniform":
+            return stats.uniform(self.a, self.b - self.a)
+        if self.kind == "loguniform":
+            return stats.loguniform(self.a, self.b)
+        if self.kind == "normal":
+            return stats.norm(self.a, self.b)
+        return stats.beta(self.a, self.b)
+
+    def _pyabc(self):
+        import pyabc
+
+        if self.kind == "uniform":
+            return pyabc.RV("uniform", self.a, self.b - self.a)
+        if self.kind == "loguniform":
+            return pyabc.RV("loguniform", self.a, self.b)
+        if self.kind == "normal":
+            return pyabc.RV("norm", self.a, self.b)
+        return pyabc.RV("beta", self.a, self.b)
+
+
+def distance(simulated: dict, observed: dict) -> float:
+    """The distance between simulated and observed series: per series, the root mean
+    square of the per-period differences and, for counts, of the cumulative totals,
+    each divided by the observed series' mean absolute value (at least 1), summed over
+    series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> obs = {"new_customers": np.array([10.0, 20.0, 30.0])}
+    >>> distance(obs, obs), round(distance({"new_customers": obs["new_customers"] + 2},
+    ...                                     obs), 4)
+    (0.0, 0.2296)
+    """
+    total = 0.0
+    for name, y in observed.items():
+        y = np.asarray(y, np.float64)
+        x = np.asarray(simulated[name], np.float64)
+        scale = max(float(np.mean(np.abs(y))), 1.0)
+        total += float(np.sqrt(np.mean((x - y) ** 2))) / scale
+        if name in COUNTS:
+            total += float(np.sqrt(np.mean((np.cumsum(x) - np.cumsum(y)) ** 2))) / (
+                max(float(np.mean(np.abs(np.cumsum(y)))), 1.0))
+    return total
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """The posterior of an ABC-SMC run: the last generation's particles.
+
+    Attributes
+    ----------
+    samples : pandas.DataFrame
+        One row per particle: the calibrated keys and ``weight`` (summing to 1).
+    generations : pandas.DataFrame
+        Per generation: ``t``, ``epsilon``, ``samples`` (simulations), ``ess``
+        (effective sample size of its weights).
+    db : str
+        The pyabc history (SQLite) the run wrote.
+    """
+
+    samples: pd.DataFrame
+    generations: pd.DataFrame
+    db: str
+
+    def interval(self, key: str, level: float = 0.9) -> tuple[float, float]:
+        """The equal-tailed credible interval of one key (weighted quantiles)."""
+        x = self.samples[key].to_numpy()
+        w = self.samples["weight"].to_numpy()
+        order = np.argsort(x)
+        cum = np.cumsum(w[order]) / w.sum()
+        lo = x[order][np.searchsorted(cum, (1 - level) / 2)]
+        hi = x[order][min(np.searchsorted(cum, 1 - (1 - level) / 2), len(x) - 1)]
+        return float(lo), float(hi)
+
+    def mean(self, key: str) -> float:
+        w = self.samples["weight"].to_numpy()
+        return float(np.sum(self.samples[key].to_numpy() * w) / w.sum())
+
+
+def _apply(model, params: dict):
+    """The model with each calibrated key replaced (``name`` on the model, or
+    ``lifecycle.name``)."""
+    by_part: dict = {}
+    for key, value in params.items():
+        part, _, name = key.rpartition(".")
+        by_part.setdefault(part, {})[name] = float(value)
+    for part, values in by_part.items():
+        if part == "":
+            model = dataclasses.replace(model, **values)
+        else:
+            model = dataclasses.replace(
+                model, **{part: dataclasses.replace(getattr(model, part), **values)})
+    return model
+
+
+def _check_keys(model, priors):
+    for key, prior in priors.items():
+        if not isinstance(prior, Prior):
+            raise InvalidType(f"the prior of {key!r} must be a refsim.calibrate.Prior; got "
+                              f"{type(prior).__name__}")
+        part, _, name = key.rpartition(".")
+        owner = model if part == "" else getattr(model, part, None)
+        if owner is None or name not in {f.name for f in dataclasses.fields(owner)}:
+            raise InvalidValue(f"cannot calibrate {key!r}: the model has no such value "
+                               f"(a ReferralModel field, or lifecycle.NAME with a "
+                               f"lifecycle)")
+
+
+def calibrate(graph, model, observed: Observed, priors: dict, *, series=None,
+              seeds=(), steps_per_period: int = 1, population_size: int = 200,
+              generations: int = 8, min_epsilon: float = 0.0, db: str | None = None,
+              rng: int = 0, sampler=None) -> Posterior:
+    """Fit the referral model's parameters to observed series by ABC-SMC.
+
+    Parameters
+    ----------
+    graph : Graph
+    model : ReferralModel
+        Every value not in ``priors`` stays as given.
+    observed : Observed
+        The data (:func:`refsim.calibrate.read_observed`).
+    priors : dict
+        ``key -> Prior``: ``"share"``, ``"ad_rate"``, ``"lifecycle.churn_passive"``...
+    series : sequence of str, optional
+        Which observed series to fit (default: all the data holds).
+    seeds : sequence of int, default ()
+        Customers at the start (seeded in every simulation).
+    steps_per_period : int, default 1
+        Model steps per observed period.
+    population_size, generations : int
+        Particles per generation and the most generations.
+    min_epsilon : float, default 0
+        Stop once the acceptance threshold falls to this.
+    db : str, optional
+        SQLite file for pyabc's history (default: a temporary file).
+    rng : int, default 0
+        Seeds pyabc's draws and each simulation's stream (single-core sampler: the same
+        numbers on any machine).
+    sampler : pyabc sampler, optional
+        E.g. ``pyabc.sampler.MulticoreEvalParallelSampler()`` or a Dask sampler;
+        default single-core.
+
+    Returns
+    -------
+    Posterior
+    """
+    try:
+        import pyabc
+    except ImportError:
+        raise MissingFile("calibration needs pyabc: pip install 'refsim[calibrate]'") \
+            from None
+    import logging
+    import tempfile
+
+    from ..simulate import simulate
+
+    _check_keys(model, priors)
+    names = list(observed.series if series is None else series)
+    obs = {name: observed.values(name) for name in names}
+    steps = observed.periods * int(steps_per_period)
+    seeds = list(seeds)
+
+    def one(params):
+        stream = int(np.random.randint(0, 2**31 - 1))  # pyabc's seeded global stream
+        res = simulate(graph, _apply(model, params), seeds, runs=1, rng=stream,
+                       steps=steps)
+        out = simulated_series(res, names, steps_per_period)
+        return {name: out[name][0] for name in names}
+
+    # one simulation at the priors' means first: a series the model cannot give, or a
+    # value out of range, fails here with its own message, not inside pyabc
+    one({k: float(p.rv().mean()) for k, p in priors.items()})
+    for name in ("ABC", "Sampler", "Epsilon", "Distance", "pyabc"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    prior = pyabc.Distribution(**{k: p._pyabc() for k, p in priors.items()})
+    abc = pyabc.ABCSMC(one, prior, distance, population_size=int(population_size),
+                       sampler=sampler or pyabc.sampler.SingleCoreSampler())
+    if db is None:
+        db = tempfile.NamedTemporaryFile(suffix=".db", delete=False).name
+    np.random.seed(int(rng))
+    abc.new(f"sqlite:///{db}", obs)
+    history = abc.run(minimum_epsilon=float(min_epsilon),
+                      max_nr_populations=int(generations))
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    samples = frame.reset_index(drop=True)[list(priors)].copy()
+    samples["weight"] = np.asarray(weights) / np.sum(weights)
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    ess = []
+    for t in pops["t"]:
+        _, w = history.get_distribution(m=0, t=int(t))
+        w = np.asarray(w)
+        ess.append(float(w.sum() ** 2 / (w ** 2).sum()))
+    gens = pd.DataFrame({"t": pops["t"].astype(int).to_numpy(),
+                         "epsilon": pops["epsilon"].to_numpy(),
+                         "samples": pops["samples"].astype(int).to_numpy(), "ess": ess})
+    return Posterior(samples, gens, db)
