@@ -95,7 +95,7 @@ class ReferralResult(SimResult):
         if self.customers is None:
             raise InvalidValue("churn needs a model with a lifecycle (refsim.Lifecycle)")
         kept = self.customers.sum(axis=2).astype(np.float64)
-        lost = _lost(self)
+        lost = lost_per_step(self)
         out = np.full(kept.shape, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[:, 1:] = np.where(kept[:, :-1] > 0, lost[:, 1:] / kept[:, :-1], np.nan)
@@ -132,7 +132,7 @@ class ReferralResult(SimResult):
         return out
 
 
-def _lost(result):
+def lost_per_step(result):
     """(runs, steps + 1) customers lost to churn in each step (0 at step 0): those at the
     step's start, plus those it won or won back, minus those after it."""
     kept = result.customers.sum(axis=2)
@@ -504,7 +504,7 @@ def _curves(result):
         out["cash"] = np.round(np.cumsum(result.cash_flow, axis=1)).astype(np.int64)
         out["promoters"] = result.customers[..., 0]
         out["detractors"] = result.customers[..., 2]
-        out["churned"] = np.cumsum(_lost(result), axis=1)
+        out["churned"] = np.cumsum(lost_per_step(result), axis=1)
     return out
 
 

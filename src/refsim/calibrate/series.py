@@ -70,9 +70,9 @@ def simulated_series(result, names, steps_per_period: int = 1) -> dict[str, np.n
         elif name == "referred_customers":
             per_step = result.flows[:, 1:, 0].astype(np.float64)
         elif name == "churned":
-            from ..referral_result import _lost
+            from ..referral_result import lost_per_step
 
-            per_step = _lost(result)[:, 1:].astype(np.float64)
+            per_step = lost_per_step(result)[:, 1:].astype(np.float64)
         else:
             stock = (result.customers.sum(axis=2) if name == "active_customers"
                      else result.nps_curves).astype(np.float64)
