@@ -97,78 +97,70 @@ def _left_out(drawn, cells, where):
 
 def _curve_figures(page, curves):
     """Adoption curves of the first cells, one panel each."""
+    return _series_figure(
+        page, curves, "adopters",
+        f"Mean adopters per step (one step is one round of referrals), each panel until "
+        f"its cascades end; bands: {100 * page.level:g}% CI of the mean.")
+
+
+def _series_figure(page, curves, series, caption, **kwargs):
+    """Small multiples of one series (``curves_grid``) for the first cells that have
+    it, captioned; none when no cell has it."""
     if curves is None or not len(curves):
         return []
-    drawn = [c for c in page.cells if (curves["cell"] == c).any()][:CURVE_CELLS]
+    has = curves["series"] == series
+    drawn = [c for c in page.cells if (has & (curves["cell"] == c)).any()][:CURVE_CELLS]
     if not drawn:
         return []
-    return [figure_html(partial(plotting.curves_grid, curves, drawn, page.titles(drawn)),
-                        f"Mean adopters per step (one step is one round of referrals), each "
-                        f"panel until its cascades end; bands: {100 * page.level:g}% CI of "
-                        "the mean." + _left_out(drawn, page.cells,
-                                                "every cell's curves are in load_curves"))]
+    return [figure_html(
+        partial(plotting.curves_grid, curves, drawn, page.titles(drawn), series=series,
+                **kwargs),
+        caption + _left_out(drawn, page.cells, "every cell's curves are in load_curves"))]
 
 
 def _cash_figures(page, curves):
     """With a lifecycle: each campaign's net cash to date, discounted, with the
     break-even line and the step each pays back."""
-    if curves is None or not (curves["series"] == "cash").any():
-        return []
-    drawn = [c for c in page.cells
-             if ((curves["cell"] == c) & (curves["series"] == "cash")).any()][:CURVE_CELLS]
-    return [figure_html(
-        partial(plotting.curves_grid, curves, drawn, page.titles(drawn), series="cash",
-                settle=0.0, unit="$", break_even=True),
+    return _series_figure(
+        page, curves, "cash",
         "Net cash to date of each campaign, discounted to its start: value of the "
         "customers won and their repeat margin, minus seeds, rewards, advertising and "
         f"programmes; bands: {100 * page.level:g}% CI of the mean; a dot from where the "
-        "mean stays positive (payback), dashed: break-even." + _left_out(drawn, page.cells,
-                                                            "every cell's curves are in "
-                                                            "load_curves"))]
+        "mean stays positive (payback), dashed: break-even.",
+        settle=0.0, unit="$", break_even=True)
 
 
 def _ahead_figures(page, curves):
     """With a lifecycle and a baseline: how far each campaign's cash is ahead of the
     baseline's, paired, with the step each pays back."""
-    if curves is None or not (curves["series"] == "cash_ahead").any():
-        return []
-    drawn = [c for c in page.cells
-             if ((curves["cell"] == c) & (curves["series"] == "cash_ahead")).any()][
-        :CURVE_CELLS]
-    return [figure_html(
-        partial(plotting.curves_grid, curves, drawn, page.titles(drawn),
-                series="cash_ahead", settle=0.0, unit="$", break_even=True),
+    return _series_figure(
+        page, curves, "cash_ahead",
         f"Net cash to date of each campaign minus the baseline's "
         f"({html.escape(str(page.baseline))}), run by run, discounted: below 0 the "
         f"programme has not yet paid for itself; bands: {100 * page.level:g}% CI of the "
-        "paired mean; a dot from where the mean stays positive (payback)." + _left_out(
-            drawn, page.cells, "every cell's curves are in load_curves"))]
+        "paired mean; a dot from where the mean stays positive (payback).",
+        settle=0.0, unit="$", break_even=True)
 
 
 def _lifecycle_figures(page, curves):
-    """With a lifecycle: customers kept and NPS per step, per campaign."""
+    """With a lifecycle: customers kept and NPS per step, per campaign (NPS of the mean
+    counts: the per-run ratio's mean is not stored)."""
     if curves is None or not (curves["series"] == "promoters").any():
         return []
-    drawn = [c for c in page.cells
-             if ((curves["cell"] == c) & (curves["series"] == "customers")).any()][
-        :CURVE_CELLS]
     key = ["cell", "campaign", "step"]
     parts = {name: curves[curves["series"] == name].set_index(key)["mean"]
              for name in ("promoters", "detractors", "customers")}
     nps = (100.0 * (parts["promoters"] - parts["detractors"])
            / parts["customers"].where(parts["customers"] > 0)).rename("mean").reset_index()
     nps["series"], nps["lo"], nps["hi"] = "nps", np.nan, np.nan
-    left = _left_out(drawn, page.cells, "every cell's curves are in load_curves")
-    return [figure_html(
-        partial(plotting.curves_grid, curves, drawn, page.titles(drawn),
-                series="customers", settle=0.0, unit="customers"),
+    return [*_series_figure(
+        page, curves, "customers",
         "Customers kept after each step: won minus churned, plus those won back; bands: "
-        f"{100 * page.level:g}% CI of the mean." + left),
-        figure_html(
-        partial(plotting.curves_grid, nps, drawn, page.titles(drawn), series="nps",
-                settle=0.0, unit="points"),
+        f"{100 * page.level:g}% CI of the mean.", settle=0.0, unit="customers"),
+        *_series_figure(
+        page, nps, "nps",
         "Net promoter score of the customers kept (% promoters minus % detractors) after "
-        "each step, of the mean counts over runs." + left)]
+        "each step, of the mean counts over runs.", settle=0.0, unit="points")]
 
 
 def _campaign_figures(page):

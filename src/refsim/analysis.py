@@ -268,8 +268,8 @@ def payback(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
         steps = one["step"].to_numpy()
         end = one.iloc[-1]
         rows.append({"cell": cell, "campaign": camp,
-                     "step": _stays_positive(one["mean"].to_numpy(), steps),
-                     "sure": _stays_positive(one["lo"].to_numpy(), steps),
+                     "step": stays_positive(one["mean"].to_numpy(), steps),
+                     "sure": stays_positive(one["lo"].to_numpy(), steps),
                      "ahead": float(end["mean"]), "lo": float(end["lo"]),
                      "hi": float(end["hi"]), "horizon": int(steps[-1]),
                      "runs": int(end["runs"])})
@@ -277,9 +277,9 @@ def payback(cash: dict, baseline: str, level: float = 0.95) -> pd.DataFrame:
                                        "hi", "horizon", "runs"])
 
 
-def _stays_positive(values, steps) -> float:
-    """The first step from which ``values`` stay above 0 (NaN counts as not); inf when
-    the last one is not."""
+def stays_positive(values, steps) -> float:
+    """The first of ``steps`` from which ``values`` stay above 0 (NaN counts as not);
+    inf when the last one is not. Payback's rule, also the report figures' dot."""
     ok = np.nan_to_num(np.asarray(values, np.float64), nan=-1.0) > 0
     if not ok[-1]:
         return np.inf

@@ -9,7 +9,7 @@ import numpy as np
 
 from .errors import InvalidType, InvalidValue
 from .params import CHOICE, Param, check_params, param
-from .referral import AdvocacyProgram, LoyaltyProgram, ReferralProgram
+from .referral import LEVERS, AdvocacyProgram, LoyaltyProgram, ReferralProgram
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -87,13 +87,11 @@ class Campaign:
         if self.program is not None and not isinstance(self.program, ReferralProgram):
             raise InvalidType(f"Campaign program must be a ReferralProgram; got "
                             f"{type(self.program).__name__}")
-        if self.loyalty is not None and not isinstance(self.loyalty, LoyaltyProgram):
-            raise InvalidType(f"Campaign loyalty must be a LoyaltyProgram; got "
-                              f"{type(self.loyalty).__name__}")
-        if self.advocacy_programme is not None and not isinstance(
-                self.advocacy_programme, AdvocacyProgram):
-            raise InvalidType(f"Campaign advocacy_programme must be an AdvocacyProgram; "
-                              f"got {type(self.advocacy_programme).__name__}")
+        for key, kind, _ in LEVERS:
+            lever = getattr(self, key)
+            if lever is not None and not isinstance(lever, kind):
+                raise InvalidType(f"Campaign {key} must be a refsim.{kind.__name__}; got "
+                                  f"{type(lever).__name__}")
         if self.name is None:
             size = f"k={self.k}" if self.budget is None else f"budget={self.budget:g}"
             prog = "" if self.program is None else (
@@ -103,8 +101,7 @@ class Campaign:
     def model_for(self, model: object) -> object:
         """The model with this campaign's referral, loyalty and advocacy programmes (a
         referral model only)."""
-        for key, what in (("loyalty", "a loyalty programme"),
-                          ("advocacy_programme", "an advocacy programme")):
+        for key, _, what in LEVERS:
             lever = getattr(self, key)
             if lever is None:
                 continue

@@ -602,17 +602,29 @@ class LoyaltyProgram:
                           life.promoters + self.promoter_lift * passives))
 
 
-def _classes_default():
-    from ._kernels.referral import STARS
+#: The programmes a campaign may add to a referral model with a lifecycle: the model's
+#: and the campaign's field, its class, and what it is called in messages.
+LEVERS = (("loyalty", LoyaltyProgram, "a loyalty programme"),
+          ("advocacy_programme", AdvocacyProgram, "an advocacy programme"))
 
-    classes = np.zeros((7, 3))
-    classes[0] = 1.0  # advocacy multiplier
+
+def _classes_default():
+    from ._kernels.referral import ADVOCACY, STARS
+
+    classes = np.zeros((STARS + 1, 3))
+    classes[ADVOCACY] = 1.0
     classes[STARS] = 1.0
     return classes
 
 
+def _no_lifecycle():
+    from ._kernels.referral import N_SCALARS
+
+    return (False, np.empty(0), np.empty(0), _classes_default(), np.zeros(N_SCALARS))
+
+
 #: The kernel's lifecycle inputs when the model has none: nothing drawn, nothing read.
-NO_LIFECYCLE = (False, np.empty(0), np.empty(0), _classes_default(), np.zeros(15))
+NO_LIFECYCLE = _no_lifecycle()
 
 
 def lifecycle_inputs(model: ReferralModel, n: int) -> tuple:
@@ -659,7 +671,9 @@ def lifecycle_inputs(model: ReferralModel, n: int) -> tuple:
     scalars[k.WINBACK] = life.winback
     club = model.loyalty
     if club is not None:
-        classes[k.MEMBER_CHURN_LQ] = miss(churn * (1.0 - club.churn_reduction))
+        members = club.apply(life)
+        classes[k.MEMBER_CHURN_LQ] = miss([members.churn_promoter, members.churn_passive,
+                                           members.churn_detractor])
         scalars[k.LIFT] = club.promoter_lift
         scalars[k.CAP] = n if club.cap is None else min(club.cap, n)
         scalars[k.JOINS] = club.joins == "promoters"
@@ -813,16 +827,12 @@ class ReferralModel:
         if self.lifecycle is not None and not isinstance(self.lifecycle, Lifecycle):
             raise InvalidType(f"ReferralModel lifecycle must be a Lifecycle; got "
                               f"{type(self.lifecycle).__name__}")
-        for name, kind, what, table in (
-                ("loyalty", LoyaltyProgram, "a loyalty programme", "loyalty"),
-                ("reviews", Reviews, "reviews", "reviews"),
-                ("advocacy_programme", AdvocacyProgram, "an advocacy programme",
-                 "advocacy_programme")):
+        for name, kind, what in (*LEVERS, ("reviews", Reviews, "reviews")):
             value = getattr(self, name)
             if value is None:
                 continue
             if not isinstance(value, kind):
-                raise InvalidType(f"ReferralModel {name} must be a {kind.__name__}; got "
+                raise InvalidType(f"ReferralModel {name} must be a refsim.{kind.__name__}; got "
                                   f"{type(value).__name__}")
             if self.lifecycle is None:
                 raise InvalidValue(f"{what} acts on the customer lifecycle: give the model "

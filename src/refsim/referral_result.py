@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 
+from ._kernels.referral import FLOWS, KEPT
 from .errors import InvalidType, InvalidValue
 from .result import SimResult
 
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
     from .referral import ReferralModel
 
 __all__ = ["ReferralResult", "referral_tree"]
+
+#: Column numbers of the kernel's ``flows`` and ``kept`` outputs, by name.
+_F = {name: i for i, name in enumerate(FLOWS)}
+_K = {name: i for i, name in enumerate(KEPT)}
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -136,7 +141,7 @@ def lost_per_step(result):
     """(runs, steps + 1) customers lost to churn in each step (0 at step 0): those at the
     step's start, plus those it won or won back, minus those after it."""
     kept = result.customers.sum(axis=2)
-    came = result.flows[..., 0] + result.flows[..., 1] + result.flows[..., 6]
+    came = result.flows[..., [_F["referral"], _F["outside"], _F["won_back"]]].sum(axis=2)
     lost = np.zeros_like(kept)
     lost[:, 1:] = kept[:, :-1] + came[:, 1:] - kept[:, 1:]
     return lost
@@ -176,28 +181,25 @@ def run_referral(graph, model, seed_sets, states, steps, workers, seed_info):
     finally:
         numba.set_num_threads(previous)
     tallies = {name: tally[:, j].copy() for j, name in enumerate(TALLY)}
+    over_time = {}  # the lifecycle's outputs
     if model.lifecycle is None:
-        money, cash, parts = _money(model, seed_cost, tallies, steps), None, None
+        money = _money(model, seed_cost, tallies, steps)
     else:
         margin = _margin(model, customers, kept)
         programmes = _programme_costs(model, kept, advocates)
         parts = _cash_parts(model, seed_cost, flows, margin, programmes)
         cash = _cash_flow(model, parts)
+        spent = {k: v.sum(axis=1) for k, v in programmes.items()}
         over = {**_over_time(margin, cash),
                 **_lifetime_values(model, tallies, customers, kept)}
         money = {**_money(model, seed_cost, tallies, steps, over["repeat_revenue"],
-                          (programmes["loyalty_cost"]
-                           + programmes["advocacy_cost"]).sum(axis=1)),
-                 **over, **{k: v.sum(axis=1) for k, v in programmes.items()}}
+                          sum(spent.values())), **over, **spent}
+        over_time = dict(customers=customers, flows=flows, kept=kept, proof=proof,
+                         cash_flow=cash, cash_parts=parts)
     return ReferralResult(
         final_sizes=adopters[:, -1].copy(), curves=adopters, n=graph.n, model=repr(model),
         seed=seed_info, aware_curves=aware, advocate_curves=advocates, tallies=tallies,
-        virality=virality, money=money,
-        customers=customers if model.lifecycle is not None else None,
-        flows=flows if model.lifecycle is not None else None, cash_flow=cash,
-        cash_parts=parts if model.lifecycle is not None else None,
-        kept=kept if model.lifecycle is not None else None,
-        proof=proof if model.lifecycle is not None else None)
+        virality=virality, money=money, **over_time)
 
 
 def _seed_cost(model, graph, nodes, lo, hi):
@@ -234,7 +236,7 @@ def _margin(model, customers, kept):
     life = model.lifecycle
     margin = life.margin * customers[:, 1:].sum(axis=2).astype(np.float64)
     if model.loyalty is not None:
-        margin += life.margin * model.loyalty.margin_lift * kept[:, 1:, 5]
+        margin += life.margin * model.loyalty.margin_lift * kept[:, 1:, _K["members"]]
     return margin
 
 
@@ -247,7 +249,7 @@ def _programme_costs(model, kept, advocates):
     advocacy = np.zeros((runs, steps))
     club = model.loyalty
     if club is not None:
-        loyalty += club.fixed_cost + club.cost_per_member * kept[:, 1:, 5]
+        loyalty += club.fixed_cost + club.cost_per_member * kept[:, 1:, _K["members"]]
     prog = model.advocacy_programme
     if prog is not None:
         advocacy += prog.fixed_cost + prog.cost_per_advocate * advocates[:, :-1]
@@ -266,8 +268,9 @@ def _cash_parts(model, seed_cost, flows, margin, programmes):
     f = flows.astype(np.float64)
     runs, cols = f.shape[0], f.shape[1]
     out = {k: np.zeros((runs, cols)) for k in CASH_PARTS}
-    out["won"] = _won_value(model, f[..., 0], f[..., 1], f[..., 2], f[..., 3])
-    out["rewards"] = f[..., 0] * model.program.reward_per_conversion
+    out["won"] = _won_value(model, *(f[..., _F[k]] for k in (
+        "referral", "outside", "referral_advocates", "outside_advocates")))
+    out["rewards"] = f[..., _F["referral"]] * model.program.reward_per_conversion
     out["margin"][:, 1:] = margin
     out["ads"][:, 1:] = econ.ad_cost_per_step
     out["loyalty"][:, 1:] = programmes["loyalty_cost"]
@@ -301,9 +304,8 @@ def _lifetime_values(model, t, customers, kept):
     outside, who became an advocate and who did not: value at purchase plus the repeat
     margin of every step it stayed, discounted to step 0 (NaN when none was won that
     way); the margin after the last step is not counted, so customers won late count
-    little. The
-    loyalty members' extra margin is shared in proportion to customers (exact when
-    every customer joins)."""
+    little. The loyalty members' extra margin is shared in proportion to customers
+    (exact when every customer joins)."""
     life = model.lifecycle
     steps = kept.shape[1] - 1
     weight = life.margin / (1.0 + life.discount_rate) ** np.arange(1, steps + 1)
@@ -312,20 +314,21 @@ def _lifetime_values(model, t, customers, kept):
         total = customers[:, 1:].sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             lift += model.loyalty.margin_lift * np.where(
-                total > 0, kept[:, 1:, 5] / np.maximum(total, 1), 0.0)
-    # (runs, 6): the discounted margin of each column of KEPT
-    margin = np.einsum("rtk,rt,t->rk", kept[:, 1:, :].astype(np.float64), lift, weight)
+                total > 0, kept[:, 1:, _K["members"]] / np.maximum(total, 1), 0.0)
+    # the discounted margin of each column of KEPT
+    m = dict(zip(KEPT, np.einsum("rtk,rt,t->kr", kept[:, 1:, :].astype(np.float64), lift,
+                                 weight)))
     zero = np.zeros_like(t["referral"])
     ref, out = t["referral"], t["outside"]
     ref_adv, out_adv = t["referral_advocates"], t["outside_advocates"]
     groups = (
-        ("clv_referred", ref, _won_value(model, ref, zero, ref_adv, zero), margin[:, 1]),
-        ("clv_outside", out, _won_value(model, zero, out, zero, out_adv), margin[:, 2]),
+        ("clv_referred", ref, _won_value(model, ref, zero, ref_adv, zero), m["referral"]),
+        ("clv_outside", out, _won_value(model, zero, out, zero, out_adv), m["outside"]),
         ("clv_advocates", ref_adv + out_adv,
-         _won_value(model, ref_adv, out_adv, ref_adv, out_adv), margin[:, 4]),
+         _won_value(model, ref_adv, out_adv, ref_adv, out_adv), m["advocates"]),
         ("clv_others", ref + out - ref_adv - out_adv,
          _won_value(model, ref - ref_adv, out - out_adv, zero, zero),
-         margin[:, 1] + margin[:, 2] - margin[:, 4]))
+         m["referral"] + m["outside"] - m["advocates"]))
     result = {}
     for name, won, value, kept_margin in groups:
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -482,10 +485,10 @@ def _lifecycle_per_run(result):
     kept = result.customers[:, -1, :].sum(axis=1)
     return {"customers": kept, "churned": result.final_sizes - kept,
             "retention": result.retention_curves[:, -1],
-            "nps": result.nps_curves[:, -1], "warned": result.flows[:, :, 4].sum(axis=1),
-            "rejected": result.flows[:, :, 5].sum(axis=1),
-            "won_back": result.flows[:, :, 6].sum(axis=1),
-            "reviews": result.flows[:, :, 7:10].sum(axis=(1, 2)),
+            "nps": result.nps_curves[:, -1],
+            **{k: result.flows[:, :, _F[k]].sum(axis=1) for k in ("warned", "rejected",
+                                                                  "won_back")},
+            "reviews": result.flows[:, :, _F["reviews_promoter"]:].sum(axis=(1, 2)),
             "social_proof": result.proof[:, -1]}
 
 
@@ -576,13 +579,14 @@ def _metrics():
                "within the horizon: value at purchase plus the repeat margin of the steps "
                "it stayed, discounted to the start; margin after the last step is not "
                "counted (with a lifecycle).", True),
-        Metric("clv_outside", "$ per customer", "Mean lifetime value of a customer won "
-               "from outside, as clv_referred (with a lifecycle).", True),
-        Metric("clv_advocates", "$ per customer", "Mean lifetime value of a customer won "
-               "by referral or from outside who became an advocate, as clv_referred (with "
-               "a lifecycle).", True),
-        Metric("clv_others", "$ per customer", "Mean lifetime value of a customer won who "
-               "did not become an advocate, as clv_referred (with a lifecycle).", True),
+        Metric("clv_outside", "$ per customer", "Mean value within the horizon of a "
+               "customer won from outside, as clv_referred (with a lifecycle).", True),
+        Metric("clv_advocates", "$ per customer", "Mean value within the horizon of a "
+               "customer won by referral or from outside who became an advocate, as "
+               "clv_referred (with a lifecycle).", True),
+        Metric("clv_others", "$ per customer", "Mean value within the horizon of a "
+               "customer won who did not become an advocate, as clv_referred (with a "
+               "lifecycle).", True),
         Metric("loyalty_cost", "$", "What the loyalty programme cost, undiscounted (with a "
                "lifecycle; part of cost).", False),
         Metric("advocacy_cost", "$", "What the advocacy programme cost, undiscounted (with "

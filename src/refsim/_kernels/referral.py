@@ -277,18 +277,19 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
         order = np.empty(n, np.int32)  # adopters in adoption order
         active = np.empty(n, np.int32)
         # the lifecycle's: each node's place in the advocate list (-1: none), its class,
-        # whether it became an advocate and joined the programme, how it was won; each
-        # list's customers (class c, members in list c + 3); customers won back
+        # whether it became an advocate, how it was won; each list's customers (class c,
+        # members in list c + 3); customers won back
         m = n if lifecycle else 0
         warned = np.empty(m, np.uint8)  # told bad news (stamped)
         apos = np.empty(m, np.int64)
         klass = np.empty(m, np.uint8)
-        flag = np.empty(m, np.uint8)  # 1: became an advocate, 2: a member
+        adv = np.empty(m, np.uint8)  # 1: became an advocate when won (not a seed)
         origin = np.empty(m, np.uint8)  # 0 seed, 1 referral, 2 outside, 3 won back
         members = np.empty((6, m), np.int32)
         back = np.empty(m, np.int32)
         sizes = np.zeros(6, np.int64)
-        by_origin = np.zeros(len(KEPT), np.int64)  # counts in the order of KEPT
+        # the columns of KEPT but the last (members: the member lists' sizes)
+        by_origin = np.zeros(len(KEPT) - 1, np.int64)
         written = np.zeros(3, np.float64)
         s = np.empty(4, np.uint64)
         count = 0
@@ -312,7 +313,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                 order[n_adopt] = v
                 n_adopt += 1
                 if lifecycle:
-                    _join(s, v, 0, members, sizes, klass, flag, origin, by_origin,
+                    _join(s, v, 0, members, sizes, klass, adv, origin, by_origin,
                           cut_promoter, cut_passive, scalars, cap, promoters_join)
                     apos[v] = n_active
                 active[n_active] = v
@@ -444,9 +445,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                                 continue  # kept by its referrer, still a customer
                             state[v] = CHURNED
                             by_origin[origin[v]] -= 1
-                            by_origin[4] -= flag[v] & 1
-                            if flag[v] & 2:
-                                by_origin[5] -= 1
+                            by_origin[4] -= adv[v]
                             sizes[lst] -= 1
                             members[lst, p] = members[lst, sizes[lst]]
                             if apos[v] >= 0:  # it stops referring
@@ -464,7 +463,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                     c = 0
                     if lifecycle:
                         how = 1 if j < referred_end else (2 if j < n_adopt else 3)
-                        c = _join(s, v, how, members, sizes, klass, flag, origin,
+                        c = _join(s, v, how, members, sizes, klass, adv, origin,
                                   by_origin, cut_promoter, cut_passive, scalars, cap,
                                   promoters_join)
                         apos[v] = -1
@@ -477,7 +476,7 @@ def referral_runs(indptr, indices, share_lq, conv, advocacy, ad_lq, forget, life
                         if lifecycle:
                             apos[v] = n_active
                             if j < n_adopt:  # won by referral or from outside
-                                flag[v] |= 1
+                                adv[v] = 1
                                 by_origin[4] += 1
                         active[n_active] = v
                         n_active += 1
@@ -537,7 +536,7 @@ def _log_miss(p):
 
 
 @njit(inline="always", cache=True)
-def _join(s, v, how, members, sizes, klass, flag, origin, by_origin, cut_promoter,
+def _join(s, v, how, members, sizes, klass, adv, origin, by_origin, cut_promoter,
           cut_passive, scalars, cap, promoters_join):
     """A new (or returning) customer ``v`` won ``how`` (0 seed, 1 referral, 2 outside,
     3 won back):
@@ -558,11 +557,9 @@ def _join(s, v, how, members, sizes, klass, flag, origin, by_origin, cut_promote
     members[lst, sizes[lst]] = v
     sizes[lst] += 1
     klass[v] = c
-    flag[v] = 2 if member else 0
+    adv[v] = 0
     origin[v] = how
     by_origin[how] += 1
-    if member:
-        by_origin[5] += 1
     return c
 
 
@@ -583,8 +580,9 @@ def _count(customers, kept, i, t, sizes, by_origin):
     columns of ``KEPT``."""
     for c in range(3):
         customers[i, t, c] = sizes[c] + sizes[c + 3]
-    for c in range(len(KEPT)):
+    for c in range(len(KEPT) - 1):
         kept[i, t, c] = by_origin[c]
+    kept[i, t, len(KEPT) - 1] = sizes[3] + sizes[4] + sizes[5]  # the members
 
 
 @njit(inline="always", cache=True)

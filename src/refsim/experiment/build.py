@@ -64,7 +64,7 @@ def build_campaigns(cfg):
     from ..campaign import Campaign
     from ..model_registry import kind_named
     from ..params import trusted
-    from ..referral import AdvocacyProgram, LoyaltyProgram, ReferralProgram
+    from ..referral import LEVERS, ReferralProgram
 
     effects = cfg.get("program", {})
     takes_program = kind_named(cfg["model"]["kind"]).with_program is not None
@@ -80,11 +80,9 @@ def build_campaigns(cfg):
                 else:
                     program = ReferralProgram.named(c.get("program", "none"),
                                                     c.get("reward", 0.0), **effects)
-            loyalty = LoyaltyProgram(**cfg["loyalty"]) if c.get("loyalty") else None
-            advocacy = (AdvocacyProgram(**cfg["advocacy_programme"])
-                        if c.get("advocacy_programme") else None)
+            levers = {key: kind(**cfg[key]) if c.get(key) else None
+                      for key, kind, _ in LEVERS}
             out.append(Campaign(c["seeding"], k=c.get("k"), budget=c.get("budget"),
                                 program=program, seeding_params=dict(c.get("params", {})),
-                                name=c["name"], seed_sets=c.get("seed_sets"),
-                                loyalty=loyalty, advocacy_programme=advocacy))
+                                name=c["name"], seed_sets=c.get("seed_sets"), **levers))
     return out

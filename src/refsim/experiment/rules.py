@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 
 from ..errors import InvalidValue
+from ..referral import LEVERS
 from .checks import check_table, suggest
 from .schema import (
     SCHEMA,
@@ -370,11 +371,8 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
             problems.append(f"lifecycle: promoters + detractors must be <= 1; got "
                             f"{life['promoters']:g} + {life['detractors']:g}")
         _check_segment_mixes(cfg, problems)
-    cfg["loyalty"] = check_table("loyalty", raw.get("loyalty", {}), SCHEMA["loyalty"],
-                                 problems)
-    cfg["advocacy_programme"] = check_table(
-        "advocacy_programme", raw.get("advocacy_programme", {}),
-        SCHEMA["advocacy_programme"], problems)
+    for key, _, _ in LEVERS:  # the campaign programmes' tables
+        cfg[key] = check_table(key, raw.get(key, {}), SCHEMA[key], problems)
     if "reviews" in raw:  # present, even empty: reviews are on
         cfg["reviews"] = check_table("reviews", raw["reviews"], SCHEMA["reviews"], problems)
         if "lifecycle" not in cfg:
@@ -395,8 +393,7 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
     _check_weights(cfg, problems)
     cfg["campaign"] = _check_campaigns(raw.get("campaign"), problems, kind)
     for i, c in enumerate(cfg["campaign"]):
-        for key, what in (("loyalty", "a loyalty programme"),
-                          ("advocacy_programme", "an advocacy programme")):
+        for key, _, what in LEVERS:
             if c.get(key) is True and "lifecycle" not in cfg:
                 problems.append(f"campaign[{i}].{key}: {what} acts on the customer "
                                 f"lifecycle; add a [lifecycle] table")

@@ -148,14 +148,16 @@ def curves_grid(curves: pd.DataFrame, cells, titles=None, series: str = "adopter
 def _payback(ax, rows, names, first):
     """A dashed break-even line and, for each campaign, the step from which its mean
     stays positive to the end."""
+    from ..analysis import stays_positive
+
     ax.axhline(0.0, color="0.3", ls="--", lw=0.8, label="break-even" if first else None)
     for i, campaign in enumerate(names):
-        one = rows[rows["campaign"] == campaign].sort_values("step")
-        ok = np.nan_to_num(one["mean"].to_numpy(dtype=np.float64), nan=-1.0) > 0
-        if ok.size and ok[-1]:
-            behind = np.flatnonzero(~ok)
-            at = one.iloc[behind[-1] + 1 if behind.size else 0]
-            ax.plot([at["step"]], [at["mean"]], "o", color=f"C{i % 10}", ms=5,
+        one = rows[rows["campaign"] == campaign].sort_values("step").set_index("step")
+        if one.empty:
+            continue
+        step = stays_positive(one["mean"].to_numpy(), one.index.to_numpy())
+        if np.isfinite(step):
+            ax.plot([step], [one.loc[step, "mean"]], "o", color=f"C{i % 10}", ms=5,
                     label="payback" if first and i == 0 else None)
 
 
