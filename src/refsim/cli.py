@@ -225,6 +225,31 @@ def _ci(mean, lo, hi, signed=False, money=False) -> str:
     return f"{mean:{f}} [{lo:{f}}, {hi:{f}}]"
 
 
+def _cmd_calibrate(args) -> int:
+    from pathlib import Path
+
+    from .calibrate.report import write_calibration_report
+    from .calibrate.run import calibrate_config
+    from .experiment.config import load_config
+
+    _check_workers(args)
+    cfg = load_config(args.config, args.set)
+    out = (Path(args.out) if args.out
+           else Path("results") / f"{cfg['experiment']['name']}")
+    command = "refsim " + " ".join(args.argv)
+    calibrate_config(cfg, out, data=args.data, resume=args.resume,
+                     overwrite=args.overwrite, dask=args.dask, workers=args.workers,
+                     progress=not args.quiet, command=command, source=args.config)
+    page = write_calibration_report(out)
+    from .calibrate.report import summary_lines
+
+    print("\n".join(summary_lines(out)))
+    print(f"report: {page}")
+    print(f"posterior: {out / 'posterior.csv'} (use it: [model] posterior = "
+          f"\"{out}\" in an experiment)")
+    return 0
+
+
 def _cmd_report(args) -> int:
     from .report import write_report
 
@@ -339,6 +364,34 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true",
                    help="no progress bar (the summary is still printed)")
     r.set_defaults(run=_cmd_run)
+
+    k = sub.add_parser(
+        "calibrate", help="fit a config's [calibrate.priors] to a market's data (ABC-SMC)",
+        description="Fit the model's uncertain values to a market's observed series per "
+                    "period (new_customers, referred_customers, churned, "
+                    "active_customers, nps) by ABC-SMC (pyabc; the calibrate extra). "
+                    "Writes the posterior (RUN_DIR/posterior.csv) and an HTML report; an "
+                    "experiment with [model] posterior = \"RUN_DIR\" then draws each "
+                    "run's values from it.",
+        epilog="e.g. refsim calibrate experiments/calibrate_example.toml --data "
+               "experiments/data/example_signups.csv")
+    k.add_argument("config", metavar="CONFIG",
+                   help="experiment TOML with a [calibrate] table")
+    k.add_argument("--data", metavar="FILE",
+                   help="CSV of the observed series (default: calibrate.data)")
+    k.add_argument("--out", metavar="DIR", help="run directory (default results/NAME)")
+    k.add_argument("--resume", action="store_true",
+                   help="continue an interrupted calibration in --out")
+    k.add_argument("--overwrite", action="store_true",
+                   help="replace the calibration in --out")
+    k.add_argument("--workers", type=int, metavar="N",
+                   help="local processes (default one, the same posterior for the same "
+                        "seed on any machine)")
+    k.add_argument("--dask", metavar="ADDRESS",
+                   help="simulate on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    k.add_argument("--set", **sets)
+    k.add_argument("--quiet", action="store_true", help="no progress lines")
+    k.set_defaults(run=_cmd_calibrate)
 
     v = sub.add_parser("validate", help="check an experiment config without running it",
                        description="Check a config and every sweep cell; list every "

@@ -205,9 +205,10 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     return out
 
 
-def _assumptions(meta) -> str:
+def _assumptions(meta, calibrated: dict | None = None) -> str:
     """Every effective model, population, programme and economics value, with its unit
-    and source; swept keys show their values."""
+    and source; swept keys show their values, ``calibrated`` ones (key -> text) what
+    the data say."""
     from .experiment.reference import assumption_rows
 
     cfg = meta.get("config")
@@ -221,6 +222,12 @@ def _assumptions(meta) -> str:
     body = []
     for r in rows:
         swept = axes.get(r["key"])
+        if calibrated and r["key"] in calibrated:
+            body.append("<tr>" + _td(r["key"], text=True)
+                        + _td("calibrated: " + calibrated[r["key"]], text=True)
+                        + _td(r["unit"], text=True) + _td(r["meaning"], text=True)
+                        + _td("your data (posterior)", text=True) + "</tr>")
+            continue
         value = ("swept: " + ", ".join(_value(v) for v in swept) if swept is not None
                  else {True: "yes", False: "no"}.get(r["value"], _value(r["value"]))
                  if isinstance(r["value"], bool) else _value(r["value"]))

@@ -50,6 +50,7 @@ _TITLES = {
                           "= true (needs [lifecycle])",
     "campaign": "What the marketer decides; one [[campaign]] table each",
     "sweep": "Values to try: one cell per combination",
+    "calibrate": "Fitting the model to your data (refsim calibrate; optional)",
 }
 
 
@@ -62,6 +63,8 @@ def _toml(value) -> str:
         return repr(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
     return str(value)
 
 
@@ -128,6 +131,7 @@ def defaults_toml() -> str:
     out.append(f"# {_TITLES['model']}")
     out.append("[model]")
     _key(out, "kind", model_table()["kind"])
+    _key(out, "posterior", model_table()["posterior"], commented=True)
     shown = set()
     for kind in model_kind_names():
         out.append(f"# -- kind = {kind!r} --")
@@ -168,6 +172,11 @@ def defaults_toml() -> str:
     _key(out, "mode", SCHEMA["sweep"]["mode"])
     out.append("# [sweep.axes]")
     out.append('# "model.share" = [0.05, 0.1, 0.2]')
+    out.append("")
+    table("calibrate", "calibrate", skip=("priors",), optional=True)
+    out.pop()
+    out.append("# [calibrate.priors]")
+    out.append('# "model.share" = ["loguniform", 0.005, 0.2]')
     out.append("")
     return "\n".join(out)
 

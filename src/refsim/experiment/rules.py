@@ -260,7 +260,8 @@ def _check_model(table, problems) -> dict:
     kind, why = kind_param.problem(raw_kind)
     own = {k: set(model_params(k)) for k in model_kind_names()}
     if why is None:
-        own_schema = {"kind": kind_param, **model_params(kind)}
+        own_schema = {"kind": kind_param, "posterior": schema["posterior"],
+                      **model_params(kind)}
         others = tuple(k for k in schema if k not in own_schema)
         out = check_table("model", table, own_schema, problems, extra=others)
         out = {k: v for k, v in out.items() if k in own_schema}
@@ -276,23 +277,23 @@ def _check_model(table, problems) -> dict:
                             "multiple of the graph's epidemic threshold), "
                             "weighted_cascade = true or weights = true (the graph's edge "
                             "weights); got " + (", ".join(ways) or "none"))
-        for k in sorted(given - own["ic"] - {"kind"}):
+        for k in sorted(given - own["ic"] - {"kind", "posterior"}):
             if k in schema:
                 problems.append(f"model.{k}: only for kind = "
                                 f"{'lt' if k in own['lt'] else 'referral'!r}; IC takes p")
     elif kind == "lt":
-        for k in sorted(given - own["lt"] - {"kind"}):
+        for k in sorted(given - own["lt"] - {"kind", "posterior"}):
             if k in schema:
                 problems.append(f"model.{k}: LT takes weights (true: the graph's edge "
                                 f"weights; default 1/in-degree) and thresholds (default "
                                 f"uniform per run)")
     elif kind == "referral":
-        for k in sorted(given - own["referral"] - {"kind"}):
+        for k in sorted(given - own["referral"] - {"kind", "posterior"}):
             if k in schema:
                 problems.append(f"model.{k}: not for the referral model, which takes share "
                                 f"and conversion (kind = 'ic' or 'lt' for {k})")
     elif kind in own:
-        for k in sorted(given - own[kind] - {"kind"}):
+        for k in sorted(given - own[kind] - {"kind", "posterior"}):
             if k in schema:
                 problems.append(f"model.{k}: not for kind = {kind!r}, which takes "
                                 f"{', '.join(own[kind]) or 'no parameters'}")
@@ -398,6 +399,9 @@ def resolve_raw(raw: dict) -> tuple[dict, list]:
                 problems.append(f"campaign[{i}].{key}: {what} acts on the customer "
                                 f"lifecycle; add a [lifecycle] table")
     cfg["sweep"] = check_sweep(raw.get("sweep", {}), problems)
+    if "calibrate" in raw:
+        cfg["calibrate"] = check_table("calibrate", raw["calibrate"], SCHEMA["calibrate"],
+                                       problems)
     names = [c["name"] for c in cfg["campaign"]]
     base = exp.get("baseline")
     if base is not None and names and base not in names:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from ..params import ASSUMPTION, CHOICE, Param, params_of
 
-__all__ = ["SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
+__all__ = ["POSTERIOR", "SCHEMA", "SECTIONS", "SEGMENTS", "model_kind_names", "model_params",
            "model_table", "segment_defaults", "campaign_name"]
 
 SECTIONS = ("experiment", "graph", "population", "model", "program", "economics",
-            "lifecycle", "loyalty", "reviews", "advocacy_programme", "campaign", "sweep")
+            "lifecycle", "loyalty", "reviews", "advocacy_programme", "campaign", "sweep",
+            "calibrate")
 
 #: The segments of ``[population.segments]``, in the order of
 #: :data:`refsim.DEFAULT_SEGMENTS`.
@@ -102,6 +103,51 @@ _SWEEP = {
                   "of the config, e.g. \"model.share\" = [0.05, 0.1]."),
 }
 
+_CALIBRATE = {
+    "data": Param("str", unit="", meaning="CSV of the market's observed series per "
+                  "period, relative to the config file (or refsim calibrate --data)."),
+    "period_column": Param("str", "period", unit="", meaning="The data's period column: "
+                           "consecutive integers or regular dates."),
+    "period": Param("str", "period", unit="", meaning="What one observed period is, "
+                    "for the report: week, month, year..."),
+    "series": Param("list", unit="", meaning="Which series to fit (default: every one "
+                    "the data holds): new_customers, referred_customers, churned, "
+                    "active_customers, nps."),
+    "steps_per_period": Param("int", 1, low=1, high=1000, unit="steps per period",
+                              meaning="Model steps simulated per observed period; "
+                                      "several keep a coarse period from biasing the "
+                                      "fit (calibrated rates are per step).",
+                              source=CHOICE),
+    "statistics": Param("list", ["per_period", "cumulative"], unit="",
+                        meaning="What the distance compares, each relative to the data's "
+                                "mean: per_period values, cumulative totals (counts), or "
+                                "both."),
+    "campaign": Param("str", unit="", meaning="The campaign that ran while the data was "
+                      "recorded (default: the baseline)."),
+    "population_size": Param("int", 200, low=10, high=100_000, unit="particles",
+                             meaning="Particles per ABC-SMC generation."),
+    "generations": Param("int", 8, low=1, high=100, unit="generations",
+                         meaning="Most ABC-SMC generations (each lowers the acceptance "
+                                 "threshold)."),
+    "min_epsilon": Param("float", 0.0, low=0.0, unit="distance",
+                         meaning="Stop once the acceptance threshold is this low."),
+    "new_graph": Param("bool", False, unit="", meaning="Draw a new graph from the "
+                       "generator for every simulation (graph uncertainty in the "
+                       "posterior); needs graph.generator."),
+    "predictive_runs": Param("int", 200, low=10, high=100_000, unit="runs",
+                             meaning="Runs drawn from the posterior for the report's "
+                                     "predictive band."),
+    "priors": Param("table", unit="", meaning="KEY = [\"uniform\" | \"loguniform\" | "
+                    "\"normal\" | \"beta\", a, b]: any numeric config key, e.g. "
+                    "\"model.share\" = [\"loguniform\", 0.005, 0.2] (default: share and "
+                    "ad_rate around the Bass fit)."),
+}
+
+#: ``[model] posterior``: the calibrated parameters' posterior, one draw per run.
+POSTERIOR = Param("str", unit="", meaning="A calibration's run directory (refsim "
+                  "calibrate): run r draws its calibrated values from the posterior, so "
+                  "intervals include their uncertainty.")
+
 
 #: Campaign keys that are not fields of :class:`refsim.Campaign`: the programme by name
 #: and its reward (split by :meth:`refsim.ReferralProgram.named`).
@@ -141,7 +187,8 @@ def model_table() -> dict[str, Param]:
     labels = {name: k.label for name, k in model_kinds().items()}
     table = {"kind": Param("str", "referral", choices=kinds, unit="",
                            meaning="Which model: " + ", ".join(
-                               f"{k} ({labels[k]})" for k in kinds) + ".")}
+                               f"{k} ({labels[k]})" for k in kinds) + "."),
+             "posterior": POSTERIOR}
     for kind in kinds:
         for k, p in model_params(kind).items():
             table.setdefault(k, p)
@@ -210,6 +257,7 @@ def _build() -> dict:
         "advocacy_programme": params_of(AdvocacyProgram),
         "campaign": _campaign_params(),
         "sweep": _SWEEP,
+        "calibrate": _CALIBRATE,
     }
 
 

@@ -1,0 +1,573 @@
+"""``refsim calibrate``: an experiment config's ``[calibrate]`` table, the fit of its
+priors to a market's data, and the run directory it writes.
+
+The priors map config keys (``"model.share"``, ``"lifecycle.churn_passive"``...: the
+key paths of sweeps, with their checks) to distributions; every particle is a cell of
+the config with those keys set, simulated as the config's ``[calibrate] campaign`` (by
+default its baseline) for as many steps as the data has periods times
+``steps_per_period``. The run directory holds the posterior (``posterior.csv``: one
+row per particle, the keys and ``weight``), the generations (``generations.csv``), the
+posterior predictive runs (``predictive.npz``), the data as read (``data.csv``), what
+was run (``calibration.json``), pyabc's history (``abc.sqlite``, which ``--resume``
+continues) and ``report.html``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FileProblem, InvalidValue
+from ..experiment.checks import ConfigError, suggest
+from .abc import KINDS, STATISTICS, Prior
+from .data import COUNTS, SERIES
+
+if TYPE_CHECKING:
+    import os
+
+__all__ = ["POSTERIOR_FILE", "calibrate_config", "config_priors", "default_priors",
+           "load_calibration", "load_posterior", "posterior_draws"]
+
+#: The posterior's file in a calibration's run directory.
+POSTERIOR_FILE = "posterior.csv"
+_META = "calibration.json"
+_OWN = (POSTERIOR_FILE, "generations.csv", "predictive.npz", "data.csv", _META,
+        "abc.sqlite", "report.html")
+#: Stream children of ``experiment.seed`` (see :mod:`refsim.experiment.build`): the
+#: predictive runs' particle draws, and each experiment run's posterior draw.
+_PREDICTIVE_CHILD = 2**32 + 9
+_DRAW_CHILD = 2**32 + 7
+#: The prior's tails, as quantiles, whose values must be valid config values.
+_TAIL = 1e-4
+
+
+def _param(key):
+    """The :class:`refsim.params.Param` of a config key path, or None (a generator's
+    own parameter)."""
+    from ..experiment.schema import SCHEMA, model_table
+
+    section, _, name = key.partition(".")
+    table = model_table() if section == "model" else SCHEMA.get(section, {})
+    return table.get(name) if isinstance(table, dict) else None
+
+
+def _prior_of(key, spec, problems):
+    where = f"calibrate.priors.{json.dumps(key)}"
+    if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str)):
+        problems.append(f'{where}: write [KIND, a, b] with KIND one of {", ".join(KINDS)}, '
+                        f"e.g. [\"loguniform\", 0.005, 0.2]; got {spec!r}")
+        return None
+    kind, a, b = spec
+    if kind not in KINDS:
+        problems.append(f"{where}: unknown distribution {kind!r}; {suggest(kind, KINDS)}")
+        return None
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in (a, b)):
+        problems.append(f"{where}: a {kind} prior needs two numbers ({KINDS[kind]}); "
+                        f"got {a!r}, {b!r}")
+        return None
+    try:
+        prior = Prior(kind, float(a), float(b))
+    except InvalidValue as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+    p = _param(key)
+    if kind == "normal" and p is not None and (p.low is not None or p.high is not None):
+        lo = -math.inf if p.low is None else p.low
+        hi = math.inf if p.high is None else p.high
+        if p.kind == "prob":
+            lo, hi = max(lo, 0.0), min(hi, 1.0)
+        prior = Prior("normal", float(a), float(b), lo, hi)
+    return prior
+
+
+def _value(key, x):
+    """A particle's value as the config takes it (whole numbers for an integer key)."""
+    p = _param(key)
+    return int(round(x)) if p is not None and p.kind == "int" else float(x)
+
+
+def config_priors(cfg: dict) -> dict:
+    """The priors of a resolved config's ``[calibrate.priors]``, checked: every key a
+    key a sweep could set, every distribution known, and the config valid at each
+    prior's tails (quantiles 0.0001 and 0.9999; a uniform's ends). Raises
+    :class:`refsim.experiment.ConfigError` listing every problem."""
+    from ..experiment.rules import resolve_raw
+    from ..experiment.sweep import cell_config, unknown_axis
+
+    raw = (cfg.get("calibrate") or {}).get("priors") or {}
+    problems = []
+    if not isinstance(raw, dict):
+        raise ConfigError([f"calibrate.priors: must be a table of KEY = [KIND, a, b]; got "
+                           f"{raw!r}"])
+    priors = {}
+    for key, spec in raw.items():
+        why = unknown_axis(key)
+        section = key.split(".")[0]
+        if why is None and section in ("experiment", "campaign", "calibrate"):
+            why = (f"{key}: {section} keys are not calibrated (priors are for the "
+                   f"market: model, population, lifecycle, programme, economics, graph)")
+        if why is not None:
+            problems.append(why.replace("sweep.axes.", "calibrate.priors."))
+            continue
+        if section in ("lifecycle", "reviews") and section not in cfg:
+            problems.append(f"calibrate.priors.{key}: the config has no [{section}] table "
+                            f"(add one, even empty)")
+            continue
+        prior = _prior_of(key, spec, problems)
+        if prior is None:
+            continue
+        lo, hi = (prior.a, prior.b) if prior.kind in ("uniform", "loguniform") else (
+            float(prior.rv().ppf(_TAIL)), float(prior.rv().ppf(1 - _TAIL)))
+        base = {k: v for k, v in cfg.items() if k != "calibrate"}
+        for x in (lo, hi):
+            _, errs = resolve_raw(cell_config(base, {key: _value(key, x)}))
+            for e in errs[:1]:
+                problems.append(f"calibrate.priors.{json.dumps(key)}: the prior reaches "
+                                f"{x:.4g}, where {e}")
+        priors[key] = prior
+    if problems:
+        raise ConfigError(problems)
+    return priors
+
+
+def _calibration_checks(cfg, observed) -> list:
+    cal = cfg["calibrate"]
+    problems = []
+    series = cal.get("series")
+    if series is not None:
+        if not isinstance(series, list) or not series:
+            problems.append(f"calibrate.series: a non-empty list of series; got {series!r}")
+        else:
+            for s in series:
+                if s not in SERIES or s == "referrals_sent":
+                    allowed = [x for x in SERIES if x != "referrals_sent"]
+                    problems.append(f"calibrate.series: {s!r} cannot be fitted; "
+                                    f"{suggest(s, allowed)}")
+                elif observed is not None and s not in observed.series:
+                    problems.append(f"calibrate.series: {observed.source} has no {s!r} "
+                                    f"column; it has {', '.join(observed.series)}")
+    stats = cal["statistics"]
+    if (not isinstance(stats, list) or not stats
+            or any(s not in STATISTICS for s in stats)):
+        problems.append(f"calibrate.statistics: a non-empty list of "
+                        f"{' and '.join(repr(s) for s in STATISTICS)}; got {stats!r}")
+    names = [c["name"] for c in cfg["campaign"]]
+    if cal.get("campaign") is not None and cal["campaign"] not in names:
+        problems.append(f"calibrate.campaign: {cal['campaign']!r} is not a campaign; "
+                        f"{suggest(cal['campaign'], names)}")
+    if cal["new_graph"] and "generator" not in cfg["graph"]:
+        problems.append("calibrate.new_graph: needs graph.generator (a new graph per "
+                        "simulation is drawn from the generator)")
+    if cfg.get("sweep", {}).get("axes"):
+        problems.append("sweep: refsim calibrate fits one market; remove [sweep] (a "
+                        "calibrated experiment can sweep other keys with refsim run)")
+    if cfg["model"].get("kind", "referral") != "referral":
+        problems.append("model.kind: refsim calibrate fits the referral model")
+    if cfg["model"].get("posterior"):
+        problems.append("model.posterior: a calibration starts from priors, not from "
+                        "another posterior; remove it")
+    return problems
+
+
+def default_priors(fit, cfg, graph) -> dict:
+    """Priors of ``model.share`` and ``model.ad_rate`` centred on the Bass fit ``fit``
+    (a :class:`refsim.calibrate.BassFit` per observed period): loguniform from a tenth
+    to ten times the centre. The centres are the Bass limit's (see
+    :func:`refsim.calibrate.referral_from_bass`) on a graph of the config's mean
+    degree, where each customer's friends hear from an advocate with ``share x
+    conversion x advocacy`` per step."""
+    from .bass import referral_from_bass
+
+    k = cfg["calibrate"]["steps_per_period"]
+    model = cfg["model"]
+    degree = max(graph.num_arcs / max(graph.n, 1), 1.0)
+    r = referral_from_bass(max(fit.p, 1e-9), max(fit.q, 1e-9), 1, k)
+    share = r["share_x_conversion"] / (degree * model["conversion"] * model["advocacy"])
+    out = {}
+    for key, centre in (("model.share", share), ("model.ad_rate", r["ad_rate"])):
+        centre = min(max(centre, 1e-7), 0.5)
+        out[key] = Prior("loguniform", centre / 10, min(centre * 10, 1.0))
+    return out
+
+
+class _Simulator:
+    """One particle's simulation: the config with the particle's values, run once as
+    the calibrated campaign; picklable for process and Dask samplers."""
+
+    def __init__(self, cfg, names, steps_per_period, periods):
+        self.cfg = {k: v for k, v in cfg.items() if k != "calibrate"}
+        self.names = list(names)
+        self.k = int(steps_per_period)
+        self.steps = int(periods) * self.k
+        cal = cfg["calibrate"]
+        self.campaign = cal.get("campaign") or cfg["experiment"]["baseline"]
+        self.new_graph = bool(cal["new_graph"])
+
+    def config(self, params, stream):
+        from ..experiment.config import resolve_cell
+
+        c = resolve_cell({**self.cfg, "sweep": {}},
+                         {k: _value(k, v) for k, v in params.items()})
+        if self.new_graph:
+            c["graph"]["seed"] = int(np.random.SeedSequence([stream, 1]).generate_state(1)[0])
+        return c
+
+    def run(self, params, stream, workers=1):
+        from ..campaign import run_campaign
+        from ..experiment.build import build_campaigns, build_graph, build_model
+        from .series import simulated_series
+
+        c = self.config(params, stream)
+        graph = build_graph(c["graph"])
+        model = build_model(c, graph)
+        camp = next(x for x in build_campaigns(c) if x.name == self.campaign)
+        res = run_campaign(graph, model, camp, runs=1, steps=self.steps, rng=int(stream),
+                           workers=workers)
+        out = simulated_series(res, self.names, self.k)
+        return {name: out[name][0] for name in self.names}
+
+    def __call__(self, params, stream):
+        return self.run(params, stream)
+
+
+def _read_data(cfg, data, source):
+    from .data import read_observed
+
+    cal = cfg["calibrate"]
+    path = data if data is not None else cal.get("data")
+    if path is None:
+        raise ConfigError(["calibrate.data: missing; name the data file in [calibrate] "
+                           "or give --data FILE"], source)
+    if data is None and source is not None and not Path(path).is_absolute():
+        path = Path(source).parent / path  # relative to the config file
+    return read_observed(path, period=cal["period_column"])
+
+
+def _digest(cfg, observed) -> str:
+    import hashlib
+
+    text = json.dumps({"config": cfg, "data": observed.frame.to_csv(index=False)},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _prepare(out, digest, resume, overwrite):
+    from ..experiment.store import prepare_run_dir
+
+    out, _ = prepare_run_dir(out)
+    meta = out / _META
+    if resume:
+        if not (out / "abc.sqlite").exists():
+            raise FileProblem(f"--resume: {str(out)!r} holds no calibration to resume; "
+                              f"run without --resume")
+        old = json.loads(meta.read_text()) if meta.exists() else {}
+        if old.get("digest") != digest:
+            raise FileProblem(f"--resume: {str(out)!r} holds a calibration of another "
+                              f"config or data; give another --out, or --overwrite")
+        return out
+    if any((out / f).exists() for f in _OWN):
+        if not overwrite:
+            raise FileProblem(f"{str(out)!r} already holds a calibration; give another "
+                              f"--out, --resume to finish it or --overwrite to replace it")
+        for f in _OWN:
+            (out / f).unlink(missing_ok=True)
+    elif any(out.iterdir()):
+        raise FileProblem(f"{str(out)!r} holds other files; give an empty or new folder")
+    return out
+
+
+def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
+                     resume: bool = False, overwrite: bool = False, dask=None,
+                     workers: int | None = None, progress: bool = True,
+                     command: str | None = None, source: str | None = None) -> Path:
+    """Calibrate a resolved config's ``[calibrate]`` priors to its data; write the run
+    directory ``out`` and return it.
+
+    Parameters
+    ----------
+    cfg : dict
+        A resolved config (:func:`refsim.experiment.load_config`) with ``[calibrate]``.
+    out : path
+        The run directory: new or empty, or one to ``resume`` or ``overwrite``.
+    data : path or pandas.DataFrame, optional
+        The observed series (default ``calibrate.data``, relative to ``source``'s
+        folder).
+    resume : bool
+        Continue an interrupted calibration of the same config and data in ``out``
+        (its generations so far are kept; the remaining ones draw from a stream of
+        their own, so the digits differ from an uninterrupted run's).
+    overwrite : bool
+        Replace the calibration in ``out`` (only the files it wrote).
+    dask : str or distributed.Client, optional
+        Simulate the particles on a Dask cluster (pyabc's Dask sampler).
+    workers : int, optional
+        Local processes (pyabc's multicore sampler); default one process, whose
+        posterior is the same for the same seed on any machine.
+    progress : bool
+        Print each generation's acceptance threshold.
+    command, source : str, optional
+        The command line and config file, for the record.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from ..experiment.build import build_graph
+    from .abc import abc_smc
+    from .bass import fit_bass
+
+    start = time.perf_counter()
+    if "calibrate" not in cfg:
+        raise ConfigError(["calibrate: missing; add a [calibrate] table (data, priors, "
+                           "steps_per_period)"], source)
+    observed = _read_data(cfg, data, source)
+    problems = _calibration_checks(cfg, observed)
+    if problems:
+        raise ConfigError(problems, source)
+    cal = cfg["calibrate"]
+    names = list(cal.get("series") or [s for s in observed.series
+                                       if s != "referrals_sent"])
+    if not names:
+        raise InvalidValue(f"{observed.source}: no series to fit (referrals_sent alone is "
+                           f"not simulated per step)")
+    try:
+        priors = config_priors(cfg)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source) from None
+    graph = build_graph(cfg["graph"])
+    bass = None
+    if "new_customers" in observed.series and observed.periods >= 4:
+        try:
+            bass = fit_bass(observed.values("new_customers"))
+        except InvalidValue:
+            bass = None
+    centred = []
+    if not priors:
+        if bass is None:
+            raise ConfigError(["calibrate.priors: none given, and no Bass fit to centre "
+                               "default ones on (it needs a new_customers series of at "
+                               "least 4 periods that rises and falls); give priors"],
+                              source)
+        priors = default_priors(bass, cfg, graph)
+        centred = list(priors)
+    digest = _digest({**cfg, "calibrate": {**cal, "priors": {
+        k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, observed)
+    out = _prepare(out, digest, resume, overwrite)
+    sim = _Simulator(cfg, names, cal["steps_per_period"], observed.periods)
+    obs = {name: observed.values(name) for name in names}
+    sampler, client, own = _sampler(dask, workers)
+    seed = int(cfg["experiment"]["seed"])
+    try:
+        post = abc_smc(sim, priors, obs, statistics=tuple(cal["statistics"]),
+                       population_size=cal["population_size"],
+                       generations=cal["generations"], min_epsilon=cal["min_epsilon"],
+                       db=str(out / "abc.sqlite"), rng=seed, sampler=sampler,
+                       resume=resume, on_start=_progress_log if progress else None)
+    finally:
+        _progress_log(False)
+        if own:
+            client.close()
+    predictive, drawn = _predictive(sim, post.samples, list(priors), cal["predictive_runs"],
+                                    seed)
+    post.samples.to_csv(out / POSTERIOR_FILE, index=False)
+    post.generations.to_csv(out / "generations.csv", index=False)
+    np.savez_compressed(out / "predictive.npz", particle=drawn, **predictive)
+    frame = observed.frame.copy()
+    frame.insert(0, "label", [str(x) for x in observed.labels])
+    frame.to_csv(out / "data.csv", index=False)
+    from .._version import __version__
+
+    meta = {
+        "name": cfg["experiment"]["name"], "question": cfg["experiment"].get("question", ""),
+        "digest": digest, "version": __version__, "command": command,
+        "source": source, "data": observed.source, "frequency": observed.frequency,
+        "series": names, "period": cal["period"],
+        "steps_per_period": cal["steps_per_period"], "periods": observed.periods,
+        "campaign": sim.campaign, "seed": seed,
+        "priors": {k: [p.kind, p.a, p.b] for k, p in priors.items()},
+        "bass_centred": centred,
+        "bass": None if bass is None else {
+            "p": bass.p, "q": bass.q, "m": bass.m, "p_se": bass.p_se, "q_se": bass.q_se,
+            "m_se": bass.m_se},
+        "graph_n": int(graph.n), "graph_mean_degree": graph.num_arcs / max(graph.n, 1),
+        "new_graph": bool(cal["new_graph"]),
+        "seconds": time.perf_counter() - start,
+        "simulations": int(post.generations["samples"].sum()),
+        "config": {k: v for k, v in cfg.items()},
+    }
+    (out / _META).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+    return out
+
+
+class _ProgressLine:
+    """pyabc's log as one line per generation: ``generation 3: threshold 4.12,
+    accepted 200 of 893 simulations``."""
+
+    def __init__(self):
+        import logging
+        import sys
+
+        self.handler = logging.StreamHandler(sys.stderr)
+        self.handler.addFilter(self.keep)
+        self.t = None
+        self.eps = None
+
+    def keep(self, record) -> bool:
+        import re
+
+        text = record.getMessage()
+        m = re.match(r"t: (\d+), eps: ([\d.eE+-]+?)\.?$", text)
+        if m:
+            self.t, self.eps = int(m.group(1)), float(m.group(2))
+            return False
+        m = re.match(r"Accepted: (\d+) / (\d+)", text)
+        if m and self.t is not None:
+            record.msg = (f"calibrate: generation {self.t + 1}: threshold {self.eps:.4g}, "
+                          f"accepted {int(m.group(1)):,} of {int(m.group(2)):,} "
+                          f"simulations")
+            record.args = ()
+            return True
+        return False
+
+
+_LOG: dict = {}
+
+
+def _progress_log(on=True):
+    """Turn the one-line-per-generation progress on (pyabc's ``ABC`` logger, its own
+    handlers set aside) or off (restored)."""
+    import logging
+
+    log = logging.getLogger("ABC")
+    if on:
+        line = _ProgressLine()
+        _LOG.update(handlers=list(log.handlers), level=log.level,
+                    propagate=log.propagate, line=line)
+        log.handlers = [line.handler]
+        log.propagate = False
+        log.setLevel(logging.INFO)
+    elif _LOG:
+        log.handlers = _LOG["handlers"]
+        log.propagate = _LOG["propagate"]
+        log.setLevel(_LOG["level"])
+        _LOG.clear()
+
+
+def _sampler(dask, workers):
+    from .abc import _pyabc
+
+    pyabc = _pyabc()
+    if dask is not None:
+        from ..experiment.runner import _dask_client
+
+        client, own = _dask_client(dask)
+        return pyabc.sampler.DaskDistributedSampler(dask_client=client), client, own
+    if workers is not None and workers > 1:
+        return pyabc.sampler.MulticoreEvalParallelSampler(n_procs=int(workers)), None, False
+    return None, None, False
+
+
+def _predictive(sim, samples, keys, runs, seed):
+    """``runs`` simulations, each at a particle drawn by weight from the posterior, each
+    with its own stream: the posterior predictive distribution of every series."""
+    seq = np.random.SeedSequence(seed, spawn_key=(_PREDICTIVE_CHILD,))
+    rng = np.random.default_rng(seq)
+    w = samples["weight"].to_numpy()
+    drawn = rng.choice(len(samples), size=int(runs), p=w / w.sum())
+    streams = seq.generate_state(int(runs), np.uint32)
+    out = {name: [] for name in sim.names}
+    for i, j in enumerate(drawn):
+        sim_out = sim.run({k: float(samples[k].iloc[j]) for k in keys}, int(streams[i]),
+                          workers=None)
+        for name in sim.names:
+            out[name].append(sim_out[name])
+    return {name: np.asarray(v, np.float64) for name, v in out.items()}, drawn
+
+
+def load_calibration(run_dir: str | os.PathLike[str]) -> dict:
+    """What a calibration ran (``calibration.json``), its posterior (``samples``),
+    generations, predictive runs and data."""
+    run_dir = Path(run_dir)
+    meta_file = run_dir / _META
+    if not run_dir.is_dir():
+        raise FileProblem(f"{str(run_dir)!r} is not a folder; give a calibration's run "
+                          f"directory (refsim calibrate ... --out DIR)")
+    if not meta_file.exists() or not (run_dir / POSTERIOR_FILE).exists():
+        raise FileProblem(f"{str(run_dir)!r} holds no finished calibration (no {_META} "
+                          f"and {POSTERIOR_FILE}); run refsim calibrate first")
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        samples = load_posterior(run_dir)
+        gens = pd.read_csv(run_dir / "generations.csv")
+        with np.load(run_dir / "predictive.npz") as z:
+            predictive = {k: z[k] for k in z.files}
+        data = pd.read_csv(run_dir / "data.csv")
+    except (OSError, ValueError, KeyError) as exc:
+        raise FileProblem(f"{str(run_dir)!r}: cannot read the calibration: {exc}") from None
+    return {"meta": meta, "samples": samples, "generations": gens,
+            "predictive": predictive, "data": data}
+
+
+def load_posterior(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
+    """The posterior of a calibration's run directory: one row per particle, a column
+    per calibrated config key and ``weight`` (summing to 1).
+
+    Examples
+    --------
+    >>> import refsim
+    >>> refsim.load_posterior("no/such/run")
+    Traceback (most recent call last):
+    ...
+    refsim.errors.FileProblem: 'no/such/run' holds no calibration (no posterior.csv); run refsim calibrate first
+    """
+    path = Path(run_dir) / POSTERIOR_FILE
+    if not path.exists():
+        raise FileProblem(f"{str(run_dir)!r} holds no calibration (no {POSTERIOR_FILE}); "
+                          f"run refsim calibrate first")
+    try:
+        frame = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise FileProblem(f"{str(path)!r}: cannot read the posterior: {exc}") from None
+    w = frame.get("weight")
+    if (w is None or len(frame) == 0 or frame.isna().any().any()
+            or (w < 0).any() or not w.sum() > 0):
+        raise FileProblem(f"{str(path)!r} is not a posterior: it needs particles with "
+                          f"finite values and a weight column of weights >= 0")
+    frame["weight"] = w / w.sum()
+    return frame
+
+
+def posterior_draws(samples: pd.DataFrame, seed: int, runs: int,
+                    first_run: int = 0) -> pd.DataFrame:
+    """The particle run ``r`` of an experiment draws, for ``r`` in ``first_run ..
+    first_run + runs - 1``: each from its own stream (child ``(2**32 + 7, r)`` of
+    ``experiment.seed``), so a run's parameters depend on its number only (the same on
+    any number of workers, and the same for every campaign: pairing holds).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> post = pd.DataFrame({"model.share": [0.1, 0.2], "weight": [0.5, 0.5]})
+    >>> a = posterior_draws(post, seed=1, runs=6)
+    >>> a.equals(pd.concat([posterior_draws(post, 1, 2),
+    ...                     posterior_draws(post, 1, 4, first_run=2)]))
+    True
+    """
+    keys = [c for c in samples.columns if c != "weight"]
+    cum = np.cumsum(samples["weight"].to_numpy(np.float64))
+    cum /= cum[-1]
+    rows = []
+    for r in range(int(first_run), int(first_run) + int(runs)):
+        u = np.random.default_rng(np.random.SeedSequence(
+            seed, spawn_key=(_DRAW_CHILD, r))).random()
+        rows.append(min(int(np.searchsorted(cum, u, side="right")), len(cum) - 1))
+    out = samples.iloc[rows][keys].copy()
+    out.index = pd.RangeIndex(int(first_run), int(first_run) + int(runs), name="run")
+    out.insert(0, "particle", rows)
+    return out
