@@ -245,8 +245,9 @@ def _cmd_calibrate(args) -> int:
 
     print("\n".join(summary_lines(out)))
     print(f"report: {page}")
-    print(f"posterior: {out / 'posterior.csv'} (use it: [model] posterior = "
-          f"\"{out}\" in an experiment)")
+    print(f"posterior: {out / 'posterior.csv'} (to use it: posterior = "
+          f"\"{out.resolve()}\" in an experiment's [model], or that folder relative to "
+          f"the experiment's file)")
     return 0
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ._report_figures import CAMPAIGN_CELLS, Page, figures_html
 from .analysis import sweep_axes
+from .errors import RefsimError
 
 __all__ = ["cell_name", "render_report", "write_report"]
 
@@ -138,7 +139,8 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
                           objective, better, level).set_index("cell")
         parts.append(_answer(summary, picks, diffs, baseline, objective, level, units, better,
                              _head_to_head(runs, meta, objective, level, units, better),
-                             _payback_sentences(payback, baseline, level)))
+                             _payback_sentences(payback, baseline, level),
+                             posterior_note(meta)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, picks, meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
@@ -158,7 +160,7 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         page = Page(meta, summary, diffs, baseline, picks, objective, better,
                     {m: unit for m, (unit, _) in info.items()}, float(meta.get("level", 0.95)))
         parts.append(figures_html(page, curves, trees))
-    parts.append(_assumptions(meta))
+    parts.append(_assumptions(meta, calibrated=_posterior_values(meta)))
     parts.append("<h2>Resolved configuration</h2>")
     parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
     title = _esc(meta.get("name", "experiment"))
@@ -360,8 +362,57 @@ def _head_to_head(runs, meta, objective, level, units, better) -> dict:
     return out
 
 
+_CONDITIONAL = ("The intervals cover the randomness of the runs (cascades, and seeds drawn "
+                "per run); they are conditional on each cell's graph and on the parameter "
+                "values the run used.")
+
+
+def _posterior_values(meta) -> dict | None:
+    """Per key of ``[model] posterior``: its posterior median and 90% interval, as the
+    assumptions table shows it."""
+    where = ((meta.get("config") or {}).get("model") or {}).get("posterior")
+    if not where:
+        return None
+    from .calibrate.report import _fmt, weighted_quantile
+    from .calibrate.run import load_posterior
+
+    try:
+        post = load_posterior(where)
+    except RefsimError:
+        return None
+    w = post["weight"].to_numpy()
+    out = {}
+    for key in post.columns:
+        if key != "weight":
+            lo, med, hi = (weighted_quantile(post[key], w, q) for q in (0.05, 0.5, 0.95))
+            out[key] = f"drawn per run from the posterior, {_fmt(med)} [{_fmt(lo)}, " \
+                       f"{_fmt(hi)}] (median, 90%)"
+    return out
+
+
+def posterior_note(meta) -> str | None:
+    """What the intervals cover when each run drew calibrated values from a posterior
+    (``[model] posterior``); None without one."""
+    cfg = meta.get("config") or {}
+    where = (cfg.get("model") or {}).get("posterior")
+    if not where:
+        return None
+    try:
+        from .calibrate.run import load_posterior
+
+        keys = [k for k in load_posterior(where).columns if k != "weight"]
+    except RefsimError:
+        keys = []
+    named = ", ".join(f"<code>{_esc(k)}</code>" for k in keys) or "the calibrated values"
+    return (f"The intervals cover the randomness of the runs (cascades, seeds drawn per "
+            f"run) and the uncertainty of {named}: run r of every campaign draws them from "
+            f"the posterior in <code>{_esc(where)}</code> (the same draw for every "
+            f"campaign, so differences stay paired). They are conditional on each cell's "
+            f"graph, on the data the posterior was fitted to and on every other value.")
+
+
 def _answer(summary, picks, diffs, baseline, objective, level, units, better,
-            head_to_head=None, paybacks=None):
+            head_to_head=None, paybacks=None, conditional=None):
     """Per cell: the campaign the objective recommends (``picks``, from
     :func:`refsim.analysis.recommend`), its paired difference from the runner-up (a tie
     when the interval holds 0) and from the baseline, in the metric's units, and the
@@ -424,9 +475,7 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
     return (f'<h2>Answer</h2>\n<div class="answer"><ul>{"".join(items)}</ul>{more}'
             f'<p class="meta">Campaigns ranked by {ranked_by} (experiment.objective); '
             f"differences are paired run by run (common random numbers), {pct} "
-            f"intervals. The intervals cover the randomness of the runs (cascades, and "
-            f"seeds drawn per run); they are conditional on each cell's graph and on the "
-            f"parameter values the run used.</p></div>")
+            f"intervals. {conditional or _CONDITIONAL}</p></div>")
 
 
 def _seeds_table(seeds, runs, picks, run_dir):

@@ -58,7 +58,7 @@ def _param(key):
 
 
 def _prior_of(key, spec, problems):
-    where = f"calibrate.priors.{json.dumps(key)}"
+    where = f"calibrate.priors.{key}"
     if not (isinstance(spec, list) and len(spec) == 3 and isinstance(spec[0], str)):
         problems.append(f'{where}: write [KIND, a, b] with KIND one of {", ".join(KINDS)}, '
                         f"e.g. [\"loguniform\", 0.005, 0.2]; got {spec!r}")
@@ -125,11 +125,17 @@ def config_priors(cfg: dict) -> dict:
         lo, hi = (prior.a, prior.b) if prior.kind in ("uniform", "loguniform") else (
             float(prior.rv().ppf(_TAIL)), float(prior.rv().ppf(1 - _TAIL)))
         base = {k: v for k, v in cfg.items() if k != "calibrate"}
+        # at the prior's median first: a key the config does not take fails whatever
+        # its value (one problem); then its tails
+        _, errs = resolve_raw(cell_config(base, {key: _value(key, prior.rv().median())}))
+        if errs:
+            problems.append(f"calibrate.priors.{key}: {errs[0].removeprefix(key + ': ')}")
+            continue
         for x in (lo, hi):
             _, errs = resolve_raw(cell_config(base, {key: _value(key, x)}))
             for e in errs[:1]:
-                problems.append(f"calibrate.priors.{json.dumps(key)}: the prior reaches "
-                                f"{x:.4g}, where {e}")
+                problems.append(f"calibrate.priors.{key}: the prior reaches {x:.4g}, "
+                                f"where {e}")
         priors[key] = prior
     if problems:
         raise ConfigError(problems)

@@ -56,6 +56,8 @@ def build_model(cfg, graph):
     kind's ``from_config``, see :mod:`refsim.model_registry`)."""
     from ..model_registry import kind_named
 
+    if "posterior" in cfg["model"]:  # where run r draws values from, not a model value
+        cfg = {**cfg, "model": {k: v for k, v in cfg["model"].items() if k != "posterior"}}
     return kind_named(cfg["model"]["kind"]).from_config(cfg, graph)
 
 

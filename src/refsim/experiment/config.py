@@ -103,6 +103,8 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
                     if e not in seen:
                         seen.add(e)
                         problems.append(msg)
+    if not problems and cfg["model"].get("posterior"):
+        problems.extend(_check_posterior(cfg, Path(source).parent if source else Path()))
     if problems:
         raise ConfigError(problems, source)
     if cfg["experiment"].get("name") is None:
@@ -110,6 +112,59 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
     if "seed" not in cfg["graph"]:
         cfg["graph"]["seed"] = cfg["experiment"]["seed"]
     return cfg
+
+
+#: Posteriors of up to this many particles have every particle checked against the
+#: config; larger ones each key's smallest and largest values.
+_CHECK_PARTICLES = 2_000
+
+
+def _check_posterior(cfg, folder) -> list:
+    """Check ``[model] posterior`` (a calibration's run directory, relative to
+    ``folder``): readable, its keys ones a sweep could set and not swept, and the config
+    valid at its particles. Sets the path absolute; returns the problems."""
+    from ..calibrate.run import _value, load_posterior
+    from ..errors import RefsimError
+    from .rules import resolve_raw
+
+    where = Path(cfg["model"]["posterior"])
+    where = where if where.is_absolute() else (folder / where).resolve()
+    cfg["model"]["posterior"] = str(where)
+    try:
+        post = load_posterior(where)
+    except RefsimError as exc:
+        return [f"model.posterior: {exc}"]
+    keys = [k for k in post.columns if k != "weight"]
+    problems = []
+    axes = cfg["sweep"].get("axes", {})
+    for key in keys:
+        why = unknown_axis(key)
+        if why:
+            problems.append(f"model.posterior: {where}: " + why.replace("sweep.axes.", ""))
+        elif key in axes:
+            problems.append(f"sweep.axes.{key}: calibrated in model.posterior; a run "
+                            f"draws it from the posterior (sweep another key, or drop "
+                            f"the posterior)")
+        elif key.split(".")[0] in ("lifecycle", "reviews") and key.split(".")[0] not in cfg:
+            problems.append(f"model.posterior: {where} calibrates {key}, but the config has "
+                            f"no [{key.split('.')[0]}] table (add one)")
+    if problems:
+        return problems
+    base = {k: v for k, v in cfg.items() if k != "sweep"}
+    base["model"] = {k: v for k, v in cfg["model"].items() if k != "posterior"}
+    if len(post) <= _CHECK_PARTICLES:
+        points = [{k: _value(k, row[k]) for k in keys} for _, row in post.iterrows()]
+    else:
+        points = [{k: _value(k, post[k].min()) for k in keys},
+                  {k: _value(k, post[k].max()) for k in keys}]
+    seen = set()
+    for point in points:
+        for e in resolve_raw(cell_config(base, point))[1]:
+            if e not in seen:
+                seen.add(e)
+                problems.append(f"model.posterior: with {point_text(point)} (a particle of "
+                                f"{where}): {e}")
+    return problems
 
 
 def _read_seed_files(raw, folder) -> list:

@@ -267,7 +267,7 @@ def reference_markdown() -> str:
     table("## `[graph]`\n\nExactly one of `generator` (its parameters go in the same "
           "table, e.g. `n`, `m`, `triad_p` for `holme_kim`), `dataset`, `file` or "
           "`spec`.", _rows(SCHEMA["graph"]))
-    table("## `[model]`", _rows({"kind": model_table()["kind"]}))
+    table("## `[model]`", _rows({k: model_table()[k] for k in ("kind", "posterior")}))
     for kind in model_kind_names():
         table(f"### `kind = \"{kind}\"`", _rows(model_params(kind)))
     table("## `[population]`", _rows(SCHEMA["population"]))
@@ -297,6 +297,11 @@ def reference_markdown() -> str:
           "(then at most `k` seeds within the budget); `reward` with `program`, or "
           "`sender_reward` and `recipient_reward`.", _rows(SCHEMA["campaign"]))
     table("## `[sweep]`", _rows(SCHEMA["sweep"]))
+    table("## `[calibrate]`\n\nFor `refsim calibrate`: the data, how to simulate them and "
+          "the ABC-SMC budget; `[calibrate.priors]` maps config keys (the key paths of "
+          "sweeps) to `[\"uniform\", low, high]`, `[\"loguniform\", low, high]`, "
+          "`[\"normal\", mean, sd]` (truncated to the key's range) or `[\"beta\", alpha, "
+          "beta]`.", _rows(SCHEMA["calibrate"]))
     return "\n".join(out)
 
 

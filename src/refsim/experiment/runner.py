@@ -111,25 +111,41 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
     metrics = [dict() for _ in campaigns]
     curves = [dict() for _ in campaigns]
     adaptive = exp.get("adaptive")
+    posterior = _posterior_of(c)
     done = 0
     batch = exp["runs"]
     while True:
+        # with a posterior, each run's own graph, model and campaigns (its draw)
+        own = None if posterior is None else _posterior_runs(c, posterior, batch, done)
         for j, camp in enumerate(campaigns):
             if per_run[j]:
-                seeds = camp.draw_seeds(graph, model, rng=root, runs=batch,
-                                        first_run=done)
+                if own is None:
+                    seeds = camp.draw_seeds(graph, model, rng=root, runs=batch,
+                                            first_run=done)
+                else:  # drawn for the run's own model (its own stream, as above)
+                    seeds = [o[2][j].draw_seeds(o[0], o[1], rng=root, runs=1,
+                                                first_run=done + i)[0]
+                             for i, o in enumerate(own)]
                 run_seeds[j].extend(seeds)
             else:
                 if fixed[j] is None:  # drawn once, with run_campaign's own stream
                     fixed[j] = camp.draw_seeds(graph, model, rng=root)
                 seeds = fixed[j]
-            res = run_campaign(graph, model, camp, runs=batch, steps=steps, rng=root,
-                               workers=threads, first_run=done, seeds=seeds)
-            for k, v in kind.per_run(res).items():
-                metrics[j][k] = np.concatenate([metrics[j].get(k, np.empty(0)), v])
-            for k, v in kind.curves(res).items():
-                old = curves[j].get(k)
-                curves[j][k] = v if old is None else np.vstack([old, v])
+            if own is None:
+                results = [run_campaign(graph, model, camp, runs=batch, steps=steps,
+                                        rng=root, workers=threads, first_run=done,
+                                        seeds=seeds)]
+            else:  # one run at a time, each with its draw and its own stream
+                results = [run_campaign(g, m, camps[j], runs=1, steps=steps, rng=root,
+                                        workers=threads, first_run=done + i,
+                                        seeds=seeds[i] if per_run[j] else seeds)
+                           for i, (g, m, camps) in enumerate(own)]
+            for res in results:
+                for k, v in kind.per_run(res).items():
+                    metrics[j][k] = np.concatenate([metrics[j].get(k, np.empty(0)), v])
+                for k, v in kind.curves(res).items():
+                    old = curves[j].get(k)
+                    curves[j][k] = v if old is None else np.vstack([old, v])
             if on_campaign is not None and done == 0:
                 on_campaign()
         done += batch
@@ -147,7 +163,11 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
             reach = metrics[j]["reach"]
             r = int(np.argsort(reach, kind="stable")[len(reach) // 2])
             seeds_r = run_seeds[j][r] if per_run[j] else fixed[j]
-            t = kind.tree(graph, camp.model_for(model), seeds_r, steps, root, r)
+            g_r, m_r, camp_r = graph, model, camp
+            if posterior is not None:  # the run's own draw
+                g_r, m_r, camps_r = _posterior_runs(c, posterior, 1, r)[0]
+                camp_r = camps_r[j]
+            t = kind.tree(g_r, camp_r.model_for(m_r), seeds_r, steps, root, r)
             tree = {"run": r, "nodes": t["nodes"], "parents": t["parents"]}
         out.append({
             "name": camp.name, "strategy": camp.seeding,
@@ -164,6 +184,35 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
             "curves": curves[j], "tree": tree})
     return {"cell": cell, "point": point, "runs": done, "campaigns": out,
             "seconds": time.perf_counter() - start}
+
+
+def _posterior_of(c):
+    """The posterior ``[model] posterior`` names (a frame of particles), or None."""
+    where = c["model"].get("posterior")
+    if not where:
+        return None
+    from ..calibrate.run import load_posterior
+
+    return load_posterior(where)
+
+
+def _posterior_runs(c, posterior, runs, first_run) -> list:
+    """Per run ``first_run ..``: its graph, model and campaigns with the values it drew
+    from the posterior (:func:`refsim.calibrate.run.posterior_draws`: the draw depends
+    on the run's number only)."""
+    from ..calibrate.run import _value, posterior_draws
+    from .build import build_campaigns, build_graph, build_model
+
+    base = {k: v for k, v in c.items() if k != "sweep"}
+    base["model"] = {k: v for k, v in c["model"].items() if k != "posterior"}
+    draws = posterior_draws(posterior, c["experiment"]["seed"], runs, first_run)
+    keys = [k for k in draws.columns if k != "particle"]
+    out = []
+    for _, row in draws.iterrows():
+        cell = resolve_cell(base, {k: _value(k, row[k]) for k in keys})
+        g = build_graph(cell["graph"])
+        out.append((g, build_model(cell, g), build_campaigns(cell)))
+    return out
 
 
 def _worker_start(threads, parent):

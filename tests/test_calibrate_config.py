@@ -1,0 +1,338 @@
+"""refsim calibrate from a config: the [calibrate] table and its priors checked before any
+work, the run directory and its report, resume, load_posterior; and [model] posterior in
+an experiment: run r draws its values from the posterior, by its number only."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("pyabc")
+
+import refsim  # noqa: E402
+from refsim.calibrate.run import (  # noqa: E402
+    _Simulator,
+    calibrate_config,
+    config_priors,
+    load_calibration,
+    posterior_draws,
+)
+from refsim.cli import main  # noqa: E402
+from refsim.experiment.config import ConfigError, load_config, resolve_config  # noqa: E402
+
+TRUTH = {"model.share": 0.2, "model.ad_rate": 0.002}
+BASE = """
+[experiment]
+name = "cal"
+seed = 5
+steps = 12
+
+[graph]
+generator = "erdos_renyi"
+n = 1500
+mean_degree = 8
+
+[model]
+share = 0.1
+conversion = 0.3
+advocacy = 0.6
+forget_rate = 0.2
+ad_rate = 0.001
+
+[lifecycle]
+margin = 1.0
+
+[[campaign]]
+name = "history"
+seeding = "random"
+k = 10
+"""
+CALIBRATE = """
+[calibrate]
+data = "signups.csv"
+period = "week"
+population_size = 40
+generations = 2
+predictive_runs = 20
+
+[calibrate.priors]
+"model.share" = ["uniform", 0.02, 0.5]
+"model.ad_rate" = ["loguniform", 0.0002, 0.02]
+"""
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory):
+    """A config, its data (one run at TRUTH) and one finished calibration."""
+    folder = tmp_path_factory.mktemp("market")
+    config = folder / "cal.toml"
+    config.write_text(BASE + CALIBRATE)
+    cfg = load_config(config)
+    names = ["new_customers", "referred_customers", "churned"]
+    out = _Simulator(cfg, names, 1, 12).run(TRUTH, stream=99)
+    frame = pd.DataFrame({"period": range(1, 13), **{k: out[k].astype(int) for k in names}})
+    frame.to_csv(folder / "signups.csv", index=False)
+    run = calibrate_config(cfg, folder / "run", progress=False, source=str(config))
+    return folder, config, run
+
+
+def _problems(text, tmp_path, data=None):
+    config = tmp_path / "c.toml"
+    config.write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        cfg = load_config(config)
+        calibrate_config(cfg, tmp_path / "out", data=data, progress=False,
+                         source=str(config))
+    return "\n".join(exc.value.problems)
+
+
+@pytest.mark.parametrize("prior, message", [
+    ('"model.shar" = ["uniform", 0, 0.3]', "calibrate.priors.model.shar"),
+    ('"modl.share" = ["uniform", 0, 0.3]', "'modl' is not a section"),
+    ('"experiment.runs" = ["uniform", 1, 3]', "experiment keys are not calibrated"),
+    ('"model.share" = ["gamma", 1, 2]', "unknown distribution 'gamma'"),
+    ('"model.share" = ["uniform", 0.3, 0.1]', "needs low < high"),
+    ('"model.share" = "uniform"', "write [KIND, a, b]"),
+    ('"model.share" = ["uniform", 0.1, 1.5]', "the prior reaches 1.5, where model.share"),
+    ('"model.share" = ["normal", 0.1, 0.05]', None),  # truncated to [0, 1]: valid
+    ('"reviews.valence_elasticity" = ["uniform", 0.1, 0.5]', "no [reviews] table"),
+])
+def test_priors_are_checked_by_key_and_range(prior, message, tmp_path):
+    cfg = resolve_config(load_config_text(BASE + "[calibrate]\n[calibrate.priors]\n"
+                                          + prior + "\n", tmp_path))
+    if message is None:
+        priors = config_priors(cfg)
+        assert priors["model.share"].low == 0.0 and priors["model.share"].high == 1.0
+        return
+    with pytest.raises(ConfigError) as exc:
+        config_priors(cfg)
+    assert message in str(exc.value), str(exc.value)
+
+
+def load_config_text(text, tmp_path):
+    import tomllib
+
+    return tomllib.loads(text)
+
+
+@pytest.mark.parametrize("extra, message", [
+    ('series = ["new_customer"]', "'new_customer' cannot be fitted; did you mean"),
+    ('series = ["nps"]', "has no 'nps' column"),
+    ('campaign = "histry"', "'histry' is not a campaign"),
+    ('statistics = ["per_step"]', "calibrate.statistics"),
+])
+def test_calibrate_table_is_checked(market, extra, message, tmp_path):
+    folder, _, _ = market
+    text = (BASE + CALIBRATE).replace('period = "week"', f'period = "week"\n{extra}')
+    got = _problems(text, tmp_path, data=folder / "signups.csv")
+    assert message in got, got
+
+
+def test_sweep_and_new_graph_without_generator_are_refused(market, tmp_path):
+    folder, _, _ = market
+    text = (BASE + CALIBRATE + '[sweep.axes]\n"economics.customer_value" = [1, 2]\n')
+    assert "refsim calibrate fits one market" in _problems(text, tmp_path,
+                                                           data=folder / "signups.csv")
+    text = (BASE.replace('generator = "erdos_renyi"\nn = 1500\nmean_degree = 8',
+                         'dataset = "karate_club"')
+            + CALIBRATE.replace("[calibrate]\n", "[calibrate]\nnew_graph = true\n"))
+    assert "needs graph.generator" in _problems(text, tmp_path,
+                                                data=folder / "signups.csv")
+
+
+def test_cli_errors_are_one_line(market, tmp_path, capsys):
+    folder, config, _ = market
+    assert main(["calibrate", str(config), "--data", str(tmp_path / "none.csv"),
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "none.csv" in err and "Traceback" not in err
+    # an existing calibration is never overwritten without --overwrite
+    assert main(["calibrate", str(config), "--out", str(folder / "run"), "--quiet"]) == 2
+    assert "already holds a calibration" in capsys.readouterr().err
+
+
+def test_run_directory_holds_posterior_report_and_data(market):
+    _, _, run = market
+    post = refsim.load_posterior(run)
+    assert list(post.columns) == ["model.share", "model.ad_rate", "weight"]
+    assert len(post) == 40 and post["weight"].sum() == pytest.approx(1.0, abs=1e-12)
+    assert post["model.share"].between(0.02, 0.5).all()
+    assert post["model.ad_rate"].between(0.0002, 0.02).all()
+    cal = load_calibration(run)
+    assert cal["predictive"]["new_customers"].shape == (20, 12)
+    assert len(cal["generations"]) == 2
+    page = (run / "report.html").read_text() if (run / "report.html").exists() else None
+    assert page is None  # the API writes no report; the command does
+
+
+def test_cli_writes_report_with_plain_words_summary(market, tmp_path, capsys):
+    folder, config, _ = market
+    out = tmp_path / "cli"
+    assert main(["calibrate", str(config), "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "share per week" in printed and "posterior:" in printed
+    page = (out / "report.html").read_text()
+    assert "What your data say" in page and "share per week" in page
+    assert "predictive band" in page and "effective sample size" in page
+    # the same config and seed give the same posterior (one process)
+    a = pd.read_csv(out / "posterior.csv")
+    b = pd.read_csv(folder / "run" / "posterior.csv")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_resume_continues_the_stored_generations(market, tmp_path):
+    folder, config, _ = market
+    cfg = load_config(config, ["calibrate.generations=1"])
+    out = calibrate_config(cfg, tmp_path / "r", progress=False, source=str(config))
+    first = pd.read_csv(out / "generations.csv")
+    cfg = load_config(config)  # the same config, more generations asked for
+    with pytest.raises(refsim.errors.FileProblem, match="another config or data"):
+        calibrate_config(cfg, out, resume=True, progress=False, source=str(config))
+    meta = json.loads((out / "calibration.json").read_text())
+    # resuming is allowed when the digest matches: rewrite it as the longer run's
+    from refsim.calibrate.run import _digest, _read_data
+
+    obs = _read_data(cfg, None, str(config))
+    priors = config_priors(cfg)
+    meta["digest"] = _digest({**cfg, "calibrate": {**cfg["calibrate"], "priors": {
+        k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, obs)
+    (out / "calibration.json").write_text(json.dumps(meta))
+    calibrate_config(cfg, out, resume=True, progress=False, source=str(config))
+    both = pd.read_csv(out / "generations.csv")
+    assert len(both) == 2
+    pd.testing.assert_frame_equal(both.iloc[:1], first)
+
+
+def test_posterior_draws_depend_on_the_run_number_only():
+    post = pd.DataFrame({"model.share": [0.1, 0.2, 0.3], "weight": [0.2, 0.5, 0.3]})
+    whole = posterior_draws(post, seed=3, runs=4000)
+    parts = pd.concat([posterior_draws(post, 3, 1000, first_run=i * 1000)
+                       for i in range(4)])
+    pd.testing.assert_frame_equal(whole, parts)
+    # each particle is drawn with its weight: counts within 4.5 binomial standard errors
+    # (a false alarm about once in 10^5 per particle)
+    counts = np.bincount(whole["particle"], minlength=3)
+    w = post["weight"].to_numpy()
+    assert np.all(np.abs(counts - 4000 * w) <= 4.5 * np.sqrt(4000 * w * (1 - w))), counts
+    assert (whole["model.share"].to_numpy() == post["model.share"].to_numpy()[
+        whole["particle"]]).all()
+    other = posterior_draws(post, seed=4, runs=4000)
+    assert not other["particle"].equals(whole["particle"])
+
+
+EXPERIMENT = """
+[experiment]
+name = "prog"
+seed = 8
+runs = 12
+steps = 12
+
+[graph]
+generator = "erdos_renyi"
+n = 1500
+mean_degree = 8
+
+[model]
+posterior = "post"
+conversion = 0.3
+advocacy = 0.6
+forget_rate = 0.2
+
+[lifecycle]
+margin = 1.0
+
+[[campaign]]
+name = "none"
+seeding = "degree"
+k = 0
+
+[[campaign]]
+name = "random 10"
+seeding = "random"
+k = 10
+"""
+
+
+@pytest.fixture()
+def two_particles(tmp_path):
+    """A posterior of two far-apart particles, next to an experiment that uses it."""
+    (tmp_path / "post").mkdir()
+    pd.DataFrame({"model.share": [0.05, 0.4], "model.ad_rate": [0.001, 0.004],
+                  "weight": [0.5, 0.5]}).to_csv(tmp_path / "post" / "posterior.csv",
+                                                index=False)
+    config = tmp_path / "prog.toml"
+    config.write_text(EXPERIMENT)
+    return config
+
+
+def test_each_run_uses_its_draw_and_stream(two_particles, tmp_path):
+    """Run r of every campaign equals a plain simulation at the values run r drew, with
+    run r's stream: the posterior changes the values, nothing else."""
+    from refsim.experiment.build import build_campaigns, build_graph, build_model
+    from refsim.experiment.config import resolve_cell
+
+    cfg = load_config(two_particles)
+    assert cfg["model"]["posterior"] == str((tmp_path / "post").resolve())
+    out = refsim.run_experiment(cfg, tmp_path / "runs", progress=False)
+    res = refsim.load_results(out)
+    draws = posterior_draws(refsim.load_posterior(tmp_path / "post"), 8, 12)
+    assert set(draws["particle"]) == {0, 1}  # both particles are used
+    plain = {k: v for k, v in cfg.items() if k != "sweep"}
+    plain["model"] = {k: v for k, v in cfg["model"].items() if k != "posterior"}
+    root = np.random.SeedSequence(8)
+    for r in (0, 5, 11):
+        point = {k: float(draws.loc[r, k]) for k in ("model.share", "model.ad_rate")}
+        c = resolve_cell(plain, point)
+        g = build_graph(c["graph"])
+        m = build_model(c, g)
+        for camp in build_campaigns(c):
+            direct = refsim.run_campaign(g, m, camp, runs=1, steps=12, rng=root,
+                                         first_run=r)
+            row = res[(res.campaign == camp.name) & (res.run == r)]
+            assert row["reach"].iloc[0] == direct.final_sizes[0], (r, camp.name)
+
+
+def test_posterior_runs_repeat_on_any_worker_count(two_particles, tmp_path):
+    cfg = load_config(two_particles)
+    cfg["sweep"] = {"axes": {"economics.customer_value": [50.0, 80.0]}}
+    a = refsim.load_results(refsim.run_experiment(cfg, tmp_path / "a", progress=False))
+    b = refsim.load_results(refsim.run_experiment(cfg, tmp_path / "b", progress=False,
+                                                  workers=2))
+    pd.testing.assert_frame_equal(a.sort_values(["cell", "campaign", "run"])
+                                  .reset_index(drop=True),
+                                  b.sort_values(["cell", "campaign", "run"])
+                                  .reset_index(drop=True))
+
+
+def test_report_says_intervals_include_the_posterior(two_particles, tmp_path):
+    from refsim.report import write_report
+
+    out = refsim.run_experiment(load_config(two_particles), tmp_path / "runs",
+                                progress=False)
+    page = write_report(out).read_text()
+    assert "the uncertainty of <code>model.share</code>, <code>model.ad_rate</code>" in page
+    assert "drawn per run from the posterior" in page
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: t.replace('posterior = "post"', 'posterior = "nowhere"'),
+     "model.posterior: "),
+    (lambda t: t + '[sweep.axes]\n"model.share" = [0.1, 0.2]\n',
+     "sweep.axes.model.share: calibrated in model.posterior"),
+])
+def test_posterior_problems_are_named(two_particles, edit, message):
+    two_particles.write_text(edit(EXPERIMENT))
+    with pytest.raises(ConfigError) as exc:
+        load_config(two_particles)
+    assert message in str(exc.value)
+
+
+def test_posterior_particles_must_be_valid_values(two_particles, tmp_path):
+    pd.DataFrame({"model.share": [0.05, 1.4], "weight": [0.5, 0.5]}).to_csv(
+        tmp_path / "post" / "posterior.csv", index=False)
+    with pytest.raises(ConfigError, match=r"model.share = 1.4 \(a particle of .*"
+                                          r"model.share: must be in \[0, 1\]"):
+        load_config(two_particles)
