@@ -44,7 +44,7 @@ def t_interval(x, level=0.95):
 def test_public_names():
     assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
                                      "compare_pairs", "summary_table", "sweep_axes",
-                                     "payback", "cash_ahead"}
+                                     "payback", "cash_ahead", "run_spread"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -363,3 +363,27 @@ def test_payback_is_when_the_paired_mean_stays_ahead_and_its_interval_does():
     assert (ahead[ahead.campaign == "b"]["mean"] == 0).all()
     got = ahead[ahead.campaign == "c"].set_index("step")["mean"]
     assert np.allclose(got.to_numpy(), means)
+
+
+def test_run_spread_pairs_runs_by_number_and_cell():
+    """Share ahead, behind and the central range of the run-by-run differences, exactly
+    as computed by hand from the runs matched on (cell, run); runs given in any order,
+    and a run the baseline lacks left out."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for cell in (0, 1):
+        for camp, shift in (("base", 0.0), ("new", 1.0)):
+            for r in rng.permutation(50):
+                rows.append({"cell": cell, "campaign": camp, "run": int(r),
+                             "npv": float(r % 7) + shift * cell + rng.normal()})
+    runs = pd.DataFrame(rows)
+    runs = runs[~((runs.campaign == "base") & (runs.run == 3) & (runs.cell == 1))]
+    got = analysis.run_spread(runs, "base", "npv", level=0.8).set_index("cell")
+    for cell in (0, 1):
+        a = runs[(runs.cell == cell) & (runs.campaign == "new")].set_index("run")["npv"]
+        b = runs[(runs.cell == cell) & (runs.campaign == "base")].set_index("run")["npv"]
+        d = (a - b).dropna().to_numpy()
+        row = got.loc[cell]
+        assert row["runs"] == len(d) == (49 if cell else 50)
+        assert row["ahead"] == np.mean(d > 0) and row["behind"] == np.mean(d < 0)
+        assert [row["lo"], row["hi"]] == pytest.approx(np.quantile(d, [0.1, 0.9]), rel=1e-12)

@@ -315,6 +315,8 @@ def test_report_says_intervals_include_the_posterior(two_particles, tmp_path):
     page = write_report(out).read_text()
     assert "the uncertainty of <code>model.share</code>, <code>model.ad_rate</code>" in page
     assert "drawn per run from the posterior" in page
+    # run by run: how often each campaign is ahead, over draws and runs together
+    assert "random 10 ahead in " in page and "% of runs (90% of runs between" in page
 
 
 @pytest.mark.parametrize("edit, message", [

@@ -25,7 +25,8 @@ from .result import mean_ci
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["cash_ahead", "compare_pairs", "paired_differences", "payback", "recommend", "summarize",
+__all__ = ["cash_ahead", "compare_pairs", "paired_differences", "payback", "recommend",
+           "run_spread", "summarize",
            "summary_table", "sweep_axes"]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
@@ -166,6 +167,52 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
                "lo", "hi", "pairs"]
     return _frame(rows, columns, "pairs", axes)
 
+
+
+def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
+               level: float = 0.9) -> pd.DataFrame:
+    """How each campaign's run-by-run difference from ``baseline`` is spread, per cell:
+    the share of runs it is ahead (``ahead``: difference > 0), behind (``behind``) and
+    the central ``level`` range of the differences (``lo``, ``hi``).
+
+    Unlike the confidence interval of the mean difference (:func:`paired_differences`),
+    which narrows as runs are added, this range describes single runs: when each run
+    draws the market's values from a calibration's posterior (``[model] posterior``),
+    it spans what the data leave uncertain as well as each run's own randomness, and
+    ``ahead`` is the probability the campaign does better in a market like ours.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * 4 + ["b"] * 4,
+    ...                      "run": [0, 1, 2, 3] * 2,
+    ...                      "npv": [10.0, 10.0, 10.0, 10.0, 12.0, 9.0, 13.0, 10.0]})
+    >>> r = run_spread(runs, "a", "npv", level=0.5)
+    >>> r[["campaign", "ahead", "behind", "runs"]].values.tolist()
+    [['b', 0.5, 0.25, 4]]
+    """
+    if not 0 < level < 1:
+        raise ValueError(f"level must be in (0, 1); got {level!r}")
+    base = runs[runs["campaign"] == baseline][["cell", "run", metric]]
+    if base.empty:
+        raise ValueError(f"baseline {baseline!r} is not a campaign of the runs")
+    out = []
+    for campaign in pd.unique(runs["campaign"]):
+        if campaign == baseline:
+            continue
+        own = runs[runs["campaign"] == campaign][["cell", "run", metric]]
+        both = own.merge(base, on=["cell", "run"], suffixes=("", "_base"))
+        for cell, g in both.groupby("cell", sort=True):
+            d = (g[metric] - g[f"{metric}_base"]).to_numpy(np.float64)
+            d = d[np.isfinite(d)]
+            if not len(d):
+                continue
+            lo, hi = np.quantile(d, [(1 - level) / 2, 1 - (1 - level) / 2])
+            out.append({"cell": cell, "campaign": campaign, "metric": metric,
+                        "ahead": float(np.mean(d > 0)), "behind": float(np.mean(d < 0)),
+                        "lo": float(lo), "hi": float(hi), "runs": len(d)})
+    return pd.DataFrame(out, columns=["cell", "campaign", "metric", "ahead", "behind",
+                                      "lo", "hi", "runs"])
 
 
 def compare_pairs(runs: pd.DataFrame, pairs: Sequence[tuple[str, str]],

@@ -140,7 +140,8 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         parts.append(_answer(summary, picks, diffs, baseline, objective, level, units, better,
                              _head_to_head(runs, meta, objective, level, units, better),
                              _payback_sentences(payback, baseline, level),
-                             posterior_note(meta)))
+                             posterior_note(meta),
+                             _spread_sentences(runs, meta, baseline, objective, units)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, picks, meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
@@ -390,6 +391,32 @@ def _posterior_values(meta) -> dict | None:
     return out
 
 
+def _spread_sentences(runs, meta, baseline, objective, units) -> dict:
+    """With ``[model] posterior``, per cell: how often each campaign is ahead of the
+    baseline run by run, and the middle 90% of its run-by-run differences (what the
+    data leave uncertain and each run's own randomness together)."""
+    if posterior_note(meta) is None or baseline is None or objective not in runs:
+        return {}
+    from .analysis import run_spread
+
+    spread = run_spread(runs, baseline, objective, 0.9)
+    out = {}
+    for cell, rows in spread.groupby("cell", sort=True):
+        parts = [f"{_esc(r['campaign'])} ahead in {r['ahead']:.0%} of runs "
+                 f"(90% of runs between {_money_value(r['lo'], units)} and "
+                 f"{_money_value(r['hi'], units)})" for _, r in rows.iterrows()]
+        out[cell] = ("Run by run, each with the market's values drawn from the "
+                     f"posterior, against {_esc(baseline)}: " + "; ".join(parts) + ".")
+    return out
+
+
+def _money_value(v, unit) -> str:
+    lead = "\N{MINUS SIGN}" if v < 0 else "+"
+    if str(unit).startswith("$"):
+        return f"{lead}${_number(abs(v))}"
+    return f"{lead}{_number(abs(v))}"
+
+
 def posterior_note(meta) -> str | None:
     """What the intervals cover when each run drew calibrated values from a posterior
     (``[model] posterior``); None without one."""
@@ -412,7 +439,7 @@ def posterior_note(meta) -> str | None:
 
 
 def _answer(summary, picks, diffs, baseline, objective, level, units, better,
-            head_to_head=None, paybacks=None, conditional=None):
+            head_to_head=None, paybacks=None, conditional=None, spreads=None):
     """Per cell: the campaign the objective recommends (``picks``, from
     :func:`refsim.analysis.recommend`), its paired difference from the runner-up (a tie
     when the interval holds 0) and from the baseline, in the metric's units, and the
@@ -468,6 +495,8 @@ def _answer(summary, picks, diffs, baseline, objective, level, units, better,
             text.append(" Head to head: " + sentence)
         if (paybacks or {}).get(cell):
             text.append(" " + paybacks[cell])
+        if (spreads or {}).get(cell):
+            text.append(" " + spreads[cell])
         items.append("<li>" + "".join(text) + "</li>")
     more = (f"<p>&hellip; and {len(cells) - ANSWER_CELLS} more cells; see the tables.</p>"
             if len(cells) > ANSWER_CELLS else "")

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .data import COUNTS
+
 __all__ = ["LEVEL", "describe_key", "render_calibration_report", "summary_lines",
            "write_calibration_report"]
 
@@ -87,13 +89,41 @@ def key_sentences(meta, samples) -> list[tuple[str, str]]:
 
 def _coverage(cal) -> dict:
     """Per series: data points inside the predictive band, and how many there are."""
-    out = {}
+    return {name: (f["inside"], f["n"]) for name, f in fit_checks(cal).items()}
+
+
+def fit_checks(cal) -> dict:
+    """Per series, how the data sit in the posterior predictive distribution.
+
+    ``inside`` of ``n`` points lie in the central :data:`LEVEL` band of the simulated
+    periods. ``scatter`` is the data's spread around the model beyond the model's own
+    randomness: the method-of-moments estimate ``sqrt(max(0, (sum (y - mean)^2 -
+    sum var) / (n - k)))`` (``mean`` and ``var`` of the simulated periods, ``k`` the
+    calibrated values), and ``wide_lo``/``wide_hi`` the band with that much normal
+    scatter added, which ``inside_wide`` points lie in. A positive scatter is a misfit
+    the model's intervals do not cover (shocks the model has no mechanism for).
+    """
+    meta = cal["meta"]
     lo_q, hi_q = (1 - LEVEL) / 2, 1 - (1 - LEVEL) / 2
-    for name in cal["meta"]["series"]:
-        sims = cal["predictive"][name]
+    k = len(meta["priors"])
+    out = {}
+    for i, name in enumerate(meta["series"]):
+        sims = np.asarray(cal["predictive"][name], np.float64)
         y = cal["data"][name].to_numpy(np.float64)
+        n = len(y)
         lo, hi = np.quantile(sims, [lo_q, hi_q], axis=0)
-        out[name] = (int(np.sum((y >= lo) & (y <= hi))), len(y))
+        excess = (np.sum((y - sims.mean(axis=0)) ** 2)
+                  - np.sum(sims.var(axis=0, ddof=1))) / max(n - k, 1)
+        scatter = math.sqrt(max(excess, 0.0))
+        rng = np.random.default_rng(np.random.SeedSequence([int(meta["seed"]), 11, i]))
+        wide = sims + scatter * rng.standard_normal(sims.shape)
+        if name in COUNTS:
+            wide = np.maximum(wide, 0.0)
+        wlo, whi = np.quantile(wide, [lo_q, hi_q], axis=0)
+        out[name] = {"inside": int(np.sum((y >= lo) & (y <= hi))), "n": n,
+                     "scatter": scatter, "mean": float(np.mean(np.abs(y))),
+                     "wide_lo": wlo, "wide_hi": whi,
+                     "inside_wide": int(np.sum((y >= wlo) & (y <= whi)))}
     return out
 
 
@@ -112,7 +142,21 @@ def summary_lines(run_dir) -> list[str]:
     lines.append(f"  data inside the {LEVEL:.0%} predictive band: {inside} of {total} "
                  f"points; {meta['simulations']:,} simulations in "
                  f"{meta['seconds']:.0f} s")
+    lines += [f"  {text}" for text in _scatter_sentences(cal)]
     return lines
+
+
+def _scatter_sentences(cal) -> list[str]:
+    """The series whose data scatter around the model more than its own randomness."""
+    period = cal["meta"].get("period") or "period"
+    out = []
+    for name, f in fit_checks(cal).items():
+        if f["scatter"] > 0.05 * max(f["mean"], 1.0):
+            out.append(f"{_SERIES_LABELS.get(name, name)}: the data scatter by about "
+                       f"{_fmt(f['scatter'])} per {period} "
+                       f"({f['scatter'] / max(f['mean'], 1.0):.0%} of their mean) beyond "
+                       f"the model's own randomness")
+    return out
 
 
 def _figure(build, caption, width=6.4, height=3.6) -> str:
@@ -152,12 +196,18 @@ def _fit_figure(cal, name) -> str:
     x, xlabel = _x_axis(cal)
     lo5, lo25, med, hi75, hi95 = np.quantile(
         sims, [(1 - LEVEL) / 2, 0.25, 0.5, 0.75, 1 - (1 - LEVEL) / 2], axis=0)
-    inside, total = _coverage(cal)[name]
+    check = fit_checks(cal)[name]
+    inside, total = check["inside"], check["n"]
     label = _SERIES_LABELS.get(name, name)
     period = cal["meta"].get("period") or "period"
+    extra = check["scatter"] > 0.05 * max(check["mean"], 1.0)
 
     def build(fig):
         ax = fig.add_subplot()
+        if extra:
+            ax.plot(x, check["wide_lo"], ":", color="#1f5f93", lw=1)
+            ax.plot(x, check["wide_hi"], ":", color="#1f5f93", lw=1,
+                    label="with the data's extra scatter")
         ax.fill_between(x, lo5, hi95, color="#9cc3e4", alpha=0.5,
                         label=f"{LEVEL:.0%} of simulated {period}s")
         ax.fill_between(x, lo25, hi75, color="#4a90c8", alpha=0.5, label="50%")
@@ -171,8 +221,11 @@ def _fit_figure(cal, name) -> str:
         ax.spines[["top", "right"]].set_visible(False)
         fig.autofmt_xdate() if not xlabel else None
 
+    more = (f"; dotted: with the data's scatter beyond the model, "
+            f"{_fmt(check['scatter'])} per {period}, {check['inside_wide']} of {total} "
+            f"inside" if extra else "")
     return _figure(build, f"{label}: data against the posterior predictive band "
-                          f"({inside} of {total} points inside the {LEVEL:.0%} band)",
+                          f"({inside} of {total} points inside the {LEVEL:.0%} band{more})",
                    width=5.5, height=3.4)
 
 
@@ -333,6 +386,11 @@ def render_calibration_report(cal: dict) -> str:
     graph_note = ("a new graph per simulation, drawn from the generator (graph "
                   "uncertainty included)" if meta.get("new_graph")
                   else "the config's one graph")
+    scatter = _scatter_sentences(cal)
+    if scatter:
+        verdict += (" Beyond the model's own randomness, " + "; ".join(_esc(x) for x in scatter)
+                    + ": shocks the model has no mechanism for. Intervals computed with "
+                      "this posterior do not include that scatter.")
     parts.append(
         f'<div class="answer"><p><strong>What your data say</strong> ({LEVEL:.0%} '
         f"credible intervals; the middle value is the posterior median):</p><ul>{items}"
