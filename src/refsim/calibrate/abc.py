@@ -156,13 +156,14 @@ class Posterior:
     generations : pandas.DataFrame
         Per generation: ``t``, ``epsilon``, ``samples`` (simulations), ``ess``
         (effective sample size of its weights).
-    db : str
-        The pyabc history (SQLite) the run wrote.
+    db : str or None
+        The pyabc history (SQLite) the run wrote; None when none was asked for (a
+        temporary one, removed).
     """
 
     samples: pd.DataFrame
     generations: pd.DataFrame
-    db: str
+    db: str | None
 
     def interval(self, key: str, level: float = 0.9) -> tuple[float, float]:
         """The equal-tailed credible interval of one key (weighted quantiles)."""
@@ -234,7 +235,7 @@ def calibrate(graph, model, observed: Observed, priors: dict, *, series=None,
     min_epsilon : float, default 0
         Stop once the acceptance threshold falls to this.
     db : str, optional
-        SQLite file for pyabc's history (default: a temporary file).
+        SQLite file for pyabc's history, kept (default: a temporary file, removed).
     rng : int, default 0
         Seeds pyabc's draws and each simulation's stream (single-core sampler: the same
         numbers on any machine).
@@ -294,7 +295,7 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     population_size, generations, min_epsilon, rng, sampler
         As in :func:`calibrate`.
     db : str, optional
-        The pyabc history (SQLite); default a temporary file.
+        The pyabc history (SQLite), kept; default a temporary file, removed.
     resume : bool
         Continue the run stored in ``db`` up to ``generations`` in all.
     on_start : callable, optional
@@ -337,7 +338,8 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     abc = pyabc.ABCSMC(one, prior, dist, population_size=int(population_size),
                        sampler=sampler or pyabc.sampler.SingleCoreSampler(),
                        transitions=pyabc.MultivariateNormalTransition(scaling=3.0))
-    if db is None:
+    own_db = db is None
+    if own_db:
         db = tempfile.NamedTemporaryFile(suffix=".db", delete=False).name
     np.random.seed(int(rng))
     todo = int(generations)
@@ -355,7 +357,17 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
         history = abc.run(minimum_epsilon=float(min_epsilon), max_nr_populations=todo)
     else:
         history = abc.history
-    return _posterior(history, list(priors), db, logs)
+    try:
+        return _posterior(history, list(priors), None if own_db else db, logs)
+    finally:
+        if own_db:  # a history nobody asked to keep: removed with its journal files
+            import os
+
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                try:
+                    os.unlink(db + suffix)
+                except OSError:
+                    pass
 
 
 def _posterior(history, keys, db, logs=()) -> Posterior:

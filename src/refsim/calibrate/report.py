@@ -397,8 +397,9 @@ def render_calibration_report(cal: dict) -> str:
                    f"well; see the figures before using the posterior.")
     if scatter:
         verdict += (" " + "; ".join(_esc(x[0].upper() + x[1:]) for x in scatter)
-                    + ": shocks the model has no mechanism for. Intervals computed with "
-                      "this posterior do not include that scatter.")
+                    + ": shocks the model has no mechanism for, or a fit that has not "
+                      "converged (see the sampler's thresholds below). Intervals computed "
+                      "with this posterior do not include that scatter.")
     graph_note = ("a new graph per simulation, drawn from the generator (graph "
                   "uncertainty included)" if meta.get("new_graph")
                   else "the config's one graph")
