@@ -44,7 +44,8 @@ def t_interval(x, level=0.95):
 def test_public_names():
     assert set(analysis.__all__) == {"summarize", "paired_differences", "recommend",
                                      "compare_pairs", "summary_table", "sweep_axes",
-                                     "payback", "cash_ahead", "run_spread"}
+                                     "payback", "cash_ahead", "run_spread",
+                                     "posterior_effect"}
     for name in analysis.__all__:
         assert callable(getattr(analysis, name))
 
@@ -387,3 +388,54 @@ def test_run_spread_pairs_runs_by_number_and_cell():
         assert row["runs"] == len(d) == (49 if cell else 50)
         assert row["ahead"] == np.mean(d > 0) and row["behind"] == np.mean(d < 0)
         assert [row["lo"], row["hi"]] == pytest.approx(np.quantile(d, [0.1, 0.9]), rel=1e-12)
+
+
+def test_run_spread_for_a_cost_counts_lower_as_ahead():
+    runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * 4 + ["b"] * 4,
+                         "run": [0, 1, 2, 3] * 2,
+                         "cost": [5.0, 5.0, 5.0, 5.0, 3.0, 4.0, 6.0, 2.0]})
+    r = analysis.run_spread(runs, "a", "cost", higher_is_better=False).iloc[0]
+    assert (r["ahead"], r["behind"]) == (0.75, 0.25)
+
+
+def test_posterior_effect_recovers_the_spread_of_the_expected_difference():
+    """Runs draw 50 equally likely particles whose expected differences Delta_j are
+    10 + 8 z_j (z_j the normal quantiles at (j + 0.5) / 50); each run adds its own noise
+    of sd 20. The credible interval must match Delta's own 5% and 95% quantiles, and
+    ``ahead`` the share of Delta_j above 0 (0.9), though the runs spread 2.7 times as
+    wide."""
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    z = stats.norm.ppf((np.arange(50) + 0.5) / 50)
+    delta = 10 + 8 * z
+    runs_n = 4000
+    particle = rng.integers(0, 50, runs_n)
+    d = delta[particle] + rng.normal(0, 20, runs_n)
+    runs = pd.DataFrame({"cell": 0, "campaign": ["base"] * runs_n + ["new"] * runs_n,
+                         "run": np.tile(np.arange(runs_n), 2),
+                         "npv": np.concatenate([np.zeros(runs_n), d])})
+    e = analysis.posterior_effect(runs, dict(enumerate(particle)), "base", "npv",
+                                  0.9).iloc[0]
+    # tau^2 = var(d) - within: the sample variances of 4000 and 3950 values of variance
+    # 464 and 400 have standard errors 464 sqrt(2/3999) = 10.4 and 400 sqrt(2/3949) =
+    # 9.0, so tau^2 (64) is within +-14 (1 se) and tau (8) within about +-0.9; the
+    # 5% quantile -1.645 tau moves by 1.5 per se of tau: 4 se are 6
+    truth_lo, truth_hi = np.quantile(delta[particle], [0.05, 0.95])
+    assert e["separable"] and e["runs"] == runs_n
+    assert abs(e["tau"] - 8) < 4 * 0.9, e["tau"]
+    assert abs(e["lo"] - truth_lo) < 6 and abs(e["hi"] - truth_hi) < 6, e
+    assert abs(e["within"] - 20) < 4 * 20 / np.sqrt(2 * 3950)
+    # ahead: the share of runs whose particle has Delta > 0 (0.88 here); a wrong scale
+    # (the runs' raw spread) would give 0.69
+    assert abs(e["ahead"] - np.mean(delta[particle] > 0)) < 0.05
+    # what the runs show instead: a range 2.7 times as wide
+    spread = analysis.run_spread(runs, "base", "npv", 0.9).iloc[0]
+    assert spread["hi"] - spread["lo"] > 2 * (e["hi"] - e["lo"])
+
+
+def test_posterior_effect_needs_a_particle_drawn_twice():
+    runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * 3 + ["b"] * 3,
+                         "run": [0, 1, 2] * 2, "npv": [0.0] * 3 + [1.0, 2.0, 3.0]})
+    e = analysis.posterior_effect(runs, {0: 0, 1: 1, 2: 2}, "a", "npv").iloc[0]
+    assert not e["separable"] and np.isnan(e["lo"])

@@ -183,27 +183,59 @@ def test_cli_writes_report_with_plain_words_summary(market, tmp_path, capsys):
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_resume_continues_the_stored_generations(market, tmp_path):
+def test_resume_continues_an_interrupted_calibration(market, tmp_path, monkeypatch):
+    """Interrupted after its first generation (before anything but pyabc's history is
+    written), a calibration resumes from there, with more generations asked for; one
+    of other priors is refused."""
+    import refsim.calibrate.run as run
+
     folder, config, _ = market
     cfg = load_config(config, ["calibrate.generations=1"])
-    out = calibrate_config(cfg, tmp_path / "r", progress=False, source=str(config))
-    first = pd.read_csv(out / "generations.csv")
-    cfg = load_config(config)  # the same config, more generations asked for
-    with pytest.raises(refsim.errors.FileProblem, match="another config or data"):
-        calibrate_config(cfg, out, resume=True, progress=False, source=str(config))
-    meta = json.loads((out / "calibration.json").read_text())
-    # resuming is allowed when the digest matches: rewrite it as the longer run's
-    from refsim.calibrate.run import _digest, _read_data
 
-    obs = _read_data(cfg, None, str(config))
-    priors = config_priors(cfg)
-    meta["digest"] = _digest({**cfg, "calibrate": {**cfg["calibrate"], "priors": {
-        k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, obs)
-    (out / "calibration.json").write_text(json.dumps(meta))
-    calibrate_config(cfg, out, resume=True, progress=False, source=str(config))
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(run, "_predictive", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate_config(cfg, tmp_path / "r", progress=False, source=str(config))
+    monkeypatch.undo()
+    out = tmp_path / "r"
+    assert (out / "abc.sqlite").exists() and not (out / "posterior.csv").exists()
+    other = load_config(config, ['calibrate.priors.model.share=["uniform", 0.02, 0.4]'])
+    with pytest.raises(refsim.errors.FileProblem, match="another config, priors or data"):
+        calibrate_config(other, out, resume=True, progress=False, source=str(config))
+    calibrate_config(load_config(config), out, resume=True, progress=False,
+                     source=str(config))
     both = pd.read_csv(out / "generations.csv")
-    assert len(both) == 2
-    pd.testing.assert_frame_equal(both.iloc[:1], first)
+    assert both["t"].tolist() == [0, 1]
+    # the first generation is the interrupted run's, the same as a fresh run's
+    fresh = calibrate_config(cfg, tmp_path / "fresh", progress=False, source=str(config))
+    pd.testing.assert_frame_equal(both.iloc[:1], pd.read_csv(fresh / "generations.csv"))
+
+
+def test_overwrite_keeps_the_old_calibration_if_the_new_one_fails(market, tmp_path,
+                                                                  monkeypatch):
+    import shutil
+
+    import refsim.calibrate.run as run
+
+    folder, config, done = market
+    out = tmp_path / "copy"
+    shutil.copytree(done, out)
+    before = (out / "posterior.csv").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(run, "_predictive", broken)
+    with pytest.raises(RuntimeError):
+        calibrate_config(load_config(config), out, overwrite=True, progress=False,
+                         source=str(config))
+    assert (out / "posterior.csv").read_bytes() == before
+    assert not (out / ".previous").exists()
+    with pytest.raises(refsim.errors.FileProblem, match="not both"):
+        calibrate_config(load_config(config), out, overwrite=True, resume=True,
+                         progress=False, source=str(config))
 
 
 def test_posterior_draws_depend_on_the_run_number_only():
@@ -307,16 +339,31 @@ def test_posterior_runs_repeat_on_any_worker_count(two_particles, tmp_path):
                                   .reset_index(drop=True))
 
 
-def test_report_says_intervals_include_the_posterior(two_particles, tmp_path):
+def test_report_separates_the_posterior_from_the_runs(two_particles, tmp_path):
+    """The Answer gives each campaign's expected difference over the posterior (which
+    does not narrow with runs) apart from the interval of the average, and reads the
+    posterior from the run's own copy once the calibration's folder is gone."""
+    import shutil
+
     from refsim.report import write_report
 
     out = refsim.run_experiment(load_config(two_particles), tmp_path / "runs",
                                 progress=False)
+    assert (out / "posterior.csv").read_bytes() == (
+        tmp_path / "post" / "posterior.csv").read_bytes()
+    shutil.rmtree(tmp_path / "post")
     page = write_report(out).read_text()
-    assert "the uncertainty of <code>model.share</code>, <code>model.ad_rate</code>" in page
-    assert "drawn per run from the posterior" in page
-    # run by run: how often each campaign is ahead, over draws and runs together
-    assert "random 10 ahead in " in page and "% of runs (90% of runs between" in page
+    assert "draws <code>model.share</code>, <code>model.ad_rate</code>" in page
+    assert "narrow as runs are added" in page
+    assert "Given what the data leave uncertain (90% of the posterior), the expected" in page
+    assert "drawn per run from the posterior" in page  # the assumptions table
+
+
+def test_experiment_refuses_a_calibration_folder(market, tmp_path):
+    _, _, run = market
+    cfg = load_config_text(EXPERIMENT.replace('posterior = "post"\n', ""), tmp_path)
+    with pytest.raises(refsim.errors.RefsimError, match="holds a calibration"):
+        refsim.run_experiment(resolve_config(cfg), run, progress=False)
 
 
 @pytest.mark.parametrize("edit, message", [

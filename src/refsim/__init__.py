@@ -15,7 +15,7 @@ from . import analysis, calibrate, datasets, errors, generators, model_registry,
 from ._version import __version__ as __version__
 from .campaign import Campaign, run_campaign
 from .edgelist import read_edgelist
-from .calibrate.run import load_posterior
+from .calibrate.posterior import load_posterior
 from .experiment import load_config, load_curves, load_results, load_seeds, run_experiment
 from .graph import Graph, InArcs
 from .model_registry import register_model

@@ -29,7 +29,7 @@ SEED_IDS = 12
 #: every campaign makes).
 TABLE_METRICS = ("reach", "customers", "nps", "cac", "roi", "profit", "npv")
 
-_CSS = """
+REPORT_CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d232b;
        max-width: 1180px; margin: 2em auto; padding: 0 1.2em; line-height: 1.45; }
 h1 { margin-bottom: 0.1em; } h2 { margin-top: 1.8em; border-bottom: 1px solid #d6dbe1; }
@@ -141,7 +141,8 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
                              _head_to_head(runs, meta, objective, level, units, better),
                              _payback_sentences(payback, baseline, level),
                              posterior_note(meta),
-                             _spread_sentences(runs, meta, baseline, objective, units)))
+                             _posterior_sentences(runs, meta, baseline, objective, units,
+                                                  better)))
         if seeds is not None and len(seeds):
             parts.append(_seeds_table(seeds, runs, picks, meta.get("run_dir")))
         parts.append(f"<h2>Results</h2>\n<p>Mean over runs, with its {pct} confidence "
@@ -161,12 +162,12 @@ def render_report(meta: dict, runs: pd.DataFrame, curves: pd.DataFrame, trees: l
         page = Page(meta, summary, diffs, baseline, picks, objective, better,
                     {m: unit for m, (unit, _) in info.items()}, float(meta.get("level", 0.95)))
         parts.append(figures_html(page, curves, trees))
-    parts.append(_assumptions(meta, calibrated=_posterior_values(meta)))
+    parts.append(assumptions_html(meta, calibrated=_posterior_values(meta)))
     parts.append("<h2>Resolved configuration</h2>")
     parts.append(f"<pre>{_esc(meta.get('config_text', ''))}</pre>")
     title = _esc(meta.get("name", "experiment"))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title} - refsim report</title>\n<style>{_CSS}</style>\n</head>\n"
+            f"<title>{title} - refsim report</title>\n<style>{REPORT_CSS}</style>\n</head>\n"
             "<body>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
 
 
@@ -208,7 +209,7 @@ def write_report(run_dir, out=None) -> pathlib.Path:
     return out
 
 
-def _assumptions(meta, calibrated: dict | None = None) -> str:
+def assumptions_html(meta, calibrated: dict | None = None) -> str:
     """Every effective model, population, programme and economics value, with its unit
     and source; swept keys show their values, ``calibrated`` ones (key -> text) what
     the data say."""
@@ -371,16 +372,11 @@ _CONDITIONAL = ("The intervals cover the randomness of the runs (cascades, and s
 def _posterior_values(meta) -> dict | None:
     """Per key of ``[model] posterior``: its posterior median and 90% interval, as the
     assumptions table shows it."""
-    where = ((meta.get("config") or {}).get("model") or {}).get("posterior")
-    if not where:
+    post = run_posterior(meta)
+    if post is None:
         return None
-    from .calibrate.report import _fmt, weighted_quantile
-    from .calibrate.run import load_posterior
+    from .calibrate.posterior import plain_number as _fmt, weighted_quantile
 
-    try:
-        post = load_posterior(where)
-    except RefsimError:
-        return None
     w = post["weight"].to_numpy()
     out = {}
     for key in post.columns:
@@ -391,23 +387,51 @@ def _posterior_values(meta) -> dict | None:
     return out
 
 
-def _spread_sentences(runs, meta, baseline, objective, units) -> dict:
-    """With ``[model] posterior``, per cell: how often each campaign is ahead of the
-    baseline run by run, and the middle 90% of its run-by-run differences (what the
-    data leave uncertain and each run's own randomness together)."""
-    if posterior_note(meta) is None or baseline is None or objective not in runs:
+def _posterior_sentences(runs, meta, baseline, objective, units, better) -> dict:
+    """With ``[model] posterior``, per cell: the credible interval of each campaign's
+    expected difference from the baseline over the posterior, and for how much of the
+    posterior it is ahead (:func:`refsim.analysis.posterior_effect`)."""
+    samples = run_posterior(meta)
+    if samples is None or baseline is None or objective not in runs or not len(runs):
         return {}
-    from .analysis import run_spread
+    from .analysis import posterior_effect
+    from .calibrate.posterior import posterior_draws
 
-    spread = run_spread(runs, baseline, objective, 0.9)
+    seed = int(meta["config"]["experiment"]["seed"])
+    particle = posterior_draws(samples, seed, int(runs["run"].max()) + 1)["particle"]
+    effect = posterior_effect(runs, particle, baseline, objective, 0.9, better)
     out = {}
-    for cell, rows in spread.groupby("cell", sort=True):
-        parts = [f"{_esc(r['campaign'])} ahead in {r['ahead']:.0%} of runs "
-                 f"(90% of runs between {_money_value(r['lo'], units)} and "
-                 f"{_money_value(r['hi'], units)})" for _, r in rows.iterrows()]
-        out[cell] = ("Run by run, each with the market's values drawn from the "
-                     f"posterior, against {_esc(baseline)}: " + "; ".join(parts) + ".")
+    for cell, rows in effect.groupby("cell", sort=True):
+        if not rows["separable"].all():
+            out[cell] = ("Too few runs drew the same posterior particle to tell what the "
+                         "data leave uncertain from the runs' own randomness: add runs.")
+            continue
+        parts = [f"{_esc(r['campaign'])} {_money_value(r['lo'], units)} to "
+                 f"{_money_value(r['hi'], units)}, "
+                 + ("ahead" if r["ahead"] >= 0.5 else "behind")
+                 + f" for {max(r['ahead'], 1 - r['ahead']):.0%} of it"
+                 for _, r in rows.iterrows()]
+        out[cell] = (f"Given what the data leave uncertain (90% of the posterior), the "
+                     f"expected {_esc(objective)} against {_esc(baseline)}: "
+                     + "; ".join(parts) + ".")
     return out
+
+
+def run_posterior(meta) -> pd.DataFrame | None:
+    """The posterior an experiment's runs drew from: the copy in its run directory
+    (or, for a run without one, the calibration's), or None."""
+    where = ((meta.get("config") or {}).get("model") or {}).get("posterior")
+    if not where:
+        return None
+    from .calibrate.posterior import load_posterior
+
+    for folder in (meta.get("run_dir"), where):
+        if folder and (pathlib.Path(folder) / "posterior.csv").exists():
+            try:
+                return load_posterior(folder)
+            except RefsimError:
+                return None
+    return None
 
 
 def _money_value(v, unit) -> str:
@@ -418,24 +442,23 @@ def _money_value(v, unit) -> str:
 
 
 def posterior_note(meta) -> str | None:
-    """What the intervals cover when each run drew calibrated values from a posterior
+    """What the intervals are when each run drew calibrated values from a posterior
     (``[model] posterior``); None without one."""
-    cfg = meta.get("config") or {}
-    where = (cfg.get("model") or {}).get("posterior")
+    where = ((meta.get("config") or {}).get("model") or {}).get("posterior")
     if not where:
         return None
-    try:
-        from .calibrate.run import load_posterior
+    samples = run_posterior(meta)
+    from .calibrate.posterior import posterior_keys
 
-        keys = [k for k in load_posterior(where).columns if k != "weight"]
-    except RefsimError:
-        keys = []
+    keys = posterior_keys(samples) if samples is not None else []
     named = ", ".join(f"<code>{_esc(k)}</code>" for k in keys) or "the calibrated values"
-    return (f"The intervals cover the randomness of the runs (cascades, seeds drawn per "
-            f"run) and the uncertainty of {named}: run r of every campaign draws them from "
-            f"the posterior in <code>{_esc(where)}</code> (the same draw for every "
-            f"campaign, so differences stay paired). They are conditional on each cell's "
-            f"graph, on the data the posterior was fitted to and on every other value.")
+    return (f"Run r of every campaign draws {named} from the posterior of "
+            f"<code>{_esc(where)}</code> (copied into this run's folder; the same draw "
+            f"for every campaign, so differences stay paired). The bracketed intervals "
+            f"are those of the average over the posterior and the runs, and narrow as "
+            f"runs are added; what the data leave uncertain is the range given for each "
+            f"campaign's expected difference. Both are conditional on each cell's graph, "
+            f"on the data the posterior was fitted to and on every other value.")
 
 
 def _answer(summary, picks, diffs, baseline, objective, level, units, better,

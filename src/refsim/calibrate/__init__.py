@@ -4,7 +4,8 @@ ABC-SMC calibration of the referral model (:mod:`refsim.calibrate.abc`, needs th
 
 from .bass import BassFit, bass_curve, fit_bass, fit_bass_ols, referral_from_bass
 from .data import SERIES, Observed, read_observed
-from .run import calibrate_config, load_calibration, load_posterior, posterior_draws
+from .posterior import load_posterior, posterior_draws
+from .run import calibrate_config, load_calibration
 from .series import simulated_series
 
 __all__ = ["SERIES", "BassFit", "Observed", "bass_curve", "fit_bass", "fit_bass_ols",

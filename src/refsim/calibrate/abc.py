@@ -265,7 +265,7 @@ def calibrate(graph, model, observed: Observed, priors: dict, *, series=None,
                    min_epsilon=min_epsilon, db=db, rng=rng, sampler=sampler)
 
 
-def _pyabc():
+def need_pyabc():
     try:
         import pyabc
     except ImportError:
@@ -277,7 +277,8 @@ def _pyabc():
 def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS,
             population_size: int = 200, generations: int = 8, min_epsilon: float = 0.0,
             db: str | None = None, rng: int = 0, sampler=None, resume: bool = False,
-            on_start=None) -> Posterior:
+            on_start=None, max_simulations: int | None = None,
+            min_acceptance: float = 0.0) -> Posterior:
     """ABC-SMC of any simulator on pyabc: the engine of :func:`calibrate` and of
     ``refsim calibrate``.
 
@@ -298,6 +299,11 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
         The pyabc history (SQLite), kept; default a temporary file, removed.
     resume : bool
         Continue the run stored in ``db`` up to ``generations`` in all.
+    max_simulations : int, optional
+        Stop once this many simulations have run (all generations together).
+    min_acceptance : float, default 0
+        Stop once a generation accepts fewer than this share of its simulations (a
+        threshold the model can no longer reach).
     on_start : callable, optional
         Called with no argument once the checks are done, as the sampling starts
         (e.g. to turn pyabc's progress log on).
@@ -306,7 +312,7 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     -------
     Posterior
     """
-    pyabc = _pyabc()
+    pyabc = need_pyabc()
     import logging
     import tempfile
 
@@ -354,7 +360,10 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     if on_start is not None:
         on_start()
     if todo > 0:
-        history = abc.run(minimum_epsilon=float(min_epsilon), max_nr_populations=todo)
+        history = abc.run(minimum_epsilon=float(min_epsilon), max_nr_populations=todo,
+                          min_acceptance_rate=float(min_acceptance),
+                          max_total_nr_simulations=(np.inf if max_simulations is None
+                                                    else int(max_simulations)))
     else:
         history = abc.history
     try:

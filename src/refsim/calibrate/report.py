@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .data import COUNTS
+from .posterior import plain_number as _fmt
+from .posterior import weighted_quantile
 
 __all__ = ["LEVEL", "describe_key", "render_calibration_report", "summary_lines",
            "write_calibration_report"]
@@ -30,20 +32,10 @@ def _esc(text) -> str:
     return html.escape(str(text), quote=True)
 
 
-def weighted_quantile(x, w, q) -> float:
-    """The ``q`` quantile of values ``x`` with weights ``w`` (the first value whose
-    cumulative weight reaches ``q``)."""
-    x = np.asarray(x, np.float64)
-    w = np.asarray(w, np.float64)
-    order = np.argsort(x, kind="stable")
-    cum = np.cumsum(w[order]) / w.sum()
-    return float(x[order][min(int(np.searchsorted(cum, q)), len(x) - 1)])
-
-
 def describe_key(key, meta) -> tuple[str, str, bool]:
     """A calibrated key's short name, its unit and whether it is a chance per step
     (which a period of several steps compounds)."""
-    from .run import _param
+    from .posterior import config_param as _param
 
     p = _param(key)
     name = key.split(".", 1)[1] if "." in key else key
@@ -55,13 +47,6 @@ def describe_key(key, meta) -> tuple[str, str, bool]:
 
 def _per_period(x, k):
     return 1.0 - (1.0 - x) ** k
-
-
-def _fmt(x) -> str:
-    if x == 0 or not math.isfinite(x):
-        return f"{x:g}"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:.{min(digits, 8)}f}" if abs(x) < 1e4 else f"{x:,.0f}"
 
 
 def key_sentences(meta, samples) -> list[tuple[str, str]]:
@@ -364,7 +349,7 @@ def _bass_section(meta) -> str:
 def render_calibration_report(cal: dict) -> str:
     """The HTML page of a calibration (as :func:`refsim.calibrate.load_calibration`
     returns it)."""
-    from ..report import _CSS, _assumptions
+    from ..report import REPORT_CSS, assumptions_html
 
     meta, samples = cal["meta"], cal["samples"]
     period = meta.get("period") or "period"
@@ -448,12 +433,12 @@ def render_calibration_report(cal: dict) -> str:
     parts.append(_generations_table(gens))
     parts.append(_bass_section(meta))
     calibrated = {key: text for key, text in key_sentences(meta, samples)}
-    parts.append(_assumptions({"config": meta["config"]}, calibrated=calibrated))
+    parts.append(assumptions_html({"config": meta["config"]}, calibrated=calibrated))
     parts.append("<h2>How this was run</h2>")
     parts.append(f"<pre>{_esc(meta.get('command') or '')}</pre>")
     title = _esc(meta["name"])
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{title} - refsim calibration</title>\n<style>{_CSS}</style>\n"
+            f"<title>{title} - refsim calibration</title>\n<style>{REPORT_CSS}</style>\n"
             "</head>\n<body>\n" + "\n".join(parts) + "\n</body>\n</html>\n")
 
 

@@ -27,6 +27,14 @@ from ..errors import FileProblem, InvalidValue
 from ..experiment.checks import ConfigError, suggest
 from .abc import KINDS, STATISTICS, Prior
 from .data import COUNTS, SERIES
+from .posterior import (
+    POSTERIOR_FILE,
+    config_param,
+    config_value,
+    current_value,
+    load_posterior,
+    posterior_draws,
+)
 
 if TYPE_CHECKING:
     import os
@@ -35,26 +43,14 @@ __all__ = ["POSTERIOR_FILE", "calibrate_config", "config_priors", "default_prior
            "load_calibration", "load_posterior", "posterior_draws"]
 
 #: The posterior's file in a calibration's run directory.
-POSTERIOR_FILE = "posterior.csv"
 _META = "calibration.json"
 _OWN = (POSTERIOR_FILE, "generations.csv", "predictive.npz", "data.csv", _META,
         "abc.sqlite", "report.html")
-#: Stream children of ``experiment.seed`` (see :mod:`refsim.experiment.build`): the
-#: predictive runs' particle draws, and each experiment run's posterior draw.
+#: The stream child of ``experiment.seed`` (see :mod:`refsim.experiment.build`) the
+#: predictive runs' particle draws use.
 _PREDICTIVE_CHILD = 2**32 + 9
-_DRAW_CHILD = 2**32 + 7
 #: The prior's tails, as quantiles, whose values must be valid config values.
 _TAIL = 1e-4
-
-
-def _param(key):
-    """The :class:`refsim.params.Param` of a config key path, or None (a generator's
-    own parameter)."""
-    from ..experiment.schema import SCHEMA, model_table
-
-    section, _, name = key.partition(".")
-    table = model_table() if section == "model" else SCHEMA.get(section, {})
-    return table.get(name) if isinstance(table, dict) else None
 
 
 def _prior_of(key, spec, problems):
@@ -76,7 +72,7 @@ def _prior_of(key, spec, problems):
     except InvalidValue as exc:
         problems.append(f"{where}: {exc}")
         return None
-    p = _param(key)
+    p = config_param(key)
     if kind == "normal" and p is not None and (p.low is not None or p.high is not None):
         lo = -math.inf if p.low is None else p.low
         hi = math.inf if p.high is None else p.high
@@ -84,12 +80,6 @@ def _prior_of(key, spec, problems):
             lo, hi = max(lo, 0.0), min(hi, 1.0)
         prior = Prior("normal", float(a), float(b), lo, hi)
     return prior
-
-
-def _value(key, x):
-    """A particle's value as the config takes it (whole numbers for an integer key)."""
-    p = _param(key)
-    return int(round(x)) if p is not None and p.kind == "int" else float(x)
 
 
 def config_priors(cfg: dict) -> dict:
@@ -127,12 +117,12 @@ def config_priors(cfg: dict) -> dict:
         base = {k: v for k, v in cfg.items() if k != "calibrate"}
         # at the prior's median first: a key the config does not take fails whatever
         # its value (one problem); then its tails
-        _, errs = resolve_raw(cell_config(base, {key: _value(key, prior.rv().median())}))
+        _, errs = resolve_raw(cell_config(base, {key: config_value(key, prior.rv().median(), current_value(cfg, key))}))
         if errs:
             problems.append(f"calibrate.priors.{key}: {errs[0].removeprefix(key + ': ')}")
             continue
         for x in (lo, hi):
-            _, errs = resolve_raw(cell_config(base, {key: _value(key, x)}))
+            _, errs = resolve_raw(cell_config(base, {key: config_value(key, x, current_value(cfg, key))}))
             for e in errs[:1]:
                 problems.append(f"calibrate.priors.{key}: the prior reaches {x:.4g}, "
                                 f"where {e}")
@@ -219,7 +209,8 @@ class _Simulator:
         from ..experiment.config import resolve_cell
 
         c = resolve_cell({**self.cfg, "sweep": {}},
-                         {k: _value(k, v) for k, v in params.items()})
+                         {k: config_value(k, v, current_value(self.cfg, k))
+                          for k, v in params.items()})
         if self.new_graph:
             c["graph"]["seed"] = int(np.random.SeedSequence([stream, 1]).generate_state(1)[0])
         return c
@@ -255,37 +246,80 @@ def _read_data(cfg, data, source):
     return read_observed(path, period=cal["period_column"])
 
 
+#: [calibrate] keys that say how long to sample or what to draw after, not what is
+#: fitted: a resumed calibration may change them.
+_BUDGET = ("generations", "min_epsilon", "predictive_runs", "max_simulations",
+           "min_acceptance")
+
+
 def _digest(cfg, observed) -> str:
+    """What a calibration fits (the config, its priors and the data), not how long it
+    samples: ``--resume`` continues only a calibration with the same digest."""
     import hashlib
 
-    text = json.dumps({"config": cfg, "data": observed.frame.to_csv(index=False)},
+    cal = {k: v for k, v in cfg["calibrate"].items() if k not in _BUDGET}
+    text = json.dumps({"config": {**cfg, "calibrate": cal},
+                       "data": observed.frame.to_csv(index=False)},
                       sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _prepare(out, digest, resume, overwrite):
+    """The run directory, checked: new or empty, a calibration of the same digest to
+    resume, or one to replace (its files set aside in ``.previous``, removed once the
+    new calibration is written, put back if it fails). Returns the folder and the set
+    aside one (or None)."""
     from ..experiment.store import prepare_run_dir
 
+    if resume and overwrite:
+        raise FileProblem("give --resume or --overwrite, not both")
     out, _ = prepare_run_dir(out)
     meta = out / _META
     if resume:
         if not (out / "abc.sqlite").exists():
             raise FileProblem(f"--resume: {str(out)!r} holds no calibration to resume; "
                               f"run without --resume")
-        old = json.loads(meta.read_text()) if meta.exists() else {}
+        try:
+            old = json.loads(meta.read_text()) if meta.exists() else {}
+        except ValueError:
+            old = {}
         if old.get("digest") != digest:
             raise FileProblem(f"--resume: {str(out)!r} holds a calibration of another "
-                              f"config or data; give another --out, or --overwrite")
-        return out
+                              f"config, priors or data; give another --out, or "
+                              f"--overwrite")
+        return out, None
+    previous = None
     if any((out / f).exists() for f in _OWN):
         if not overwrite:
             raise FileProblem(f"{str(out)!r} already holds a calibration; give another "
                               f"--out, --resume to finish it or --overwrite to replace it")
+        previous = out / ".previous"
+        import shutil
+
+        shutil.rmtree(previous, ignore_errors=True)
+        previous.mkdir()
+        for f in _OWN:
+            if (out / f).exists():
+                (out / f).replace(previous / f)
+    elif any(p.name != ".previous" for p in out.iterdir()):
+        raise FileProblem(f"{str(out)!r} holds other files; give an empty or new folder")
+    # written first: an interrupted calibration can be resumed
+    meta.write_text(json.dumps({"digest": digest, "complete": False}), encoding="utf-8")
+    return out, previous
+
+
+def _restore(out, previous, failed) -> None:
+    """Put a replaced calibration back if the new one failed; else remove it."""
+    import shutil
+
+    if previous is None:
+        return
+    if failed:
         for f in _OWN:
             (out / f).unlink(missing_ok=True)
-    elif any(out.iterdir()):
-        raise FileProblem(f"{str(out)!r} holds other files; give an empty or new folder")
-    return out
+            if (previous / f).exists():
+                (previous / f).replace(out / f)
+    shutil.rmtree(previous, ignore_errors=True)
 
 
 def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
@@ -364,21 +398,36 @@ def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
         centred = list(priors)
     digest = _digest({**cfg, "calibrate": {**cal, "priors": {
         k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, observed)
-    out = _prepare(out, digest, resume, overwrite)
+    out, previous = _prepare(out, digest, resume, overwrite)
+    failed = True
+    try:
+        out = _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest,
+                            graph, resume, dask, workers, progress, command, source, start)
+        failed = False
+    finally:
+        _restore(out, previous, failed)
+    return out
+
+
+def _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest, graph,
+                  resume, dask, workers, progress, command, source, start):
+    from .abc import abc_smc
+
     sim = _Simulator(cfg, names, cal["steps_per_period"], observed.periods)
     obs = {name: observed.values(name) for name in names}
-    sampler, client, own = _sampler(dask, workers)
+    sampler, close = _sampler(dask, workers)
     seed = int(cfg["experiment"]["seed"])
     try:
         post = abc_smc(sim, priors, obs, statistics=tuple(cal["statistics"]),
                        population_size=cal["population_size"],
                        generations=cal["generations"], min_epsilon=cal["min_epsilon"],
                        db=str(out / "abc.sqlite"), rng=seed, sampler=sampler,
-                       resume=resume, on_start=_progress_log if progress else None)
+                       resume=resume, on_start=_progress_log if progress else None,
+                       max_simulations=cal["max_simulations"],
+                       min_acceptance=cal["min_acceptance"])
     finally:
         _progress_log(False)
-        if own:
-            (client.shutdown if hasattr(client, "shutdown") else client.close)()
+        close()
     predictive, drawn = _predictive(sim, post.samples, list(priors), cal["predictive_runs"],
                                     seed)
     post.samples.to_csv(out / POSTERIOR_FILE, index=False)
@@ -472,19 +521,20 @@ _BATCH = 20
 
 
 def _sampler(dask, workers):
-    """The pyabc sampler and what to close after: a Dask cluster's (``dask``), local
+    """The pyabc sampler and a function that closes what it opened: a Dask cluster's
+    (``dask``; a client refsim opened is closed, the cluster is left running), local
     processes (``workers``), or the single-core default. Local processes are started
     by spawning, not forking: pyabc's own multicore samplers fork, and a fork of a
     process whose numba kernels have started their OpenMP threads is killed."""
-    from .abc import _pyabc
+    from .abc import need_pyabc
 
-    pyabc = _pyabc()
+    pyabc = need_pyabc()
     if dask is not None:
-        from ..experiment.runner import _dask_client
+        from ..experiment.runner import dask_client
 
-        client, own = _dask_client(dask)
+        client, own = dask_client(dask)
         return (pyabc.sampler.DaskDistributedSampler(dask_client=client, batch_size=_BATCH),
-                client, own)
+                client.close if own else (lambda: None))
     if workers is not None and workers > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -493,8 +543,8 @@ def _sampler(dask, workers):
                                    mp_context=multiprocessing.get_context("spawn"))
         sampler = pyabc.sampler.ConcurrentFutureSampler(
             pool, client_max_jobs=4 * int(workers), batch_size=_BATCH)
-        return sampler, pool, True
-    return None, None, False
+        return sampler, pool.shutdown
+    return None, lambda: None
 
 
 def _predictive(sim, samples, keys, runs, seed):
@@ -536,62 +586,3 @@ def load_calibration(run_dir: str | os.PathLike[str]) -> dict:
         raise FileProblem(f"{str(run_dir)!r}: cannot read the calibration: {exc}") from None
     return {"meta": meta, "samples": samples, "generations": gens,
             "predictive": predictive, "data": data}
-
-
-def load_posterior(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
-    """The posterior of a calibration's run directory: one row per particle, a column
-    per calibrated config key and ``weight`` (summing to 1).
-
-    Examples
-    --------
-    >>> import refsim
-    >>> refsim.load_posterior("no/such/run")
-    Traceback (most recent call last):
-    ...
-    refsim.errors.FileProblem: 'no/such/run' holds no calibration (no posterior.csv); run refsim calibrate first
-    """
-    path = Path(run_dir) / POSTERIOR_FILE
-    if not path.exists():
-        raise FileProblem(f"{str(run_dir)!r} holds no calibration (no {POSTERIOR_FILE}); "
-                          f"run refsim calibrate first")
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise FileProblem(f"{str(path)!r}: cannot read the posterior: {exc}") from None
-    w = frame.get("weight")
-    if (w is None or len(frame) == 0 or frame.isna().any().any()
-            or (w < 0).any() or not w.sum() > 0):
-        raise FileProblem(f"{str(path)!r} is not a posterior: it needs particles with "
-                          f"finite values and a weight column of weights >= 0")
-    frame["weight"] = w / w.sum()
-    return frame
-
-
-def posterior_draws(samples: pd.DataFrame, seed: int, runs: int,
-                    first_run: int = 0) -> pd.DataFrame:
-    """The particle run ``r`` of an experiment draws, for ``r`` in ``first_run ..
-    first_run + runs - 1``: each from its own stream (child ``(2**32 + 7, r)`` of
-    ``experiment.seed``), so a run's parameters depend on its number only (the same on
-    any number of workers, and the same for every campaign: pairing holds).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> post = pd.DataFrame({"model.share": [0.1, 0.2], "weight": [0.5, 0.5]})
-    >>> a = posterior_draws(post, seed=1, runs=6)
-    >>> a.equals(pd.concat([posterior_draws(post, 1, 2),
-    ...                     posterior_draws(post, 1, 4, first_run=2)]))
-    True
-    """
-    keys = [c for c in samples.columns if c != "weight"]
-    cum = np.cumsum(samples["weight"].to_numpy(np.float64))
-    cum /= cum[-1]
-    rows = []
-    for r in range(int(first_run), int(first_run) + int(runs)):
-        u = np.random.default_rng(np.random.SeedSequence(
-            seed, spawn_key=(_DRAW_CHILD, r))).random()
-        rows.append(min(int(np.searchsorted(cum, u, side="right")), len(cum) - 1))
-    out = samples.iloc[rows][keys].copy()
-    out.index = pd.RangeIndex(int(first_run), int(first_run) + int(runs), name="run")
-    out.insert(0, "particle", rows)
-    return out

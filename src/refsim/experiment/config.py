@@ -123,7 +123,8 @@ def _check_posterior(cfg, folder) -> list:
     """Check ``[model] posterior`` (a calibration's run directory, relative to
     ``folder``): readable, its keys ones a sweep could set and not swept, and the config
     valid at its particles. Sets the path absolute; returns the problems."""
-    from ..calibrate.run import _value, load_posterior
+    from ..calibrate.posterior import (config_value, current_value, load_posterior,
+                                       posterior_keys)
     from ..errors import RefsimError
     from .rules import resolve_raw
 
@@ -134,13 +135,17 @@ def _check_posterior(cfg, folder) -> list:
         post = load_posterior(where)
     except RefsimError as exc:
         return [f"model.posterior: {exc}"]
-    keys = [k for k in post.columns if k != "weight"]
+    keys = posterior_keys(post)
     problems = []
     axes = cfg["sweep"].get("axes", {})
     for key in keys:
         why = unknown_axis(key)
         if why:
             problems.append(f"model.posterior: {where}: " + why.replace("sweep.axes.", ""))
+        elif key.startswith("graph."):
+            problems.append(f"model.posterior: {where} calibrates {key}; an experiment "
+                            f"chooses its seeds on one graph, so graph values cannot be "
+                            f"drawn per run (set {key} to a value from the posterior)")
         elif key in axes:
             problems.append(f"sweep.axes.{key}: calibrated in model.posterior; a run "
                             f"draws it from the posterior (sweep another key, or drop "
@@ -153,10 +158,11 @@ def _check_posterior(cfg, folder) -> list:
     base = {k: v for k, v in cfg.items() if k != "sweep"}
     base["model"] = {k: v for k, v in cfg["model"].items() if k != "posterior"}
     if len(post) <= _CHECK_PARTICLES:
-        points = [{k: _value(k, row[k]) for k in keys} for _, row in post.iterrows()]
+        points = [{k: config_value(k, row[k], current_value(cfg, k)) for k in keys}
+                  for _, row in post.iterrows()]
     else:
-        points = [{k: _value(k, post[k].min()) for k in keys},
-                  {k: _value(k, post[k].max()) for k in keys}]
+        points = [{k: config_value(k, post[k].min(), current_value(cfg, k)) for k in keys},
+                  {k: config_value(k, post[k].max(), current_value(cfg, k)) for k in keys}]
     seen = set()
     for point in points:
         for e in resolve_raw(cell_config(base, point))[1]:

@@ -119,13 +119,10 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
         own = None if posterior is None else _posterior_runs(c, posterior, batch, done)
         for j, camp in enumerate(campaigns):
             if per_run[j]:
-                if own is None:
-                    seeds = camp.draw_seeds(graph, model, rng=root, runs=batch,
-                                            first_run=done)
-                else:  # drawn for the run's own model (its own stream, as above)
-                    seeds = [o[2][j].draw_seeds(o[0], o[1], rng=root, runs=1,
-                                                first_run=done + i)[0]
-                             for i, o in enumerate(own)]
+                # with a posterior too, chosen with the config's own values: what the
+                # marketer knows, not the values the run drew
+                seeds = camp.draw_seeds(graph, model, rng=root, runs=batch,
+                                        first_run=done)
                 run_seeds[j].extend(seeds)
             else:
                 if fixed[j] is None:  # drawn once, with run_campaign's own stream
@@ -186,12 +183,26 @@ def run_cell(c: dict, cell: int, point: dict, threads: int | None = None,
             "seconds": time.perf_counter() - start}
 
 
+def _keep_posterior(cfg, out) -> None:
+    """Copy the posterior the runs draw from into the run directory: the report reads
+    it there, whatever becomes of the calibration's folder."""
+    where = cfg["model"].get("posterior")
+    if not where:
+        return
+    import shutil
+
+    from .._files import writing
+
+    with writing(Path(out) / "posterior.csv") as tmp:
+        shutil.copyfile(Path(where) / "posterior.csv", tmp)
+
+
 def _posterior_of(c):
     """The posterior ``[model] posterior`` names (a frame of particles), or None."""
     where = c["model"].get("posterior")
     if not where:
         return None
-    from ..calibrate.run import load_posterior
+    from ..calibrate.posterior import load_posterior
 
     return load_posterior(where)
 
@@ -200,7 +211,7 @@ def _posterior_runs(c, posterior, runs, first_run) -> list:
     """Per run ``first_run ..``: its graph, model and campaigns with the values it drew
     from the posterior (:func:`refsim.calibrate.run.posterior_draws`: the draw depends
     on the run's number only)."""
-    from ..calibrate.run import _value, posterior_draws
+    from ..calibrate.posterior import config_value, current_value, posterior_draws
     from .build import build_campaigns, build_graph, build_model
 
     base = {k: v for k, v in c.items() if k != "sweep"}
@@ -209,7 +220,8 @@ def _posterior_runs(c, posterior, runs, first_run) -> list:
     keys = [k for k in draws.columns if k != "particle"]
     out = []
     for _, row in draws.iterrows():
-        cell = resolve_cell(base, {k: _value(k, row[k]) for k in keys})
+        cell = resolve_cell(base, {k: config_value(k, row[k], current_value(base, k))
+                                   for k in keys})
         g = build_graph(cell["graph"])
         out.append((g, build_model(cell, g), build_campaigns(cell)))
     return out
@@ -317,12 +329,13 @@ def run_experiment(cfg: dict, out: str | os.PathLike[str], *, resume: bool = Fal
     if config_text is None:
         config_text = dump_config(cfg)
     extra = {"command": command, **_environment()}
-    client, own = (None, False) if dask is None else _dask_client(dask)
+    client, own = (None, False) if dask is None else dask_client(dask)
     try:
         store = ResultsStore(out, cfg, cells, resume=resume, overwrite=overwrite,
                              config_text=config_text, extra_meta=extra)
         failed = True
         try:
+            _keep_posterior(cfg, out)
             done = store.done()
             todo = [(i, p) for i, p in enumerate(cells) if i not in done]
             per_cell = len(cfg["campaign"])
@@ -464,7 +477,7 @@ def _cancel_futures(executor) -> dict:
 DASK_TIMEOUT = 20.0
 
 
-def _dask_client(dask):
+def dask_client(dask):
     """A connected ``distributed.Client`` for ``dask`` (an address or a client), and
     whether it is ours to close. A scheduler that refuses, does not exist or never
     answers is an error naming the address, after at most :data:`DASK_TIMEOUT` s."""

@@ -131,6 +131,13 @@ _CALIBRATE = {
                                  "threshold)."),
     "min_epsilon": Param("float", 0.0, low=0.0, unit="distance",
                          meaning="Stop once the acceptance threshold is this low."),
+    "max_simulations": Param("int", 1_000_000, low=1, unit="simulations",
+                             meaning="Stop once this many simulations have run, all "
+                                     "generations together."),
+    "min_acceptance": Param("float", 0.001, low=0.0, high=1.0, unit="share",
+                            meaning="Stop once a generation accepts fewer than this share "
+                                    "of its simulations (a threshold the model can no "
+                                    "longer reach)."),
     "new_graph": Param("bool", False, unit="", meaning="Draw a new graph from the "
                        "generator for every simulation (graph uncertainty in the "
                        "posterior); needs graph.generator."),

@@ -78,7 +78,7 @@ READABLE = ("2", "3")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
 #: Files a run directory holds that ``--overwrite`` may remove (nothing else is touched).
-OWN_FILES = (DB, "config.toml", "meta.json", "report.html",
+OWN_FILES = (DB, "config.toml", "meta.json", "report.html", "posterior.csv",
              *(f"{table}.{fmt}" for table in ("results", "curves", "summary")
                for fmt in ("csv", "parquet", "xlsx")))
 
@@ -95,8 +95,16 @@ def _unblob(b, db="the store") -> np.ndarray:
 
 
 def config_digest(cfg) -> str:
-    """A fingerprint of a resolved config, to refuse resuming a different experiment."""
+    """A fingerprint of a resolved config, to refuse resuming a different experiment:
+    with ``[model] posterior``, the posterior's content too (a calibration redone into
+    the same folder is another experiment)."""
     text = json.dumps(cfg, sort_keys=True, default=str)
+    where = (cfg.get("model") or {}).get("posterior") if isinstance(cfg, dict) else None
+    if where:
+        try:
+            text += hashlib.sha256((Path(where) / "posterior.csv").read_bytes()).hexdigest()
+        except OSError:
+            pass  # checked when the config loads
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -241,6 +249,9 @@ class ResultsStore:
 
     def _open(self, cfg, cells, resume, overwrite, config_text, extra_meta):
         db = self.run_dir / DB
+        if (self.run_dir / "calibration.json").exists():
+            raise RunDirError(f"{str(self.run_dir)!r} holds a calibration (refsim "
+                              f"calibrate); give the experiment another --out")
         digest = config_digest(cfg)
         from ..model_registry import columns_of
         from .sweep import model_kinds_in

@@ -113,13 +113,17 @@ def apply_override(raw: dict, key: str, value, *, note: bool = False) -> None:
     ``campaign[INDEX].field``, as problems name it) sets one campaign's field;
     ``campaign.field`` sets it on every campaign; ``campaign.params.P`` sets the seeding
     parameter P of every campaign (``campaign.NAME.params.P`` of one); ``sweep.axes.KEY``
-    sets a sweep axis (KEY may itself contain dots). With ``note``, a campaign field
+    sets a sweep axis and ``calibrate.priors.KEY`` a prior (KEY may itself contain
+    dots). With ``note``, a campaign field
     whose old value the campaign's name states warns (:class:`CampaignNameNote`).
     """
     # the key paths problems are named by, campaign[0].k, read as campaign.0.k
     parts = re.sub(r"^campaign\[(\d+)\]", r"campaign.\1", key).split(".")
     if parts[0] == "sweep" and len(parts) > 2 and parts[1] == "axes":
         raw.setdefault("sweep", {}).setdefault("axes", {})[".".join(parts[2:])] = value
+        return
+    if parts[0] == "calibrate" and len(parts) > 2 and parts[1] == "priors":
+        raw.setdefault("calibrate", {}).setdefault("priors", {})[".".join(parts[2:])] = value
         return
     if parts[0] == "campaign":
         camps = raw.get("campaign")
