@@ -99,6 +99,10 @@ def _problems(text, tmp_path, data=None):
     ('"model.share" = ["uniform", 0.1, 1.5]', "the prior reaches 1.5, where model.share"),
     ('"model.share" = ["normal", 0.1, 0.05]', None),  # truncated to [0, 1]: valid
     ('"reviews.valence_elasticity" = ["uniform", 0.1, 0.5]', "no [reviews] table"),
+    ('"lifecycle.promoters" = ["uniform", 0.2, 0.75]\n'
+     '"lifecycle.detractors" = ["uniform", 0.1, 0.5]',
+     "together the priors reach lifecycle.promoters = 0.75, lifecycle.detractors = 0.5, "
+     "where lifecycle: promoters + detractors must be <= 1"),
 ])
 def test_priors_are_checked_by_key_and_range(prior, message, tmp_path):
     cfg = resolve_config(load_config_text(BASE + "[calibrate]\n[calibrate.priors]\n"
@@ -110,6 +114,19 @@ def test_priors_are_checked_by_key_and_range(prior, message, tmp_path):
     with pytest.raises(ConfigError) as exc:
         config_priors(cfg)
     assert message in str(exc.value), str(exc.value)
+
+
+def test_a_particle_the_config_refuses_is_rejected_not_fatal(market):
+    """Values the checks up front cannot see together (a generator's parameter drawn
+    out of its range) give the particle no simulation and an infinite distance."""
+    from refsim.calibrate.abc import InvalidParticle, distance
+
+    _, config, _ = market
+    cfg = load_config(config)
+    sim = _Simulator(cfg, ["new_customers"], 1, 12)
+    out = sim.run({"graph.mean_degree": -2.0}, stream=1)
+    assert isinstance(out, InvalidParticle) and "mean_degree" in out.reason
+    assert distance(out, {"new_customers": np.ones(12)}) == np.inf
 
 
 def load_config_text(text, tmp_path):
@@ -173,9 +190,9 @@ def test_cli_writes_report_with_plain_words_summary(market, tmp_path, capsys):
     out = tmp_path / "cli"
     assert main(["calibrate", str(config), "--out", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
-    assert "share per week" in printed and "posterior:" in printed
+    assert "referral chance per friend per week" in printed and "posterior:" in printed
     page = (out / "report.html").read_text()
-    assert "What your data say" in page and "share per week" in page
+    assert "What your data say" in page and "referral chance per friend per week" in page
     assert "predictive band" in page and "effective sample size" in page
     # the same config and seed give the same posterior (one process)
     a = pd.read_csv(out / "posterior.csv")
@@ -385,3 +402,33 @@ def test_posterior_particles_must_be_valid_values(two_particles, tmp_path):
     with pytest.raises(ConfigError, match=r"model.share = 1.4 \(a particle of .*"
                                           r"model.share: must be in \[0, 1\]"):
         load_config(two_particles)
+
+
+@pytest.mark.statistical
+def test_scatter_alarm_is_rare_for_data_the_model_made(stat_scale):
+    """Data made by the model at known values, against predictive runs at the same
+    values: the scatter alarm (a predictive p-value below 0.01) must sound about once in
+    a hundred series. Fails if it sounds more often than Binomial(n, 0.01) allows at a
+    false-alarm rate of 1e-3 (the bound the reviewed version broke: it flagged 37%)."""
+    from scipy import stats
+
+    from refsim.calibrate.report import SCATTER_P, fit_checks
+
+    graph = refsim.generators.erdos_renyi(n=1000, mean_degree=8, rng=2)
+    model = refsim.ReferralModel(share=0.15, conversion=0.3, advocacy=0.6,
+                                 forget_rate=0.2, ad_rate=0.003,
+                                 lifecycle=refsim.Lifecycle(churn_passive=0.05))
+    names = ["new_customers", "churned"]
+    datasets = max(40, int(40 * stat_scale))
+    flags = 0
+    for i in range(datasets):
+        res = refsim.simulate(graph, model, [], runs=101, rng=[7, i], steps=12)
+        series = refsim.calibrate.simulated_series(res, names, 1)
+        for name in names:
+            cal = {"meta": {"series": [name], "priors": {"model.share": None}, "seed": i},
+                   "predictive": {name: series[name][1:]},
+                   "data": pd.DataFrame({name: series[name][0]})}
+            flags += fit_checks(cal)[name]["flagged"]
+    n = 2 * datasets
+    bound = int(stats.binom.isf(1e-3, n, SCATTER_P))  # P(X > bound) <= 1e-3
+    assert flags <= bound, (flags, n, bound)

@@ -70,6 +70,13 @@ def _cmd_validate(args) -> int:
     exp = cfg["experiment"]
     runs = exp["runs"] if "adaptive" not in exp else (
         f"{exp['runs']} to {exp['adaptive']['max_runs']}")
+    if "calibrate" in cfg:
+        from .calibrate.run import check_calibration
+
+        fit = check_calibration(cfg, source=args.config)
+        print(f"calibrate: ok; {len(fit['priors'])} value(s) to fit "
+              f"({', '.join(fit['priors'])}) to {', '.join(fit['series'])} over "
+              f"{fit['observed'].periods} periods of {fit['observed'].source}")
     print(f"{args.config}: ok; {len(cells)} cell(s) x {len(cfg['campaign'])} campaign(s) "
           f"x {runs} runs, {exp['steps']} steps, {cfg['model']['kind']} model; "
           f"{plan.summary()}")
@@ -130,7 +137,8 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     paired, and the campaign the objective recommends against the runner-up."""
     from .analysis import compare_pairs, paired_differences, recommend, summarize
     from .experiment.store import load_meta, load_results
-    from .report import cell_name, objective_of, payback_of
+    from .report import (cell_name, objective_of, payback_of, posterior_effect_of,
+                         posterior_effect_text)
 
     meta = load_meta(run_dir)
     runs = load_results(run_dir)
@@ -144,6 +152,8 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
     pairs = [tuple(p) for p in meta["config"]["experiment"].get("compare", [])]
     heads = compare_pairs(runs, pairs, objective, level, better)
     paid = payback_of(run_dir, meta, level)
+    meta["run_dir"] = str(run_dir)
+    effect = posterior_effect_of(runs, meta, meta["baseline"], objective, better)
     pct = f"{level:.0%}"
     width = max([len("campaign"), *map(len, meta["campaigns"])]) + 2
     label = objective + (" ($)" if unit == "$" else f" ({unit})" if unit else "")
@@ -192,6 +202,10 @@ def run_summary(run_dir, max_cells: int = 6) -> str:
         if paid is not None:
             lines.extend(_payback_lines(paid[paid.cell == cell], meta["baseline"],
                                         meta["config"]["experiment"]["steps"]))
+        if effect is not None and (effect.cell == cell).any():
+            text = posterior_effect_text(effect[effect.cell == cell], meta["baseline"],
+                                         objective, unit).replace("\N{MINUS SIGN}", "-")
+            lines.append("  " + text[0].lower() + text[1:])
     n_cells = summary.cell.nunique()
     if n_cells > max_cells:
         lines.append(f"... {n_cells - max_cells} more cells in the report")

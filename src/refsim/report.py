@@ -387,34 +387,43 @@ def _posterior_values(meta) -> dict | None:
     return out
 
 
-def _posterior_sentences(runs, meta, baseline, objective, units, better) -> dict:
-    """With ``[model] posterior``, per cell: the credible interval of each campaign's
-    expected difference from the baseline over the posterior, and for how much of the
-    posterior it is ahead (:func:`refsim.analysis.posterior_effect`)."""
+def posterior_effect_of(runs, meta, baseline, objective, better):
+    """:func:`refsim.analysis.posterior_effect` of a run whose runs drew from a
+    posterior (90%), or None."""
     samples = run_posterior(meta)
     if samples is None or baseline is None or objective not in runs or not len(runs):
-        return {}
+        return None
     from .analysis import posterior_effect
     from .calibrate.posterior import posterior_draws
 
     seed = int(meta["config"]["experiment"]["seed"])
     particle = posterior_draws(samples, seed, int(runs["run"].max()) + 1)["particle"]
-    effect = posterior_effect(runs, particle, baseline, objective, 0.9, better)
-    out = {}
-    for cell, rows in effect.groupby("cell", sort=True):
-        if not rows["separable"].all():
-            out[cell] = ("Too few runs drew the same posterior particle to tell what the "
-                         "data leave uncertain from the runs' own randomness: add runs.")
-            continue
-        parts = [f"{_esc(r['campaign'])} {_money_value(r['lo'], units)} to "
-                 f"{_money_value(r['hi'], units)}, "
-                 + ("ahead" if r["ahead"] >= 0.5 else "behind")
-                 + f" for {max(r['ahead'], 1 - r['ahead']):.0%} of it"
-                 for _, r in rows.iterrows()]
-        out[cell] = (f"Given what the data leave uncertain (90% of the posterior), the "
-                     f"expected {_esc(objective)} against {_esc(baseline)}: "
-                     + "; ".join(parts) + ".")
-    return out
+    return posterior_effect(runs, particle, baseline, objective, 0.9, better)
+
+
+def posterior_effect_text(rows, baseline, objective, units) -> str:
+    """One cell's posterior effects in words (plain text; escape for HTML)."""
+    if not rows["separable"].all():
+        return ("Too few runs drew the same posterior particle to tell what the data leave "
+                "uncertain from the runs' own randomness: add runs.")
+    parts = [f"{r['campaign']} {_money_value(r['lo'], units)} to "
+             f"{_money_value(r['hi'], units)}, "
+             + ("ahead" if r["ahead"] >= 0.5 else "behind")
+             + f" for {max(r['ahead'], 1 - r['ahead']):.0%} of it"
+             for _, r in rows.iterrows()]
+    return (f"Given what the data leave uncertain (90% of the posterior), the expected "
+            f"{objective} against {baseline}: " + "; ".join(parts) + ".")
+
+
+def _posterior_sentences(runs, meta, baseline, objective, units, better) -> dict:
+    """With ``[model] posterior``, per cell: the credible interval of each campaign's
+    expected difference from the baseline over the posterior, and for how much of the
+    posterior it is ahead."""
+    effect = posterior_effect_of(runs, meta, baseline, objective, better)
+    if effect is None:
+        return {}
+    return {cell: _esc(posterior_effect_text(rows, baseline, objective, units))
+            for cell, rows in effect.groupby("cell", sort=True)}
 
 
 def run_posterior(meta) -> pd.DataFrame | None:

@@ -20,7 +20,7 @@ from ..errors import InvalidType, InvalidValue, MissingFile
 from .data import COUNTS, Observed
 from .series import simulated_series
 
-__all__ = ["KINDS", "STATISTICS", "Posterior", "Prior", "abc_smc", "calibrate",
+__all__ = ["KINDS", "STATISTICS", "InvalidParticle", "invalid_particle", "Posterior", "Prior", "abc_smc", "calibrate",
            "distance"]
 
 #: Prior distributions: name -> what ``a`` and ``b`` are.
@@ -117,6 +117,22 @@ class Prior:
 STATISTICS = ("per_period", "cumulative")
 
 
+class InvalidParticle(dict):
+    """What a simulator returns for parameters it cannot run (values the config does
+    not allow together): an empty result whose :func:`distance` is infinite, so the
+    sampler rejects the particle. ``reason`` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__()
+        self.reason = reason
+
+
+def invalid_particle(exc) -> InvalidParticle:
+    """The result of a particle that could not be simulated (see
+    :class:`InvalidParticle`)."""
+    return InvalidParticle(str(exc))
+
+
 def distance(simulated: dict, observed: dict,
              statistics: tuple = STATISTICS) -> float:
     """The distance between simulated and observed series: per series, the root mean
@@ -132,6 +148,8 @@ def distance(simulated: dict, observed: dict,
     ...                                     obs), 4)
     (0.0, 0.2296)
     """
+    if isinstance(simulated, InvalidParticle):
+        return math.inf
     total = 0.0
     for name, y in observed.items():
         y = np.asarray(y, np.float64)
@@ -142,7 +160,9 @@ def distance(simulated: dict, observed: dict,
         if name in COUNTS and "cumulative" in statistics:
             total += float(np.sqrt(np.mean((np.cumsum(x) - np.cumsum(y)) ** 2))) / (
                 max(float(np.mean(np.abs(np.cumsum(y)))), 1.0))
-    return total
+    # a simulated value the data have but the run cannot give (an NPS before any
+    # customer): the particle cannot be compared, and is rejected
+    return total if math.isfinite(total) else math.inf
 
 
 @dataclass(frozen=True)
@@ -325,7 +345,15 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
 
     # one simulation at the priors' centres first: a series the model cannot give, or a
     # value out of range, fails here with its own message, not inside pyabc
-    simulate_one({k: float(p.rv().median()) for k, p in priors.items()}, int(rng))
+    first = simulate_one({k: float(p.rv().median()) for k, p in priors.items()}, int(rng))
+    if isinstance(first, InvalidParticle):
+        raise InvalidValue(f"at the priors' medians the model cannot run: {first.reason}")
+    if not math.isfinite(distance(first, observed)):
+        bad = [name for name in observed
+               if not np.isfinite(np.asarray(first[name], np.float64)).all()]
+        raise InvalidValue(f"at the priors' medians the simulated {', '.join(bad)} has "
+                           f"periods with no value (an NPS before any customer?): fit "
+                           f"from the first period the model can give, or seed customers")
     for name in ("ABC", "Sampler", "Epsilon", "Distance", "pyabc", "ABC.Sampler",
                  "ABC.History", "ABC.Distance", "ABC.Epsilon", "ABC.Transition"):
         logging.getLogger(name).setLevel(logging.WARNING)

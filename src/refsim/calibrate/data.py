@@ -8,6 +8,7 @@ Every problem is named with the file, the column and the row (the period) it is 
 from __future__ import annotations
 
 import pathlib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -179,7 +180,9 @@ def _periods(col, source, name):
     try:
         dates = pd.to_datetime(pd.Series(text), format="ISO8601")
     except (ValueError, TypeError):
-        bad = next(t for t in text if _not_a_date(t))
+        # the first label that is neither (a "Total" row), not the first integer
+        bad = next((t for t in text if _not_a_date(t) and not t.lstrip("-").isdigit()),
+                   next(t for t in text if _not_a_date(t)))
         raise InvalidValue(f"{source}: {name} {bad!r} is neither an integer nor a date "
                            f"(YYYY-MM-DD)") from None
     if dates.duplicated().any():
@@ -216,6 +219,10 @@ def _not_a_date(text):
     return False
 
 
+#: A number written with thousands separators: 1,234 or -12,345,678.5.
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
 def _numbers(col, labels, source, name):
     values = np.empty(len(col))
     for i, (raw, label) in enumerate(zip(col, labels)):
@@ -223,6 +230,9 @@ def _numbers(col, labels, source, name):
         where = f"{source}: {name} at period {label}"
         if t == "":
             raise InvalidValue(f"{where} is empty (give 0 for none)")
+        if isinstance(raw, str) and "," in t and not _THOUSANDS.fullmatch(t):
+            raise InvalidValue(f"{where} is {t!r}: a comma is read only as a thousands "
+                               f"separator (1,234); write decimals with a point")
         try:
             x = float(t.replace(",", "")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import FileProblem, InvalidValue
 from ..experiment.checks import ConfigError, suggest
-from .abc import KINDS, STATISTICS, Prior
+from .abc import KINDS, STATISTICS, Prior, invalid_particle
 from .data import COUNTS, SERIES
 from .posterior import (
     POSTERIOR_FILE,
@@ -39,7 +39,8 @@ from .posterior import (
 if TYPE_CHECKING:
     import os
 
-__all__ = ["POSTERIOR_FILE", "calibrate_config", "config_priors", "default_priors",
+__all__ = ["POSTERIOR_FILE", "calibrate_config", "check_calibration", "config_priors",
+           "default_priors",
            "load_calibration", "load_posterior", "posterior_draws"]
 
 #: The posterior's file in a calibration's run directory.
@@ -51,6 +52,8 @@ _OWN = (POSTERIOR_FILE, "generations.csv", "predictive.npz", "data.csv", _META,
 _PREDICTIVE_CHILD = 2**32 + 9
 #: The prior's tails, as quantiles, whose values must be valid config values.
 _TAIL = 1e-4
+#: Up to this many priors, every corner of their box is checked up front.
+_CORNERS = 8
 
 
 def _prior_of(key, spec, problems):
@@ -95,7 +98,7 @@ def config_priors(cfg: dict) -> dict:
     if not isinstance(raw, dict):
         raise ConfigError([f"calibrate.priors: must be a table of KEY = [KIND, a, b]; got "
                            f"{raw!r}"])
-    priors = {}
+    priors, tails = {}, {}
     for key, spec in raw.items():
         why = unknown_axis(key)
         section = key.split(".")[0]
@@ -127,6 +130,22 @@ def config_priors(cfg: dict) -> dict:
                 problems.append(f"calibrate.priors.{key}: the prior reaches {x:.4g}, "
                                 f"where {e}")
         priors[key] = prior
+        tails[key] = (lo, hi)
+    if not problems and 1 < len(tails) <= _CORNERS:
+        # the values together: every corner of the priors' box (promoters and
+        # detractors may each be fine and add up to more than 1)
+        import itertools
+
+        base = {k: v for k, v in cfg.items() if k != "calibrate"}
+        for corner in itertools.product(*tails.values()):
+            point = {k: config_value(k, x, current_value(cfg, k))
+                     for k, x in zip(tails, corner)}
+            errs = resolve_raw(cell_config(base, point))[1]
+            if errs:
+                text = ", ".join(f"{k} = {v:.4g}" for k, v in point.items())
+                problems.append(f"calibrate.priors: together the priors reach {text}, "
+                                f"where {errs[0]}")
+                break
     if problems:
         raise ConfigError(problems)
     return priors
@@ -182,6 +201,10 @@ def default_priors(fit, cfg, graph) -> dict:
 
     k = cfg["calibrate"]["steps_per_period"]
     model = cfg["model"]
+    if not model["conversion"] > 0 or not model["advocacy"] > 0:
+        raise ConfigError(["calibrate.priors: none given, and default ones need "
+                           "model.conversion > 0 and model.advocacy > 0 (referrals that "
+                           "can convert); give priors"])
     degree = max(graph.num_arcs / max(graph.n, 1), 1.0)
     r = referral_from_bass(max(fit.p, 1e-9), max(fit.q, 1e-9), 1, k)
     share = r["share_x_conversion"] / (degree * model["conversion"] * model["advocacy"])
@@ -217,12 +240,19 @@ class _Simulator:
 
     def run(self, params, stream, workers=1):
         from ..campaign import run_campaign
+        from ..errors import RefsimError
         from ..experiment.build import build_campaigns, build_graph, build_model
         from .series import simulated_series
 
-        c = self.config(params, stream)
-        graph = build_graph(c["graph"])
-        model = build_model(c, graph)
+        try:
+            c = self.config(params, stream)
+            graph = build_graph(c["graph"])
+            model = build_model(c, graph)
+        except RefsimError as exc:
+            # a particle the config does not allow (two priors' values together, a
+            # generator's value out of its range) has no simulation: the sampler
+            # rejects it, as if the prior gave it no mass
+            return invalid_particle(exc)
         camp = next(x for x in build_campaigns(c) if x.name == self.campaign)
         res = run_campaign(graph, model, camp, runs=1, steps=self.steps, rng=int(stream),
                            workers=workers)
@@ -273,6 +303,9 @@ def _prepare(out, digest, resume, overwrite):
 
     if resume and overwrite:
         raise FileProblem("give --resume or --overwrite, not both")
+    if any(c in str(Path(out).resolve()) for c in "?#"):
+        raise FileProblem(f"--out {str(out)!r}: a folder name with ? or # cannot hold the "
+                          f"sampler's history (an SQLite address); choose another name")
     out, _ = prepare_run_dir(out)
     meta = out / _META
     if resume:
@@ -322,6 +355,61 @@ def _restore(out, previous, failed) -> None:
     shutil.rmtree(previous, ignore_errors=True)
 
 
+def check_calibration(cfg: dict, *, data=None, source: str | None = None) -> dict:
+    """Everything ``refsim calibrate`` checks before any work (``refsim validate`` runs
+    it too): the ``[calibrate]`` table, the data, the priors (or the Bass fit that
+    centres default ones). Raises :class:`refsim.experiment.ConfigError` (or
+    :class:`refsim.errors.InvalidValue` for the data) naming the file and key.
+
+    Returns
+    -------
+    dict
+        ``observed``, ``series`` (the names to fit), ``priors``, ``bass`` (the fit or
+        None), ``centred`` (keys whose priors the Bass fit set), ``graph``.
+    """
+    from ..experiment.build import build_graph
+    from .bass import fit_bass
+
+    if "calibrate" not in cfg:
+        raise ConfigError(["calibrate: missing; add a [calibrate] table (data, priors, "
+                           "steps_per_period)"], source)
+    observed = _read_data(cfg, data, source)
+    problems = _calibration_checks(cfg, observed)
+    if problems:
+        raise ConfigError(problems, source)
+    cal = cfg["calibrate"]
+    names = list(cal.get("series") or [s for s in observed.series
+                                       if s != "referrals_sent"])
+    if not names:
+        raise InvalidValue(f"{observed.source}: no series to fit (referrals_sent alone is "
+                           f"not simulated per step)")
+    try:
+        priors = config_priors(cfg)
+    except ConfigError as exc:
+        raise ConfigError(exc.problems, source) from None
+    graph = build_graph(cfg["graph"])
+    bass = None
+    if "new_customers" in observed.series and observed.periods >= 4:
+        try:
+            bass = fit_bass(observed.values("new_customers"))
+        except InvalidValue:
+            bass = None
+    centred = []
+    if not priors:
+        if bass is None:
+            raise ConfigError(["calibrate.priors: none given, and no Bass fit to centre "
+                               "default ones on (it needs a new_customers series of at "
+                               "least 4 periods that rises and falls); give priors"],
+                              source)
+        try:
+            priors = default_priors(bass, cfg, graph)
+        except ConfigError as exc:
+            raise ConfigError(exc.problems, source) from None
+        centred = list(priors)
+    return {"observed": observed, "series": names, "priors": priors, "bass": bass,
+            "centred": centred, "graph": graph}
+
+
 def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
                      resume: bool = False, overwrite: bool = False, dask=None,
                      workers: int | None = None, progress: bool = True,
@@ -358,44 +446,11 @@ def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
     -------
     pathlib.Path
     """
-    from ..experiment.build import build_graph
-    from .abc import abc_smc
-    from .bass import fit_bass
-
     start = time.perf_counter()
-    if "calibrate" not in cfg:
-        raise ConfigError(["calibrate: missing; add a [calibrate] table (data, priors, "
-                           "steps_per_period)"], source)
-    observed = _read_data(cfg, data, source)
-    problems = _calibration_checks(cfg, observed)
-    if problems:
-        raise ConfigError(problems, source)
+    plan = check_calibration(cfg, data=data, source=source)
+    observed, names, priors, bass, centred, graph = (
+        plan[k] for k in ("observed", "series", "priors", "bass", "centred", "graph"))
     cal = cfg["calibrate"]
-    names = list(cal.get("series") or [s for s in observed.series
-                                       if s != "referrals_sent"])
-    if not names:
-        raise InvalidValue(f"{observed.source}: no series to fit (referrals_sent alone is "
-                           f"not simulated per step)")
-    try:
-        priors = config_priors(cfg)
-    except ConfigError as exc:
-        raise ConfigError(exc.problems, source) from None
-    graph = build_graph(cfg["graph"])
-    bass = None
-    if "new_customers" in observed.series and observed.periods >= 4:
-        try:
-            bass = fit_bass(observed.values("new_customers"))
-        except InvalidValue:
-            bass = None
-    centred = []
-    if not priors:
-        if bass is None:
-            raise ConfigError(["calibrate.priors: none given, and no Bass fit to centre "
-                               "default ones on (it needs a new_customers series of at "
-                               "least 4 periods that rises and falls); give priors"],
-                              source)
-        priors = default_priors(bass, cfg, graph)
-        centred = list(priors)
     digest = _digest({**cfg, "calibrate": {**cal, "priors": {
         k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, observed)
     out, previous = _prepare(out, digest, resume, overwrite)
@@ -445,7 +500,8 @@ def _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest,
         "series": names, "period": cal["period"],
         "steps_per_period": cal["steps_per_period"], "periods": observed.periods,
         "campaign": sim.campaign, "seed": seed,
-        "priors": {k: [p.kind, p.a, p.b] for k, p in priors.items()},
+        "priors": {k: [p.kind, p.a, p.b, p.low, p.high] if p.kind == "normal"
+                   else [p.kind, p.a, p.b] for k, p in priors.items()},
         "bass_centred": centred,
         "bass": None if bass is None else {
             "p": bass.p, "q": bass.q, "m": bass.m, "p_se": bass.p_se, "q_se": bass.q_se,
