@@ -396,6 +396,35 @@ def test_posterior_problems_are_named(two_particles, edit, message):
     assert message in str(exc.value)
 
 
+@pytest.mark.parametrize("frame, message", [
+    ({"model.share": ["0.1", "high"], "weight": [1, 1]},
+     "column 'model.share' holds 'high' (row 3), not a finite number"),
+    ({"model.share": [0.1, 0.2], "weight": [1.0, float("inf")]}, "not a finite number"),
+    ({"model.share": [0.1, 0.2], "weight": [-1.0, 2.0]}, "weights must be >= 0"),
+    ({"weight": [1.0]}, "one column per calibrated key"),
+])
+def test_a_broken_posterior_file_is_named(frame, message, tmp_path):
+    pd.DataFrame(frame).to_csv(tmp_path / "posterior.csv", index=False)
+    with pytest.raises(refsim.errors.FileProblem, match="is not a posterior") as exc:
+        refsim.load_posterior(tmp_path)
+    assert message in str(exc.value)
+
+
+def test_graph_values_are_not_drawn_per_run(two_particles, tmp_path):
+    pd.DataFrame({"graph.mean_degree": [4.0, 12.0], "weight": [0.5, 0.5]}).to_csv(
+        tmp_path / "post" / "posterior.csv", index=False)
+    with pytest.raises(ConfigError, match="graph values cannot be drawn per run"):
+        load_config(two_particles)
+
+
+def test_an_integer_generator_value_is_calibrated_as_a_whole_number(market):
+    _, config, _ = market
+    cfg = load_config(config, ['calibrate.priors.graph.n=["uniform", 1000, 2000]'])
+    assert config_priors(cfg)["graph.n"].kind == "uniform"
+    sim = _Simulator(cfg, ["new_customers"], 1, 12)
+    assert sim.config({"graph.n": 1500.6}, stream=1)["graph"]["n"] == 1501
+
+
 def test_posterior_particles_must_be_valid_values(two_particles, tmp_path):
     pd.DataFrame({"model.share": [0.05, 1.4], "weight": [0.5, 0.5]}).to_csv(
         tmp_path / "post" / "posterior.csv", index=False)
