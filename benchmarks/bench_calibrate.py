@@ -14,7 +14,8 @@ then the 200 posterior predictive runs calibrate_config makes in the main proces
 The same calibration is timed in three set-ups: a single process (the default), two
 local processes (``workers=2``: spawned, through pyabc's concurrent-futures sampler,
 20 simulations per task) and pyabc's Dask sampler (20 simulations per task) on
-``distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True)`` (passed
+``distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True)``, its
+workers with ``NUMBA_THREADING_LAYER=workqueue`` (passed
 as ``dask=client``; the cluster's start and its workers' first simulation, which loads
 the compiled kernels, are timed apart). With ``--repeat`` the set-ups take turns. Prints,
 per calibration, the final acceptance threshold, the simulations, the seconds of the
@@ -147,8 +148,11 @@ def start_cluster(n_workers):
     from distributed import Client, LocalCluster
 
     t = time.perf_counter()
+    # the workers' kernels on numba's plain thread pool, as refsim's own local
+    # processes (OpenMP's idle threads spin and take the CPU the simulations need)
     cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None,
+                           env={"NUMBA_THREADING_LAYER": "workqueue"})
     client = Client(cluster)
     client.wait_for_workers(n_workers)
     started = time.perf_counter() - t

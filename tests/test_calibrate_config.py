@@ -461,3 +461,15 @@ def test_scatter_alarm_is_rare_for_data_the_model_made(stat_scale):
     n = 2 * datasets
     bound = int(stats.binom.isf(1e-3, n, SCATTER_P))  # P(X > bound) <= 1e-3
     assert flags <= bound, (flags, n, bound)
+
+
+def test_new_graph_draws_a_graph_per_simulation_from_its_stream(market):
+    """With calibrate.new_graph each simulation's graph comes from the generator with a
+    seed of its own stream: other streams, other graphs; the same stream, the same."""
+    _, config, _ = market
+    cfg = load_config(config, ["calibrate.new_graph=true"])
+    sim = _Simulator(cfg, ["new_customers"], 1, 12)
+    seeds = [sim.config(TRUTH, stream=s)["graph"]["seed"] for s in (1, 2, 1)]
+    assert seeds[0] == seeds[2] != seeds[1]
+    fixed = _Simulator(load_config(config), ["new_customers"], 1, 12)
+    assert fixed.config(TRUTH, 1)["graph"]["seed"] == fixed.config(TRUTH, 2)["graph"]["seed"]

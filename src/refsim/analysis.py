@@ -24,7 +24,7 @@ from .errors import InvalidType, InvalidValue
 from .result import mean_ci
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
 __all__ = ["cash_ahead", "compare_pairs", "paired_differences", "payback", "recommend",
            "posterior_effect", "run_spread", "summarize",
@@ -170,6 +170,21 @@ def paired_differences(runs: pd.DataFrame, baseline: str,
 
 
 
+def _paired_by_run(runs, baseline, metric):
+    """Per non-baseline campaign and cell: the runs both have, and each run's difference
+    ``campaign - baseline`` of ``metric``; yields ``(campaign, cell, runs, d)``."""
+    base = runs[runs["campaign"] == baseline][["cell", "run", metric]]
+    if base.empty:
+        raise ValueError(f"baseline {baseline!r} is not a campaign of the runs")
+    for campaign in pd.unique(runs["campaign"]):
+        if campaign == baseline:
+            continue
+        own = runs[runs["campaign"] == campaign][["cell", "run", metric]]
+        both = own.merge(base, on=["cell", "run"], suffixes=("", "_base"))
+        for cell, g in both.groupby("cell", sort=True):
+            yield campaign, cell, g, (g[metric] - g[f"{metric}_base"]).to_numpy(np.float64)
+
+
 def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
                level: float = 0.9, higher_is_better: bool = True) -> pd.DataFrame:
     """How each campaign's run-by-run difference from ``baseline`` is spread, per cell:
@@ -195,20 +210,10 @@ def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
-    base = runs[runs["campaign"] == baseline][["cell", "run", metric]]
-    if base.empty:
-        raise ValueError(f"baseline {baseline!r} is not a campaign of the runs")
     out = []
-    for campaign in pd.unique(runs["campaign"]):
-        if campaign == baseline:
-            continue
-        own = runs[runs["campaign"] == campaign][["cell", "run", metric]]
-        both = own.merge(base, on=["cell", "run"], suffixes=("", "_base"))
-        for cell, g in both.groupby("cell", sort=True):
-            d = (g[metric] - g[f"{metric}_base"]).to_numpy(np.float64)
-            d = d[np.isfinite(d)]
-            if not len(d):
-                continue
+    for campaign, cell, _, d in _paired_by_run(runs, baseline, metric):
+        d = d[np.isfinite(d)]
+        if len(d):
             lo, hi = np.quantile(d, [(1 - level) / 2, 1 - (1 - level) / 2])
             up, down = float(np.mean(d > 0)), float(np.mean(d < 0))
             if not higher_is_better:
@@ -220,7 +225,8 @@ def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
                                       "lo", "hi", "runs"])
 
 
-def posterior_effect(runs: pd.DataFrame, particle, baseline: str, metric: str,
+def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series,
+                     baseline: str, metric: str,
                      level: float = 0.9, higher_is_better: bool = True) -> pd.DataFrame:
     """What the data leave uncertain about each campaign's expected difference from
     ``baseline``, per cell, when run ``r`` drew its market's values from a posterior
@@ -273,43 +279,34 @@ def posterior_effect(runs: pd.DataFrame, particle, baseline: str, metric: str,
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
     particle = pd.Series(particle)
-    base = runs[runs["campaign"] == baseline][["cell", "run", metric]]
-    if base.empty:
-        raise ValueError(f"baseline {baseline!r} is not a campaign of the runs")
     out = []
-    for campaign in pd.unique(runs["campaign"]):
-        if campaign == baseline:
+    for campaign, cell, g, d in _paired_by_run(runs, baseline, metric):
+        j = particle.reindex(g["run"].to_numpy()).to_numpy()
+        keep = np.isfinite(d) & pd.notna(j)
+        d, j = d[keep], j[keep].astype(np.int64)
+        if len(d) < 2:
             continue
-        own = runs[runs["campaign"] == campaign][["cell", "run", metric]]
-        both = own.merge(base, on=["cell", "run"], suffixes=("", "_base"))
-        for cell, g in both.groupby("cell", sort=True):
-            d = (g[metric] - g[f"{metric}_base"]).to_numpy(np.float64)
-            j = particle.reindex(g["run"].to_numpy()).to_numpy()
-            keep = np.isfinite(d) & pd.notna(j)
-            d, j = d[keep], j[keep].astype(np.int64)
-            if len(d) < 2:
-                continue
-            frame = pd.DataFrame({"d": d, "j": j})
-            stats = frame.groupby("j")["d"].agg(["mean", "var", "count"])
-            repeated = stats[stats["count"] >= 2]
-            dof = float((repeated["count"] - 1).sum())
-            row = {"cell": cell, "campaign": campaign, "metric": metric,
-                   "mean": float(d.mean()), "runs": len(d)}
-            if dof < 1:
-                out.append({**row, "lo": np.nan, "hi": np.nan, "ahead": np.nan,
-                            "tau": np.nan, "within": np.nan, "separable": False})
-                continue
-            within = float(((repeated["count"] - 1) * repeated["var"]).sum() / dof)
-            tau2 = max(float(np.var(d, ddof=1)) - within, 0.0)
-            group_mean = stats["mean"].reindex(j).to_numpy()
-            spread = float(np.var(group_mean, ddof=1)) if len(d) > 1 else 0.0
-            a = min(math.sqrt(tau2 / spread), 1.0) if spread > 0 else 0.0
-            adjusted = d.mean() + a * (group_mean - group_mean.mean())
-            lo, hi = np.quantile(adjusted, [(1 - level) / 2, 1 - (1 - level) / 2])
-            better = adjusted > 0 if higher_is_better else adjusted < 0
-            out.append({**row, "lo": float(lo), "hi": float(hi),
-                        "ahead": float(np.mean(better)), "tau": math.sqrt(tau2),
-                        "within": math.sqrt(within), "separable": True})
+        frame = pd.DataFrame({"d": d, "j": j})
+        stats = frame.groupby("j")["d"].agg(["mean", "var", "count"])
+        repeated = stats[stats["count"] >= 2]
+        dof = float((repeated["count"] - 1).sum())
+        row = {"cell": cell, "campaign": campaign, "metric": metric,
+               "mean": float(d.mean()), "runs": len(d)}
+        if dof < 1:
+            out.append({**row, "lo": np.nan, "hi": np.nan, "ahead": np.nan,
+                        "tau": np.nan, "within": np.nan, "separable": False})
+            continue
+        within = float(((repeated["count"] - 1) * repeated["var"]).sum() / dof)
+        tau2 = max(float(np.var(d, ddof=1)) - within, 0.0)
+        group_mean = stats["mean"].reindex(j).to_numpy()
+        spread = float(np.var(group_mean, ddof=1)) if len(d) > 1 else 0.0
+        a = min(math.sqrt(tau2 / spread), 1.0) if spread > 0 else 0.0
+        adjusted = d.mean() + a * (group_mean - group_mean.mean())
+        lo, hi = np.quantile(adjusted, [(1 - level) / 2, 1 - (1 - level) / 2])
+        better = adjusted > 0 if higher_is_better else adjusted < 0
+        out.append({**row, "lo": float(lo), "hi": float(hi),
+                    "ahead": float(np.mean(better)), "tau": math.sqrt(tau2),
+                    "within": math.sqrt(within), "separable": True})
     return pd.DataFrame(out, columns=["cell", "campaign", "metric", "mean", "lo", "hi",
                                       "ahead", "tau", "within", "runs", "separable"])
 
