@@ -446,7 +446,7 @@ def run_posterior(meta) -> pd.DataFrame | None:
 def _money_value(v, unit) -> str:
     lead = "\N{MINUS SIGN}" if v < 0 else "+"
     if str(unit).startswith("$"):
-        return f"{lead}${_number(abs(v))}"
+        return f"{lead}${_dollars(abs(v))}"
     return f"{lead}{_number(abs(v))}"
 
 
@@ -579,7 +579,7 @@ def _money(mean, lo, hi, unit, signed=False):
         return "&ndash;"
 
     def one(v, sign):
-        text = _number(abs(v))
+        text = _dollars(abs(v))
         lead = "\N{MINUS SIGN}" if v < 0 else ("+" if sign and v > 0 else "")
         return f"{lead}${text}"
 
@@ -753,6 +753,11 @@ def _stacked(mean, lo, hi, signed=False):
     ci = (f' <span class="ci">[{_number(lo)}, {_number(hi)}]</span>'
           if np.isfinite(lo) and np.isfinite(hi) else "")
     return _number(mean, signed) + ci
+
+
+def _dollars(v) -> str:
+    """An amount of money: whole dollars from $100, cents below ($8.62, not $8.619)."""
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.2f}"
 
 
 def _number(v, signed=False):

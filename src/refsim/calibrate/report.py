@@ -386,6 +386,7 @@ def render_calibration_report(cal: dict) -> str:
     meta, samples = cal["meta"], cal["samples"]
     period = meta.get("period") or "period"
     k = int(meta["steps_per_period"])
+    where = cal.get("run_dir") or "RUN_DIR"
     cover = _coverage(cal)
     inside = sum(a for a, _ in cover.values())
     total = sum(b for _, b in cover.values())
@@ -427,9 +428,10 @@ def render_calibration_report(cal: dict) -> str:
         f"structure, on {graph_note}, on the campaign "
         f"&ldquo;{_esc(meta['campaign'])}&rdquo; as the history that produced the data, "
         f"and on every value below that was not calibrated. To carry them into a "
-        f"comparison of campaigns, add <code>posterior = \"RUN_DIR\"</code> (this "
-        f"folder) to an experiment's <code>[model]</code>: each run then draws its values "
-        f"from this posterior.</p></div>")
+        f"comparison of campaigns, add <code>posterior = \"{_esc(where)}\"</code> to an "
+        f"experiment's <code>[model]</code> (a folder relative to the experiment's "
+        f"file, or absolute): each run then draws its values from this posterior.</p>"
+        f"</div>")
     parts.append("<h2>Fit</h2>")
     parts.append('<div class="figures">' + "".join(_fit_figure(cal, name)
                                                    for name in meta["series"]) + "</div>")
@@ -480,7 +482,9 @@ def write_calibration_report(run_dir, out=None) -> Path:
     from .run import load_calibration
 
     run_dir = Path(run_dir)
-    text = render_calibration_report(load_calibration(run_dir))
+    cal = load_calibration(run_dir)
+    cal["run_dir"] = str(run_dir.resolve())
+    text = render_calibration_report(cal)
     out = run_dir / "report.html" if out is None else Path(out)
     with writing(out) as tmp:
         tmp.write_text(text, encoding="utf-8")
