@@ -439,3 +439,28 @@ def test_posterior_effect_needs_a_particle_drawn_twice():
                          "run": [0, 1, 2] * 2, "npv": [0.0] * 3 + [1.0, 2.0, 3.0]})
     e = analysis.posterior_effect(runs, {0: 0, 1: 1, 2: 2}, "a", "npv").iloc[0]
     assert not e["separable"] and np.isnan(e["lo"])
+
+
+def test_posterior_effect_takes_the_runs_noise_out_of_few_runs_per_particle():
+    """Four runs per particle (1,000 particles, 4,000 runs), run noise of sd 16 around
+    expected differences 10 + 8 z: a particle's mean of four runs still carries noise of
+    sd 8, so the raw particle means spread by sqrt(64 + 64) = 11.3, not 8; shrunk to the
+    estimated tau, the interval's ends must match Delta's own quantiles."""
+    from scipy import stats
+
+    rng = np.random.default_rng(12)
+    z = stats.norm.ppf((np.arange(1000) + 0.5) / 1000)
+    delta = 10 + 8 * z
+    particle = np.repeat(np.arange(1000), 4)
+    d = delta[particle] + rng.normal(0, 16, particle.size)
+    runs = pd.DataFrame({"cell": 0, "campaign": ["base"] * d.size + ["new"] * d.size,
+                         "run": np.tile(np.arange(d.size), 2),
+                         "npv": np.concatenate([np.zeros(d.size), d])})
+    e = analysis.posterior_effect(runs, dict(enumerate(particle)), "base", "npv",
+                                  0.9).iloc[0]
+    # tau^2 = var(d) - within: standard errors 320 sqrt(2/3999) = 7.2 and 256 sqrt(2/3000)
+    # = 6.6, so tau (8) is within about +-0.6 (1 se) and each end (-+1.645 tau from the
+    # mean) within about 1.0, plus the mean's own error 18 / sqrt(4000) = 0.3: 4 se are
+    # 4.5. Unshrunk particle means would put the ends 1.645 x 3.3 = 5.5 further out
+    truth_lo, truth_hi = np.quantile(delta, [0.05, 0.95])
+    assert abs(e["lo"] - truth_lo) < 4.5 and abs(e["hi"] - truth_hi) < 4.5, (e, truth_lo)
