@@ -163,13 +163,20 @@ def _check_posterior(cfg, folder) -> list:
     else:
         points = [{k: config_value(k, post[k].min(), current_value(cfg, k)) for k in keys},
                   {k: config_value(k, post[k].max(), current_value(cfg, k)) for k in keys}]
+    # with every sweep cell's values too (a swept key may meet a calibrated one in a
+    # rule), up to _CHECK_PARTICLES checks in all
+    cells = points_to_check(cfg) if cfg["sweep"].get("axes") else [{}]
+    cells = cells[:max(1, _CHECK_PARTICLES // max(len(points), 1))]
     seen = set()
-    for point in points:
-        for e in resolve_raw(cell_config(base, point))[1]:
-            if e not in seen:
-                seen.add(e)
-                problems.append(f"model.posterior: with {point_text(point)} (a particle of "
-                                f"{where}): {e}")
+    for sweep_point in cells:
+        for point in points:
+            for e in resolve_raw(cell_config(base, {**sweep_point, **point}))[1]:
+                if e not in seen:
+                    seen.add(e)
+                    where_text = (f" in the sweep cell {point_text(sweep_point)}"
+                                  if sweep_point else "")
+                    problems.append(f"model.posterior: with {point_text(point)} (a "
+                                    f"particle of {where}){where_text}: {e}")
     return problems
 
 

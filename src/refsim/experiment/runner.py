@@ -209,7 +209,7 @@ def _posterior_of(c):
 
 def _posterior_runs(c, posterior, runs, first_run) -> list:
     """Per run ``first_run ..``: its graph, model and campaigns with the values it drew
-    from the posterior (:func:`refsim.calibrate.run.posterior_draws`: the draw depends
+    from the posterior (:func:`refsim.calibrate.posterior_draws`: the draw depends
     on the run's number only)."""
     from ..calibrate.posterior import config_value, current_value, posterior_draws
     from .build import build_campaigns, build_graph, build_model
