@@ -22,8 +22,8 @@ import pytest
 
 pytest.importorskip("pyabc")
 
-import refsim  # noqa: E402
-from refsim.calibrate import (  # noqa: E402
+import refsim
+from refsim.calibrate import (
     bass_curve,
     fit_bass,
     fit_bass_ols,
@@ -31,8 +31,8 @@ from refsim.calibrate import (  # noqa: E402
     referral_from_bass,
     simulated_series,
 )
-from refsim.calibrate.abc import Prior, calibrate  # noqa: E402
-from refsim.calibrate.report import fit_checks  # noqa: E402
+from refsim.calibrate.abc import Prior, calibrate
+from refsim.calibrate.report import fit_checks
 
 DATA = Path(__file__).parents[1] / "experiments" / "data" / "room_air_conditioners.csv"
 

@@ -4,24 +4,22 @@ an experiment: run r draws its values from the posterior, by its number only."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
 
 pytest.importorskip("pyabc")
 
-import refsim  # noqa: E402
-from refsim.calibrate.run import (  # noqa: E402
+import refsim
+from refsim.calibrate.run import (
     _Simulator,
     calibrate_config,
     config_priors,
     load_calibration,
     posterior_draws,
 )
-from refsim.cli import main  # noqa: E402
-from refsim.experiment.config import ConfigError, load_config, resolve_config  # noqa: E402
+from refsim.cli import main
+from refsim.experiment.config import ConfigError, load_config, resolve_config
 
 TRUTH = {"model.share": 0.2, "model.ad_rate": 0.002}
 BASE = """
@@ -204,7 +202,7 @@ def test_resume_continues_an_interrupted_calibration(market, tmp_path, monkeypat
     """Interrupted after its first generation (before anything but pyabc's history is
     written), a calibration resumes from there, with more generations asked for; one
     of other priors is refused."""
-    import refsim.calibrate.run as run
+    from refsim.calibrate import run
 
     folder, config, _ = market
     cfg = load_config(config, ["calibrate.generations=1"])
@@ -234,7 +232,7 @@ def test_overwrite_keeps_the_old_calibration_if_the_new_one_fails(market, tmp_pa
                                                                   monkeypatch):
     import shutil
 
-    import refsim.calibrate.run as run
+    from refsim.calibrate import run
 
     folder, config, done = market
     out = tmp_path / "copy"

@@ -6,8 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from refsim.calibrate import (bass_curve, fit_bass, fit_bass_ols, read_observed,
-                              referral_from_bass)
+from refsim.calibrate import (
+    bass_curve,
+    fit_bass,
+    fit_bass_ols,
+    read_observed,
+    referral_from_bass,
+)
 from refsim.errors import InvalidValue, MissingFile
 
 

@@ -26,9 +26,18 @@ from .result import mean_ci
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["cash_ahead", "compare_pairs", "paired_differences", "payback", "recommend",
-           "posterior_effect", "run_spread", "summarize",
-           "summary_table", "sweep_axes"]
+__all__ = [
+    "cash_ahead",
+    "compare_pairs",
+    "paired_differences",
+    "payback",
+    "posterior_effect",
+    "recommend",
+    "run_spread",
+    "summarize",
+    "summary_table",
+    "sweep_axes",
+]
 
 #: Descriptive columns carried from the input when present (constant per cell and campaign).
 _CARRIED = ("strategy", "k", "budget")

@@ -8,6 +8,18 @@ from .posterior import load_posterior, posterior_draws
 from .run import calibrate_config, load_calibration
 from .series import simulated_series
 
-__all__ = ["SERIES", "BassFit", "Observed", "bass_curve", "fit_bass", "fit_bass_ols",
-           "calibrate_config", "load_calibration", "load_posterior", "posterior_draws",
-           "read_observed", "referral_from_bass", "simulated_series"]
+__all__ = [
+           "SERIES",
+           "BassFit",
+           "Observed",
+           "bass_curve",
+           "calibrate_config",
+           "fit_bass",
+           "fit_bass_ols",
+           "load_calibration",
+           "load_posterior",
+           "posterior_draws",
+           "read_observed",
+           "referral_from_bass",
+           "simulated_series",
+]

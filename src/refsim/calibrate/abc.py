@@ -20,8 +20,17 @@ from ..errors import InvalidType, InvalidValue, MissingFile
 from .data import COUNTS, Observed
 from .series import simulated_series
 
-__all__ = ["KINDS", "STATISTICS", "InvalidParticle", "invalid_particle", "Posterior", "Prior", "abc_smc", "calibrate",
-           "distance"]
+__all__ = [
+    "KINDS",
+    "STATISTICS",
+    "InvalidParticle",
+    "Posterior",
+    "Prior",
+    "abc_smc",
+    "calibrate",
+    "distance",
+    "invalid_particle",
+]
 
 #: Prior distributions: name -> what ``a`` and ``b`` are.
 KINDS = {"uniform": "low, high", "loguniform": "low, high (both > 0)",

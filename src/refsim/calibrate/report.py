@@ -120,7 +120,7 @@ def fit_checks(cal) -> dict:
         var = sims.var(axis=0, ddof=1) + (1 / 12 if name in COUNTS else 1e-9)
         sd = np.sqrt(var)
 
-        def roughness(x):  # shocks: standardized residuals that jump between periods
+        def roughness(x, mean=mean, sd=sd):  # shocks: residuals that jump between periods
             z = (x - mean) / sd
             return np.sum(np.diff(z, axis=-1) ** 2, axis=-1)
 

@@ -26,7 +26,7 @@ import pandas as pd
 from ..errors import FileProblem, InvalidValue
 from ..experiment.checks import ConfigError, suggest
 from .abc import KINDS, STATISTICS, Prior, invalid_particle
-from .data import COUNTS, SERIES
+from .data import SERIES
 from .posterior import (
     POSTERIOR_FILE,
     config_param,
