@@ -464,3 +464,25 @@ def test_posterior_effect_takes_the_runs_noise_out_of_few_runs_per_particle():
     # 4.5. Unshrunk particle means would put the ends 1.645 x 3.3 = 5.5 further out
     truth_lo, truth_hi = np.quantile(delta, [0.05, 0.95])
     assert abs(e["lo"] - truth_lo) < 4.5 and abs(e["hi"] - truth_hi) < 4.5, (e, truth_lo)
+
+
+def test_posterior_effect_says_so_when_it_cannot_tell_or_there_is_no_difference():
+    """A campaign the same as the baseline in every run: no difference (not "behind");
+    run noise that hides the particles' spread (tau^2 estimated <= 0) or too few
+    repeated draws: no interval, rather than a point claiming certainty."""
+    rng = np.random.default_rng(3)
+    n = 400
+    particle = rng.integers(0, 200, n)
+    noise = rng.normal(0, 5, n)  # no spread between particles at all
+    runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * n + ["same"] * n + ["noisy"] * n,
+                         "run": np.tile(np.arange(n), 3),
+                         "npv": np.concatenate([np.zeros(n), np.zeros(n), 1 + noise])})
+    e = analysis.posterior_effect(runs, dict(enumerate(particle)), "a", "npv")
+    same = e[e.campaign == "same"].iloc[0]
+    assert same["separable"] and same["lo"] == same["hi"] == 0
+    noisy = e[e.campaign == "noisy"].iloc[0]
+    if noisy["separable"]:  # tau^2 came out > 0 by chance: the interval must be wide
+        assert noisy["hi"] - noisy["lo"] > 0.5
+    few = analysis.posterior_effect(runs.iloc[list(range(30)) + list(range(800, 830))],
+                                    dict(enumerate(particle)), "a", "npv").iloc[0]
+    assert not few["separable"] and np.isnan(few["lo"])

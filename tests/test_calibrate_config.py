@@ -471,3 +471,32 @@ def test_new_graph_draws_a_graph_per_simulation_from_its_stream(market):
     assert seeds[0] == seeds[2] != seeds[1]
     fixed = _Simulator(load_config(config), ["new_customers"], 1, 12)
     assert fixed.config(TRUTH, 1)["graph"]["seed"] == fixed.config(TRUTH, 2)["graph"]["seed"]
+
+
+def test_calibration_refuses_an_experiment_folder_and_a_set_aside_one(market, two_particles,
+                                                                    tmp_path):
+    _, config, done = market
+    runs = refsim.run_experiment(load_config(two_particles), tmp_path / "exp",
+                                 progress=False)
+    with pytest.raises(refsim.errors.FileProblem, match="holds an experiment's results"):
+        calibrate_config(load_config(config), runs, overwrite=True, progress=False,
+                         source=str(config))
+    import shutil
+
+    out = tmp_path / "setaside"
+    shutil.copytree(done, out)
+    (out / ".previous").mkdir()
+    with pytest.raises(refsim.errors.FileProblem, match="interrupted --overwrite"):
+        calibrate_config(load_config(config), out, overwrite=True, progress=False,
+                         source=str(config))
+
+
+def test_scatter_alarm_needs_enough_runs_and_values(market):
+    """With fewer than 99 predictive runs a p-value below 0.01 cannot happen: no alarm,
+    p undefined; the same for periods with no value."""
+    from refsim.calibrate.report import fit_checks
+
+    _, _, done = market
+    cal = load_calibration(done)  # 20 predictive runs
+    for check in fit_checks(cal).values():
+        assert not check["flagged"] and np.isnan(check["p"])

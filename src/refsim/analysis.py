@@ -234,6 +234,17 @@ def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
                                       "lo", "hi", "runs"])
 
 
+#: Fewest degrees of freedom of the runs' own spread (repeated draws of a particle,
+#: less one per particle) for :func:`posterior_effect` to give an interval.
+_MIN_DOF = 20
+
+
+def _norm_ppf(q):
+    from scipy import stats
+
+    return stats.norm.ppf(q)
+
+
 def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series,
                      baseline: str, metric: str,
                      level: float = 0.9, higher_is_better: bool = True) -> pd.DataFrame:
@@ -252,8 +263,9 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
     that is by its posterior weight), and ``ahead`` is the share of them on the better
     side of 0. Unlike the confidence interval of the mean difference, this interval does
     not narrow as runs are added; with few runs per particle it is rough. ``separable``
-    is False when no particle was drawn twice (nothing to tell the two parts apart:
-    ``lo``, ``hi`` and ``ahead`` are then NaN).
+    is False when the runs cannot tell the two parts apart (fewer than 20 degrees of
+    freedom from repeated draws, or a between-particle spread the runs' own randomness
+    hides): ``lo``, ``hi`` and ``ahead`` are then NaN.
 
     Parameters
     ----------
@@ -274,16 +286,17 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
 
     Examples
     --------
-    Two particles, each drawn by four runs; the runs of one particle agree exactly, so
-    the whole spread is the particles':
+    Two particles, each drawn by twelve runs; the runs of one particle agree exactly,
+    so the whole spread is the particles' (the ends widened by the mean's own error):
 
     >>> import pandas as pd
-    >>> d = [1.0, 1.0, 1.0, 1.0, 5.0, 5.0, 5.0, 5.0]
-    >>> runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * 8 + ["b"] * 8,
-    ...                      "run": list(range(8)) * 2, "npv": [0.0] * 8 + d})
-    >>> e = posterior_effect(runs, {r: r // 4 for r in range(8)}, "a", "npv", 0.5)
-    >>> e[["mean", "lo", "hi", "ahead", "within"]].values.tolist()
-    [[3.0, 1.0, 5.0, 1.0, 0.0]]
+    >>> d = [1.0] * 12 + [5.0] * 12
+    >>> runs = pd.DataFrame({"cell": 0, "campaign": ["a"] * 24 + ["b"] * 24,
+    ...                      "run": list(range(24)) * 2, "npv": [0.0] * 24 + d})
+    >>> e = posterior_effect(runs, {r: r // 12 for r in range(24)}, "a", "npv",
+    ...                      0.5).iloc[0]
+    >>> [round(float(e[k]), 2) for k in ("lo", "hi", "ahead", "within")]
+    [0.72, 5.28, 1.0, 0.0]
     """
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
@@ -301,19 +314,36 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
         dof = float((repeated["count"] - 1).sum())
         row = {"cell": cell, "campaign": campaign, "metric": metric,
                "mean": float(d.mean()), "runs": len(d)}
+        if not np.any(d):  # the same in every run: no difference, whatever the values
+            out.append({**row, "lo": 0.0, "hi": 0.0, "ahead": 0.0, "tau": 0.0,
+                        "within": 0.0, "separable": True})
+            continue
         if dof < 1:
             out.append({**row, "lo": np.nan, "hi": np.nan, "ahead": np.nan,
                         "tau": np.nan, "within": np.nan, "separable": False})
             continue
         within = float(((repeated["count"] - 1) * repeated["var"]).sum() / dof)
-        tau2 = max(float(np.var(d, ddof=1)) - within, 0.0)
+        tau2 = float(np.var(d, ddof=1)) - within
+        se = math.sqrt(float(np.var(d, ddof=1)) / len(d))  # the mean's own error
+        if dof < _MIN_DOF or not tau2 > 0:
+            # too few repeated draws to know the runs' own spread, or a posterior
+            # spread the runs' randomness hides: no interval rather than a false point
+            out.append({**row, "lo": np.nan, "hi": np.nan, "ahead": np.nan,
+                        "tau": math.sqrt(max(tau2, 0.0)), "within": math.sqrt(within),
+                        "separable": False})
+            continue
+        # each particle's mean shrunk by its own reliability (drawn n times: noise
+        # within / n), then scaled so that the values spread by tau (constrained Bayes)
+        n = stats["count"].reindex(j).to_numpy(np.float64)
         group_mean = stats["mean"].reindex(j).to_numpy()
-        spread = float(np.var(group_mean, ddof=1)) if len(d) > 1 else 0.0
-        a = min(math.sqrt(tau2 / spread), 1.0) if spread > 0 else 0.0
-        adjusted = d.mean() + a * (group_mean - group_mean.mean())
+        shrunk = d.mean() + tau2 / (tau2 + within / n) * (group_mean - d.mean())
+        spread = float(np.var(shrunk, ddof=1))
+        a = math.sqrt(tau2 / spread) if spread > 0 else 0.0
+        adjusted = d.mean() + a * (shrunk - shrunk.mean())
+        z = 1.6448536269514722 if level == 0.9 else float(_norm_ppf(1 - (1 - level) / 2))
         lo, hi = np.quantile(adjusted, [(1 - level) / 2, 1 - (1 - level) / 2])
         better = adjusted > 0 if higher_is_better else adjusted < 0
-        out.append({**row, "lo": float(lo), "hi": float(hi),
+        out.append({**row, "lo": float(lo) - z * se, "hi": float(hi) + z * se,
                     "ahead": float(np.mean(better)), "tau": math.sqrt(tau2),
                     "within": math.sqrt(within), "separable": True})
     return pd.DataFrame(out, columns=["cell", "campaign", "metric", "mean", "lo", "hi",

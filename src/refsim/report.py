@@ -403,14 +403,18 @@ def posterior_effect_of(runs, meta, baseline, objective, better):
 
 def posterior_effect_text(rows, baseline, objective, units) -> str:
     """One cell's posterior effects in words (plain text; escape for HTML)."""
-    if not rows["separable"].all():
-        return ("Too few runs drew the same posterior particle to tell what the data leave "
-                "uncertain from the runs' own randomness: add runs.")
-    parts = [f"{r['campaign']} {_money_value(r['lo'], units)} to "
-             f"{_money_value(r['hi'], units)}, "
-             + ("ahead" if r["ahead"] >= 0.5 else "behind")
-             + f" for {max(r['ahead'], 1 - r['ahead']):.0%} of it"
-             for _, r in rows.iterrows()]
+    parts = []
+    for _, r in rows.iterrows():
+        if not r["separable"]:
+            parts.append(f"{r['campaign']}: not told apart from the runs' own randomness "
+                         f"(add runs)")
+        elif r["lo"] == r["hi"] == 0:
+            parts.append(f"{r['campaign']}: no difference")
+        else:
+            side = ("ahead" if r["ahead"] >= 0.5 else "behind")
+            share = max(r["ahead"], 1 - r["ahead"])
+            parts.append(f"{r['campaign']} {_money_value(r['lo'], units)} to "
+                         f"{_money_value(r['hi'], units)}, {side} for {share:.0%} of it")
     return (f"Given what the data leave uncertain (90% of the posterior), the expected "
             f"{objective} against {baseline}: " + "; ".join(parts) + ".")
 

@@ -182,7 +182,10 @@ def _periods(col, source, name):
     except (ValueError, TypeError):
         # the first label that is neither (a "Total" row), not the first integer
         bad = next((t for t in text if _not_a_date(t) and not t.lstrip("-").isdigit()),
-                   next(t for t in text if _not_a_date(t)))
+                   next((t for t in text if _not_a_date(t)), None))
+        if bad is None:  # each a date, not together (mixed time zones)
+            raise InvalidValue(f"{source}: {name}s are dates that cannot be read together "
+                               f"(mixed time zones or formats); write YYYY-MM-DD") from None
         raise InvalidValue(f"{source}: {name} {bad!r} is neither an integer nor a date "
                            f"(YYYY-MM-DD)") from None
     if dates.duplicated().any():

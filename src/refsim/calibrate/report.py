@@ -126,8 +126,14 @@ def fit_checks(cal) -> dict:
 
         t_data = float(roughness(y))
         t_sims = roughness(sims)
-        p = float((1 + np.sum(t_sims >= t_data)) / (1 + len(sims)))
-        flagged = p < SCATTER_P
+        if len(sims) + 1 < 1 / SCATTER_P or not np.isfinite(t_data) \
+                or not np.isfinite(t_sims).all():
+            # too few runs for a p-value that small, or periods with no value (an NPS
+            # before any customer): no alarm either way
+            p, flagged = math.nan, False
+        else:
+            p = float((1 + np.sum(t_sims >= t_data)) / (1 + len(sims)))
+            flagged = p < SCATTER_P
         excess = (np.sum((y - mean) ** 2) - np.sum(var)) / max(n - k, 1)
         scatter = math.sqrt(max(excess, 0.0)) if flagged else 0.0
         rng = np.random.default_rng(np.random.SeedSequence([int(meta["seed"]), 11, i]))

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import FileProblem, InvalidValue
 from ..experiment.checks import ConfigError, suggest
-from .abc import KINDS, STATISTICS, Prior, invalid_particle
+from .abc import KINDS, STATISTICS, InvalidParticle, Prior, invalid_particle
 from .data import SERIES
 from .posterior import (
     POSTERIOR_FILE,
@@ -322,7 +322,13 @@ def _prepare(out, digest, resume, overwrite):
                               f"--overwrite")
         return out, None
     previous = None
-    if any((out / f).exists() for f in _OWN):
+    if (out / ".previous").exists():
+        raise FileProblem(f"{str(out)!r}/.previous holds a calibration an interrupted "
+                          f"--overwrite set aside: move its files back or delete it first")
+    if (out / "results.sqlite").exists() or (out / "meta.json").exists():
+        raise FileProblem(f"{str(out)!r} holds an experiment's results; give the "
+                          f"calibration another --out")
+    if (out / _META).exists() or (out / "abc.sqlite").exists():
         if not overwrite:
             raise FileProblem(f"{str(out)!r} already holds a calibration; give another "
                               f"--out, --resume to finish it or --overwrite to replace it")
@@ -627,6 +633,10 @@ def _predictive(sim, samples, keys, runs, seed):
     for i, j in enumerate(drawn):
         sim_out = sim.run({k: float(samples[k].iloc[j]) for k in keys}, int(streams[i]),
                           workers=None)
+        if isinstance(sim_out, InvalidParticle):  # accepted while half were invalid
+            raise InvalidValue(f"the posterior holds values the config refuses "
+                               f"({sim_out.reason}): the priors reach them too often; "
+                               f"narrow the priors")
         for name in sim.names:
             out[name].append(sim_out[name])
     return {name: np.asarray(v, np.float64) for name, v in out.items()}, drawn

@@ -166,7 +166,9 @@ def _check_posterior(cfg, folder) -> list:
     # with every sweep cell's values too (a swept key may meet a calibrated one in a
     # rule), up to _CHECK_PARTICLES checks in all
     cells = points_to_check(cfg) if cfg["sweep"].get("axes") else [{}]
-    cells = cells[:max(1, _CHECK_PARTICLES // max(len(points), 1))]
+    if len(cells) * len(points) > _CHECK_PARTICLES:  # every cell, at the extremes
+        points = [{k: config_value(k, post[k].min(), current_value(cfg, k)) for k in keys},
+                  {k: config_value(k, post[k].max(), current_value(cfg, k)) for k in keys}]
     seen = set()
     for sweep_point in cells:
         for point in points:
