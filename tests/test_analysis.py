@@ -420,7 +420,8 @@ def test_posterior_effect_recovers_the_spread_of_the_expected_difference():
     # tau^2 = var(d) - within: the sample variances of 4000 and 3950 values of variance
     # 464 and 400 have standard errors 464 sqrt(2/3999) = 10.4 and 400 sqrt(2/3949) =
     # 9.0, so tau^2 (64) is within +-14 (1 se) and tau (8) within about +-0.9; the
-    # 5% quantile -1.645 tau moves by 1.5 per se of tau: 4 se are 6
+    # 5% quantile -1.645 tau moves by 1.5 per se of tau: 4 se are 6 (the ends are also
+    # widened by 1.645 times the mean's error, sqrt(464 / 4000) = 0.34: 0.56, inside 6)
     truth_lo, truth_hi = np.quantile(delta[particle], [0.05, 0.95])
     assert e["separable"] and e["runs"] == runs_n
     assert abs(e["tau"] - 8) < 4 * 0.9, e["tau"]

@@ -256,9 +256,11 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
     Runs that drew the same particle differ only by their own randomness, so the
     spread of the paired differences splits into that part (``within``, pooled over
     particles drawn at least twice) and the spread of ``Delta`` itself (``tau``, by the
-    method of moments: the total variance minus the within part). Each run's particle
-    mean is shrunk towards the grand mean so that the adjusted values spread by
-    ``tau`` (constrained Bayes, Louis 1984, JASA 79(386)); ``lo`` and ``hi`` are their
+    method of moments: the total variance minus the within part). Each particle's mean
+    is shrunk towards the grand mean by its own reliability (``tau^2 / (tau^2 + within
+    / n)`` for a particle drawn ``n`` times), then the shrunk values are scaled to
+    spread by ``tau`` (constrained Bayes, Louis 1984, JASA 79(386)); ``lo`` and ``hi``
+    are their
     central ``level`` quantiles over the runs (each particle as often as it was drawn,
     that is by its posterior weight), and ``ahead`` is the share of them on the better
     side of 0. Unlike the confidence interval of the mean difference, this interval does

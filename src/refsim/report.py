@@ -432,19 +432,25 @@ def _posterior_sentences(runs, meta, baseline, objective, units, better) -> dict
 
 def run_posterior(meta) -> pd.DataFrame | None:
     """The posterior an experiment's runs drew from: the copy in its run directory
-    (or, for a run without one, the calibration's), or None."""
+    (or, for a run without one, the calibration's), or None. Read once per ``meta``
+    (the report's sentences and tables all ask)."""
     where = ((meta.get("config") or {}).get("model") or {}).get("posterior")
     if not where:
         return None
+    if "posterior_samples" in meta:
+        return meta["posterior_samples"]
     from .calibrate.posterior import load_posterior
 
+    samples = None
     for folder in (meta.get("run_dir"), where):
         if folder and (pathlib.Path(folder) / "posterior.csv").exists():
             try:
-                return load_posterior(folder)
+                samples = load_posterior(folder)
             except RefsimError:
-                return None
-    return None
+                pass
+            break
+    meta["posterior_samples"] = samples
+    return samples
 
 
 def _money_value(v, unit) -> str:

@@ -82,6 +82,12 @@ class Prior:
             raise InvalidValue(f"a normal prior of mean {a:g} and sd {b:g} has no mass "
                                f"in [{self.low:g}, {self.high:g}]")
 
+    def spec(self) -> list:
+        """The prior as a config writes it, ``[kind, a, b]``, with a truncated normal's
+        ends after them (what a run directory records)."""
+        return ([self.kind, self.a, self.b, self.low, self.high] if self._truncated
+                else [self.kind, self.a, self.b])
+
     def rv(self):
         """The scipy distribution."""
         from scipy import stats

@@ -43,7 +43,7 @@ __all__ = ["POSTERIOR_FILE", "calibrate_config", "check_calibration", "config_pr
            "default_priors",
            "load_calibration", "load_posterior", "posterior_draws"]
 
-#: The posterior's file in a calibration's run directory.
+#: What a calibration ran (written first, with its digest, so that it can resume).
 _META = "calibration.json"
 _OWN = (POSTERIOR_FILE, "generations.csv", "predictive.npz", "data.csv", _META,
         "abc.sqlite", "report.html")
@@ -91,7 +91,7 @@ def config_priors(cfg: dict) -> dict:
     prior's tails (quantiles 0.0001 and 0.9999; a uniform's ends). Raises
     :class:`refsim.experiment.ConfigError` listing every problem."""
     from ..experiment.rules import resolve_raw
-    from ..experiment.sweep import cell_config, unknown_axis
+    from ..experiment.sweep import cell_config, missing_table, unknown_axis
 
     raw = (cfg.get("calibrate") or {}).get("priors") or {}
     problems = []
@@ -99,6 +99,13 @@ def config_priors(cfg: dict) -> dict:
         raise ConfigError([f"calibrate.priors: must be a table of KEY = [KIND, a, b]; got "
                            f"{raw!r}"])
     priors, tails = {}, {}
+    base = {k: v for k, v in cfg.items() if k != "calibrate"}
+
+    def problem_at(point):  # the first problem of the config with these values, or None
+        values = {k: config_value(k, x, current_value(cfg, k)) for k, x in point.items()}
+        errs = resolve_raw(cell_config(base, values))[1]
+        return errs[0] if errs else None
+
     for key, spec in raw.items():
         why = unknown_axis(key)
         section = key.split(".")[0]
@@ -108,25 +115,24 @@ def config_priors(cfg: dict) -> dict:
         if why is not None:
             problems.append(why.replace("sweep.axes.", "calibrate.priors."))
             continue
-        if section in ("lifecycle", "reviews") and section not in cfg:
-            problems.append(f"calibrate.priors.{key}: the config has no [{section}] table "
-                            f"(add one, even empty)")
+        if missing_table(key, cfg):
+            problems.append(f"calibrate.priors.{key}: the config has no "
+                            f"[{missing_table(key, cfg)}] table (add one, even empty)")
             continue
         prior = _prior_of(key, spec, problems)
         if prior is None:
             continue
         lo, hi = (prior.a, prior.b) if prior.kind in ("uniform", "loguniform") else (
             float(prior.rv().ppf(_TAIL)), float(prior.rv().ppf(1 - _TAIL)))
-        base = {k: v for k, v in cfg.items() if k != "calibrate"}
         # at the prior's median first: a key the config does not take fails whatever
         # its value (one problem); then its tails
-        _, errs = resolve_raw(cell_config(base, {key: config_value(key, prior.rv().median(), current_value(cfg, key))}))
-        if errs:
-            problems.append(f"calibrate.priors.{key}: {errs[0].removeprefix(key + ': ')}")
+        e = problem_at({key: float(prior.rv().median())})
+        if e:
+            problems.append(f"calibrate.priors.{key}: {e.removeprefix(key + ': ')}")
             continue
         for x in (lo, hi):
-            _, errs = resolve_raw(cell_config(base, {key: config_value(key, x, current_value(cfg, key))}))
-            for e in errs[:1]:
+            e = problem_at({key: x})
+            if e:
                 problems.append(f"calibrate.priors.{key}: the prior reaches {x:.4g}, "
                                 f"where {e}")
         priors[key] = prior
@@ -136,15 +142,13 @@ def config_priors(cfg: dict) -> dict:
         # detractors may each be fine and add up to more than 1)
         import itertools
 
-        base = {k: v for k, v in cfg.items() if k != "calibrate"}
         for corner in itertools.product(*tails.values()):
-            point = {k: config_value(k, x, current_value(cfg, k))
-                     for k, x in zip(tails, corner)}
-            errs = resolve_raw(cell_config(base, point))[1]
-            if errs:
+            point = dict(zip(tails, corner))
+            e = problem_at(point)
+            if e:
                 text = ", ".join(f"{k} = {v:.4g}" for k, v in point.items())
                 problems.append(f"calibrate.priors: together the priors reach {text}, "
-                                f"where {errs[0]}")
+                                f"where {e}")
                 break
     if problems:
         raise ConfigError(problems)
@@ -231,8 +235,7 @@ class _Simulator:
     def config(self, params, stream):
         from ..experiment.config import resolve_cell
 
-        c = resolve_cell({**self.cfg, "sweep": {}},
-                         {k: config_value(k, v, current_value(self.cfg, k))
+        c = resolve_cell(self.cfg, {k: config_value(k, v, current_value(self.cfg, k))
                           for k, v in params.items()})
         if self.new_graph:
             c["graph"]["seed"] = int(np.random.SeedSequence([stream, 1]).generate_state(1)[0])
@@ -441,7 +444,7 @@ def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
     dask : str or distributed.Client, optional
         Simulate the particles on a Dask cluster (pyabc's Dask sampler).
     workers : int, optional
-        Local processes (pyabc's multicore sampler); default one process, whose
+        Local processes, spawned (see :func:`_sampler`); default one process, whose
         posterior is the same for the same seed on any machine.
     progress : bool
         Print each generation's acceptance threshold.
@@ -454,26 +457,28 @@ def calibrate_config(cfg: dict, out: str | os.PathLike[str], *, data=None,
     """
     start = time.perf_counter()
     plan = check_calibration(cfg, data=data, source=source)
-    observed, names, priors, bass, centred, graph = (
-        plan[k] for k in ("observed", "series", "priors", "bass", "centred", "graph"))
-    cal = cfg["calibrate"]
-    digest = _digest({**cfg, "calibrate": {**cal, "priors": {
-        k: [p.kind, p.a, p.b] for k, p in priors.items()}}}, observed)
+    observed, priors, cal = plan["observed"], plan["priors"], cfg["calibrate"]
+    specs = {k: p.spec() for k, p in priors.items()}
+    digest = _digest({**cfg, "calibrate": {**cal, "priors": specs}}, observed)
     out, previous = _prepare(out, digest, resume, overwrite)
     failed = True
     try:
-        out = _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest,
-                            graph, resume, dask, workers, progress, command, source, start)
+        _sample_and_write(out, cfg, plan, specs, digest, resume, dask, workers, progress,
+                          {"command": command, "source": source, "start": start})
         failed = False
     finally:
         _restore(out, previous, failed)
     return out
 
 
-def _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest, graph,
-                  resume, dask, workers, progress, command, source, start):
+def _sample_and_write(out, cfg, plan, specs, digest, resume, dask, workers, progress,
+                      run):
+    """Sample the posterior into ``out`` and write the run directory's files."""
     from .abc import abc_smc
 
+    observed, names, priors, bass, centred, graph = (
+        plan[k] for k in ("observed", "series", "priors", "bass", "centred", "graph"))
+    cal = cfg["calibrate"]
     sim = _Simulator(cfg, names, cal["steps_per_period"], observed.periods)
     obs = {name: observed.values(name) for name in names}
     sampler, close = _sampler(dask, workers)
@@ -501,22 +506,21 @@ def _calibrate_in(out, cfg, cal, observed, names, priors, bass, centred, digest,
 
     meta = {
         "name": cfg["experiment"]["name"], "question": cfg["experiment"].get("question", ""),
-        "digest": digest, "version": __version__, "command": command,
-        "source": source, "data": observed.source, "frequency": observed.frequency,
+        "digest": digest, "version": __version__, "command": run["command"],
+        "source": run["source"], "data": observed.source, "frequency": observed.frequency,
         "series": names, "period": cal["period"],
         "steps_per_period": cal["steps_per_period"], "periods": observed.periods,
         "campaign": sim.campaign, "seed": seed,
-        "priors": {k: [p.kind, p.a, p.b, p.low, p.high] if p.kind == "normal"
-                   else [p.kind, p.a, p.b] for k, p in priors.items()},
+        "priors": specs,
         "bass_centred": centred,
         "bass": None if bass is None else {
             "p": bass.p, "q": bass.q, "m": bass.m, "p_se": bass.p_se, "q_se": bass.q_se,
             "m_se": bass.m_se},
         "graph_n": int(graph.n), "graph_mean_degree": graph.num_arcs / max(graph.n, 1),
         "new_graph": bool(cal["new_graph"]),
-        "seconds": time.perf_counter() - start,
+        "seconds": time.perf_counter() - run["start"],
         "simulations": int(post.generations["samples"].sum()),
-        "config": {k: v for k, v in cfg.items()},
+        "config": dict(cfg),
     }
     (out / _META).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
     return out
@@ -584,10 +588,9 @@ _BATCH = 20
 
 def _one_thread_worker() -> None:
     """Start a local sampling process: its simulations run on one thread each, so its
-    kernels use numba's plain thread pool, whose idle threads sleep (OpenMP's spin, and
-    on two cores the processes' spinning threads took as much CPU as the simulations:
-    benchmarks/bench_calibrate.py ran 1.0 times as fast as one process with them, 1.8
-    times without)."""
+    kernels use numba's plain thread pool, whose idle threads sleep; OpenMP's idle
+    threads spin and take CPU from the simulations (see the README's calibration
+    benchmark: on two cores the parallel samplers do not pay either way)."""
     import numba
 
     numba.config.THREADING_LAYER = "workqueue"

@@ -24,6 +24,7 @@ from .sweep import (
     apply_override,
     cell_config,
     expand_cells,
+    missing_table,
     parse_override,
     point_text,
     points_to_check,
@@ -83,12 +84,10 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
             why = unknown_axis(key)
             if why:
                 problems.append(why)
-            elif key.startswith("lifecycle.") and "lifecycle" not in cfg:
-                problems.append(f"sweep.axes.{key}: the config has no [lifecycle] table "
-                                f"(add one, even empty, to turn the lifecycle on)")
-            elif key.startswith("reviews.") and "reviews" not in cfg:
-                problems.append(f"sweep.axes.{key}: the config has no [reviews] table "
-                                f"(add one, even empty, to turn reviews on)")
+            elif missing_table(key, cfg):
+                problems.append(f"sweep.axes.{key}: the config has no "
+                                f"[{missing_table(key, cfg)}] table (add one, even empty, "
+                                f"to turn it on)")
         if not problems:
             seen = set()
             for point in points_to_check(cfg):
@@ -150,9 +149,9 @@ def _check_posterior(cfg, folder) -> list:
             problems.append(f"sweep.axes.{key}: calibrated in model.posterior; a run "
                             f"draws it from the posterior (sweep another key, or drop "
                             f"the posterior)")
-        elif key.split(".")[0] in ("lifecycle", "reviews") and key.split(".")[0] not in cfg:
+        elif missing_table(key, cfg):
             problems.append(f"model.posterior: {where} calibrates {key}, but the config has "
-                            f"no [{key.split('.')[0]}] table (add one)")
+                            f"no [{missing_table(key, cfg)}] table (add one)")
     if problems:
         return problems
     base = {k: v for k, v in cfg.items() if k != "sweep"}

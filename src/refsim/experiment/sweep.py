@@ -191,6 +191,18 @@ def unknown_axis(key) -> str | None:
     return None
 
 
+#: Optional tables whose presence turns a mechanism on: a key in one of them can only
+#: be set (swept, calibrated, drawn from a posterior) when the config has the table.
+OPTIONAL_TABLES = ("lifecycle", "reviews")
+
+
+def missing_table(key, cfg) -> str | None:
+    """The optional table ``key`` belongs to when ``cfg`` lacks it (``"lifecycle"``),
+    else None."""
+    section = key.split(".")[0]
+    return section if section in OPTIONAL_TABLES and section not in cfg else None
+
+
 def expand_cells(cfg: dict) -> list[dict]:
     """Return the sweep's cells: one dict of axis values each (``[{}]`` with no sweep)."""
     axes = cfg.get("sweep", {}).get("axes", {})
