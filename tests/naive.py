@@ -88,6 +88,9 @@ def ic_coupled(graph, arc_p, seeds, state, max_steps=None):
     n = graph.n
     arc_p = [float(x) for x in arc_p]
     pmax = [max(arc_p[indptr[u]:indptr[u + 1]], default=0.0) for u in range(n)]
+    # as refsim.simulate prepares them: a node whose largest chance is below 1e-300 never
+    # fires (1 / log(1 - p) would overflow) and draws nothing
+    pmax = [0.0 if x < 1e-300 else x for x in pmax]
     uniform = len(set(arc_p)) <= 1
     if uniform:
         pmax = [arc_p[0] if arc_p else 0.0] * n

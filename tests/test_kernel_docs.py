@@ -177,14 +177,43 @@ def test_entry_point_has_a_numpydoc_docstring_with_an_example(module, name):
 
 def test_every_kernel_entry_point_is_compiled():
     """A kernel left as plain Python gives the same numbers some hundred times slower:
-    every entry point is a numba dispatcher (under NUMBA_DISABLE_JIT they are plain
+    every entry point is a numba dispatcher, or a Python front whose ``kernel`` is one
+    (it only gives the arguments one type each; under NUMBA_DISABLE_JIT they are plain
     functions by design, so this runs only with the compiler on)."""
     from numba import config
     from numba.core.registry import CPUDispatcher
 
     if config.DISABLE_JIT:
         pytest.skip("numba is disabled (NUMBA_DISABLE_JIT)")
-    plain = [f"{module}.{name}" for module, name in sorted(entry_points())
-             if not isinstance(getattr(importlib.import_module(module), name),
-                               CPUDispatcher)]
+    plain = []
+    for module, name in sorted(entry_points()):
+        obj = getattr(importlib.import_module(module), name)
+        if not isinstance(getattr(obj, "kernel", obj), CPUDispatcher):
+            plain.append(f"{module}.{name}")
     assert not plain
+
+
+def test_the_referral_kernel_compiles_once_whatever_the_arrays_writeability():
+    """A fresh machine compiles the referral kernel once (about ten seconds), not once
+    per mix of read-only (a graph's) and writable arrays and omitted arguments."""
+    import numpy as np
+
+    from refsim._kernels.referral import referral_runs
+    from refsim._rng import run_states
+    from refsim.referral import NO_LIFECYCLE
+
+    def call(writable, **keep):
+        indptr, indices = np.array([0, 1, 2]), np.array([1, 0], np.int32)
+        arrays = [indptr, indices, np.full(2, -np.inf), np.ones(2), np.ones(2)]
+        for a in arrays:
+            a.setflags(write=writable)
+        return referral_runs(*arrays, 0, 0, *NO_LIFECYCLE, np.array([0], np.int32),
+                             np.array([0]), np.array([1]),
+                             run_states(np.random.SeedSequence(0), 1), np.array([0]), 3, 1,
+                             **keep)
+
+    first = call(True)
+    compiled = len(referral_runs.kernel.signatures)
+    second = call(False, keep=0)
+    assert len(referral_runs.kernel.signatures) == compiled
+    assert first[0].tolist() == second[0].tolist() == [[1, 2, 2, 2]]

@@ -321,9 +321,10 @@ def independent_cascade(
     """
     final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in prange(n_workers):
-        _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
-                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
-                   max_steps, cap, final, depth, levels, marks, counts, queues)
+        _ic_worker(np.int64(w), n_workers, block, blocks, indptr, indices, node_pmax,
+                   node_logq, arc_p, uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi,
+                   states, run_ids, max_steps, cap, final, depth, levels, marks, counts,
+                   queues)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
@@ -477,8 +478,8 @@ def linear_threshold(
     """
     final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in prange(n_workers):
-        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
-                   seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
+        _lt_worker(np.int64(w), n_workers, block, blocks, indptr, indices, arc_w, fixed,
+                   ahead, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
                    depth, levels, marks, counts, queues, ats)
     return final, depth, padded_curves(final, depth, levels, cap)
 
@@ -492,9 +493,10 @@ def independent_cascade_serial(
     same rows, workers' scratch and results, for calls too small to gain from threads."""
     final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in range(n_workers):
-        _ic_worker(w, n_workers, block, blocks, indptr, indices, node_pmax, node_logq, arc_p,
-                   uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi, states, run_ids,
-                   max_steps, cap, final, depth, levels, marks, counts, queues)
+        _ic_worker(np.int64(w), n_workers, block, blocks, indptr, indices, node_pmax,
+                   node_logq, arc_p, uniform, q_pow, ahead, seed_nodes, seed_lo, seed_hi,
+                   states, run_ids, max_steps, cap, final, depth, levels, marks, counts,
+                   queues)
     return final, depth, padded_curves(final, depth, levels, cap)
 
 
@@ -506,8 +508,8 @@ def linear_threshold_serial(
     """:func:`linear_threshold` on the calling thread, with no parallel launch."""
     final, depth, levels, block, blocks = _outputs(run_ids.shape[0], cap, n_workers)
     for w in range(n_workers):
-        _lt_worker(w, n_workers, block, blocks, indptr, indices, arc_w, fixed, ahead,
-                   seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
+        _lt_worker(np.int64(w), n_workers, block, blocks, indptr, indices, arc_w, fixed,
+                   ahead, seed_nodes, seed_lo, seed_hi, states, run_ids, max_steps, cap, final,
                    depth, levels, marks, counts, queues, ats)
     return final, depth, padded_curves(final, depth, levels, cap)
 
