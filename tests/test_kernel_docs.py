@@ -197,6 +197,7 @@ def test_the_referral_kernel_compiles_once_whatever_the_arrays_writeability():
     """A fresh machine compiles the referral kernel once (about ten seconds), not once
     per mix of read-only (a graph's) and writable arrays and omitted arguments."""
     import numpy as np
+    from numba import config
 
     from refsim._kernels.referral import referral_runs
     from refsim._rng import run_states
@@ -212,6 +213,8 @@ def test_the_referral_kernel_compiles_once_whatever_the_arrays_writeability():
                              run_states(np.random.SeedSequence(0), 1), np.array([0]), 3, 1,
                              **keep)
 
+    if config.DISABLE_JIT:
+        pytest.skip("numba is disabled (NUMBA_DISABLE_JIT)")
     first = call(True)
     compiled = len(referral_runs.kernel.signatures)
     second = call(False, keep=0)
