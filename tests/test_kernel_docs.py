@@ -208,8 +208,8 @@ def test_the_referral_kernel_compiles_once_whatever_the_arrays_writeability():
         arrays = [indptr, indices, np.full(2, -np.inf), np.ones(2), np.ones(2)]
         for a in arrays:
             a.setflags(write=writable)
-        return referral_runs(*arrays, number(0), number(0), *NO_LIFECYCLE, np.array([0], np.int32),
-                             np.array([0]), np.array([1]),
+        return referral_runs(*arrays, number(0), number(0), *NO_LIFECYCLE,
+                             np.array([0], np.int32), np.array([0]), np.array([1]),
                              run_states(np.random.SeedSequence(0), 1), np.array([0]), 3, 1,
                              **keep)
 
