@@ -55,6 +55,14 @@ def test_integer_and_dated_periods_are_read_in_order(tmp_path):
     ("period,new_customers\nmonday,1\ntuesday,2\nfriday,3\n", "'monday' is neither an "
                                                               "integer nor a date"),
     ("period,new_customers\n2026-01-05,1\n2026-01-05,2\n2026-01-12,3\n", "is repeated"),
+    # a point between groups of three digits may be a thousands separator: 12.000 read
+    # as twelve would be silently wrong by a factor of a thousand
+    ("period,new_customers\n1,5\n2,12.000\n", "new_customers at period 2 is '12.000': "
+                                                 "a point between groups of three digits "
+                                                 "may be a thousands separator; write "
+                                                 "counts without one, or with commas "
+                                                 "(12000 or 12,000)"),
+    ("period,churned\n1,5\n2,1.234.567\n", "churned at period 2 is '1.234.567': a point"),
 ])
 def test_bad_data_is_named_with_the_column_and_the_period(tmp_path, text, problem):
     with pytest.raises(InvalidValue) as err:

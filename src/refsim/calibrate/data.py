@@ -105,7 +105,9 @@ def read_observed(data: str | os.PathLike[str] | pd.DataFrame, *,
     InvalidValue
         No series; an unknown column; a period missing, repeated or out of order (for
         dates: not at one regular frequency); an empty, non-numeric, negative or
-        fractional count; an NPS outside [-100, 100].
+        fractional count; a decimal comma (commas are thousands separators only); a
+        count written like ``12.000`` (twelve or twelve thousand?); an NPS outside
+        [-100, 100].
 
     Examples
     --------
@@ -224,6 +226,8 @@ def _not_a_date(text):
 
 #: A number written with thousands separators: 1,234 or -12,345,678.5.
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d*)?")
+#: A count that may be written with points as thousands separators: 12.000, 1.234.567.
+_POINT_THOUSANDS = re.compile(r"[-+]?\d{1,3}(\.\d{3})+")
 
 
 def _numbers(col, labels, source, name):
@@ -236,6 +240,11 @@ def _numbers(col, labels, source, name):
         if isinstance(raw, str) and "," in t and not _THOUSANDS.fullmatch(t):
             raise InvalidValue(f"{where} is {t!r}: a comma is read only as a thousands "
                                f"separator (1,234); write decimals with a point")
+        if isinstance(raw, str) and name in COUNTS and _POINT_THOUSANDS.fullmatch(t):
+            raise InvalidValue(f"{where} is {t!r}: a point between groups of three "
+                               f"digits may be a thousands separator; write counts "
+                               f"without one, or with commas ({t.replace('.', '')} or "
+                               f"{t.replace('.', ',')})")
         try:
             x = float(t.replace(",", "")) if isinstance(raw, str) else float(raw)
         except (TypeError, ValueError):
