@@ -66,12 +66,10 @@ LEVEL = 0.9
 def weighted_interval(x, w, level=LEVEL):
     """Equal-tailed credible interval of weighted particles (as
     :meth:`refsim.calibrate.Posterior.interval`)."""
-    x, w = np.asarray(x, np.float64), np.asarray(w, np.float64)
-    order = np.argsort(x, kind="stable")
-    cum = np.cumsum(w[order]) / w.sum()
-    lo = x[order][min(np.searchsorted(cum, (1 - level) / 2), len(x) - 1)]
-    hi = x[order][min(np.searchsorted(cum, 1 - (1 - level) / 2), len(x) - 1)]
-    return float(lo), float(hi)
+    from refsim.calibrate.posterior import weighted_quantile
+
+    return (weighted_quantile(x, w, (1 - level) / 2),
+            weighted_quantile(x, w, 1 - (1 - level) / 2))
 
 
 def abc_seconds(db):

@@ -9,7 +9,7 @@ import pytest
 import refsim
 from refsim.calibrate import read_observed
 from refsim.calibrate.abc import Prior, calibrate, distance
-from refsim.errors import InvalidValue
+from refsim.errors import FileProblem, InvalidValue
 
 G = refsim.generators.holme_kim(2000, 3, 0.5, rng=1)
 BASE = refsim.ReferralModel(conversion=0.2, advocacy=0.5, forget_rate=0.3)
@@ -71,3 +71,28 @@ def test_bad_priors_are_named_before_any_work(priors, problem):
 def test_bad_prior_distributions_are_named(args, problem):
     with pytest.raises(InvalidValue, match=problem.replace("(", r"\(")):
         Prior(*args)
+
+
+def test_a_history_path_sqlite_would_cut_short_is_refused(tmp_path):
+    """pyabc opens its history by an SQLite address, in which ``?`` starts the query:
+    ``a?b.db`` would silently be written to ``a``."""
+    with pytest.raises(FileProblem, match=r"'\?'"):
+        calibrate(G, BASE, _data(steps=5), PRIORS, population_size=10, generations=1,
+                  db=str(tmp_path / "a?b.db"))
+    assert not (tmp_path / "a").exists()
+
+
+def test_the_temporary_history_is_removed_when_sampling_fails(monkeypatch, tmp_path):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("interrupted")
+
+    import pyabc
+
+    monkeypatch.setattr(pyabc.ABCSMC, "run", broken)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        calibrate(G, BASE, _data(steps=5), PRIORS, population_size=10, generations=1)
+    assert list(tmp_path.iterdir()) == []

@@ -63,6 +63,7 @@ def test_integer_and_dated_periods_are_read_in_order(tmp_path):
                                                  "counts without one, or with commas "
                                                  "(12000 or 12,000)"),
     ("period,churned\n1,5\n2,1.234.567\n", "churned at period 2 is '1.234.567': a point"),
+    ("period,new_customers\n2026-01-05,1\n2,2\n", "periods mix integers and dates"),
 ])
 def test_bad_data_is_named_with_the_column_and_the_period(tmp_path, text, problem):
     with pytest.raises(InvalidValue) as err:

@@ -37,6 +37,7 @@ import pytest
 import refsim
 from refsim.calibrate import bass_curve, read_observed, referral_from_bass
 from refsim.calibrate.abc import Prior, calibrate, distance
+from refsim.calibrate.posterior import weighted_quantile
 
 P, Q = 0.03, 0.38  # per period (a "year"): the issue's example
 N = 1000  # people in the complete graph: the market m
@@ -131,13 +132,6 @@ def test_coarse_steps_lag_the_bass_curve_and_inflate_the_fit_by_order_one_over_k
 # truth outside its interval; the shift itself is resolved at ~5 standard errors.
 
 
-def _quantile(x, w, level):
-    """Weighted quantile, as :meth:`refsim.calibrate.abc.Posterior.interval` takes it."""
-    order = np.argsort(x)
-    cum = np.cumsum(w[order]) / w.sum()
-    return float(x[order][min(np.searchsorted(cum, level), len(x) - 1)])
-
-
 def _per_period(post, k):
     """Posterior summaries of p and q per period: the median, the 95% interval, the
     posterior sd and the Monte Carlo standard error of the median."""
@@ -150,8 +144,8 @@ def _per_period(post, k):
     for key, x in values.items():
         mean = float((w * x).sum() / w.sum())
         sd = math.sqrt(float((w * (x - mean) ** 2).sum() / w.sum()))
-        out[key] = {"median": _quantile(x, w, 0.5),
-                    "interval": (_quantile(x, w, 0.025), _quantile(x, w, 0.975)),
+        out[key] = {"median": weighted_quantile(x, w, 0.5),
+                    "interval": (weighted_quantile(x, w, 0.025), weighted_quantile(x, w, 0.975)),
                     "sd": sd,
                     # a median of ESS independent draws from a near-normal posterior
                     "se": SE_FACTOR * math.sqrt(math.pi / 2) * sd / math.sqrt(ess)}

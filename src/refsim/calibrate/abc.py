@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidType, InvalidValue, MissingFile
+from ..errors import FileProblem, InvalidType, InvalidValue, MissingFile
 from .data import COUNTS, Observed
 from .series import simulated_series
 
@@ -29,7 +29,6 @@ __all__ = [
     "abc_smc",
     "calibrate",
     "distance",
-    "invalid_particle",
 ]
 
 #: Prior distributions: name -> what ``a`` and ``b`` are.
@@ -142,12 +141,6 @@ class InvalidParticle(dict):
         self.reason = reason
 
 
-def invalid_particle(exc) -> InvalidParticle:
-    """The result of a particle that could not be simulated (see
-    :class:`InvalidParticle`)."""
-    return InvalidParticle(str(exc))
-
-
 def distance(simulated: dict, observed: dict,
              statistics: tuple = STATISTICS) -> float:
     """The distance between simulated and observed series: per series, the root mean
@@ -202,13 +195,11 @@ class Posterior:
 
     def interval(self, key: str, level: float = 0.9) -> tuple[float, float]:
         """The equal-tailed credible interval of one key (weighted quantiles)."""
-        x = self.samples[key].to_numpy()
-        w = self.samples["weight"].to_numpy()
-        order = np.argsort(x)
-        cum = np.cumsum(w[order]) / w.sum()
-        lo = x[order][np.searchsorted(cum, (1 - level) / 2)]
-        hi = x[order][min(np.searchsorted(cum, 1 - (1 - level) / 2), len(x) - 1)]
-        return float(lo), float(hi)
+        from .posterior import weighted_quantile
+
+        x, w = self.samples[key], self.samples["weight"]
+        return (weighted_quantile(x, w, (1 - level) / 2),
+                weighted_quantile(x, w, 1 - (1 - level) / 2))
 
     def mean(self, key: str) -> float:
         w = self.samples["weight"].to_numpy()
@@ -351,6 +342,10 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     import logging
     import tempfile
 
+    if db is not None and "?" in str(db):  # the query of the SQLite address pyabc opens
+        raise FileProblem(f"{str(db)!r}: a path with '?' cannot hold the sampler's "
+                          f"history (SQLite would write it to the part before the '?'); "
+                          f"choose another name")
     logs = [k for k, p in priors.items() if p.kind == "loguniform"]  # sampled as logs
 
     def one(params):
@@ -390,26 +385,26 @@ def abc_smc(simulate_one, priors: dict, observed: dict, *, statistics=STATISTICS
     own_db = db is None
     if own_db:
         db = tempfile.NamedTemporaryFile(suffix=".db", delete=False).name
-    np.random.seed(int(rng))
-    todo = int(generations)
-    if resume:
-        abc.load(f"sqlite:///{db}", 1)
-        done = int(abc.history.max_t) + 1
-        np.random.seed([int(rng), done])  # a resumed run's own, reproducible stream
-        todo = max(int(generations) - done, 0)
-    else:
-        abc.new(f"sqlite:///{db}", {k: np.asarray(v, np.float64)
-                                   for k, v in observed.items()})
-    if on_start is not None:
-        on_start()
-    if todo > 0:
-        history = abc.run(minimum_epsilon=float(min_epsilon), max_nr_populations=todo,
-                          min_acceptance_rate=float(min_acceptance),
-                          max_total_nr_simulations=(np.inf if max_simulations is None
-                                                    else int(max_simulations)))
-    else:
-        history = abc.history
     try:
+        np.random.seed(int(rng))
+        todo = int(generations)
+        if resume:
+            abc.load(f"sqlite:///{db}", 1)
+            done = int(abc.history.max_t) + 1
+            np.random.seed([int(rng), done])  # a resumed run's own, reproducible stream
+            todo = max(int(generations) - done, 0)
+        else:
+            abc.new(f"sqlite:///{db}", {k: np.asarray(v, np.float64)
+                                       for k, v in observed.items()})
+        if on_start is not None:
+            on_start()
+        if todo > 0:
+            history = abc.run(minimum_epsilon=float(min_epsilon), max_nr_populations=todo,
+                              min_acceptance_rate=float(min_acceptance),
+                              max_total_nr_simulations=(np.inf if max_simulations is None
+                                                        else int(max_simulations)))
+        else:
+            history = abc.history
         return _posterior(history, list(priors), None if own_db else db, logs)
     finally:
         if own_db:  # a history nobody asked to keep: removed with its journal files

@@ -182,14 +182,17 @@ def _periods(col, source, name):
     try:
         dates = pd.to_datetime(pd.Series(text), format="ISO8601")
     except (ValueError, TypeError):
-        # the first label that is neither (a "Total" row), not the first integer
+        # the first label that is neither (a "Total" row)
         bad = next((t for t in text if _not_a_date(t) and not t.lstrip("-").isdigit()),
-                   next((t for t in text if _not_a_date(t)), None))
-        if bad is None:  # each a date, not together (mixed time zones)
-            raise InvalidValue(f"{source}: {name}s are dates that cannot be read together "
-                               f"(mixed time zones or formats); write YYYY-MM-DD") from None
-        raise InvalidValue(f"{source}: {name} {bad!r} is neither an integer nor a date "
-                           f"(YYYY-MM-DD)") from None
+                   None)
+        if bad is not None:
+            raise InvalidValue(f"{source}: {name} {bad!r} is neither an integer nor a "
+                               f"date (YYYY-MM-DD)") from None
+        if any(_not_a_date(t) for t in text):  # integers among dates
+            raise InvalidValue(f"{source}: {name}s mix integers and dates; give one or "
+                               f"the other") from None
+        raise InvalidValue(f"{source}: {name}s are dates that cannot be read together "
+                           f"(mixed time zones or formats); write YYYY-MM-DD") from None
     if dates.duplicated().any():
         raise InvalidValue(f"{source}: {name} {text[int(np.argmax(dates.duplicated()))]} is "
                            f"repeated")

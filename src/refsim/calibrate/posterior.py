@@ -131,14 +131,14 @@ def load_posterior(run_dir: str | os.PathLike[str]) -> pd.DataFrame:
         why = "it needs a weight column, one column per calibrated key and particles"
     else:
         for col in frame.columns:
-            values = pd.to_numeric(frame[col], errors="coerce")
-            if values.isna().any() or not np.isfinite(values.to_numpy(np.float64)).all():
-                row = int(np.flatnonzero(values.isna()
-                                         | ~np.isfinite(values.fillna(0)))[0])
+            values = pd.to_numeric(frame[col], errors="coerce").to_numpy(np.float64)
+            bad = ~np.isfinite(values)  # text (read as NaN), NaN, inf
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
                 why = (f"column {col!r} holds {frame[col].iloc[row]!r} (row {row + 2}), "
                        f"not a finite number")
                 break
-            frame[col] = values.astype(np.float64)
+            frame[col] = values
         if why is None:
             w = frame["weight"]
             if (w < 0).any() or not w.sum() > 0:

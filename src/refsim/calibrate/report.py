@@ -80,9 +80,10 @@ def key_sentences(meta, samples) -> list[tuple[str, str]]:
     return out
 
 
-def _coverage(cal) -> dict:
-    """Per series: data points inside the predictive band, and how many there are."""
-    return {name: (f["inside"], f["n"]) for name, f in fit_checks(cal).items()}
+def _inside(checks) -> tuple[int, int]:
+    """Data points inside the predictive band, and how many there are (all series)."""
+    return (sum(f["inside"] for f in checks.values()),
+            sum(f["n"] for f in checks.values()))
 
 
 #: A series is flagged as scattering more than the model when fewer than this share of
@@ -158,22 +159,21 @@ def summary_lines(run_dir) -> list[str]:
     lines = [f"fitted {', '.join(meta['series'])} over {meta['periods']} "
              f"{meta.get('period') or 'period'}s; {LEVEL:.0%} credible intervals:"]
     lines += [f"  {text}" for _, text in key_sentences(meta, cal["samples"])]
-    cover = _coverage(cal)
-    inside = sum(a for a, _ in cover.values())
-    total = sum(b for _, b in cover.values())
+    checks = fit_checks(cal)
+    inside, total = _inside(checks)
     lines.append(f"  data inside the {LEVEL:.0%} predictive band: {inside} of {total} "
                  f"points; {meta['simulations']:,} simulations in "
                  f"{meta['seconds']:.0f} s")
-    lines += [f"  {text}" for text in _scatter_sentences(cal)]
+    lines += [f"  {text}" for text in _scatter_sentences(checks, meta)]
     return lines
 
 
-def _scatter_sentences(cal) -> list[str]:
+def _scatter_sentences(checks, meta) -> list[str]:
     """The series whose data scatter around the model more than its own randomness."""
-    period = cal["meta"].get("period") or "period"
+    period = meta.get("period") or "period"
     out = []
-    for name, f in fit_checks(cal).items():
-        if f["flagged"] and f["scatter"] > 0:
+    for name, f in checks.items():
+        if f["scatter"] > 0:  # estimated only when flagged
             share = (f" ({f['scatter'] / f['mean']:.0%} of their mean)" if f["mean"] > 0
                      else "")
             out.append(f"{_SERIES_LABELS.get(name, name)} scatter by about "
@@ -213,17 +213,16 @@ def _x_axis(cal):
         return np.arange(1, len(labels) + 1), cal["meta"].get("period") or "period"
 
 
-def _fit_figure(cal, name) -> str:
+def _fit_figure(cal, name, check) -> str:
     sims = cal["predictive"][name]
     y = cal["data"][name].to_numpy(np.float64)
     x, xlabel = _x_axis(cal)
     lo5, lo25, med, hi75, hi95 = np.quantile(
         sims, [(1 - LEVEL) / 2, 0.25, 0.5, 0.75, 1 - (1 - LEVEL) / 2], axis=0)
-    check = fit_checks(cal)[name]
     inside, total = check["inside"], check["n"]
     label = _SERIES_LABELS.get(name, name)
     period = cal["meta"].get("period") or "period"
-    extra = check["flagged"] and check["scatter"] > 0
+    extra = check["scatter"] > 0  # estimated only when flagged
 
     def build(fig):
         ax = fig.add_subplot()
@@ -393,9 +392,8 @@ def render_calibration_report(cal: dict) -> str:
     period = meta.get("period") or "period"
     k = int(meta["steps_per_period"])
     where = cal.get("run_dir") or "RUN_DIR"
-    cover = _coverage(cal)
-    inside = sum(a for a, _ in cover.values())
-    total = sum(b for _, b in cover.values())
+    checks = fit_checks(cal)
+    inside, total = _inside(checks)
     parts = [f"<h1>{_esc(meta['name'])}: calibration</h1>"]
     if meta.get("question"):
         parts.append(f'<p class="question">{_esc(meta["question"])}</p>')
@@ -405,9 +403,8 @@ def render_calibration_report(cal: dict) -> str:
                  f"{meta['simulations']:,} simulations in {meta['seconds']:.0f} s &middot; "
                  f"refsim {_esc(meta['version'])} &middot; seed {meta['seed']}</p>")
     items = "".join(f"<li>{_esc(text)}</li>" for _, text in key_sentences(meta, samples))
-    checks = fit_checks(cal)
     wide = sum(f["inside_wide"] for f in checks.values())
-    scatter = _scatter_sentences(cal)
+    scatter = _scatter_sentences(checks, meta)
     band = f"{inside} of {total} observed points lie inside the {LEVEL:.0%} band of " \
            f"simulated {period}s"
     if inside >= 0.75 * total:
@@ -439,7 +436,7 @@ def render_calibration_report(cal: dict) -> str:
         f"file, or absolute): each run then draws its values from this posterior.</p>"
         f"</div>")
     parts.append("<h2>Fit</h2>")
-    parts.append('<div class="figures">' + "".join(_fit_figure(cal, name)
+    parts.append('<div class="figures">' + "".join(_fit_figure(cal, name, checks[name])
                                                    for name in meta["series"]) + "</div>")
     parts.append("<h2>Calibrated values</h2>")
     figs = [_marginals_figure(cal)]

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import FileProblem, InvalidValue
 from ..experiment.checks import ConfigError, suggest
-from .abc import KINDS, STATISTICS, InvalidParticle, Prior, invalid_particle
+from .abc import KINDS, STATISTICS, InvalidParticle, Prior
 from .data import SERIES
 from .posterior import (
     POSTERIOR_FILE,
@@ -255,7 +255,7 @@ class _Simulator:
             # a particle the config does not allow (two priors' values together, a
             # generator's value out of its range) has no simulation: the sampler
             # rejects it, as if the prior gave it no mass
-            return invalid_particle(exc)
+            return InvalidParticle(str(exc))
         camp = next(x for x in build_campaigns(c) if x.name == self.campaign)
         res = run_campaign(graph, model, camp, runs=1, steps=self.steps, rng=int(stream),
                            workers=workers)
@@ -302,12 +302,12 @@ def _prepare(out, digest, resume, overwrite):
     resume, or one to replace (its files set aside in ``.previous``, removed once the
     new calibration is written, put back if it fails). Returns the folder and the set
     aside one (or None)."""
-    from ..experiment.store import prepare_run_dir
+    from ..experiment.store import DB, prepare_run_dir
 
     if resume and overwrite:
         raise FileProblem("give --resume or --overwrite, not both")
-    if any(c in str(Path(out).resolve()) for c in "?#"):
-        raise FileProblem(f"--out {str(out)!r}: a folder name with ? or # cannot hold the "
+    if "?" in str(Path(out).resolve()):  # checked again where the history is opened
+        raise FileProblem(f"--out {str(out)!r}: a folder name with '?' cannot hold the "
                           f"sampler's history (an SQLite address); choose another name")
     out, _ = prepare_run_dir(out)
     meta = out / _META
@@ -328,25 +328,22 @@ def _prepare(out, digest, resume, overwrite):
     if (out / ".previous").exists():
         raise FileProblem(f"{str(out)!r}/.previous holds a calibration an interrupted "
                           f"--overwrite set aside: move its files back or delete it first")
-    if (out / "results.sqlite").exists() or (out / "meta.json").exists():
+    if (out / DB).exists() or (out / "meta.json").exists():
         raise FileProblem(f"{str(out)!r} holds an experiment's results; give the "
                           f"calibration another --out")
     if (out / _META).exists() or (out / "abc.sqlite").exists():
         if not overwrite:
             raise FileProblem(f"{str(out)!r} already holds a calibration; give another "
                               f"--out, --resume to finish it or --overwrite to replace it")
-        previous = out / ".previous"
-        import shutil
-
-        shutil.rmtree(previous, ignore_errors=True)
+        previous = out / ".previous"  # refused above if it exists
         previous.mkdir()
         for f in _OWN:
             if (out / f).exists():
                 (out / f).replace(previous / f)
-    elif any(p.name != ".previous" for p in out.iterdir()):
+    elif any(out.iterdir()):
         raise FileProblem(f"{str(out)!r} holds other files; give an empty or new folder")
     # written first: an interrupted calibration can be resumed
-    meta.write_text(json.dumps({"digest": digest, "complete": False}), encoding="utf-8")
+    meta.write_text(json.dumps({"digest": digest}), encoding="utf-8")
     return out, previous
 
 
@@ -523,7 +520,6 @@ def _sample_and_write(out, cfg, plan, specs, digest, resume, dask, workers, prog
         "config": dict(cfg),
     }
     (out / _META).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-    return out
 
 
 class _ProgressLine:
@@ -665,5 +661,8 @@ def load_calibration(run_dir: str | os.PathLike[str]) -> dict:
         data = pd.read_csv(run_dir / "data.csv")
     except (OSError, ValueError, KeyError) as exc:
         raise FileProblem(f"{str(run_dir)!r}: cannot read the calibration: {exc}") from None
+    if "seconds" not in meta:  # the digest alone: written first, completed last
+        raise FileProblem(f"{str(run_dir)!r} holds an unfinished calibration; finish it "
+                          f"with refsim calibrate ... --resume")
     return {"meta": meta, "samples": samples, "generations": gens,
             "predictive": predictive, "data": data}

@@ -84,10 +84,9 @@ def resolve_config(raw: dict, *, overrides: Iterable[str | tuple[str, object]] =
             why = unknown_axis(key)
             if why:
                 problems.append(why)
-            elif missing_table(key, cfg):
-                problems.append(f"sweep.axes.{key}: the config has no "
-                                f"[{missing_table(key, cfg)}] table (add one, even empty, "
-                                f"to turn it on)")
+            elif table := missing_table(key, cfg):
+                problems.append(f"sweep.axes.{key}: the config has no [{table}] table "
+                                f"(add one, even empty, to turn it on)")
         if not problems:
             seen = set()
             for point in points_to_check(cfg):
@@ -149,25 +148,22 @@ def _check_posterior(cfg, folder) -> list:
             problems.append(f"sweep.axes.{key}: calibrated in model.posterior; a run "
                             f"draws it from the posterior (sweep another key, or drop "
                             f"the posterior)")
-        elif missing_table(key, cfg):
+        elif table := missing_table(key, cfg):
             problems.append(f"model.posterior: {where} calibrates {key}, but the config has "
-                            f"no [{missing_table(key, cfg)}] table (add one)")
+                            f"no [{table}] table (add one)")
     if problems:
         return problems
     base = {k: v for k, v in cfg.items() if k != "sweep"}
     base["model"] = {k: v for k, v in cfg["model"].items() if k != "posterior"}
-    if len(post) <= _CHECK_PARTICLES:
-        points = [{k: config_value(k, row[k], current_value(cfg, k)) for k in keys}
-                  for _, row in post.iterrows()]
-    else:
-        points = [{k: config_value(k, post[k].min(), current_value(cfg, k)) for k in keys},
-                  {k: config_value(k, post[k].max(), current_value(cfg, k)) for k in keys}]
-    # with every sweep cell's values too (a swept key may meet a calibrated one in a
-    # rule), up to _CHECK_PARTICLES checks in all
+    # every particle in every sweep cell (a swept key may meet a calibrated one in a
+    # rule), up to _CHECK_PARTICLES checks in all; beyond, every cell at the extremes
     cells = points_to_check(cfg) if cfg["sweep"].get("axes") else [{}]
-    if len(cells) * len(points) > _CHECK_PARTICLES:  # every cell, at the extremes
-        points = [{k: config_value(k, post[k].min(), current_value(cfg, k)) for k in keys},
-                  {k: config_value(k, post[k].max(), current_value(cfg, k)) for k in keys}]
+    if len(cells) * len(post) <= _CHECK_PARTICLES:
+        rows = [row for _, row in post.iterrows()]
+    else:
+        rows = [post[keys].min(), post[keys].max()]
+    points = [{k: config_value(k, row[k], current_value(cfg, k)) for k in keys}
+              for row in rows]
     seen = set()
     for sweep_point in cells:
         for point in points:
