@@ -4,6 +4,8 @@ an experiment: run r draws its values from the posterior, by its number only."""
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -496,3 +498,24 @@ def test_scatter_alarm_needs_enough_runs_and_values(market):
     cal = load_calibration(done)  # 20 predictive runs
     for check in fit_checks(cal).values():
         assert not check["flagged"] and np.isnan(check["p"])
+
+
+def test_local_worker_processes_sample_a_valid_posterior_and_end_with_the_parent(market):
+    """``--workers 2``: spawned processes, each started by the experiment runner's worker
+    start (one kernel thread, and an end with this process: see the store-fault tests
+    for what that start does when the parent is killed)."""
+    from refsim.calibrate.run import _one_thread_worker, _sampler
+
+    sampler, close = _sampler(None, 2)
+    try:
+        pool = sampler.client
+        assert pool._initializer is _one_thread_worker
+        assert pool._initargs == (os.getpid(),)
+        assert pool._mp_context.get_start_method() == "spawn"
+    finally:
+        close()
+    folder, config, _ = market
+    run = calibrate_config(load_config(config), folder / "two", progress=False,
+                           source=str(config), workers=2)
+    post = refsim.load_posterior(run)
+    assert len(post) == 40 and post["model.share"].between(0.02, 0.5).all()

@@ -582,14 +582,18 @@ def _progress_log(on=True):
 _BATCH = 20
 
 
-def _one_thread_worker() -> None:
+def _one_thread_worker(parent) -> None:
     """Start a local sampling process: its simulations run on one thread each, so its
     kernels use numba's plain thread pool, whose idle threads sleep; OpenMP's idle
     threads spin and take CPU from the simulations (see the README's calibration
-    benchmark: on two cores the parallel samplers do not pay either way)."""
+    benchmark: on two cores the parallel samplers do not pay either way). It ends with
+    its parent, as an experiment's workers do."""
     import numba
 
+    from ..experiment.runner import _worker_start
+
     numba.config.THREADING_LAYER = "workqueue"
+    _worker_start(1, parent)
 
 
 def _sampler(dask, workers):
@@ -609,11 +613,13 @@ def _sampler(dask, workers):
                 client.close if own else (lambda: None))
     if workers is not None and workers > 1:
         import multiprocessing
+        import os
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=int(workers),
                                    mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_one_thread_worker)
+                                   initializer=_one_thread_worker,
+                                   initargs=(os.getpid(),))
         sampler = pyabc.sampler.ConcurrentFutureSampler(
             pool, client_max_jobs=4 * int(workers), batch_size=_BATCH)
         return sampler, pool.shutdown
