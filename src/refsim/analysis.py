@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -239,12 +240,6 @@ def run_spread(runs: pd.DataFrame, baseline: str, metric: str,
 _MIN_DOF = 20
 
 
-def _norm_ppf(q):
-    from scipy import stats
-
-    return stats.norm.ppf(q)
-
-
 def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series,
                      baseline: str, metric: str,
                      level: float = 0.9, higher_is_better: bool = True) -> pd.DataFrame:
@@ -303,6 +298,7 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1); got {level!r}")
     particle = pd.Series(particle)
+    z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     out = []
     for campaign, cell, g, d in _paired_by_run(runs, baseline, metric):
         j = particle.reindex(g["run"].to_numpy()).to_numpy()
@@ -316,9 +312,10 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
         dof = float((repeated["count"] - 1).sum())
         row = {"cell": cell, "campaign": campaign, "metric": metric,
                "mean": float(d.mean()), "runs": len(d)}
-        if not np.any(d):  # the same in every run: no difference, whatever the values
-            out.append({**row, "lo": 0.0, "hi": 0.0, "ahead": 0.0, "tau": 0.0,
-                        "within": 0.0, "separable": True})
+        if np.ptp(d) == 0:  # the same difference in every run (0: none): known exactly
+            ahead = float(d[0] > 0 if higher_is_better else d[0] < 0)
+            out.append({**row, "lo": float(d[0]), "hi": float(d[0]), "ahead": ahead,
+                        "tau": 0.0, "within": 0.0, "separable": True})
             continue
         if dof < 1:
             out.append({**row, "lo": np.nan, "hi": np.nan, "ahead": np.nan,
@@ -342,7 +339,6 @@ def posterior_effect(runs: pd.DataFrame, particle: Mapping[int, int] | pd.Series
         spread = float(np.var(shrunk, ddof=1))
         a = math.sqrt(tau2 / spread) if spread > 0 else 0.0
         adjusted = d.mean() + a * (shrunk - shrunk.mean())
-        z = 1.6448536269514722 if level == 0.9 else float(_norm_ppf(1 - (1 - level) / 2))
         lo, hi = np.quantile(adjusted, [(1 - level) / 2, 1 - (1 - level) / 2])
         better = adjusted > 0 if higher_is_better else adjusted < 0
         out.append({**row, "lo": float(lo) - z * se, "hi": float(hi) + z * se,

@@ -375,15 +375,14 @@ def _posterior_values(meta) -> dict | None:
     post = run_posterior(meta)
     if post is None:
         return None
-    from .calibrate.posterior import plain_number as _fmt, weighted_quantile
+    from .calibrate.posterior import plain_number, posterior_keys, weighted_quantile
 
     w = post["weight"].to_numpy()
     out = {}
-    for key in post.columns:
-        if key != "weight":
-            lo, med, hi = (weighted_quantile(post[key], w, q) for q in (0.05, 0.5, 0.95))
-            out[key] = f"drawn per run from the posterior, {_fmt(med)} [{_fmt(lo)}, " \
-                       f"{_fmt(hi)}] (median, 90%)"
+    for key in posterior_keys(post):
+        lo, med, hi = (plain_number(weighted_quantile(post[key], w, q))
+                       for q in (0.05, 0.5, 0.95))
+        out[key] = f"drawn per run from the posterior, {med} [{lo}, {hi}] (median, 90%)"
     return out
 
 
@@ -410,6 +409,8 @@ def posterior_effect_text(rows, baseline, objective, units) -> str:
                          f"(add runs)")
         elif r["lo"] == r["hi"] == 0:
             parts.append(f"{r['campaign']}: no difference")
+        elif r["lo"] == r["hi"]:
+            parts.append(f"{r['campaign']} {_money_value(r['lo'], units)} in every run")
         else:
             side = ("ahead" if r["ahead"] >= 0.5 else "behind")
             share = max(r["ahead"], 1 - r["ahead"])
@@ -439,16 +440,14 @@ def run_posterior(meta) -> pd.DataFrame | None:
         return None
     if "posterior_samples" in meta:
         return meta["posterior_samples"]
-    from .calibrate.posterior import load_posterior
+    from .calibrate.posterior import POSTERIOR_FILE, load_posterior
 
-    samples = None
-    for folder in (meta.get("run_dir"), where):
-        if folder and (pathlib.Path(folder) / "posterior.csv").exists():
-            try:
-                samples = load_posterior(folder)
-            except RefsimError:
-                pass
-            break
+    run_dir = meta.get("run_dir")
+    kept = run_dir and (pathlib.Path(run_dir) / POSTERIOR_FILE).exists()
+    try:
+        samples = load_posterior(run_dir if kept else where)
+    except RefsimError:
+        samples = None
     meta["posterior_samples"] = samples
     return samples
 
