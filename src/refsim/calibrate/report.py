@@ -284,7 +284,8 @@ def _marginals_figure(cal) -> str:
                 grid = np.linspace(lo, hi, 200)
                 ax.plot(grid, prior.rv().pdf(grid), "--", color="#c0504d", label="prior")
             name, unit, _ = describe_key(key, meta)
-            ax.set_xlabel(f"{name}" + (f" ({unit})" if unit else ""), fontsize=8)
+            # the unit on a line of its own: name and unit together outran the panel
+            ax.set_xlabel(name + (f"\n({unit})" if unit else ""), fontsize=8)
             ax.set_yticks([])
             ax.spines[["top", "right", "left"]].set_visible(False)
             if i == 0:
