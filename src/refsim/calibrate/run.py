@@ -590,10 +590,10 @@ def _one_thread_worker(parent) -> None:
     its parent, as an experiment's workers do."""
     import numba
 
-    from ..experiment.runner import _worker_start
+    from ..experiment.runner import worker_start
 
     numba.config.THREADING_LAYER = "workqueue"
-    _worker_start(1, parent)
+    worker_start(1, parent)
 
 
 def _sampler(dask, workers):

@@ -227,7 +227,7 @@ def _posterior_runs(c, posterior, runs, first_run) -> list:
     return out
 
 
-def _worker_start(threads, parent):
+def worker_start(threads, parent):
     """Initialise a worker process: its kernel threads, and its end with the parent.
 
     If the process running the sweep dies (``kill -9`` included), its workers must not
@@ -417,7 +417,7 @@ def _run_processes(work, workers, store, bar, plugins=(), per_cell=1):
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                               initializer=_worker_start, initargs=(threads, os.getpid()))
+                               initializer=worker_start, initargs=(threads, os.getpid()))
 
     def stop():
         # the workers' cells in flight are abandoned, not waited for
